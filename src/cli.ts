@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/** earshot's command line: every command is a module in commands/ that registers itself here. */
+import { Command } from 'commander';
+import { register as start } from './commands/start.ts';
+import { register as worker } from './commands/worker.ts';
+import { register as admin } from './commands/admin.ts';
+import { register as cluster } from './commands/cluster.ts';
+import { register as outreach } from './commands/outreach.ts';
+import { register as classify } from './commands/classify.ts';
+import { register as train } from './commands/train.ts';
+
+const program = new Command()
+  .name('earshot')
+  .description('Social listening that turns support proactive: mentions in, triaged cases, root causes and outreach out.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+for (const register of [start, worker, admin, classify, train]) register(program);
+cluster(program);
+outreach(program);
+
+await program.parseAsync(process.argv);

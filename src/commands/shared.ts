@@ -1,0 +1,47 @@
+/** What every command needs: validated config, a logger, and a clean exit on bad configuration. */
+import { CONFIG_HELP, ConfigError, loadConfig, type Config } from '../config.ts';
+import { createLogger, type Logger } from '../log.ts';
+
+export { CONFIG_HELP };
+
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** Services log JSON to stdout (pretty on a terminal); data commands keep stdout for their output. */
+export function loggerFor(config: Config, stream: 'stdout' | 'stderr' = 'stdout'): Logger {
+  return createLogger({ level: config.logLevel, fd: stream === 'stdout' ? 1 : 2 });
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+export function fail(message: string, code = 1): never {
+  process.stderr.write(`earshot: ${message}\n`);
+  process.exit(code);
+}

@@ -1,0 +1,134 @@
+/**
+ * Every setting comes from the environment and is validated here, once. A bad value stops start-up
+ * with a message naming the variable and what it expects, never a stack trace from deep inside.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL to use; when null, earshot runs its embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | null;
+  /** The schema earshot's tables live in (tests give each file its own). */
+  databaseSchema: string;
+  /** Redis for BullMQ; when null, BullMQ runs on its PostgreSQL backend in the same database. */
+  redisUrl: string | null;
+  queueName: string;
+  adminToken: string | null;
+  logLevel: string;
+  bodyLimitBytes: number;
+  workerConcurrency: number;
+  /** How often the sweeper looks for inbox rows the queue lost, and how old such a row must be. */
+  sweepIntervalMs: number;
+  sweepAfterMs: number;
+  rulesDir: string;
+  /** A model written by `earshot train`; the shipped model when null. */
+  modelFile: string | null;
+  dryRun: boolean;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`earshot cannot start: bad configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads one variable; `parse` returns the value or a string saying what was expected. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  read<T>(name: string, fallback: T, parse: (raw: string) => T | { expected: string }): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = parse(raw.trim());
+    if (isExpectation(value)) {
+      this.problems.push(`${name}=${JSON.stringify(raw)}: expected ${value.expected}`);
+      return fallback;
+    }
+    return value;
+  }
+}
+
+function isExpectation(v: unknown): v is { expected: string } {
+  return typeof v === 'object' && v !== null && 'expected' in v;
+}
+
+export const parsers = {
+  integer: (min: number, max: number) => (raw: string) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
+  },
+  boolean: (raw: string) => {
+    const v = raw.toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    return { expected: '1/true/yes/on or 0/false/no/off' };
+  },
+  url: (protocols: string[]) => (raw: string) => {
+    try {
+      const u = new URL(raw);
+      return protocols.includes(u.protocol) ? raw : { expected: `a ${protocols.join(' or ')}// URL` };
+    } catch {
+      return { expected: `a ${protocols.join(' or ')}// URL` };
+    }
+  },
+  identifier: (raw: string) => (/^[a-z_][a-z0-9_]{0,62}$/.test(raw) ? raw : { expected: 'a lower-case SQL identifier (a-z, 0-9, _)' }),
+  queueName: (raw: string) => (/^[\w-]{1,64}$/.test(raw) ? raw : { expected: 'letters, digits, _ or - (BullMQ forbids ":")' }),
+  secret: (minLength: number) => (raw: string) =>
+    raw.length >= minLength ? raw : { expected: `at least ${minLength} characters` },
+  oneOf: (options: string[]) => (raw: string) => (options.includes(raw) ? raw : { expected: `one of ${options.join(', ')}` }),
+  text: (raw: string) => raw,
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const config: Config = {
+    port: r.read('PORT', 3000, parsers.integer(0, 65535)),
+    host: r.read('HOST', '127.0.0.1', parsers.text),
+    dataDir: resolve(r.read('EARSHOT_DATA', './earshot-data', parsers.text)),
+    databaseUrl: r.read<string | null>('DATABASE_URL', null, parsers.url(['postgres:', 'postgresql:'])),
+    databaseSchema: r.read('EARSHOT_DB_SCHEMA', 'public', parsers.identifier),
+    redisUrl: r.read<string | null>('REDIS_URL', null, parsers.url(['redis:', 'rediss:'])),
+    queueName: r.read('EARSHOT_QUEUE', 'earshot', parsers.queueName),
+    adminToken: r.read<string | null>('EARSHOT_ADMIN_TOKEN', null, parsers.secret(16)),
+    logLevel: r.read('LOG_LEVEL', 'info', parsers.oneOf(LOG_LEVELS)),
+    bodyLimitBytes: r.read('EARSHOT_BODY_LIMIT', 1024 * 1024, parsers.integer(1024, 64 * 1024 * 1024)),
+    workerConcurrency: r.read('EARSHOT_WORKER_CONCURRENCY', 4, parsers.integer(1, 256)),
+    sweepIntervalMs: r.read('EARSHOT_SWEEP_INTERVAL_MS', 30_000, parsers.integer(100, 86_400_000)),
+    sweepAfterMs: r.read('EARSHOT_SWEEP_AFTER_MS', 60_000, parsers.integer(0, 86_400_000)),
+    rulesDir: resolve(r.read('EARSHOT_RULES', './rules', parsers.text)),
+    modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
+    dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
+    shutdownTimeoutMs: r.read('EARSHOT_SHUTDOWN_TIMEOUT_MS', 25_000, parsers.integer(0, 600_000)),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** What `--help` prints about the environment. */
+export const CONFIG_HELP = `
+Environment:
+  PORT                        HTTP port (default 3000)
+  HOST                        address to listen on (default 127.0.0.1; 0.0.0.0 in containers)
+  EARSHOT_DATA                data folder of the embedded database (default ./earshot-data)
+  DATABASE_URL                postgres://… to use an external PostgreSQL instead of the embedded one
+  EARSHOT_DB_SCHEMA           schema for earshot's tables (default public)
+  REDIS_URL                   redis://… to run the queue on Redis (else on PostgreSQL)
+  EARSHOT_QUEUE               queue name (default earshot)
+  EARSHOT_ADMIN_TOKEN         an admin API token accepted as is (≥16 characters)
+  EARSHOT_WORKER_CONCURRENCY  jobs a worker runs at once (default 4)
+  EARSHOT_BODY_LIMIT          largest request body in bytes (default 1048576)
+  EARSHOT_SWEEP_INTERVAL_MS   how often unprocessed inbox rows are re-queued (default 30000)
+  EARSHOT_SWEEP_AFTER_MS      how old such a row must be (default 60000)
+  EARSHOT_RULES               triage rules folder (default ./rules)
+  EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
+  EARSHOT_DRY_RUN             1: record replies without sending them
+  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)`;

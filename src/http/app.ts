@@ -1,0 +1,71 @@
+/** The Fastify app: one error handler, schemas on every route, auth by route config, OpenAPI at /docs. */
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from '../config.ts';
+import type { Db } from '../storage/db.ts';
+import type { JobQueue } from '../queue/backend.ts';
+import type { Logger } from '../log.ts';
+import { metrics } from '../metrics.ts';
+import { registerAuth, HttpError } from './auth.ts';
+import healthRoutes from './routes/health.ts';
+import mentionRoutes from './routes/mentions.ts';
+import caseRoutes from './routes/cases.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  queue: JobQueue;
+  log: Logger;
+  /** Each polled source's state ('ok' or 'failing: …'), for /ready. */
+  sourceHealth: () => Promise<Record<string, string>>;
+}
+
+export type Plugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
+
+export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    requestTimeout: 120_000,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'earshot API', version: '0.1.0', description: 'Social listening that turns support proactive.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err.validation) {
+      const first = err.validation[0];
+      const field = `${err.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
+      const missing = first?.params && 'missingProperty' in first.params ? `.${String(first.params.missingProperty)}` : '';
+      return reply.code(400).send({ error: 'Bad Request', message: `${field}${missing} ${first?.message ?? 'is invalid'}`, field: `${field}${missing}` });
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: 'Payload Too Large', message: `the body exceeds ${deps.config.bodyLimitBytes} bytes (EARSHOT_BODY_LIMIT): send fewer mentions per request` });
+    }
+    const status = err instanceof HttpError ? err.statusCode : (err.statusCode ?? 500);
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(status).send({ error: 'Internal Server Error', message: 'earshot failed to handle this request; the error is in its log' });
+    }
+    return reply.code(status).send({ error: httpReason(status), message: err.message });
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+  });
+
+  registerAuth(app, deps.db, deps.config.adminToken);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, ...extraRoutes]) await plugin(app, deps);
+  return app;
+}
+
+function httpReason(status: number): string {
+  return { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' }[status] ?? 'Error';
+}

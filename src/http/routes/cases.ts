@@ -1,0 +1,46 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { getCase, listCases } from '../../storage/cases.ts';
+import { HttpError } from '../auth.ts';
+import { Case, CaseDetail, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  status: Type.Optional(Type.String()),
+  priority: Type.Optional(Type.Union(['low', 'normal', 'high', 'urgent'].map((p) => Type.Literal(p)))),
+  category: Type.Optional(Type.String()),
+  queue: Type.Optional(Type.String()),
+  assignee: Type.Optional(Type.String()),
+  source: Type.Optional(Type.String()),
+});
+
+export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/cases',
+    {
+      config: { roles: ['agent', 'pr', 'product'] },
+      schema: { tags: ['cases'], summary: 'List cases, newest first', security: [{ bearer: [] }], querystring: ListQuery, response: { 200: pageOf(Case), ...errorResponses } },
+    },
+    async (req) => listCases(deps.db, req.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/cases/:id',
+    {
+      config: { roles: ['agent', 'pr', 'product'] },
+      schema: {
+        tags: ['cases'],
+        summary: 'One case with its mention thread and history',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: { 200: CaseDetail, ...errorResponses, 404: ErrorBody },
+      },
+    },
+    async (req) => {
+      const found = await getCase(deps.db, req.params.id);
+      if (!found) throw new HttpError(404, `no case ${req.params.id}`);
+      return found;
+    },
+  );
+}

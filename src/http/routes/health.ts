@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { registry, metrics } from '../../metrics.ts';
+import { pendingCount } from '../../storage/inbox.ts';
+
+const Check = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
+
+async function check(work: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
+  try {
+    await Promise.race([work(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref())]);
+    return 'ok';
+  } catch (err) {
+    return `failing: ${(err as Error).message}`;
+  }
+}
+
+export default async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get('/health', { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({ status: 'ok' }));
+
+  app.get(
+    '/ready',
+    { schema: { tags: ['operations'], summary: 'Database, queue and sources are reachable and healthy', response: { 200: Check, 503: Check } } },
+    async (_req, reply) => {
+      const checks: Record<string, string> = {
+        database: await check(() => deps.db.query('SELECT 1')),
+        queue: await check(() => deps.queue.ping()),
+      };
+      for (const [name, state] of Object.entries(await deps.sourceHealth())) checks[`source:${name}`] = state;
+      const ready = checks.database === 'ok' && checks.queue === 'ok';
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    },
+  );
+
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
+    await Promise.all([
+      pendingCount(deps.db).then((n) => metrics.inboxPending.set(n)).catch(() => {}),
+      deps.queue.counts().then((c) => Object.entries(c).forEach(([state, n]) => metrics.queueJobs.set({ state }, n))).catch(() => {}),
+    ]);
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+}

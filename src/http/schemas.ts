@@ -1,0 +1,76 @@
+/** Schemas shared by routes; they validate input, filter output and document the API (OpenAPI at /docs). */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }, { $id: 'Error' });
+
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ description: 'The `next` of the previous page' })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+};
+
+export const pageOf = (item: TSchema) => Type.Object({ items: Type.Array(item), next: Type.Union([Type.String(), Type.Null()]) });
+
+export const Author = Type.Object({
+  handle: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  followers: Type.Union([Type.Integer(), Type.Null()]),
+  customer_id: Type.Union([Type.String(), Type.Null()]),
+});
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Mention = Type.Object({
+  id: Type.Integer(),
+  source: Type.String(),
+  external_id: Type.String(),
+  text: Type.String(),
+  url: Nullable(Type.String()),
+  in_reply_to: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  author: Author,
+  sentiment: Nullable(Type.Object({ label: Type.String(), score: Type.Number() })),
+  actionable: Nullable(Type.Boolean()),
+  category: Nullable(Type.String()),
+  priority: Nullable(Type.String()),
+  ignored: Type.Boolean(),
+  is_retweet: Type.Boolean(),
+  duplicate_of: Nullable(Type.Integer()),
+  reasons: Type.Array(Type.String()),
+  rules: Type.Array(Type.String()),
+  case_id: Nullable(Type.Integer()),
+  cluster_id: Nullable(Type.Integer()),
+});
+
+export const Case = Type.Object({
+  id: Type.Integer(),
+  status: Type.String(),
+  priority: Type.String(),
+  category: Type.String(),
+  queue: Nullable(Type.String()),
+  assignee: Nullable(Type.String()),
+  source: Type.String(),
+  subject: Type.String(),
+  mention_count: Type.Integer(),
+  author: Author,
+  cluster_id: Nullable(Type.Integer()),
+  opened_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  first_response_at: Nullable(Type.String({ format: 'date-time' })),
+  resolved_at: Nullable(Type.String({ format: 'date-time' })),
+});
+
+export const CaseEvent = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  kind: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const CaseDetail = Type.Composite([Case, Type.Object({ mentions: Type.Array(Mention), events: Type.Array(CaseEvent) })]);
+
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+};

@@ -1,0 +1,50 @@
+/**
+ * "Write the delivery, enqueue, acknowledge": a mention is in PostgreSQL before anyone is told it was
+ * accepted. If the queue is away the delivery still counts; the sweeper enqueues it later.
+ */
+import type { MentionInput } from '../domain/mention.ts';
+import type { Db } from '../storage/db.ts';
+import { insertDeliveries, markEnqueued, type DeliveryResult } from '../storage/inbox.ts';
+import type { JobQueue } from '../queue/backend.ts';
+import type { Logger } from '../log.ts';
+import { metrics } from '../metrics.ts';
+
+export interface IngestDeps {
+  db: Db;
+  queue: JobQueue;
+  log: Logger;
+}
+
+export interface IngestResult extends DeliveryResult {
+  /** False when the queue could not be reached; the sweeper will enqueue the accepted rows. */
+  queued: boolean;
+}
+
+export const BATCH_SIZE = 100;
+
+export async function ingest(deps: IngestDeps, mentions: MentionInput[]): Promise<IngestResult> {
+  const result = await insertDeliveries(deps.db, mentions);
+  for (const a of result.accepted) metrics.mentionsReceived.inc({ source: a.source });
+  for (const d of result.duplicates) metrics.duplicatesReceived.inc({ source: d.source });
+  const queued = await enqueue(deps, result.accepted.map((a) => a.id), 'inbox');
+  return { ...result, queued };
+}
+
+/** Enqueues inbox ids in batches; returns false (and logs) rather than throwing when the queue is away. */
+export async function enqueue(deps: IngestDeps, ids: number[], prefix: string): Promise<boolean> {
+  if (ids.length === 0) return true;
+  const batches: number[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE));
+  try {
+    await deps.queue.addBulk(
+      'process-inbox',
+      batches.map((b) => ({ payload: { inboxIds: b }, jobId: `${prefix}-${b[0]}-${b[b.length - 1]}` })),
+    );
+    await markEnqueued(deps.db, ids);
+    return true;
+  } catch (err) {
+    metrics.enqueueFailures.inc();
+    deps.log.warn({ err, rows: ids.length }, 'queue unreachable: deliveries are safe in the inbox and will be re-queued by the sweeper');
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Stage 5: decide, for each classified mention, whether it opens a case, joins one, or stays a
+ * mention. A customer's follow-ups (a reply in the thread, a second post an hour later, a retweet
+ * of the complaint) join their open case instead of opening another.
+ */
+import type { Triage } from '../domain/mention.ts';
+import type { Deduped } from './dedupe.ts';
+
+export interface Classified extends Deduped {
+  sentiment: { label: 'negative' | 'neutral' | 'positive'; score: number; reasons: string[] };
+  triage: Triage;
+  authorId: number;
+}
+
+export interface CaseContext {
+  /** The open case of each author on each source, keyed `${source}\0${authorId}`. */
+  openCaseByAuthor: Map<string, number>;
+}
+
+export type CasePlan =
+  | { action: 'open' }
+  | { action: 'attach'; caseId: number }
+  | { action: 'attach-new'; batchIndex: number }
+  | { action: 'none' };
+
+export const authorKey = (source: string, authorId: number) => `${source}\u0000${authorId}`;
+
+export function planCases(batch: Classified[], ctx: CaseContext): CasePlan[] {
+  const openedInBatch = new Map<string, number>();
+  const plans: CasePlan[] = [];
+  batch.forEach((m, i) => {
+    const existing = existingCase(m, ctx, plans);
+    if (existing) return plans.push(existing);
+    const key = authorKey(m.source, m.authorId);
+    const sameAuthorEarlier = openedInBatch.get(key);
+    if (sameAuthorEarlier !== undefined) return plans.push({ action: 'attach-new', batchIndex: sameAuthorEarlier });
+    if (m.triage.actionable && !m.triage.ignored && m.duplicateOf === null) {
+      openedInBatch.set(key, i);
+      return plans.push({ action: 'open' });
+    }
+    plans.push({ action: 'none' });
+  });
+  return plans;
+}
+
+/** Retweets and copies join the case of what they repeat; anything else of the author's joins theirs. */
+function existingCase(m: Classified, ctx: CaseContext, plans: CasePlan[]): CasePlan | null {
+  const dup = m.duplicateOf;
+  if (dup && 'caseId' in dup && dup.caseId !== null) return { action: 'attach', caseId: dup.caseId };
+  if (dup && 'batchIndex' in dup) {
+    const plan = plans[dup.batchIndex];
+    if (plan?.action === 'open') return { action: 'attach-new', batchIndex: dup.batchIndex };
+    if (plan && plan.action !== 'none') return plan;
+  }
+  const byAuthor = ctx.openCaseByAuthor.get(authorKey(m.source, m.authorId));
+  if (byAuthor !== undefined) return { action: 'attach', caseId: byAuthor };
+  return null;
+}

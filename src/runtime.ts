@@ -1,0 +1,147 @@
+/**
+ * Composes earshot from its parts for one process: database (embedded or DATABASE_URL), migrations,
+ * queue (Redis or PostgreSQL), and on demand the HTTP API, the pipeline worker and the sweeper.
+ * `earshot start` runs all three; `earshot worker` only the worker.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Worker } from 'bullmq';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createDb, type Db } from './storage/db.ts';
+import { migrate } from './storage/migrate.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './storage/embedded.ts';
+import { createJobQueue, type JobQueue } from './queue/backend.ts';
+import { startSweeper } from './ingest/sweeper.ts';
+import { processInbox } from './pipeline/process.ts';
+import { createModels, type LiveModels } from './pipeline/models.ts';
+import { buildApp, type Plugin } from './http/app.ts';
+import { metrics } from './metrics.ts';
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  db: Db;
+  databaseUrl: string;
+  queue: JobQueue;
+  close(): Promise<void>;
+}
+
+/** Opens the database (starting the embedded one if no DATABASE_URL), migrates it and opens the queue. */
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    const started = Date.now();
+    embedded = await startEmbeddedPostgres(config.dataDir, (msg) => log.warn(msg));
+    databaseUrl = embedded.url;
+    log.info({ dataDir: config.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
+  }
+  const db = createDb({ url: databaseUrl, schema: config.databaseSchema, log });
+  try {
+    const applied = await migrate(db, config.databaseSchema);
+    if (applied.length) log.info({ applied }, 'database migrated');
+  } catch (err) {
+    await db.end();
+    await embedded?.stop();
+    throw err;
+  }
+  const queue = createJobQueue({
+    name: config.queueName,
+    redisUrl: config.redisUrl,
+    databaseUrl,
+    pgSchema: config.databaseSchema === 'public' ? 'bullmq' : `${config.databaseSchema}_bullmq`,
+  });
+  log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
+  return {
+    config,
+    log,
+    db,
+    databaseUrl,
+    queue,
+    async close() {
+      await queue.close();
+      await db.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
+  return rt.queue.startWorker(
+    {
+      'process-inbox': async ({ inboxIds }) => {
+        const end = metrics.batchSeconds.startTimer();
+        const outcome = await processInbox(rt.db, models, inboxIds);
+        end();
+        metrics.mentionsProcessed.inc(outcome.mentions);
+        metrics.casesOpened.inc(outcome.casesOpened);
+        metrics.rejected.inc(outcome.rejected.length);
+        for (const r of outcome.rejected) rt.log.warn({ inboxId: r.inboxId, error: r.error }, 'inbox row rejected');
+        return outcome;
+      },
+    },
+    rt.config.workerConcurrency,
+    rt.log,
+  );
+}
+
+export interface Service {
+  app?: FastifyInstance;
+  url?: string;
+  stop(): Promise<void>;
+}
+
+export interface ServiceParts {
+  api: boolean;
+  worker: boolean;
+  extraRoutes?: Plugin[];
+}
+
+/**
+ * Starts the chosen parts. stop() is the graceful shutdown: stop taking requests, let in-flight jobs
+ * finish (BullMQ's close waits for them; what does not finish in time returns to the queue when its
+ * lock lapses), then close the queue and the database.
+ */
+export async function startService(rt: Runtime, parts: ServiceParts): Promise<Service> {
+  const models = await createModels(rt.config, rt.log);
+  const worker = parts.worker ? startPipelineWorker(rt, models) : undefined;
+  const stopSweeper = parts.worker
+    ? startSweeper(rt, rt.config.sweepIntervalMs, { olderThanMs: rt.config.sweepAfterMs })
+    : () => {};
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (parts.api) {
+    app = await buildApp({ ...rt, sourceHealth: async () => ({}) }, parts.extraRoutes);
+    url = await app.listen({ port: rt.config.port, host: rt.config.host });
+    rt.log.info({ url, docs: `${url}/docs` }, 'earshot is listening');
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        stopSweeper();
+        models.close();
+        await app?.close();
+        await withDeadline(worker?.close() ?? Promise.resolve(), rt.config.shutdownTimeoutMs, () =>
+          rt.log.warn('shutdown deadline passed; unfinished jobs return to the queue when their locks lapse'),
+        );
+        await rt.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function withDeadline(work: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve();
+    }, ms);
+  });
+  await Promise.race([work.then(() => undefined), deadline]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,138 @@
+import type { Queryable } from './db.ts';
+import { decodeCursor, toPage, Where, type Page } from './page.ts';
+import { MENTION_SELECT, type MentionRow } from './mentions.ts';
+
+export interface CaseRow {
+  id: number;
+  status: string;
+  priority: string;
+  category: string;
+  queue: string | null;
+  assignee: string | null;
+  source: string;
+  subject: string;
+  mention_count: number;
+  author: { handle: string; name: string | null; followers: number | null; customer_id: string | null };
+  cluster_id: number | null;
+  opened_at: string;
+  updated_at: string;
+  first_response_at: string | null;
+  resolved_at: string | null;
+}
+
+export interface CaseEvent {
+  id: number;
+  at: string;
+  actor: string;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+export interface CaseDetail extends CaseRow {
+  mentions: MentionRow[];
+  events: CaseEvent[];
+}
+
+/** Each author's most recent case that is not resolved, on the source given with it. */
+export async function openCasesByAuthor(db: Queryable, authors: { source: string; authorId: number }[]): Promise<Map<string, number>> {
+  if (authors.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; source: string; author_id: string }>(
+    `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id FROM cases c
+     JOIN unnest($1::text[], $2::bigint[]) AS a(source, author_id) ON a.source = c.source AND a.author_id = c.author_id
+     WHERE c.status <> 'resolved' ORDER BY c.source, c.author_id, c.id DESC`,
+    [authors.map((a) => a.source), authors.map((a) => a.authorId)],
+  );
+  return new Map(rows.map((r) => [`${r.source}\u0000${Number(r.author_id)}`, Number(r.id)]));
+}
+
+export interface NewCase {
+  priority: string;
+  category: string;
+  queue: string | null;
+  source: string;
+  authorId: number;
+  customerRef: number | null;
+  conversationKey: string | null;
+  subject: string;
+  openedAt: Date;
+}
+
+export async function createCases(db: Queryable, cases: NewCase[], actor: string): Promise<number[]> {
+  if (cases.length === 0) return [];
+  const col = <K extends keyof NewCase>(k: K) => cases.map((c) => c[k]);
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO cases (priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at)
+     SELECT priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::timestamptz[])
+       WITH ORDINALITY AS t(priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at, ord)
+     ORDER BY ord
+     RETURNING id`,
+    [col('priority'), col('category'), col('queue'), col('source'), col('authorId'), col('customerRef'), col('conversationKey'), col('subject'), col('openedAt')],
+  );
+  const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  await appendEvents(db, ids.map((id, i) => ({ caseId: id, actor, kind: 'opened', data: { priority: cases[i]?.priority, category: cases[i]?.category } })));
+  return ids;
+}
+
+/** Counts the new mentions on their cases and raises a case's priority if a new mention is more urgent. */
+export async function recordMentionsOnCases(db: Queryable, added: { caseId: number; mentionId: number; priority: string }[], actor: string): Promise<void> {
+  if (added.length === 0) return;
+  await db.query(
+    `WITH a AS (SELECT case_id, count(*) AS n, max(array_position(array['low','normal','high','urgent'], priority)) AS p
+                FROM unnest($1::bigint[], $2::text[]) AS t(case_id, priority) GROUP BY case_id)
+     UPDATE cases c SET mention_count = c.mention_count + a.n, updated_at = now(),
+       priority = (array['low','normal','high','urgent'])[greatest(a.p, array_position(array['low','normal','high','urgent'], c.priority))]
+     FROM a WHERE c.id = a.case_id`,
+    [added.map((a) => a.caseId), added.map((a) => a.priority)],
+  );
+  await appendEvents(db, added.map((a) => ({ caseId: a.caseId, actor, kind: 'mention_added', data: { mention_id: a.mentionId } })));
+}
+
+export async function appendEvents(db: Queryable, events: { caseId: number; actor: string; kind: string; data: Record<string, unknown> }[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO case_events (case_id, actor, kind, data) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[])`,
+    [events.map((e) => e.caseId), events.map((e) => e.actor), events.map((e) => e.kind), events.map((e) => JSON.stringify(e.data))],
+  );
+}
+
+export interface CaseFilter {
+  status?: string;
+  priority?: string;
+  category?: string;
+  queue?: string;
+  assignee?: string;
+  source?: string;
+  cursor?: string;
+  limit: number;
+}
+
+const CASE_SELECT = `
+  SELECT c.id::int AS id, c.status, c.priority, c.category, c.queue, c.assignee, c.source, c.subject, c.mention_count,
+    json_build_object('handle', a.handle, 'name', a.name, 'followers', a.followers, 'customer_id', cu.customer_id) AS author,
+    c.cluster_id::int AS cluster_id, c.opened_at, c.updated_at, c.first_response_at, c.resolved_at
+  FROM cases c JOIN authors a ON a.id = c.author_id LEFT JOIN customers cu ON cu.id = c.customer_ref`;
+
+export async function listCases(db: Queryable, f: CaseFilter): Promise<Page<CaseRow>> {
+  const where = new Where()
+    .add('c.id < ?', decodeCursor(f.cursor))
+    .add('c.status = ?', f.status)
+    .add('c.priority = ?', f.priority)
+    .add('c.category = ?', f.category)
+    .add('c.queue = ?', f.queue)
+    .add('c.assignee = ?', f.assignee)
+    .add('c.source = ?', f.source);
+  const { rows } = await db.query<CaseRow>(`${CASE_SELECT} ${where} ORDER BY c.id DESC LIMIT ${where.param(f.limit + 1)}`, where.params);
+  return toPage(rows, f.limit);
+}
+
+export async function getCase(db: Queryable, id: number): Promise<CaseDetail | null> {
+  const { rows } = await db.query<CaseRow>(`${CASE_SELECT} WHERE c.id = $1`, [id]);
+  const row = rows[0];
+  if (!row) return null;
+  const [mentions, events] = await Promise.all([
+    db.query<MentionRow>(`${MENTION_SELECT} WHERE m.case_id = $1 ORDER BY m.created_at, m.id`, [id]),
+    db.query<CaseEvent>('SELECT id::int AS id, at, actor, kind, data FROM case_events WHERE case_id = $1 ORDER BY id', [id]),
+  ]);
+  return { ...row, mentions: mentions.rows, events: events.rows };
+}

@@ -1,0 +1,62 @@
+/**
+ * The PostgreSQL pool. Connection faults must never crash the process: pg emits 'error' on idle
+ * clients (pool) and on checked-out ones (client), and an unheard 'error' event kills Node
+ * (brianc/node-postgres#2762), so both are listened to. Queries time out instead of hanging.
+ */
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+
+export type Db = pg.Pool;
+export type Queryable = pg.Pool | pg.PoolClient;
+
+export interface DbOptions {
+  url: string;
+  schema?: string;
+  max?: number;
+  log?: Logger;
+  /** Client-side timeout for one query; also set as the server's statement_timeout. */
+  queryTimeoutMs?: number;
+}
+
+export function createDb({ url, schema = 'public', max = 10, log, queryTimeoutMs = 30_000 }: DbOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    query_timeout: queryTimeoutMs,
+    keepAlive: true,
+    options: `-c search_path=${schema} -c statement_timeout=${queryTimeoutMs}`,
+  });
+  pool.on('error', (err) => log?.warn({ err }, 'idle database connection failed'));
+  pool.on('connect', (client) => client.on('error', (err) => log?.warn({ err }, 'database connection failed')));
+  return pool;
+}
+
+/** Runs `work` in one transaction; a client whose connection broke is destroyed, not reused. */
+export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    broken = err instanceof Error ? err : new Error(String(err));
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release(broken && isConnectionError(broken) ? broken : undefined);
+  }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/** True for faults of the connection (database down or restarting), as opposed to bad data or SQL. */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: string }).code;
+  if (code && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err.message);
+}

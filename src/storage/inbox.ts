@@ -1,0 +1,83 @@
+/** The inbox: every delivery lands here before it is acknowledged, and leaves only when processed. */
+import type { MentionInput } from '../domain/mention.ts';
+import type { Queryable } from './db.ts';
+
+export interface InboxRow {
+  id: number;
+  source: string;
+  external_id: string;
+  payload: MentionInput;
+  received_at: Date;
+}
+
+export interface DeliveryResult {
+  /** Inbox ids of the deliveries that were new. */
+  accepted: { id: number; source: string; external_id: string }[];
+  /** Deliveries already in the inbox (or repeated within this batch). */
+  duplicates: { source: string; external_id: string }[];
+}
+
+/** Inserts a batch in one statement; the unique key, not the caller, decides what is a duplicate. */
+export async function insertDeliveries(db: Queryable, mentions: MentionInput[]): Promise<DeliveryResult> {
+  const seen = new Set<string>();
+  const unique: MentionInput[] = [];
+  const duplicates: DeliveryResult['duplicates'] = [];
+  for (const m of mentions) {
+    const key = `${m.source}\u0000${m.external_id}`;
+    if (seen.has(key)) duplicates.push({ source: m.source, external_id: m.external_id });
+    else {
+      seen.add(key);
+      unique.push(m);
+    }
+  }
+  if (unique.length === 0) return { accepted: [], duplicates };
+  const { rows } = await db.query<{ id: string; source: string; external_id: string }>(
+    `INSERT INTO inbox (source, external_id, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+     ON CONFLICT (source, external_id) DO NOTHING
+     RETURNING id, source, external_id`,
+    [unique.map((m) => m.source), unique.map((m) => m.external_id), unique.map((m) => JSON.stringify(m))],
+  );
+  const inserted = new Set(rows.map((r) => `${r.source}\u0000${r.external_id}`));
+  for (const m of unique) {
+    if (!inserted.has(`${m.source}\u0000${m.external_id}`)) duplicates.push({ source: m.source, external_id: m.external_id });
+  }
+  return { accepted: rows.map((r) => ({ id: Number(r.id), source: r.source, external_id: r.external_id })), duplicates };
+}
+
+/** The rows of these ids still waiting to be processed (a redelivered job finds none left). */
+export async function loadPending(db: Queryable, ids: number[]): Promise<InboxRow[]> {
+  const { rows } = await db.query<InboxRow & { id: string }>(
+    `SELECT id, source, external_id, payload, received_at FROM inbox
+     WHERE id = ANY($1::bigint[]) AND processed_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
+    [ids],
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+export async function markProcessed(db: Queryable, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query('UPDATE inbox SET processed_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+/** A payload that can never become a mention: done with, and the reason kept for the operator. */
+export async function markRejected(db: Queryable, id: number, error: string): Promise<void> {
+  await db.query('UPDATE inbox SET processed_at = now(), last_error = $2 WHERE id = $1', [id, `rejected: ${error}`]);
+}
+
+export async function markEnqueued(db: Queryable, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query('UPDATE inbox SET enqueued_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+/** Records a failed attempt so an operator can see why a delivery is stuck. */
+export async function markFailed(db: Queryable, ids: number[], error: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query('UPDATE inbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, error.slice(0, 2000)]);
+}
+
+
+export async function pendingCount(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE processed_at IS NULL');
+  return Number(rows[0]?.n ?? 0);
+}
