@@ -4,7 +4,7 @@
  */
 import type { MentionInput } from '../domain/mention.ts';
 import type { Db } from '../storage/db.ts';
-import { insertDeliveries, markEnqueued, type DeliveryResult } from '../storage/inbox.ts';
+import { insertDeliveries, type DeliveryResult } from '../storage/inbox.ts';
 import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
 import { metrics } from '../metrics.ts';
@@ -40,7 +40,6 @@ export async function enqueue(deps: IngestDeps, ids: number[], prefix: string): 
       'process-inbox',
       batches.map((b) => ({ payload: { inboxIds: b }, jobId: `${prefix}-${b[0]}-${b[b.length - 1]}` })),
     );
-    await markEnqueued(deps.db, ids);
     return true;
   } catch (err) {
     metrics.enqueueFailures.inc();

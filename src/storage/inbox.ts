@@ -32,8 +32,10 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
   }
   if (unique.length === 0) return { accepted: [], duplicates };
   const { rows } = await db.query<{ id: string; source: string; external_id: string }>(
-    `INSERT INTO inbox (source, external_id, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+    // enqueued_at is stamped here, before the job exists: stamping it after enqueueing would lock
+    // rows a fast worker is already trying to read.
+    `INSERT INTO inbox (source, external_id, payload, enqueued_at)
+     SELECT s, e, p, now() FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS t(s, e, p)
      ON CONFLICT (source, external_id) DO NOTHING
      RETURNING id, source, external_id`,
     [unique.map((m) => m.source), unique.map((m) => m.external_id), unique.map((m) => JSON.stringify(m))],
@@ -45,11 +47,15 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
   return { accepted: rows.map((r) => ({ id: Number(r.id), source: r.source, external_id: r.external_id })), duplicates };
 }
 
-/** The rows of these ids still waiting to be processed (a redelivered job finds none left). */
+/**
+ * Locks the rows of these ids still waiting to be processed (a redelivered job finds none left).
+ * FOR UPDATE, not SKIP LOCKED: a job whose rows another job holds waits for it and then sees them
+ * processed, instead of completing without doing its work.
+ */
 export async function loadPending(db: Queryable, ids: number[]): Promise<InboxRow[]> {
   const { rows } = await db.query<InboxRow & { id: string }>(
     `SELECT id, source, external_id, payload, received_at FROM inbox
-     WHERE id = ANY($1::bigint[]) AND processed_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
+     WHERE id = ANY($1::bigint[]) AND processed_at IS NULL ORDER BY id FOR UPDATE`,
     [ids],
   );
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
@@ -63,11 +69,6 @@ export async function markProcessed(db: Queryable, ids: number[]): Promise<void>
 /** A payload that can never become a mention: done with, and the reason kept for the operator. */
 export async function markRejected(db: Queryable, id: number, error: string): Promise<void> {
   await db.query('UPDATE inbox SET processed_at = now(), last_error = $2 WHERE id = $1', [id, `rejected: ${error}`]);
-}
-
-export async function markEnqueued(db: Queryable, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query('UPDATE inbox SET enqueued_at = now() WHERE id = ANY($1::bigint[])', [ids]);
 }
 
 /** Records a failed attempt so an operator can see why a delivery is stuck. */

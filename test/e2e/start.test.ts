@@ -16,6 +16,9 @@ interface CaseItem {
 }
 
 /** Posts two complaints, a follow-up and praise, then reads the cases back through the API. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+const json = async (res: Response): Promise<any> => res.json();
+
 async function exercise(base: string): Promise<void> {
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
   const complaint = mention({ author: { handle: 'e2e_erin' } });
@@ -29,18 +32,18 @@ async function exercise(base: string): Promise<void> {
   };
   const res = await fetch(`${base}/api/mentions`, { method: 'POST', headers, body: JSON.stringify(body) });
   expect(res.status).toBe(202);
-  expect((await res.json()).accepted).toHaveLength(4);
+  expect((await json(res)).accepted).toHaveLength(4);
   const dup = await fetch(`${base}/api/mentions`, { method: 'POST', headers, body: JSON.stringify({ mentions: [complaint] }) });
-  expect((await dup.json()).duplicates).toHaveLength(1);
+  expect((await json(dup)).duplicates).toHaveLength(1);
 
   let cases: CaseItem[] = [];
   for (let i = 0; i < 150 && cases.length < 2; i++) {
-    cases = (await (await fetch(`${base}/api/cases`, { headers })).json()).items;
+    cases = (await json(await fetch(`${base}/api/cases`, { headers }))).items;
     await new Promise((r) => setTimeout(r, 200));
   }
   expect(cases.map((c) => c.author.handle).sort()).toEqual(['e2e_erin', 'e2e_frank']);
   const erin = cases.find((c) => c.author.handle === 'e2e_erin')!;
-  const detail = await (await fetch(`${base}/api/cases/${erin.id}`, { headers })).json();
+  const detail = await json(await fetch(`${base}/api/cases/${erin.id}`, { headers }));
   expect(detail.mentions).toHaveLength(2);
 }
 
@@ -63,7 +66,7 @@ describe('earshot start (end to end)', () => {
 
       const second = earshot(['start'], env);
       await waitForReady(`http://127.0.0.1:${port}/ready`, second);
-      const cases = await (await fetch(`http://127.0.0.1:${port}/api/cases`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      const cases = await json(await fetch(`http://127.0.0.1:${port}/api/cases`, { headers: { authorization: `Bearer ${TOKEN}` } }));
       expect(cases.items).toHaveLength(2);
       await stopGracefully(second);
     } finally {
