@@ -1,0 +1,132 @@
+import { tokenize, type Token } from '../text/tokenize.ts';
+import type { LexiconAnalysis } from './lexicon-model.ts';
+
+/**
+ * Hashed sparse features for the trainable model, in three families:
+ * - words: uni- and bigrams (words after a negator get a "not_" prefix until punctuation);
+ * - character 3–5-grams of the lower-cased text (robust to typos, inflections, elongations);
+ * - the rule-based model's verdict (score bins, pattern ids, question, exclamation).
+ * The word and character families are each scaled to unit length, so the hundreds of character
+ * n-grams of a tweet do not drown its twenty words. Hashing keeps the model a fixed-size array with no vocabulary.
+ */
+export interface FeatureOptions {
+  /** log2 of the hashed feature space. */
+  bits: number;
+  charGrams: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureOptions = { bits: 20, charGrams: true };
+
+export interface FeatureVector {
+  indices: number[];
+  values: number[];
+  /** The words behind the word features, in the same positions (null for other features), for reasons. */
+  words: (string | null)[];
+}
+
+const NEGATOR_WORDS = new Set(['not', 'no', 'never', 'cannot', 'nothing', 'nobody', 'without', 'none', 'cant', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'wont']);
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over a string, seeded so the same text in different feature families lands apart. */
+function fnv(s: string, seed: number): number {
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
+/** Receives each feature: its hashed index, its value and, for single-word features, the word (for reasons). */
+export type FeatureSink = (index: number, value: number, word: string | null) => void;
+
+/** The features of a text as arrays, for training. */
+export function extractFeatures(text: string, lexicon: LexiconAnalysis, opts: FeatureOptions): FeatureVector {
+  const out: FeatureVector = { indices: [], values: [], words: [] };
+  visitFeatures(text, lexicon, opts, (index, value, word) => {
+    out.indices.push(index);
+    out.values.push(value);
+    out.words.push(word);
+  });
+  return out;
+}
+
+/**
+ * Hands every feature of a text to `sink`, without building arrays: scoring a text then costs no
+ * allocation beyond the tokens. Repeated features are passed repeatedly; a linear model adds them up.
+ */
+export function visitFeatures(text: string, lexicon: LexiconAnalysis, opts: FeatureOptions, sink: FeatureSink): void {
+  const mask = (1 << opts.bits) - 1;
+
+  // Words: collected first, because their scale depends on how many there are.
+  const hashes: number[] = [];
+  const words: (string | null)[] = [];
+  let prev = '<s>';
+  let negated = false;
+  for (const t of tokenize(text) as Token[]) {
+    if (t.kind === 'punct') {
+      negated = false;
+      hashes.push(fnv(t.text.slice(0, 3), 3));
+      words.push(null);
+      prev = t.text[0] ?? '';
+      continue;
+    }
+    // Handles, URLs and numbers vary too much to learn from; their presence is the signal.
+    const w = t.kind === 'handle' ? '@user' : t.kind === 'url' ? '<url>' : t.kind === 'number' ? '<num>' : t.norm;
+    const feature = negated && t.kind === 'word' ? `not_${w}` : w;
+    hashes.push(fnv(feature, 1), fnv(prev + ' ' + w, 2));
+    words.push(feature, null);
+    prev = w;
+    if (t.kind === 'word' && isNegator(w)) negated = true;
+  }
+  hashes.push(fnv(prev + ' </s>', 2));
+  words.push(null);
+  const wordScale = 1 / Math.sqrt(hashes.length);
+  for (let i = 0; i < hashes.length; i++) sink((hashes[i] as number) & mask, wordScale, words[i] ?? null);
+
+  if (opts.charGrams) visitCharGrams(text.toLowerCase(), mask, sink);
+
+  // The rule-based verdict, binned so a linear model can weigh it non-linearly. Not normalised:
+  // these few features are worth the same in every text.
+  const s = lexicon.signals;
+  sink(fnv(`lex:${Math.round(s.score * 5)}`, 4) & mask, 0.5, null);
+  sink(fnv(`lexlabel:${lexicon.sentiment.label}`, 4) & mask, 0.5, null);
+  if (s.neg < 0) sink(LEX_NEG & mask, Math.min(-s.neg / 6, 1), null);
+  if (s.pos > 0) sink(LEX_POS & mask, Math.min(s.pos / 6, 1), null);
+  if (s.question) sink(LEX_QUESTION & mask, 0.3, null);
+  if (s.exclamations) sink(LEX_EXCLAIM & mask, 0.3, null);
+  for (const p of s.patterns) sink(fnv(`pattern:${p}`, 4) & mask, 0.5, null);
+}
+
+const LEX_NEG = fnv('lex:hasneg', 4);
+const LEX_POS = fnv('lex:haspos', 4);
+const LEX_QUESTION = fnv('lex:question', 4);
+const LEX_EXCLAIM = fnv('lex:exclaim', 4);
+
+function isNegator(w: string): boolean {
+  return NEGATOR_WORDS.has(w) || w.endsWith("n't");
+}
+
+const MIN_GRAM = 3;
+const MAX_GRAM = 5;
+
+/**
+ * Character 3-, 4- and 5-grams, hashed incrementally without building substrings, the family
+ * scaled to unit length (each n-gram 1/sqrt(count)). 2–6-gram ranges were tried: no better.
+ */
+function visitCharGrams(lower: string, mask: number, sink: FeatureSink): void {
+  const n = lower.length;
+  let count = 0;
+  for (let len = MIN_GRAM; len <= MAX_GRAM; len++) count += Math.max(0, n - len + 1);
+  if (count === 0) return;
+  const v = 1 / Math.sqrt(count);
+  for (let i = 0; i < n; i++) {
+    let h = FNV_OFFSET ^ 5;
+    for (let k = 0; k < MAX_GRAM && i + k < n; k++) {
+      h ^= lower.charCodeAt(i + k);
+      h = Math.imul(h, FNV_PRIME);
+      if (k >= MIN_GRAM - 1) sink(((h ^ Math.imul(k, 0x9e3779b1)) >>> 0) & mask, v, null);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import type { SentimentLabel } from '../../domain/mention.ts';
+import type { FeatureOptions } from './features.ts';
+
+export const MODEL_FORMAT = 'earshot-sentiment';
+export const MODEL_VERSION = 1;
+
+/** What `earshot train` writes and `classify --model` reads. Weights are stored sparsely. */
+export interface TrainedModelJson {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  language: string;
+  labels: SentimentLabel[];
+  features: FeatureOptions;
+  bias: number[];
+  /** Feature indices with a non-zero weight, and their weights, 3 per index in label order. */
+  weights: { indices: number[]; values: number[] };
+  trainedOn: { examples: number; perLabel: Record<SentimentLabel, number>; epochs: number; at: string };
+}
+
+export class ModelFileError extends Error {
+  override name = 'ModelFileError';
+}
+
+export async function readModelFile(file: string): Promise<TrainedModelJson> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ModelFileError(`${file}: cannot read the model: ${(err as Error).message}`);
+  }
+  return validateModel(parsed, file);
+}
+
+export function validateModel(value: unknown, where = 'model'): TrainedModelJson {
+  const fail = (why: string): never => {
+    throw new ModelFileError(`${where}: not an earshot sentiment model: ${why}`);
+  };
+  if (typeof value !== 'object' || value === null) return fail('not a JSON object');
+  const m = value as Partial<TrainedModelJson>;
+  if (m.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
+  if (m.version !== MODEL_VERSION) fail(`version ${String(m.version)} is not supported (expected ${MODEL_VERSION})`);
+  const f = m.features;
+  if (!f || !Number.isInteger(f.bits) || f.bits < 8 || f.bits > 24 || typeof f.charGrams !== 'boolean') fail('bad "features"');
+  if (!Array.isArray(m.bias) || m.bias.length !== 3) fail('"bias" must hold 3 numbers');
+  const w = m.weights;
+  if (!w || !Array.isArray(w.indices) || !Array.isArray(w.values) || w.values.length !== w.indices.length * 3) {
+    fail('"weights" must hold indices and 3 values per index');
+  }
+  const dim = 1 << (f as FeatureOptions).bits;
+  for (const i of (w as TrainedModelJson['weights']).indices) if (!Number.isInteger(i) || i < 0 || i >= dim) fail(`weight index ${i} out of range`);
+  return m as TrainedModelJson;
+}

@@ -1,0 +1,5 @@
+/** Triage: from a mention, its sentiment and the team's rules (rules/*.yaml) to a decision. */
+export { loadRules, parseRules, RulesError } from './load.ts';
+export { watchRules } from './watch.ts';
+export { triage } from './decide.ts';
+export type { Rule, RuleSet, RuleThen, RuleWhen, TriageInput } from './types.ts';
