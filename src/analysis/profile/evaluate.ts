@@ -1,0 +1,54 @@
+/**
+ * Scores an outreach report against a generated world's ground truth: for each planted cause, the
+ * reported cluster sharing most complainants with it, the precision of its at-risk list at K (K =
+ * affected customers who did not complain), and where the planted pair ranks in its profile.
+ */
+import type { World } from '../../demo/world.ts';
+import type { OutreachReport } from './report.ts';
+
+export interface CauseScore {
+  cause: string;
+  conjunction: string;
+  cluster: string | null;
+  k: number;
+  precisionAtK: number;
+  /** 1-based rank of the planted pair in the profile, or null when absent. */
+  pairRank: number | null;
+  topProfile: string | null;
+}
+
+export function scoreWorld(world: World, report: OutreachReport): CauseScore[] {
+  return world.truth.causes.map((cause) => {
+    const complained = new Set(cause.complained);
+    let best: OutreachReport['clusters'][number] | undefined;
+    let bestOverlap = 0;
+    for (const c of report.clusters) {
+      const overlap = c.complainants.filter((id) => complained.has(id)).length;
+      if (overlap > bestOverlap) {
+        best = c;
+        bestOverlap = overlap;
+      }
+    }
+    const affected = new Set(cause.affected);
+    const linked = new Set(best?.complainants ?? []);
+    const targets = cause.affected.filter((id) => !complained.has(id) && !linked.has(id));
+    const k = targets.length;
+    const top = (best?.at_risk ?? []).slice(0, k);
+    const hits = top.filter((a) => affected.has(a.customer_id) && !complained.has(a.customer_id)).length;
+    const cols = Object.keys(cause.conjunction);
+    const rank = best?.profile.findIndex((p) => {
+      const ac = p.attribute.split('+');
+      const av = p.value.split('+');
+      return ac.length === cols.length && cols.every((c) => av[ac.indexOf(c)] === cause.conjunction[c]);
+    });
+    return {
+      cause: cause.id,
+      conjunction: cols.map((c) => `${c}=${cause.conjunction[c] as string}`).join(' & '),
+      cluster: best?.cluster ?? null,
+      k,
+      precisionAtK: k === 0 ? 1 : hits / k,
+      pairRank: rank === undefined || rank < 0 ? null : rank + 1,
+      topProfile: best?.profile[0] ? `${best.profile[0].attribute}=${best.profile[0].value}` : null,
+    };
+  });
+}

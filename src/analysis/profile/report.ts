@@ -1,0 +1,110 @@
+/**
+ * The outreach report: negative, actionable mentions → root-cause clusters → each cluster's
+ * complainants linked to customers by handle → profile → ranked at-risk customers. Pure: the
+ * caller supplies the customer base and the actionability test (the sentiment model in the CLI).
+ */
+import { createClusterer, type ClustererOptions } from '../cluster/index.ts';
+import { customerByHandle, type CustomerBase } from './base.ts';
+import { profileComplainants, rankAtRisk, type ProfileOptions } from './profile.ts';
+
+export interface OutreachMention {
+  id: string;
+  text: string;
+  author?: { handle?: string };
+  source?: string;
+  created_at?: string;
+}
+
+export interface ReportProfileItem {
+  attribute: string;
+  value: string;
+  lift: number;
+  support: number;
+  count: number;
+  base_rate: number;
+  p_value: number;
+  text: string;
+}
+
+export interface ReportCluster {
+  cluster: string;
+  label: string[];
+  size: number;
+  mentions: string[];
+  complainants: string[];
+  profile: ReportProfileItem[];
+  at_risk: Array<{ customer_id: string; score: number; reason: string }>;
+}
+
+export interface OutreachReport {
+  clusters: ReportCluster[];
+  stats: { mentions: number; actionable: number; clustered: number; linked_authors: number };
+}
+
+export interface OutreachOptions {
+  /** True for the mentions worth clustering (negative and actionable). */
+  isActionable: (m: OutreachMention) => boolean;
+  clusterer?: Partial<ClustererOptions>;
+  profile?: Partial<ProfileOptions>;
+  atRiskLimit?: number;
+}
+
+export function buildOutreachReport(base: CustomerBase, mentions: readonly OutreachMention[], opts: OutreachOptions): OutreachReport {
+  const clusterer = createClusterer(opts.clusterer);
+  const authorOf = new Map<string, number | undefined>();
+  let actionable = 0;
+  const linked = new Set<number>();
+  for (const m of mentions) {
+    if (!opts.isActionable(m)) continue;
+    actionable++;
+    const who = m.author?.handle ? customerByHandle(base, m.author.handle) : undefined;
+    authorOf.set(m.id, who);
+    if (who !== undefined) linked.add(who);
+    clusterer.add({ id: m.id, text: m.text, createdAt: m.created_at });
+  }
+  clusterer.consolidate();
+  const complainantsOf = (memberIds: string[]): number[] => [
+    ...new Set(memberIds.map((id) => authorOf.get(id)).filter((x): x is number => x !== undefined)),
+  ];
+  // Text clusters whose complainants share the same strongest conjunction are one root cause told
+  // in different words: merge them, so that neither lists the other's complainants as at risk.
+  const byTopItem = new Map<string, string>();
+  for (const c of clusterer.clusters()) {
+    const [top] = profileComplainants(base, complainantsOf(c.memberIds), opts.profile);
+    if (!top) continue;
+    const key = `${top.attribute}=${top.value}`;
+    const into = byTopItem.get(key);
+    if (into) clusterer.merge(into, c.id);
+    else byTopItem.set(key, c.id);
+  }
+  let clustered = 0;
+  const clusters: ReportCluster[] = clusterer.clusters().map((c) => {
+    clustered += c.size;
+    const complainants = complainantsOf(c.memberIds);
+    const profile = profileComplainants(base, complainants, opts.profile);
+    return {
+      cluster: c.id,
+      label: c.label,
+      size: c.size,
+      mentions: c.memberIds,
+      complainants: complainants.map((i) => base.ids[i] as string),
+      profile: profile.map((p) => ({
+        attribute: p.attribute,
+        value: p.value,
+        lift: round(p.lift, 2),
+        support: round(p.support, 4),
+        count: p.count,
+        base_rate: round(p.baseRate, 6),
+        p_value: Number(p.adjustedP.toPrecision(3)),
+        text: p.text,
+      })),
+      at_risk: rankAtRisk(base, profile, complainants, { limit: opts.atRiskLimit }),
+    };
+  });
+  return { clusters, stats: { mentions: mentions.length, actionable, clustered, linked_authors: linked.size } };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,113 @@
+import { describe, it, expect } from 'vitest';
+import { buildCustomerBase, buildOutreachReport, customerByHandle, parseCsv, parseCsvRecords, profileComplainants, rankAtRisk, scoreWorld } from '../../src/analysis/profile/index.ts';
+import { LogFactorials, hypergeometricTail } from '../../src/analysis/profile/stats.ts';
+import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
+import { customersToCsv, generateWorld } from '../../src/demo/world.ts';
+
+describe('CSV', () => {
+  it('reads quoted fields with commas, quotes and newlines, CRLF and a BOM', () => {
+    const text = '\uFEFFcustomer_id,handle,note\r\n1,@Ann,"says ""hi"", twice"\r\n2,,"two\nlines"\n\n3,bob,plain\n';
+    expect(parseCsv(text)).toEqual([
+      ['customer_id', 'handle', 'note'],
+      ['1', '@Ann', 'says "hi", twice'],
+      ['2', '', 'two\nlines'],
+      ['3', 'bob', 'plain'],
+    ]);
+    const { columns, records } = parseCsvRecords('Customer_ID,Handle\nA,x\n');
+    expect(columns).toEqual(['customer_id', 'handle']);
+    expect(records).toEqual([{ customer_id: 'A', handle: 'x' }]);
+  });
+
+  it('refuses a file that ends inside quotes', () => {
+    expect(() => parseCsv('a,b\n1,"open')).toThrow(/quoted/);
+  });
+});
+
+describe('customer base', () => {
+  const rows = Array.from({ length: 400 }, (_, i) => ({
+    customer_id: `c${i}`,
+    handle: i % 2 ? `@User${i}` : '',
+    email: `u${i}@example.com`,
+    model: ['A', 'B', 'C'][i % 3] as string,
+    spend: String((i * 7.3) % 100),
+    constant: 'x',
+  }));
+
+  it('ignores identifier-like and constant columns, buckets many-valued numbers, links handles loosely', () => {
+    const base = buildCustomerBase(rows);
+    expect(base.attributes.map((a) => a.name).sort()).toEqual(['model', 'spend']);
+    expect(base.skipped.map((s) => s.column).sort()).toEqual(['constant', 'email']);
+    const spend = base.attributes.find((a) => a.name === 'spend');
+    expect(spend?.values.length).toBeLessThanOrEqual(5);
+    expect(spend?.values[0]).toMatch(/–/);
+    expect(customerByHandle(base, 'user1')).toBe(1);
+    expect(customerByHandle(base, '@USER3')).toBe(3);
+    expect(customerByHandle(base, 'nobody')).toBeUndefined();
+  });
+});
+
+describe('hypergeometric tail', () => {
+  it('matches hand-computed values', () => {
+    const lf = new LogFactorials(100);
+    // 5 of 5 drawn from 10 with 5 marked: 1 / C(10,5).
+    expect(hypergeometricTail(lf, 10, 5, 5, 5)).toBeCloseTo(1 / 252, 10);
+    expect(hypergeometricTail(lf, 10, 5, 5, 0)).toBeCloseTo(1, 10);
+    // P(X ≥ 1) with N=10, K=2, s=3: 1 − C(8,3)/C(10,3) = 1 − 56/120.
+    expect(hypergeometricTail(lf, 10, 2, 3, 1)).toBeCloseTo(1 - 56 / 120, 10);
+  });
+});
+
+describe('profile and at-risk on a generated world', () => {
+  const world = generateWorld({ seed: 11, customers: 6000, causes: 2, complaintRate: 0.1 });
+  const base = buildCustomerBase(parseCsvRecords(customersToCsv(world.customers)).records);
+
+  it('puts the planted attribute pair at the top, with readable text, lift and a significance test', () => {
+    for (const cause of world.truth.causes) {
+      const complainants = cause.complained.map((id) => base.indexOfId.get(id) as number);
+      const [top] = profileComplainants(base, complainants);
+      const cols = Object.keys(cause.conjunction);
+      expect([...(top?.columns ?? [])].sort()).toEqual([...cols].sort());
+      expect(top?.columns.map((c, i) => [c, top.values[i]])).toEqual(top?.columns.map((c) => [c, cause.conjunction[c]]));
+      expect(top?.attribute).toContain('+');
+      expect(top?.lift).toBeGreaterThan(5);
+      expect(top?.adjustedP).toBeLessThan(0.01);
+      expect(top?.text).toMatch(/^\d+ of \d+ complainants have .+ \(base rate [\d.]+%\) — lift \d/);
+    }
+  });
+
+  it('finds nothing significant for complainants drawn at random', () => {
+    const random = Array.from({ length: 30 }, (_, i) => (i * 197) % base.ids.length);
+    expect(profileComplainants(base, random)).toEqual([]);
+  });
+
+  it('ranks non-complainants holding the conjunction first and never lists a complainant', () => {
+    const cause = world.truth.causes[0];
+    if (!cause) throw new Error('no cause planted');
+    const complainants = cause.complained.map((id) => base.indexOfId.get(id) as number);
+    const profile = profileComplainants(base, complainants);
+    const ranked = rankAtRisk(base, profile, complainants);
+    const complained = new Set(cause.complained);
+    expect(ranked.some((r) => complained.has(r.customer_id))).toBe(false);
+    const k = cause.affected.length - cause.complained.length;
+    const affected = new Set(cause.affected);
+    const hits = ranked.slice(0, k).filter((r) => affected.has(r.customer_id)).length;
+    expect(hits / k).toBeGreaterThanOrEqual(0.9);
+    expect(ranked[0]?.reason).toMatch(/like \d+ of \d+ complainants/);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1]!.score).toBeGreaterThanOrEqual(ranked[i]!.score);
+  });
+
+  it('reaches precision@K ≥ 0.9 end to end (sentiment filter → clusters → profile → at-risk) with the pair on top', () => {
+    for (const seed of [21, 22]) {
+      const w = generateWorld({ seed, customers: 12_000, causes: 3 });
+      const b = buildCustomerBase(w.customers);
+      const model = defaultSentimentModel();
+      const report = buildOutreachReport(b, w.mentions, { isActionable: (m) => model.classify(m.text).label === 'negative' });
+      const scores = scoreWorld(w, report);
+      expect(scores).toHaveLength(w.truth.causes.length);
+      for (const s of scores) {
+        expect(s.precisionAtK, JSON.stringify(s)).toBeGreaterThanOrEqual(0.9);
+        expect(s.pairRank, JSON.stringify(s)).toBe(1);
+      }
+    }
+  });
+});
