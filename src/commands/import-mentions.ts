@@ -1,0 +1,138 @@
+/**
+ * `earshot import mentions FILE.jsonl`: mentions from any export (Facebook group posts, forums, email,
+ * chat) into the inbox, one JSON object a line, shaped like POST /api/mentions items. Re-importing is
+ * safe: (source, external_id) is unique, repeats count as duplicates. Every rejected line is reported.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { openRuntime } from '../runtime.ts';
+import { ingest, type IngestDeps } from '../ingest/ingest.ts';
+import type { MentionInput } from '../domain/mention.ts';
+import { CONFIG_HELP, configOrExit, loggerFor, fail } from './shared.ts';
+
+const BATCH = 500;
+
+/** The same shape the ingest API accepts (src/http/routes/mentions.ts). */
+export const MentionLine = Type.Object(
+  {
+    source: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$' }),
+    external_id: Type.String({ minLength: 1, maxLength: 256 }),
+    text: Type.String({ minLength: 1, maxLength: 20_000 }),
+    author: Type.Object(
+      { handle: Type.String({ minLength: 1, maxLength: 256 }), name: Type.Optional(Type.String({ maxLength: 256 })), followers: Type.Optional(Type.Integer({ minimum: 0 })) },
+      { additionalProperties: false },
+    ),
+    created_at: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T' }),
+    url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
+    in_reply_to: Type.Optional(Type.String({ maxLength: 256 })),
+    conversation_id: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+
+export interface ImportReport {
+  lines: number;
+  accepted: number;
+  duplicates: number;
+  rejected: { line: number; reason: string }[];
+}
+
+/** Validates line by line and ingests in batches; `defaultSource` fills a missing `source`. */
+export async function importMentions(
+  deps: IngestDeps,
+  lines: AsyncIterable<string>,
+  opts: { defaultSource?: string; onProgress?: (bytes: number, report: ImportReport) => void } = {},
+): Promise<ImportReport> {
+  const report: ImportReport = { lines: 0, accepted: 0, duplicates: 0, rejected: [] };
+  let batch: MentionInput[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const r = await ingest(deps, batch);
+    report.accepted += r.accepted.length;
+    report.duplicates += r.duplicates.length;
+    batch = [];
+  };
+  for await (const raw of lines) {
+    report.lines++;
+    bytes += Buffer.byteLength(raw) + 1;
+    const line = raw.trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      report.rejected.push({ line: report.lines, reason: 'not JSON' });
+      continue;
+    }
+    if (value && typeof value === 'object' && !('source' in value) && opts.defaultSource) value = { source: opts.defaultSource, ...value };
+    if (!Value.Check(MentionLine, value)) {
+      const first = [...Value.Errors(MentionLine, value)][0];
+      report.rejected.push({ line: report.lines, reason: first ? `${first.path || '/'} ${first.message}` : 'invalid' });
+      continue;
+    }
+    if (Number.isNaN(Date.parse(value.created_at))) {
+      report.rejected.push({ line: report.lines, reason: '/created_at is not a date' });
+      continue;
+    }
+    batch.push(value as MentionInput);
+    if (batch.length >= BATCH) await flush();
+    opts.onProgress?.(bytes, report);
+  }
+  await flush();
+  opts.onProgress?.(bytes, report);
+  return report;
+}
+
+export function register(program: Command): void {
+  const imp = program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('load data into earshot');
+  imp
+    .command('mentions <file>')
+    .description('ingest mentions from a JSON Lines file (e.g. exported Facebook group posts); re-importing never duplicates')
+    .option('--source <name>', 'source for lines that have none, e.g. facebook-group')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText(
+      'after',
+      `
+One JSON object a line, as items of POST /api/mentions:
+  {"source":"facebook-group","external_id":"123_456","text":"…","author":{"handle":"jane.doe","name":"Jane"},
+   "created_at":"2026-11-01T10:00:00Z","url":"https://www.facebook.com/groups/…"}
+
+Example:
+  npx earshot import mentions group-export.jsonl --source facebook-group
+${CONFIG_HELP}`,
+    )
+    .action(async (file: string, opts: { source?: string; progress: boolean }) => {
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch {
+        fail(`cannot read ${file}`, 2);
+      }
+      const config = configOrExit();
+      const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
+      const bar = opts.progress && process.stderr.isTTY !== false
+        ? new cliProgress.SingleBar({ stream: process.stderr, format: 'mentions {bar} {percentage}% | {lines} lines | {rejected} rejected', hideCursor: true }, cliProgress.Presets.shades_classic)
+        : null;
+      try {
+        bar?.start(size, 0, { lines: 0, rejected: 0 });
+        const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+        const report = await importMentions(runtime, lines, { defaultSource: opts.source, onProgress: (b, r) => bar?.update(Math.min(b, size), { lines: r.lines, rejected: r.rejected.length }) });
+        bar?.update(size);
+        bar?.stop();
+        for (const r of report.rejected.slice(0, 50)) process.stderr.write(`  line ${r.line}: ${r.reason}\n`);
+        if (report.rejected.length > 50) process.stderr.write(`  … and ${report.rejected.length - 50} more\n`);
+        process.stdout.write(`${report.lines} lines: ${report.accepted} mentions accepted, ${report.duplicates} already known, ${report.rejected.length} rejected\n`);
+        process.exitCode = report.rejected.length > 0 && report.accepted + report.duplicates === 0 ? 1 : 0;
+      } catch (err) {
+        bar?.stop();
+        throw err;
+      } finally {
+        await runtime.close();
+      }
+    });
+}

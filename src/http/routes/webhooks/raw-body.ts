@@ -1,0 +1,25 @@
+/**
+ * Webhook routes need the exact bytes that were signed: inside their own encapsulated scope the JSON
+ * parser hands over a Buffer, and the handler parses it with secure-json-parse only after the
+ * signature checked out (a plain JSON.parse would accept a signed `__proto__` body; reliability.md §3).
+ */
+import type { FastifyInstance } from 'fastify';
+import sjson from 'secure-json-parse';
+
+export function rawJsonBody(scope: FastifyInstance): void {
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+}
+
+export type Parsed = { ok: true; value: unknown } | { ok: false };
+
+export function parseJson(raw: Buffer): Parsed {
+  try {
+    return { ok: true, value: sjson.parse(raw.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Webhook bodies: Meta batches up to 1,000 changes in one POST. */
+export const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
