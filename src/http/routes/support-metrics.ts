@@ -1,0 +1,56 @@
+/** GET /api/metrics/support: the support lead's numbers over a date range, as JSON or CSV. */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { metricCases } from '../../storage/support-metrics.ts';
+import { supportMetrics, metricsCsv } from '../../support/metrics.ts';
+import { supportContext } from '../../support/context.ts';
+import { HttpError } from '../auth.ts';
+import { errorResponses } from '../schemas.ts';
+
+const Query = Type.Object({
+  from: Type.String({ format: 'date-time', description: 'start of the range (inclusive)' }),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'end of the range (exclusive); default now' })),
+  group_by: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('team')])),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'or send Accept: text/csv' })),
+  agent_hours: Type.Optional(Type.Number({ minimum: 0, description: 'staffed agent hours over the range; estimated from the SLA calendar when absent' })),
+});
+
+export default async function supportMetricsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const support = supportContext(deps.config, deps.now);
+  app.get<{ Querystring: Static<typeof Query> }>(
+    '/api/metrics/support',
+    {
+      config: { roles: ['agent', 'pr'] },
+      schema: {
+        tags: ['metrics'],
+        summary: 'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case',
+        description: 'Clocks count business minutes of the SLA calendar. Per agent (assignee) or per team (the assignee\'s team, else the case queue).',
+        security: [{ bearer: [] }],
+        querystring: Query,
+        response: { 200: Type.Any(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const from = new Date(req.query.from);
+      const to = req.query.to ? new Date(req.query.to) : support.now();
+      if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
+      if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new HttpError(400, 'the range may span at most 400 days');
+      const cases = await metricCases(deps.db, from, to);
+      const m = supportMetrics(cases, {
+        from,
+        to,
+        groupBy: req.query.group_by ?? null,
+        policy: support.policy,
+        costPerHour: deps.config.support.agentCostPerHour,
+        ...(req.query.agent_hours === undefined ? {} : { agentHours: req.query.agent_hours }),
+      });
+      const csv = req.query.format === 'csv' || (req.query.format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
+      if (!csv) return m;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="support-metrics-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
+        .send(metricsCsv(m));
+    },
+  );
+}

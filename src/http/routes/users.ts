@@ -1,0 +1,106 @@
+/** Users and API tokens, for admins only (roles: [] admits admin alone). */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { createUser, listUsers, updateUser, listTokens, revokeToken, USER_ROLES } from '../../storage/users.ts';
+import { createToken, ROLES, type Role } from '../../storage/tokens.ts';
+import { generatePassword, passwordProblem } from '../../support/password.ts';
+import { HttpError } from '../auth.ts';
+import { errorResponses, ErrorBody } from '../schemas.ts';
+
+const ADMIN = { roles: [] as const };
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const UserRole = Type.Union(USER_ROLES.map((r) => Type.Literal(r)));
+const User = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Nullable(Type.String()),
+  role: Type.String(),
+  team: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  disabled_at: Nullable(Type.String({ format: 'date-time' })),
+});
+const NewUser = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 320 }),
+    role: UserRole,
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    team: Type.Optional(Type.String({ maxLength: 100 })),
+    password: Type.Optional(Type.String({ maxLength: 1024, description: 'at least 12 characters; generated and returned once when absent' })),
+  },
+  { additionalProperties: false },
+);
+const PatchUser = Type.Object(
+  {
+    role: Type.Optional(UserRole),
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    team: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+    disabled: Type.Optional(Type.Boolean({ description: 'true also ends their sessions' })),
+    password: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+const Token = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  role: Type.String(),
+  user_id: Type.Union([Type.Integer(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+  last_used_at: Nullable(Type.String({ format: 'date-time' })),
+  revoked_at: Nullable(Type.String({ format: 'date-time' })),
+});
+const NewToken = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Union(ROLES.map((r) => Type.Literal(r))) }, { additionalProperties: false });
+const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const doc = (summary: string) => ({ tags: ['access'], summary, security: [{ bearer: [] }] });
+
+export default async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get('/api/users', { config: ADMIN, schema: { ...doc('List users'), response: { 200: Type.Object({ items: Type.Array(User) }), ...errorResponses } } }, async () => ({
+    items: await listUsers(deps.db),
+  }));
+
+  app.post<{ Body: Static<typeof NewUser> }>(
+    '/api/users',
+    { config: ADMIN, schema: { ...doc('Create a user; a generated password is returned once'), body: NewUser, response: { 201: Type.Object({ user: User, password: Type.Optional(Type.String()) }), ...errorResponses, 409: ErrorBody } } },
+    async (req, reply) => {
+      const generated = req.body.password === undefined ? generatePassword() : undefined;
+      const password = req.body.password ?? (generated as string);
+      const problem = passwordProblem(password);
+      if (problem) throw new HttpError(400, problem);
+      const user = await createUser(deps.db, { ...req.body, password });
+      return reply.code(201).send({ user, ...(generated ? { password: generated } : {}) });
+    },
+  );
+
+  app.patch<{ Params: Static<typeof Id>; Body: Static<typeof PatchUser> }>(
+    '/api/users/:id',
+    { config: ADMIN, schema: { ...doc('Change role, team or name; disable; set a password'), params: Id, body: PatchUser, response: { 200: User, ...errorResponses, 404: ErrorBody } } },
+    async (req) => {
+      if (req.body.password !== undefined) {
+        const problem = passwordProblem(req.body.password);
+        if (problem) throw new HttpError(400, problem);
+      }
+      const user = await updateUser(deps.db, req.params.id, req.body);
+      if (!user) throw new HttpError(404, `no user ${req.params.id}`);
+      return user;
+    },
+  );
+
+  app.get('/api/tokens', { config: ADMIN, schema: { ...doc('List API tokens (never the tokens themselves)'), response: { 200: Type.Object({ items: Type.Array(Token) }), ...errorResponses } } }, async () => ({
+    items: await listTokens(deps.db),
+  }));
+
+  app.post<{ Body: Static<typeof NewToken> }>(
+    '/api/tokens',
+    { config: ADMIN, schema: { ...doc('Make an API token; it is shown only in this answer'), body: NewToken, response: { 201: Type.Object({ token: Type.String() }), ...errorResponses } } },
+    async (req, reply) => reply.code(201).send({ token: await createToken(deps.db, req.body.name, req.body.role as Role, req.principal?.userId ?? null) }),
+  );
+
+  app.delete<{ Params: Static<typeof Id> }>(
+    '/api/tokens/:id',
+    { config: ADMIN, schema: { ...doc('Revoke an API token'), params: Id, response: { 204: Type.Null(), ...errorResponses, 404: ErrorBody } } },
+    async (req, reply) => {
+      if (!(await revokeToken(deps.db, req.params.id))) throw new HttpError(404, `no token ${req.params.id}`);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,91 @@
+/** Staff users: role, team, a scrypt password hash; disabled users keep their history but cannot log in. */
+import type { Queryable } from './db.ts';
+import { hashPassword, verifyPassword } from '../support/password.ts';
+
+export const USER_ROLES = ['agent', 'pr', 'product', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface User {
+  id: number;
+  email: string;
+  name: string | null;
+  role: UserRole;
+  team: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+const USER_SELECT = 'SELECT id::int AS id, email, name, role, team, created_at, disabled_at FROM users';
+
+export class UserExistsError extends Error {
+  readonly statusCode = 409;
+}
+
+export async function createUser(db: Queryable, u: { email: string; name?: string | null; role: UserRole; team?: string | null; password: string }): Promise<User> {
+  const hash = await hashPassword(u.password);
+  const { rows } = await db.query<User>(
+    `INSERT INTO users (email, name, role, team, password_hash) VALUES (lower($1), $2, $3, $4, $5)
+     ON CONFLICT (email) DO NOTHING RETURNING id::int AS id, email, name, role, team, created_at, disabled_at`,
+    [u.email.trim(), u.name ?? null, u.role, u.team ?? null, hash],
+  );
+  const row = rows[0];
+  if (!row) throw new UserExistsError(`a user with e-mail ${u.email} already exists`);
+  return row;
+}
+
+export async function listUsers(db: Queryable): Promise<User[]> {
+  return (await db.query<User>(`${USER_SELECT} ORDER BY id`)).rows;
+}
+
+export async function getUser(db: Queryable, id: number): Promise<User | null> {
+  return (await db.query<User>(`${USER_SELECT} WHERE id = $1`, [id])).rows[0] ?? null;
+}
+
+export async function updateUser(db: Queryable, id: number, patch: { role?: UserRole; team?: string | null; name?: string | null; disabled?: boolean; password?: string }): Promise<User | null> {
+  const hash = patch.password === undefined ? null : await hashPassword(patch.password);
+  const { rows } = await db.query<User>(
+    `UPDATE users SET role = coalesce($2, role), team = CASE WHEN $3 THEN $4 ELSE team END, name = CASE WHEN $5 THEN $6 ELSE name END,
+       disabled_at = CASE WHEN $7::boolean IS NULL THEN disabled_at WHEN $7 THEN coalesce(disabled_at, now()) ELSE NULL END,
+       password_hash = coalesce($8, password_hash)
+     WHERE id = $1 RETURNING id::int AS id, email, name, role, team, created_at, disabled_at`,
+    [id, patch.role ?? null, patch.team !== undefined, patch.team ?? null, patch.name !== undefined, patch.name ?? null, patch.disabled ?? null, hash],
+  );
+  if (patch.disabled) await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+/** The user when the password is right and the user is enabled; null otherwise (never says which). */
+export async function checkLogin(db: Queryable, email: string, password: string): Promise<User | null> {
+  const { rows } = await db.query<User & { password_hash: string | null }>(
+    'SELECT id::int AS id, email, name, role, team, created_at, disabled_at, password_hash FROM users WHERE email = lower($1)',
+    [email.trim()],
+  );
+  const row = rows[0];
+  // Hash even for an unknown e-mail so the answer takes as long either way.
+  const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+  if (!row || !ok || row.disabled_at !== null || row.password_hash === null) return null;
+  const { password_hash: _omit, ...user } = row;
+  return user;
+}
+
+const DUMMY_HASH = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+export interface TokenInfo {
+  id: number;
+  name: string;
+  role: string;
+  user_id: number | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
+  const { rows } = await db.query<TokenInfo>('SELECT id::int AS id, name, role, user_id::int AS user_id, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id');
+  return rows;
+}
+
+export async function revokeToken(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1', [id]);
+  return (rowCount ?? 0) > 0;
+}
