@@ -8,6 +8,10 @@ import { register as cluster } from './commands/cluster.ts';
 import { register as outreach } from './commands/outreach.ts';
 import { register as classify } from './commands/classify.ts';
 import { register as train } from './commands/train.ts';
+import { register as importCustomers } from './commands/import-customers.ts';
+import { register as user } from './commands/user.ts';
+import { register as corrections } from './commands/corrections.ts';
+import { register as importMentions } from './commands/import-mentions.ts';
 
 const program = new Command()
   .name('earshot')
@@ -18,5 +22,9 @@ const program = new Command()
 for (const register of [start, worker, admin, classify, train]) register(program);
 cluster(program);
 outreach(program);
+importCustomers(program);
+user(program);
+corrections(program);
+importMentions(program);
 
 await program.parseAsync(process.argv);

@@ -3,6 +3,8 @@
  * with a message naming the variable and what it expects, never a stack trace from deep inside.
  */
 import { resolve } from 'node:path';
+import { readChannels, CHANNELS_HELP, type ChannelsConfig } from './channels/config.ts';
+import { readSupport, SUPPORT_HELP, type SupportConfig } from './support/config.ts';
 
 export interface Config {
   port: number;
@@ -27,6 +29,10 @@ export interface Config {
   modelFile: string | null;
   dryRun: boolean;
   shutdownTimeoutMs: number;
+  /** X, Facebook and Google Alerts: credentials, what to read, how often (src/channels/config.ts). */
+  channels: ChannelsConfig;
+  /** Cases, SLA, sessions, metrics (src/support/config.ts). */
+  support: SupportConfig;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +114,8 @@ export function loadConfig(env: Env = process.env): Config {
     modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
     dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
     shutdownTimeoutMs: r.read('EARSHOT_SHUTDOWN_TIMEOUT_MS', 25_000, parsers.integer(0, 600_000)),
+    channels: readChannels(r),
+    support: readSupport(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -131,4 +139,4 @@ Environment:
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them
-  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)`;
+  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}`;

@@ -16,11 +16,22 @@ export const REDACT_PATHS = [
   '*.password',
   '*.secret',
   'config.adminToken',
+  // Channel credentials (src/channels/config.ts), wherever a config or part of it is logged.
+  ...['bearerToken', 'consumerKey', 'consumerSecret', 'accessSecret', 'appSecret', 'verifyToken', 'pageTokens', 'groupTokens'].flatMap((k) => [
+    `*.${k}`,
+    `config.channels.x.${k}`,
+    `config.channels.facebook.${k}`,
+    `channels.x.${k}`,
+    `channels.facebook.${k}`,
+  ]),
+  'config.channels.x.accessToken',
+  'channels.x.accessToken',
+  'req.headers["x-hub-signature"]',
 ];
 
 /** Removes credentials that travel inside URLs (Graph puts access_token in the query string). */
 export function scrubUrl(url: string): string {
-  return url.replace(/([?&](?:access_token|appsecret_proof|crc_token|token)=)[^&#\s]+/gi, '$1[redacted]');
+  return url.replace(/([?&](?:access_token|appsecret_proof|crc_token|token|hub\.verify_token)=)[^&#\s]+/gi, '$1[redacted]');
 }
 
 export interface LoggerOptions {

@@ -13,9 +13,17 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './storage/em
 import { createJobQueue, type JobQueue } from './queue/backend.ts';
 import { startSweeper } from './ingest/sweeper.ts';
 import { processInbox } from './pipeline/process.ts';
+import { startSlaChecker } from './support/sla-check.ts';
+import { loadSlaPolicy, slaFileOf } from './support/sla.ts';
 import { createModels, type LiveModels } from './pipeline/models.ts';
 import { buildApp, type Plugin } from './http/app.ts';
 import { metrics } from './metrics.ts';
+import { ingest } from './ingest/ingest.ts';
+import { createChannels, type Channels } from './channels/service.ts';
+import { addChannelCollectors } from './channels/metrics.ts';
+import { getCursor, saveCursor, pauseCursor, recordPollSuccess, recordPollFailure, listSourceStates } from './storage/cursors.ts';
+import { addUsage, usageToday } from './storage/usage.ts';
+import { sendReply } from './replies/send.ts';
 
 export interface Runtime {
   config: Config;
@@ -23,6 +31,8 @@ export interface Runtime {
   db: Db;
   databaseUrl: string;
   queue: JobQueue;
+  /** X, Facebook and Google Alerts: poll targets, stream, reply adapters (src/channels/). */
+  channels: Channels;
   close(): Promise<void>;
 }
 
@@ -52,13 +62,17 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     pgSchema: config.databaseSchema === 'public' ? 'bullmq' : `${config.databaseSchema}_bullmq`,
   });
   log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
+  const channels = openChannels(config, db, queue, log);
+  const detachChannelMetrics = addChannelCollectors({ health: () => listSourceStates(db), readToday: () => usageToday(db) });
   return {
     config,
     log,
     db,
     databaseUrl,
     queue,
+    channels,
     async close() {
+      detachChannelMetrics();
       await queue.close();
       await db.end();
       await embedded?.stop();
@@ -66,12 +80,35 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   };
 }
 
+/** The channels get their storage as small interfaces; this is where PostgreSQL and the inbox are plugged in. */
+function openChannels(config: Config, db: Db, queue: JobQueue, log: Logger): Channels {
+  return createChannels({
+    config: config.channels,
+    log,
+    cursors: {
+      get: (source, key) => getCursor(db, source, key),
+      save: (source, key, patch) => saveCursor(db, source, key, patch),
+      pause: (source, key, until, reason) => pauseCursor(db, source, key, until, reason),
+    },
+    health: {
+      success: (source, key) => recordPollSuccess(db, source, key),
+      failure: (source, key, error, threshold) => recordPollFailure(db, source, key, error, threshold),
+      list: () => listSourceStates(db),
+    },
+    ingest: async (mentions) => {
+      const r = await ingest({ db, queue, log }, mentions);
+      return { accepted: r.accepted.length, duplicates: r.duplicates.length };
+    },
+    countUsage: (source, kind, n) => addUsage(db, source, kind, n),
+  });
+}
+
 export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
   return rt.queue.startWorker(
     {
       'process-inbox': async ({ inboxIds }) => {
         const end = metrics.batchSeconds.startTimer();
-        const outcome = await processInbox(rt.db, models, inboxIds);
+        const outcome = await processInbox(rt.db, models, inboxIds, { reopenWindowMs: rt.config.support.reopenWindowHours * 3_600_000 });
         end();
         metrics.mentionsProcessed.inc(outcome.mentions);
         metrics.casesOpened.inc(outcome.casesOpened);
@@ -79,6 +116,13 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         for (const r of outcome.rejected) rt.log.warn({ inboxId: r.inboxId, error: r.error }, 'inbox row rejected');
         return outcome;
       },
+      'poll-source': ({ source, key }) => rt.channels.poll(source, key),
+      'send-reply': ({ replyId }, job) =>
+        sendReply(
+          { db: rt.db, log: rt.log, dryRun: rt.config.dryRun, replier: (s) => rt.channels.replier(s) },
+          replyId,
+          job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        ),
     },
     rt.config.workerConcurrency,
     rt.log,
@@ -108,10 +152,18 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   const stopSweeper = parts.worker
     ? startSweeper(rt, rt.config.sweepIntervalMs, { olderThanMs: rt.config.sweepAfterMs })
     : () => {};
+  // Poll schedules live in the queue (one per source, upserted, so restarts and several workers agree).
+  if (parts.worker && (await rt.channels.schedule(rt.queue)) > 0) {
+    rt.log.info({ sources: rt.channels.targets.map((t) => `${t.source}/${t.key}`) }, 'source polling scheduled');
+  }
+  const stream = parts.worker ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null)) : null;
+  // Escalations and breach marks; the policy file is read once at start (a bad file stops start-up).
+  const slaPolicy = loadSlaPolicy(slaFileOf(rt.config));
+  const stopSlaChecker = parts.worker ? startSlaChecker(rt, () => slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs) : () => {};
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (parts.api) {
-    app = await buildApp({ ...rt, sourceHealth: async () => ({}) }, parts.extraRoutes);
+    app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health() }, parts.extraRoutes);
     url = await app.listen({ port: rt.config.port, host: rt.config.host });
     rt.log.info({ url, docs: `${url}/docs` }, 'earshot is listening');
   }
@@ -122,6 +174,8 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
     stop() {
       stopping ??= (async () => {
         stopSweeper();
+        await stream?.stop();
+        stopSlaChecker();
         models.close();
         await app?.close();
         await withDeadline(worker?.close() ?? Promise.resolve(), rt.config.shutdownTimeoutMs, () =>

@@ -11,6 +11,16 @@ import { registerAuth, HttpError } from './auth.ts';
 import healthRoutes from './routes/health.ts';
 import mentionRoutes from './routes/mentions.ts';
 import caseRoutes from './routes/cases.ts';
+import caseActionRoutes from './routes/case-actions.ts';
+import customerRoutes from './routes/customers.ts';
+import userRoutes from './routes/users.ts';
+import sessionRoutes from './routes/session.ts';
+import supportMetricsRoutes from './routes/support-metrics.ts';
+import correctionRoutes from './routes/corrections.ts';
+import twitterWebhook from './routes/webhooks/twitter.ts';
+import facebookWebhook from './routes/webhooks/facebook.ts';
+import sourceRoutes from './routes/sources.ts';
+import replyRoutes from './routes/replies.ts';
 
 export interface AppDeps {
   config: Config;
@@ -19,6 +29,21 @@ export interface AppDeps {
   log: Logger;
   /** Each polled source's state ('ok' or 'failing: …'), for /ready. */
   sourceHealth: () => Promise<Record<string, string>>;
+  /** The clock support uses for SLA state; tests inject a fake one. */
+  now?: () => Date;
+}
+
+/** Every route as registered, with the roles it admits (undefined: public); the role-matrix test reads it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  roles: readonly string[] | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
 }
 
 export type Plugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
@@ -29,6 +54,11 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     bodyLimit: deps.config.bodyLimitBytes,
     requestTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routeTable.push({ method, url: r.url, roles: (r.config as { roles?: readonly string[] } | undefined)?.roles });
   });
 
   await app.register(swagger, {
@@ -62,7 +92,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 

@@ -6,12 +6,22 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../storage/db.ts';
 import { findToken, type Role } from '../storage/tokens.ts';
+import { findSession } from '../storage/sessions.ts';
 
 export interface Principal {
   name: string;
   role: Role;
   userId: number | null;
+  /** The user's team (sessions only), for per-team queues and metrics. */
+  team?: string | null;
+  /** How the caller proved who they are; cookie sessions must also pass the CSRF check. */
+  via?: 'token' | 'session';
 }
+
+/** The dashboard session cookie; set by POST /api/session. */
+export const SESSION_COOKIE = 'earshot_session';
+/** Cookie-authenticated POST/PUT/PATCH/DELETE must echo the session's CSRF token in this header. */
+export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -51,10 +61,36 @@ export function registerAuth(app: FastifyInstance, db: Db, adminToken: string | 
 async function authenticate(req: FastifyRequest, db: Db, adminToken: string | null): Promise<Principal | null> {
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (!m?.[1]) return null;
+  if (!m?.[1]) return header ? null : sessionPrincipal(req, db);
   const token = m[1];
   // Compare digests so the comparison is constant-time whatever the lengths.
   if (adminToken && timingSafeEqual(digest(token), digest(adminToken))) return { name: 'EARSHOT_ADMIN_TOKEN', role: 'admin', userId: null };
   const found = await findToken(db, token);
-  return found ? { name: found.name, role: found.role, userId: found.userId } : null;
+  return found ? { name: found.name, role: found.role, userId: found.userId, via: 'token' } : null;
+}
+
+/**
+ * A dashboard session from the cookie. SameSite=Lax already keeps cross-site POSTs from carrying it;
+ * the per-session CSRF token (synchronizer pattern) covers same-site attackers and old browsers.
+ */
+async function sessionPrincipal(req: FastifyRequest, db: Db): Promise<Principal | null> {
+  const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+  if (!id) return null;
+  const session = await findSession(db, id);
+  if (!session) return null;
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+    const sent = req.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !timingSafeEqual(digest(sent), digest(session.csrfToken))) {
+      throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header: send the csrf_token from POST /api/session (or GET /api/session) with every change`);
+    }
+  }
+  return { name: session.email, role: session.role, userId: session.userId, team: session.team, via: 'session' };
+}
+
+export function readCookie(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
 }

@@ -57,6 +57,7 @@ export const Case = Type.Object({
   updated_at: Type.String({ format: 'date-time' }),
   first_response_at: Nullable(Type.String({ format: 'date-time' })),
   resolved_at: Nullable(Type.String({ format: 'date-time' })),
+  ...supportCaseFields(),
 });
 
 export const CaseEvent = Type.Object({
@@ -67,7 +68,35 @@ export const CaseEvent = Type.Object({
   data: Type.Record(Type.String(), Type.Unknown()),
 });
 
-export const CaseDetail = Type.Composite([Case, Type.Object({ mentions: Type.Array(Mention), events: Type.Array(CaseEvent) })]);
+export const CaseDetail = Type.Composite([Case, Type.Object({ mentions: Type.Array(Mention), events: Type.Array(CaseEvent), ...supportDetailFields() })]);
+
+/** Support's additions to a case (src/support/case-view.ts); optional so older callers still validate. */
+function supportCaseFields() {
+  const Clock = Type.Object({
+    state: Type.String({ description: 'ok, near_breach, breached, or met (stopped in time)' }),
+    due_at: Type.String({ format: 'date-time' }),
+    elapsed_minutes: Type.Integer({ description: 'business minutes' }),
+    target_minutes: Type.Integer(),
+  });
+  return {
+    tags: Type.Optional(Type.Array(Type.String())),
+    merged_into: Type.Optional(Nullable(Type.Integer())),
+    reopen_count: Type.Optional(Type.Integer()),
+    escalated_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    sla: Type.Optional(Type.Object({ first_response: Clock, resolution: Clock, state: Type.String(), next_due_at: Nullable(Type.String({ format: 'date-time' })) })),
+  };
+}
+
+function supportDetailFields() {
+  return {
+    notes: Type.Optional(Type.Array(Type.Object({ id: Type.Integer(), at: Type.String({ format: 'date-time' }), actor: Type.String(), text: Type.String() }))),
+    customer: Type.Optional(
+      Nullable(Type.Object({ customer_id: Type.String(), name: Nullable(Type.String()), attributes: Type.Record(Type.String(), Type.Unknown()), link_origin: Nullable(Type.String()) })),
+    ),
+    cluster_solution: Type.Optional(Nullable(Type.String())),
+    suggested_replies: Type.Optional(Type.Array(Type.Object({ id: Type.String(), title: Type.String(), text: Type.String() }))),
+  };
+}
 
 export const errorResponses = {
   400: ErrorBody,

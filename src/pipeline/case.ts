@@ -15,18 +15,27 @@ export interface Classified extends Deduped {
 export interface CaseContext {
   /** The open case of each author on each source, keyed `${source}\0${authorId}`. */
   openCaseByAuthor: Map<string, number>;
+  /** Open cases by `${source}\0${conversation}` (the case's conversation key or a mention id in it). */
+  openCaseByConversation?: Map<string, number>;
+  /** Each author's most recently resolved case, keyed like openCaseByAuthor. */
+  resolvedCaseByAuthor?: Map<string, { caseId: number; resolvedAt: Date }>;
+  /** A customer posting this soon after resolution reopens the case (default: never). */
+  reopenWindowMs?: number;
 }
 
 export type CasePlan =
   | { action: 'open' }
   | { action: 'attach'; caseId: number }
   | { action: 'attach-new'; batchIndex: number }
+  | { action: 'reopen'; caseId: number }
   | { action: 'none' };
 
 export const authorKey = (source: string, authorId: number) => `${source}\u0000${authorId}`;
+export const threadKey = (source: string, conversation: string) => `${source}\u0000${conversation}`;
 
 export function planCases(batch: Classified[], ctx: CaseContext): CasePlan[] {
   const openedInBatch = new Map<string, number>();
+  const reopenedInBatch = new Map<string, number>();
   const plans: CasePlan[] = [];
   batch.forEach((m, i) => {
     const existing = existingCase(m, ctx, plans);
@@ -34,7 +43,14 @@ export function planCases(batch: Classified[], ctx: CaseContext): CasePlan[] {
     const key = authorKey(m.source, m.authorId);
     const sameAuthorEarlier = openedInBatch.get(key);
     if (sameAuthorEarlier !== undefined) return plans.push({ action: 'attach-new', batchIndex: sameAuthorEarlier });
+    const reopened = reopenedInBatch.get(key);
+    if (reopened !== undefined) return plans.push({ action: 'attach', caseId: reopened });
     if (m.triage.actionable && !m.triage.ignored && m.duplicateOf === null) {
+      const recent = recentlyResolved(m, ctx);
+      if (recent !== null) {
+        reopenedInBatch.set(key, recent);
+        return plans.push({ action: 'reopen', caseId: recent });
+      }
       openedInBatch.set(key, i);
       return plans.push({ action: 'open' });
     }
@@ -54,5 +70,15 @@ function existingCase(m: Classified, ctx: CaseContext, plans: CasePlan[]): CaseP
   }
   const byAuthor = ctx.openCaseByAuthor.get(authorKey(m.source, m.authorId));
   if (byAuthor !== undefined) return { action: 'attach', caseId: byAuthor };
+  // Others replying in a case's thread add context to it; their own complaints get their own case.
+  const byThread = m.conversationId === null ? undefined : ctx.openCaseByConversation?.get(threadKey(m.source, m.conversationId));
+  if (byThread !== undefined && !m.triage.actionable && !m.triage.ignored) return { action: 'attach', caseId: byThread };
   return null;
+}
+
+/** The author's case resolved within the reopen window before this mention, if any. */
+function recentlyResolved(m: Classified, ctx: CaseContext): number | null {
+  const resolved = ctx.resolvedCaseByAuthor?.get(authorKey(m.source, m.authorId));
+  if (!resolved || !ctx.reopenWindowMs) return null;
+  return m.createdAt.getTime() - resolved.resolvedAt.getTime() <= ctx.reopenWindowMs ? resolved.caseId : null;
 }

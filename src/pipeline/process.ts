@@ -8,10 +8,16 @@ import { withTransaction, type Db } from '../storage/db.ts';
 import { loadPending, markProcessed, markRejected } from '../storage/inbox.ts';
 import { upsertAuthors, customerAttributes } from '../storage/authors.ts';
 import { knownFingerprints, insertMentions, setDuplicateOf, type NewMention } from '../storage/mentions.ts';
-import { openCasesByAuthor, createCases, recordMentionsOnCases } from '../storage/cases.ts';
+import { openCasesByAuthor, createCases, recordMentionsOnCases, openCasesByConversation, resolvedCasesByAuthor, reopenCases } from '../storage/cases.ts';
+import { linkAuthorsByEmail } from '../storage/customers.ts';
 import { normalize, type NormalizedMention } from './normalize.ts';
 import { dedupe } from './dedupe.ts';
 import { planCases, type Classified } from './case.ts';
+
+export interface ProcessOptions {
+  /** A customer posting this soon after their case was resolved reopens it (0: never). */
+  reopenWindowMs?: number;
+}
 
 export interface TriageContext {
   text: string;
@@ -37,7 +43,7 @@ export interface BatchOutcome {
 
 const ACTOR = 'pipeline';
 
-export async function processInbox(db: Db, models: Models, inboxIds: number[]): Promise<BatchOutcome> {
+export async function processInbox(db: Db, models: Models, inboxIds: number[], opts: ProcessOptions = {}): Promise<BatchOutcome> {
   return withTransaction(db, async (tx) => {
     const rows = await loadPending(tx, inboxIds);
     const outcome: BatchOutcome = { processed: rows.length, rejected: [], mentions: 0, casesOpened: 0, mentionsAttached: 0 };
@@ -54,6 +60,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[]): 
     const stored = await knownFingerprints(tx, clean.flatMap((m) => (m.fingerprint ? [m.fingerprint] : [])));
     const deduped = dedupe(clean, stored);
     const authors = await upsertAuthors(tx, deduped.map((m) => ({ source: m.source, ...m.author })));
+    await linkAuthorsByEmail(tx, authors);
     const attributes = await customerAttributes(tx, [...new Set([...authors.values()].flatMap((a) => (a.customer_ref ? [a.customer_ref] : [])))]);
 
     const classified: Classified[] = deduped.map((m) => {
@@ -69,7 +76,15 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[]): 
     });
 
     const openCases = await openCasesByAuthor(tx, classified.map((m) => ({ source: m.source, authorId: m.authorId })));
-    const plans = planCases(classified, { openCaseByAuthor: openCases });
+    const byAuthor = classified.map((m) => ({ source: m.source, authorId: m.authorId }));
+    const threads = classified.flatMap((m) => (m.conversationId ? [{ source: m.source, conversation: m.conversationId }] : []));
+    const plans = planCases(classified, {
+      openCaseByAuthor: openCases,
+      openCaseByConversation: await openCasesByConversation(tx, threads),
+      resolvedCaseByAuthor: opts.reopenWindowMs ? await resolvedCasesByAuthor(tx, byAuthor) : new Map(),
+      reopenWindowMs: opts.reopenWindowMs ?? 0,
+    });
+    await reopenCases(tx, plans.flatMap((p) => (p.action === 'reopen' ? [p.caseId] : [])), ACTOR);
 
     const toOpen = classified.filter((_, i) => plans[i]?.action === 'open');
     const newIds = await createCases(
@@ -91,7 +106,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[]): 
     let next = 0;
     plans.forEach((p, i) => p.action === 'open' && caseOfNew.set(i, newIds[next++] as number));
     const caseIds = plans.map((p, i) =>
-      p.action === 'open' ? caseOfNew.get(i)! : p.action === 'attach' ? p.caseId : p.action === 'attach-new' ? caseOfNew.get(p.batchIndex)! : null,
+      p.action === 'open' ? caseOfNew.get(i)! : p.action === 'attach' || p.action === 'reopen' ? p.caseId : p.action === 'attach-new' ? caseOfNew.get(p.batchIndex)! : null,
     );
 
     const mentionIds = await insertMentions(tx, classified.map((m, i) => toRow(m, caseIds[i] ?? null)));

@@ -24,6 +24,8 @@ export interface JobQueue {
   kind: 'redis' | 'postgres';
   add<N extends JobName>(name: N, payload: JobPayload<N>, jobId?: string): Promise<void>;
   addBulk<N extends JobName>(name: N, items: { payload: JobPayload<N>; jobId?: string }[]): Promise<void>;
+  /** Creates or updates a BullMQ job scheduler that adds `name` every `everyMs` (ids must not contain ':'). */
+  upsertJobScheduler<N extends JobName>(id: string, everyMs: number, name: N, payload: JobPayload<N>): Promise<void>;
   /** Waiting + active + delayed jobs, for /ready and /metrics. */
   counts(): Promise<Record<string, number>>;
   ping(): Promise<void>;
@@ -92,6 +94,9 @@ function wrap(
     },
     async addBulk(name, items) {
       await queue.addBulk(items.map((i) => ({ name, data: i.payload, opts: { ...JOBS[name].options, ...RETENTION, jobId: i.jobId } })));
+    },
+    async upsertJobScheduler(id, everyMs, name, payload) {
+      await queue.upsertJobScheduler(id, { every: everyMs }, { name, data: payload, opts: { ...JOBS[name].options, ...RETENTION } });
     },
     counts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     ping,

@@ -16,6 +16,17 @@ export const JOBS = {
     payload: Type.Object({ inboxIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
     options: retries(10),
   },
+  /** Poll one configured source (channels look the credentials up from config; never in job data). */
+  'poll-source': {
+    payload: Type.Object({ source: Type.String({ maxLength: 32 }), key: Type.String({ maxLength: 128 }) }, { additionalProperties: false }),
+    // No retries: the scheduler's next run is the retry, and a failing source is counted, not thrown.
+    options: { attempts: 1 },
+  },
+  /** Send one stored reply through its channel; only a rate-limited send is retried. */
+  'send-reply': {
+    payload: Type.Object({ replyId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    options: retries(5, 5_000),
+  },
 } satisfies Record<string, { payload: TSchema; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOBS;

@@ -103,6 +103,8 @@ export interface CaseFilter {
   queue?: string;
   assignee?: string;
   source?: string;
+  /** true: only cases not resolved (the working queue). */
+  open?: boolean;
   cursor?: string;
   limit: number;
 }
@@ -121,7 +123,8 @@ export async function listCases(db: Queryable, f: CaseFilter): Promise<Page<Case
     .add('c.category = ?', f.category)
     .add('c.queue = ?', f.queue)
     .add('c.assignee = ?', f.assignee)
-    .add('c.source = ?', f.source);
+    .add('c.source = ?', f.source)
+    .add("(c.status <> 'resolved') = ?", f.open);
   const { rows } = await db.query<CaseRow>(`${CASE_SELECT} ${where} ORDER BY c.id DESC LIMIT ${where.param(f.limit + 1)}`, where.params);
   return toPage(rows, f.limit);
 }
@@ -135,4 +138,44 @@ export async function getCase(db: Queryable, id: number): Promise<CaseDetail | n
     db.query<CaseEvent>('SELECT id::int AS id, at, actor, kind, data FROM case_events WHERE case_id = $1 ORDER BY id', [id]),
   ]);
   return { ...row, mentions: mentions.rows, events: events.rows };
+}
+
+/** Open cases of the threads given: by the case's conversation key, or by the id of a mention in it. */
+export async function openCasesByConversation(db: Queryable, threads: { source: string; conversation: string }[]): Promise<Map<string, number>> {
+  if (threads.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; source: string; conversation: string }>(
+    `SELECT DISTINCT ON (t.source, t.conversation) c.id, t.source, t.conversation
+     FROM unnest($1::text[], $2::text[]) AS t(source, conversation)
+     JOIN cases c ON c.source = t.source AND c.status <> 'resolved'
+       AND (c.conversation_key = t.conversation
+            OR EXISTS (SELECT 1 FROM mentions m WHERE m.case_id = c.id AND m.source = t.source AND m.external_id = t.conversation))
+     ORDER BY t.source, t.conversation, c.id DESC`,
+    [threads.map((t) => t.source), threads.map((t) => t.conversation)],
+  );
+  return new Map(rows.map((r) => [`${r.source}\u0000${r.conversation}`, Number(r.id)]));
+}
+
+/** Each author's most recently resolved case (merged cases excluded), for reopening. */
+export async function resolvedCasesByAuthor(db: Queryable, authors: { source: string; authorId: number }[]): Promise<Map<string, { caseId: number; resolvedAt: Date }>> {
+  if (authors.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; source: string; author_id: string; resolved_at: Date }>(
+    `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id, c.resolved_at FROM cases c
+     JOIN unnest($1::text[], $2::bigint[]) AS a(source, author_id) ON a.source = c.source AND a.author_id = c.author_id
+     WHERE c.status = 'resolved' AND c.resolved_at IS NOT NULL AND c.merged_into IS NULL
+     ORDER BY c.source, c.author_id, c.resolved_at DESC`,
+    [authors.map((a) => a.source), authors.map((a) => a.authorId)],
+  );
+  return new Map(rows.map((r) => [`${r.source}\u0000${Number(r.author_id)}`, { caseId: Number(r.id), resolvedAt: r.resolved_at }]));
+}
+
+/** Reopens resolved cases (the customer spoke again): open again, the resolution clock runs again. */
+export async function reopenCases(db: Queryable, caseIds: number[], actor: string): Promise<void> {
+  if (caseIds.length === 0) return;
+  const { rows } = await db.query<{ id: string; resolved_at: Date }>(
+    `UPDATE cases c SET status = 'reopened', reopen_count = reopen_count + 1, updated_at = now(), resolved_at = NULL
+     FROM (SELECT id, resolved_at FROM cases WHERE id = ANY($1::bigint[]) AND status = 'resolved' FOR UPDATE) old
+     WHERE c.id = old.id RETURNING c.id, old.resolved_at`,
+    [caseIds],
+  );
+  await appendEvents(db, rows.map((r) => ({ caseId: Number(r.id), actor, kind: 'reopened', data: { from: 'resolved', to: 'reopened', resolved_at: r.resolved_at } })));
 }

@@ -4,6 +4,8 @@ import type { AppDeps } from '../app.ts';
 import { getCase, listCases } from '../../storage/cases.ts';
 import { HttpError } from '../auth.ts';
 import { Case, CaseDetail, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
+import { supportContext } from '../../support/context.ts';
+import { listBySla, supportDetail, withSupportFields } from '../../support/case-view.ts';
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -13,16 +15,22 @@ const ListQuery = Type.Object({
   queue: Type.Optional(Type.String()),
   assignee: Type.Optional(Type.String()),
   source: Type.Optional(Type.String()),
+  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('sla')], { description: 'sla: open cases, breached first, then near breach, then soonest due (no cursor)' })),
 });
 
 export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const support = supportContext(deps.config, deps.now);
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/cases',
     {
       config: { roles: ['agent', 'pr', 'product'] },
       schema: { tags: ['cases'], summary: 'List cases, newest first', security: [{ bearer: [] }], querystring: ListQuery, response: { 200: pageOf(Case), ...errorResponses } },
     },
-    async (req) => listCases(deps.db, req.query),
+    async (req) => {
+      if (req.query.sort === 'sla') return listBySla(deps.db, req.query, support.policy, support.now());
+      const page = await listCases(deps.db, req.query);
+      return { ...page, items: await withSupportFields(deps.db, page.items, support.policy, support.now()) };
+    },
   );
 
   app.get<{ Params: { id: number } }>(
@@ -40,7 +48,7 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
       if (!found) throw new HttpError(404, `no case ${req.params.id}`);
-      return found;
+      return supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null);
     },
   );
 }
