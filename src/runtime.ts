@@ -24,6 +24,7 @@ import { addChannelCollectors } from './channels/metrics.ts';
 import { getCursor, saveCursor, pauseCursor, recordPollSuccess, recordPollFailure, listSourceStates } from './storage/cursors.ts';
 import { addUsage, usageToday } from './storage/usage.ts';
 import { sendReply } from './replies/send.ts';
+import { createClusterStage } from './clusters/stage.ts';
 
 export interface Runtime {
   config: Config;
@@ -42,7 +43,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const started = Date.now();
-    embedded = await startEmbeddedPostgres(config.dataDir, (msg) => log.warn(msg));
+    embedded = await startEmbeddedPostgres(config.dataDir, { log: (msg) => log.warn(msg) });
     databaseUrl = embedded.url;
     log.info({ dataDir: config.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
   }
@@ -104,6 +105,9 @@ function openChannels(config: Config, db: Db, queue: JobQueue, log: Logger): Cha
 }
 
 export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
+  // This process's copy of the clustering engine; the advisory lock and the versioned snapshot keep
+  // every process's copy in step (src/clusters/stage.ts).
+  const clusterStage = createClusterStage();
   return rt.queue.startWorker(
     {
       'process-inbox': async ({ inboxIds }) => {
@@ -114,7 +118,20 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         metrics.casesOpened.inc(outcome.casesOpened);
         metrics.rejected.inc(outcome.rejected.length);
         for (const r of outcome.rejected) rt.log.warn({ inboxId: r.inboxId, error: r.error }, 'inbox row rejected');
-        return outcome;
+        // After the commit: clustering has its own job (one writer). A lost enqueue is caught up by
+        // the 'cluster-catch-up' schedule, since the stage takes every unplaced mention.
+        const ids = outcome.mentionIds ?? [];
+        if (ids.length > 0) {
+          await rt.queue
+            .add('cluster-mentions', { mentionIds: ids.slice(0, 1000) }, `cluster-${ids[0]}-${ids.length}`)
+            .catch((err: unknown) => rt.log.warn({ err }, 'cluster job not queued; the catch-up schedule will place these mentions'));
+        }
+        return { ...outcome, mentionIds: undefined };
+      },
+      'cluster-mentions': async () => {
+        const r = await clusterStage.run(rt.db);
+        if (r.alerts > 0) rt.log.warn({ alerts: r.alerts, clusters: r.touched }, 'fast-growing clusters raised alerts');
+        return { placed: r.placed, clusters: r.touched.length, alerts: r.alerts, version: r.version };
       },
       'poll-source': ({ source, key }) => rt.channels.poll(source, key),
       'send-reply': ({ replyId }, job) =>
@@ -156,6 +173,7 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   if (parts.worker && (await rt.channels.schedule(rt.queue)) > 0) {
     rt.log.info({ sources: rt.channels.targets.map((t) => `${t.source}/${t.key}`) }, 'source polling scheduled');
   }
+  if (parts.worker) await rt.queue.upsertJobScheduler('cluster-catch-up', 60_000, 'cluster-mentions', { mentionIds: [] });
   const stream = parts.worker ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null)) : null;
   // Escalations and breach marks; the policy file is read once at start (a bad file stops start-up).
   const slaPolicy = loadSlaPolicy(slaFileOf(rt.config));

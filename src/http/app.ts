@@ -7,6 +7,7 @@ import type { Db } from '../storage/db.ts';
 import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
 import { metrics } from '../metrics.ts';
+import { isConnectionError } from '../storage/db.ts';
 import { registerAuth, HttpError } from './auth.ts';
 import healthRoutes from './routes/health.ts';
 import mentionRoutes from './routes/mentions.ts';
@@ -21,6 +22,8 @@ import twitterWebhook from './routes/webhooks/twitter.ts';
 import facebookWebhook from './routes/webhooks/facebook.ts';
 import sourceRoutes from './routes/sources.ts';
 import replyRoutes from './routes/replies.ts';
+import statsRoutes from './routes/stats.ts';
+import dashboardRoutes from './routes/dashboard.ts';
 
 export interface AppDeps {
   config: Config;
@@ -79,6 +82,11 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: 'Payload Too Large', message: `the body exceeds ${deps.config.bodyLimitBytes} bytes (EARSHOT_BODY_LIMIT): send fewer mentions per request` });
     }
+    if (isConnectionError(err)) {
+      // Senders (webhooks, bridges) retry a 503; nothing was accepted, so nothing is lost.
+      req.log.warn({ err }, 'database unreachable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: 'the database is unreachable; nothing was stored: retry in a few seconds' });
+    }
     const status = err instanceof HttpError ? err.statusCode : (err.statusCode ?? 500);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
@@ -92,7 +100,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 

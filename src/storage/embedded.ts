@@ -15,7 +15,13 @@ export interface EmbeddedPostgresHandle {
 
 const USER = 'earshot';
 
-export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedPostgresHandle> {
+export interface EmbeddedOptions {
+  log?: (msg: string) => void;
+  /** A fixed port (tests that restart the server); a free one by default. */
+  port?: number;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, { log = () => {}, port: fixedPort }: EmbeddedOptions = {}): Promise<EmbeddedPostgresHandle> {
   mkdirSync(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) ensureTraversable(dataDir);
@@ -31,7 +37,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   const password = readFileSync(secretFile, 'utf8').trim();
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: USER,

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
+ * here, never asserted in tests. Names: sentiment, cluster, outreach, embedded-db, pipeline.
+ */
+const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  sentiment: () => import('./sentiment.ts'),
+  cluster: () => import('./cluster.ts'),
+  outreach: () => import('./outreach.ts'),
+  'embedded-db': () => import('./embedded-db.ts'),
+  pipeline: () => import('./pipeline.ts'),
+};
+
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: npm run bench [-- ${Object.keys(BENCHES).join(' | ')} …]\nRuns all benchmarks when none is named.`);
+  process.exit(0);
+}
+const unknown = chosen.filter((n) => !(n in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+
+console.log(`# earshot benchmarks — ${new Date().toISOString()}, Node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+for (const name of chosen.length ? chosen : Object.keys(BENCHES)) {
+  const started = performance.now();
+  await (await BENCHES[name]!()).run();
+  console.log(`\n_${name}: ${((performance.now() - started) / 1000).toFixed(1)} s_`);
+}
