@@ -1,13 +1,12 @@
 /** `earshot import customers FILE.csv`: upsert customers from a CRM export, reporting every rejected row. */
-import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { openRuntime } from '../runtime.ts';
 import { withTransaction } from '../storage/db.ts';
 import { upsertCustomers, type CustomerInput } from '../storage/customers.ts';
 import { CsvReader, CsvError, csvCell, type CsvRecord } from '../support/csv.ts';
 import { planHeader, toCustomer, isRejected, type Rejected } from '../support/customer-rows.ts';
-import { CONFIG_HELP, configOrExit, loggerFor, fail } from './shared.ts';
+import { CONFIG_HELP, configOrExit, loggerFor, fail, inputSize, byteProgress } from './shared.ts';
 
 const BATCH = 500;
 
@@ -38,15 +37,10 @@ Example:
 ${CONFIG_HELP}`,
     )
     .action(async (file: string, opts: { rejects?: string; progress: boolean }) => {
-      let size: number;
-      try {
-        size = statSync(file).size;
-      } catch {
-        fail(`cannot read ${file}`, 2);
-      }
+      const size = inputSize(file);
       const config = configOrExit();
       const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
-      const bar = opts.progress && process.stderr.isTTY !== false ? new cliProgress.SingleBar({ stream: process.stderr, format: 'customers {bar} {percentage}% | {rows} rows | {rejected} rejected', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+      const bar = byteProgress(opts.progress, 'customers', ['rows', 'rejected']);
       try {
         bar?.start(size, 0, { rows: 0, rejected: 0 });
         const report = await importCustomers(runtime.db, createReadStream(file, { encoding: 'utf8' }), (bytes, r) => bar?.update(bytes, { rows: r.rows, rejected: r.rejected.length }));

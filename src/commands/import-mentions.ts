@@ -3,16 +3,15 @@
  * chat) into the inbox, one JSON object a line, shaped like POST /api/mentions items. Re-importing is
  * safe: (source, external_id) is unique, repeats count as duplicates. Every rejected line is reported.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { openRuntime } from '../runtime.ts';
 import { ingest, type IngestDeps } from '../ingest/ingest.ts';
 import type { MentionInput } from '../domain/mention.ts';
-import { CONFIG_HELP, configOrExit, loggerFor, fail } from './shared.ts';
+import { CONFIG_HELP, configOrExit, loggerFor, inputSize, byteProgress } from './shared.ts';
 
 const BATCH = 500;
 
@@ -107,17 +106,10 @@ Example:
 ${CONFIG_HELP}`,
     )
     .action(async (file: string, opts: { source?: string; progress: boolean }) => {
-      let size: number;
-      try {
-        size = statSync(file).size;
-      } catch {
-        fail(`cannot read ${file}`, 2);
-      }
+      const size = inputSize(file);
       const config = configOrExit();
       const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
-      const bar = opts.progress && process.stderr.isTTY !== false
-        ? new cliProgress.SingleBar({ stream: process.stderr, format: 'mentions {bar} {percentage}% | {lines} lines | {rejected} rejected', hideCursor: true }, cliProgress.Presets.shades_classic)
-        : null;
+      const bar = byteProgress(opts.progress, 'mentions', ['lines', 'rejected']);
       try {
         bar?.start(size, 0, { lines: 0, rejected: 0 });
         const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });

@@ -1,4 +1,6 @@
 /** What every command needs: validated config, a logger, and a clean exit on bad configuration. */
+import { statSync } from 'node:fs';
+import cliProgress from 'cli-progress';
 import { CONFIG_HELP, ConfigError, loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 
@@ -44,4 +46,23 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
 export function fail(message: string, code = 1): never {
   process.stderr.write(`earshot: ${message}\n`);
   process.exit(code);
+}
+
+/** The size of an input file, or a clean exit saying it cannot be read. */
+export function inputSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    fail(`cannot read ${file}`, 2);
+  }
+}
+
+/**
+ * A progress bar over the bytes of an input file, on stderr (stdout may carry data); null when
+ * --no-progress was given. `counters` are shown after the bar, e.g. rows and rejected.
+ */
+export function byteProgress(enabled: boolean, label: string, counters: string[]): cliProgress.SingleBar | null {
+  if (!enabled || process.stderr.isTTY === false) return null;
+  const format = `${label} {bar} {percentage}% | ${counters.map((c) => `{${c}} ${c}`).join(' | ')}`;
+  return new cliProgress.SingleBar({ stream: process.stderr, format, hideCursor: true }, cliProgress.Presets.shades_classic);
 }

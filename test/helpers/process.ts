@@ -40,3 +40,24 @@ export async function waitForReady(url: string, child: Child, timeoutMs = 60_000
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms:\n${child.output()}`);
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one earshot command to completion with `stdin`, keeping stdout and stderr apart. */
+export async function runCli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  proc.stdin.end(stdin);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('close', resolve);
+  });
+  return { code, stdout, stderr };
+}

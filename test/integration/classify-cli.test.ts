@@ -1,23 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runCli } from '../helpers/process.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const root = resolve(import.meta.dirname, '../..');
-
-function run(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('earshot classify', () => {
   it('answers every line in order, with an error line for a bad one, and only JSON on stdout', async () => {
@@ -27,7 +13,7 @@ describe('earshot classify', () => {
       JSON.stringify({ id: 'c', text: 'thanks @acme, the new app is great!', source: 'twitter' }),
       JSON.stringify({ id: 'd' }),
     ].join('\n');
-    const { code, stdout, stderr } = await run(['classify'], input + '\n');
+    const { code, stdout, stderr } = await runCli(['classify'], input + '\n');
     expect(code, stderr).toBe(0);
     const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
@@ -55,10 +41,10 @@ describe('earshot classify', () => {
     ];
     const lines = Array.from({ length: 10 }, (_, i) => rows.map(([text, label]) => JSON.stringify({ text: `${text} ${i}`, label }))).flat();
     writeFileSync(data, lines.join('\n') + '\n');
-    const trained = await run(['train', '--input', data, '--out', model], '');
+    const trained = await runCli(['train', '--input', data, '--out', model], '');
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stdout).toBe('');
-    const { code, stdout, stderr } = await run(['classify', '--model', model], JSON.stringify({ id: 1, text: 'blorp again' }) + '\n');
+    const { code, stdout, stderr } = await runCli(['classify', '--model', model], JSON.stringify({ id: 1, text: 'blorp again' }) + '\n');
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ id: 1, sentiment: { label: 'negative' } });
   });
@@ -67,7 +53,7 @@ describe('earshot classify', () => {
     const dir = mkdtempSync(join(tmpdir(), 'earshot-cli-'));
     const data = join(dir, 'bad.jsonl');
     writeFileSync(data, '{"text":"ok","label":"positive"}\n{"text":"x","label":"angry"}\n');
-    const { code, stderr } = await run(['train', '--input', data, '--out', join(dir, 'm.json')], '');
+    const { code, stderr } = await runCli(['train', '--input', data, '--out', join(dir, 'm.json')], '');
     expect(code).not.toBe(0);
     expect(stderr).toContain(`${data}:2`);
   });

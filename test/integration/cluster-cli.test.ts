@@ -1,23 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runCli } from '../helpers/process.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const root = resolve(import.meta.dirname, '../..');
-
-function run(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 const WIFI = ['my router keeps dropping the wifi since the update', 'wifi keeps dropping every few minutes @acme', 'router wifi keeps droping since the update 😡', 'the wifi keeps dropping, fix it'];
 const BILL = ['charged twice for my subscription this month', 'I was charged twice for the subscription', '@acme charged twice for my monthly subscription', 'subscription charged twice again'];
@@ -33,7 +19,7 @@ describe('earshot cluster', () => {
     lines.push(JSON.stringify({ id: 42, text: 'my grandmother loves gardening in spring' }));
     const dir = mkdtempSync(join(tmpdir(), 'earshot-cluster-'));
     const summaryFile = join(dir, 'summary.json');
-    const { code, stdout, stderr } = await run(['cluster', '--summary', summaryFile], `${lines.join('\n')}\n`);
+    const { code, stdout, stderr } = await runCli(['cluster', '--summary', summaryFile], `${lines.join('\n')}\n`);
     expect(code, stderr).toBe(0);
     const out = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id?: string; cluster?: string | null; error?: string });
     expect(out).toHaveLength(lines.length);
@@ -57,7 +43,7 @@ describe('earshot cluster', () => {
   });
 
   it('prints help with an example', async () => {
-    const { code, stdout } = await run(['cluster', '--help'], '');
+    const { code, stdout } = await runCli(['cluster', '--help'], '');
     expect(code).toBe(0);
     expect(stdout).toMatch(/--summary/);
     expect(stdout).toMatch(/Example:\s+earshot cluster/);

@@ -1,24 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runCli } from '../helpers/process.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { customersToCsv, generateWorld } from '../../src/demo/world.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-
-function run(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 interface Report {
   clusters: Array<{
@@ -37,7 +23,7 @@ describe('earshot outreach', () => {
     const csv = join(dir, 'customers.csv');
     writeFileSync(csv, customersToCsv(world.customers));
     const input = `${world.mentions.map((m) => JSON.stringify(m)).join('\n')}\nnot json\n`;
-    const { code, stdout, stderr } = await run(['outreach', '--customers', csv], input);
+    const { code, stdout, stderr } = await runCli(['outreach', '--customers', csv], input);
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(Object.keys(report)).toEqual(['clusters']);
@@ -68,7 +54,7 @@ describe('earshot outreach', () => {
     const dir = mkdtempSync(join(tmpdir(), 'earshot-outreach-'));
     const csv = join(dir, 'bad.csv');
     writeFileSync(csv, 'id,handle\n1,a\n');
-    const { code, stderr } = await run(['outreach', '--customers', csv], '');
+    const { code, stderr } = await runCli(['outreach', '--customers', csv], '');
     expect(code).toBe(2);
     expect(stderr).toMatch(/customer_id/);
   });
