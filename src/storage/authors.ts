@@ -15,7 +15,13 @@ export async function upsertAuthors(
   db: Queryable,
   authors: { source: string; handle: string; name: string | null; followers: number | null }[],
 ): Promise<Map<string, AuthorRow>> {
-  const unique = new Map(authors.map((a) => [`${a.source}\u0000${a.handle}`, a]));
+  // One row per author: a batch may hold several posts of one author, not all carrying name or followers.
+  const unique = new Map<string, (typeof authors)[number]>();
+  for (const a of authors) {
+    const key = `${a.source}\u0000${a.handle}`;
+    const seen = unique.get(key);
+    unique.set(key, seen ? { ...a, name: a.name ?? seen.name, followers: a.followers ?? seen.followers } : a);
+  }
   const list = [...unique.values()];
   const { rows } = await db.query<AuthorRow & { id: string; customer_ref: string | null }>(
     `INSERT INTO authors (source, handle, name, followers, customer_ref, link_origin)

@@ -89,3 +89,11 @@ describe('pipeline on PostgreSQL', () => {
     expect(linked.rows[0]).toEqual({ customer_id: 'C-1', link_origin: 'handle' });
   });
 });
+
+describe('authors', () => {
+  it('keeps what any post of a batch says about its author', async () => {
+    await run(mention({ author: { handle: 'batchy', name: 'Bea', followers: 900 } }), mention({ author: { handle: 'batchy' } }));
+    const { rows } = await t.db.query<{ name: string; followers: number }>("SELECT name, followers FROM authors WHERE handle = 'batchy'");
+    expect(rows[0]).toEqual({ name: 'Bea', followers: 900 });
+  });
+});
