@@ -23,13 +23,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A generated password people can type: 20 characters from a 56-letter alphabet (≈116 bits). */
+/** A generated password people can type: 20 characters from a 55-letter alphabet (≈115 bits). */
 export function generatePassword(): string {
   const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  // Rejection sampling: only bytes below the largest multiple of the alphabet's size, so every
+  // letter is equally likely.
+  const limit = 256 - (256 % alphabet.length);
   const bytes = randomBytes(40);
   let out = '';
   for (const b of bytes) {
-    if (b < 224) out += alphabet[b % 56];
+    if (b < limit) out += alphabet[b % alphabet.length];
     if (out.length === 20) break;
   }
   return out.length === 20 ? out : generatePassword();
