@@ -12,6 +12,7 @@ import { register as importCustomers } from './commands/import-customers.ts';
 import { register as user } from './commands/user.ts';
 import { register as corrections } from './commands/corrections.ts';
 import { register as importMentions } from './commands/import-mentions.ts';
+import { register as demo } from './commands/demo.ts';
 
 const program = new Command()
   .name('earshot')
@@ -26,5 +27,6 @@ importCustomers(program);
 user(program);
 corrections(program);
 importMentions(program);
+demo(program);
 
 await program.parseAsync(process.argv);

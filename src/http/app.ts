@@ -24,6 +24,9 @@ import sourceRoutes from './routes/sources.ts';
 import replyRoutes from './routes/replies.ts';
 import statsRoutes from './routes/stats.ts';
 import dashboardRoutes from './routes/dashboard.ts';
+import clusterRoutes from './routes/clusters.ts';
+import alertRoutes from './routes/alerts.ts';
+import outreachRoutes from './routes/outreach.ts';
 
 export interface AppDeps {
   config: Config;
@@ -100,7 +103,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 

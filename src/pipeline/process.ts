@@ -39,6 +39,8 @@ export interface BatchOutcome {
   mentions: number;
   casesOpened: number;
   mentionsAttached: number;
+  /** Ids of the mentions stored by this batch (the cluster stage runs after the commit). */
+  mentionIds?: number[];
 }
 
 const ACTOR = 'pipeline';
@@ -127,6 +129,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
     await recordMentionsOnCases(tx, added, ACTOR);
     await markProcessed(tx, clean.map((m) => m.inboxId));
 
+    outcome.mentionIds = mentionIds.filter((id): id is number => typeof id === 'number');
     outcome.mentions = mentionIds.filter((id) => id !== null).length;
     outcome.casesOpened = newIds.length;
     outcome.mentionsAttached = added.length - newIds.length;

@@ -27,6 +27,14 @@ export const JOBS = {
     payload: Type.Object({ replyId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
     options: retries(5, 5_000),
   },
+  /**
+   * Place the pending negative, actionable mentions into root-cause clusters (src/clusters/). The ids
+   * are a hint for logs: a run takes everything still unplaced, under one advisory lock (one writer).
+   */
+  'cluster-mentions': {
+    payload: Type.Object({ mentionIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 }) }, { additionalProperties: false }),
+    options: retries(10),
+  },
 } satisfies Record<string, { payload: TSchema; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOBS;

@@ -22,6 +22,8 @@ const PUBLIC: Record<string, string> = {
   'POST /webhooks/twitter': 'verifies its signature before parsing',
   'GET /webhooks/facebook': 'subscription handshake with the verify token',
   'POST /webhooks/facebook': 'verifies its signature before parsing',
+  'GET /': 'the dashboard page: static, holds no data (its API calls are authenticated)',
+  'GET /*': 'the dashboard assets (public/): static, hold no data',
 };
 const isPublic = (r: RouteEntry) => PUBLIC[`${r.method} ${r.url}`] !== undefined || r.url === '/docs' || r.url.startsWith('/docs/');
 
@@ -53,6 +55,23 @@ const EXPECTED: Record<string, readonly string[]> = {
   'GET /api/corrections/export': ['pr', 'product'],
   'POST /api/mentions': ['ingest'],
   'GET /api/mentions': ['agent', 'pr', 'product'],
+  // Clusters, alerts and outreach (src/clusters/README.md): product changes them, others read.
+  'GET /api/clusters': ['product', 'pr', 'agent'],
+  'GET /api/clusters/:id': ['product', 'pr', 'agent'],
+  'POST /api/clusters/:id/merge': ['product'],
+  'POST /api/clusters/:id/split': ['product'],
+  'POST /api/clusters/:id/rename': ['product'],
+  'POST /api/clusters/:id/status': ['product'],
+  'POST /api/clusters/:id/solution': ['product'],
+  'GET /api/alerts': ['pr', 'product'],
+  'POST /api/alerts/:id/ack': ['pr', 'product'],
+  'POST /api/clusters/:id/campaigns': ['product'],
+  'GET /api/outreach/campaigns': ['product', 'agent', 'pr'],
+  'GET /api/outreach/campaigns/:id': ['product', 'agent', 'pr'],
+  'POST /api/outreach/campaigns/:id/send': ['product'],
+  'GET /api/outreach/export': ['product'],
+  'POST /api/outreach/:id/status': ['product'],
+  'GET /api/stats/volume': ['agent', 'pr', 'product'],
 };
 
 const ROLES: Role[] = ['agent', 'pr', 'product', 'admin', 'ingest'];

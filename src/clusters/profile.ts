@@ -1,0 +1,85 @@
+/**
+ * A cluster's profile and at-risk list over the database: the customer base is read from `customers`
+ * (attributes jsonb) and indexed once per change of the table, complainants are the customers linked
+ * to the authors of the cluster's mentions. The analysis itself is src/analysis/profile/.
+ */
+import type { Queryable } from '../storage/db.ts';
+import { buildCustomerBase, profileComplainants, rankAtRisk, type CustomerBase, type ProfileItem } from '../analysis/profile/index.ts';
+
+export interface ProfileLine {
+  attribute: string;
+  value: string;
+  lift: number;
+  support: number;
+  count: number;
+  base_rate: number;
+  p_value: number;
+  text: string;
+}
+
+export interface AtRisk {
+  customer_id: string;
+  score: number;
+  reason: string;
+}
+
+export interface ClusterProfile {
+  complainants: string[];
+  profile: ProfileLine[];
+  at_risk: AtRisk[];
+}
+
+let cached: { key: string; base: CustomerBase } | null = null;
+
+/** The indexed base; rebuilt only when customers were added or changed since the last call. */
+export async function customerBase(db: Queryable): Promise<CustomerBase> {
+  const { rows } = await db.query<{ n: string; at: Date | null }>('SELECT count(*) AS n, max(updated_at) AS at FROM customers');
+  const key = `${rows[0]?.n}/${rows[0]?.at?.toISOString() ?? ''}`;
+  if (cached?.key === key) return cached.base;
+  const all = await db.query<{ customer_id: string; attributes: Record<string, unknown> }>('SELECT customer_id, attributes FROM customers ORDER BY id');
+  const records = all.rows.map((r) => {
+    const rec: Record<string, string> = { customer_id: r.customer_id };
+    for (const [k, v] of Object.entries(r.attributes ?? {})) if (v !== null && typeof v !== 'object') rec[k] = String(v);
+    return rec;
+  });
+  const base = buildCustomerBase(records);
+  cached = { key, base };
+  return base;
+}
+
+/** customer_id of every customer who posted a mention now in the cluster. */
+export async function complainantIds(db: Queryable, clusterId: number): Promise<string[]> {
+  const { rows } = await db.query<{ customer_id: string }>(
+    `SELECT DISTINCT c.customer_id FROM mentions m JOIN authors a ON a.id = m.author_id JOIN customers c ON c.id = a.customer_ref
+      WHERE m.cluster_id = $1`,
+    [clusterId],
+  );
+  return rows.map((r) => r.customer_id);
+}
+
+export async function clusterProfile(db: Queryable, clusterId: number, atRiskLimit = Infinity): Promise<ClusterProfile & { items: ProfileItem[] }> {
+  const base = await customerBase(db);
+  const complainants = await complainantIds(db, clusterId);
+  const idx = complainants.map((id) => base.indexOfId.get(id)).filter((i): i is number => i !== undefined);
+  const items = profileComplainants(base, idx);
+  return {
+    complainants,
+    items,
+    profile: items.map((p) => ({
+      attribute: p.attribute,
+      value: p.value,
+      lift: round(p.lift, 2),
+      support: round(p.support, 4),
+      count: p.count,
+      base_rate: round(p.baseRate, 6),
+      p_value: Number(p.adjustedP.toPrecision(3)),
+      text: p.text,
+    })),
+    at_risk: rankAtRisk(base, items, idx, { limit: atRiskLimit }),
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

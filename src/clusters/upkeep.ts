@@ -1,0 +1,92 @@
+/**
+ * What follows a cluster's growth, in the stage's transaction: its profile headline, the merge of text
+ * clusters that turn out to be one root cause, outreach rows of at-risk customers who complained
+ * anyway, and the fast-growth alert.
+ */
+import type { Queryable } from '../storage/db.ts';
+import { clusterProfile } from './profile.ts';
+import { mergeInto, refreshCluster } from './store.ts';
+
+export interface GrowthOptions {
+  /** No alert below this many mentions. */
+  minSize: number;
+  /** Alert when the cluster at least doubled within this window (by the mentions' own time). */
+  windowHours: number;
+  /** At most one growth alert per cluster within this time. */
+  cooldownHours: number;
+}
+
+/** Returns how many alerts were raised. */
+export async function afterGrowth(tx: Queryable, touched: readonly number[], growth: GrowthOptions): Promise<number> {
+  const live = new Set<number>();
+  for (const id of touched) live.add(await refreshProfile(tx, id));
+  let alerts = 0;
+  for (const id of live) {
+    await markComplainedAnyway(tx, id);
+    if (await growthAlert(tx, id, growth)) alerts++;
+  }
+  return alerts;
+}
+
+/**
+ * Updates the headline; when another new cluster already has the same strongest profile item, the two
+ * are one cause told in different words (as `earshot outreach` does): the smaller goes into the larger,
+ * so neither lists the other's complainants as at risk. Returns the cluster that lives on.
+ */
+export async function refreshProfile(tx: Queryable, id: number, opts: { autoMerge: boolean } = { autoMerge: true }): Promise<number> {
+  const p = await clusterProfile(tx, id, 0);
+  const top = p.profile[0];
+  const key = top ? `${top.attribute}=${top.value}` : null;
+  await tx.query('UPDATE clusters SET profile_key = $2, profile_text = $3, complainants = $4 WHERE id = $1', [id, key, top?.text ?? null, p.complainants.length]);
+  if (!key || !opts.autoMerge) return id;
+  const { rows } = await tx.query<{ id: string; size: number; status: string }>(
+    // Only the engine's own clusters: a cluster product split off by hand stays apart.
+    `SELECT id, size, status FROM clusters WHERE profile_key = $1 AND engine_key IS NOT NULL AND merged_into IS NULL AND size > 0 ORDER BY size DESC, id`,
+    [key],
+  );
+  const fresh = rows.filter((r) => r.status === 'new');
+  if (fresh.length < 2 || !fresh.some((r) => Number(r.id) === id)) return id;
+  const [into, ...rest] = fresh.map((r) => Number(r.id)) as [number, ...number[]];
+  for (const from of rest) await mergeInto(tx, into, from);
+  await refreshCluster(tx, into);
+  return into;
+}
+
+/** An at-risk customer we reached out to who then complained in this cluster: 'complained'. */
+async function markComplainedAnyway(tx: Queryable, id: number): Promise<void> {
+  await tx.query(
+    `UPDATE outreach o SET status = 'complained', updated_at = now()
+      WHERE o.cluster_id = $1 AND o.kind = 'at_risk' AND o.status IN ('queued', 'contacted', 'replied')
+        AND EXISTS (SELECT 1 FROM mentions m JOIN authors a ON a.id = m.author_id
+                     WHERE m.cluster_id = $1 AND a.customer_ref = o.customer_ref)`,
+    [id],
+  );
+}
+
+/** Raises 'cluster_growth' when the cluster at least doubled within the window and is big enough. */
+async function growthAlert(tx: Queryable, id: number, g: GrowthOptions): Promise<boolean> {
+  const { rows } = await tx.query<{ size: number; recent: string; label: string[]; name: string | null; status: string }>(
+    `SELECT c.size, c.label, c.name, c.status,
+            (SELECT count(*) FROM mentions m WHERE m.cluster_id = c.id AND m.created_at > c.last_seen - make_interval(hours => $2)) AS recent
+       FROM clusters c WHERE c.id = $1 AND c.merged_into IS NULL`,
+    [id, g.windowHours],
+  );
+  const c = rows[0];
+  if (!c || c.status === 'dismissed' || c.size < g.minSize) return false;
+  const recent = Number(c.recent);
+  // Doubled: at most half of today's size existed before the window.
+  if (c.size - recent > c.size / 2) return false;
+  const cooling = await tx.query(
+    `SELECT 1 FROM alerts WHERE cluster_id = $1 AND kind = 'cluster_growth' AND created_at > now() - make_interval(hours => $2) LIMIT 1`,
+    [id, g.cooldownHours],
+  );
+  if (cooling.rows.length > 0) return false;
+  const name = c.name ?? c.label.slice(0, 3).join(', ');
+  await tx.query(`INSERT INTO alerts (kind, cluster_id, severity, message, data) VALUES ('cluster_growth', $1, $2, $3, $4)`, [
+    id,
+    c.size >= g.minSize * 5 ? 3 : 2,
+    `cluster "${name}" grew to ${c.size} mentions, ${recent} of them within ${g.windowHours} h`,
+    JSON.stringify({ size: c.size, recent, window_hours: g.windowHours }),
+  ]);
+  return true;
+}

@@ -1,0 +1,28 @@
+/** The deliverable of an e-mail or CRM campaign: one line per message, JSON Lines or CSV. */
+import { csvCell } from '../support/csv.ts';
+import type { OutreachRow } from './campaigns.ts';
+
+export interface ExportLine {
+  to: string;
+  customer_id: string;
+  name: string;
+  subject: string;
+  body: string;
+}
+
+/** 'contact': the first message of everyone contacted; 'fixed': the closed loop's message. */
+export function exportLines(rows: readonly OutreachRow[], phase: 'contact' | 'fixed', subject: string): ExportLine[] {
+  return rows.flatMap((r) => {
+    const body = phase === 'contact' ? (r.kind === 'at_risk' && r.status !== 'queued' ? r.message : null) : r.fixed_message;
+    return body ? [{ to: r.email ?? '', customer_id: r.customer_id, name: r.name ?? '', subject, body }] : [];
+  });
+}
+
+export function toJsonl(lines: readonly ExportLine[]): string {
+  return lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : '');
+}
+
+export function toCsv(lines: readonly ExportLine[]): string {
+  const cols: Array<keyof ExportLine> = ['to', 'customer_id', 'name', 'subject', 'body'];
+  return [cols.join(','), ...lines.map((l) => cols.map((c) => csvCell(l[c])).join(','))].join('\r\n') + '\r\n';
+}
