@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { openRuntime } from '../runtime.ts';
 import { withTransaction } from '../storage/db.ts';
 import { upsertCustomers, type CustomerInput } from '../storage/customers.ts';
-import { CsvReader, CsvError, csvCell, type CsvRecord } from '../support/csv.ts';
+import { CsvReader, CsvError, csvCell, type CsvRecord } from '../csv.ts';
 import { planHeader, toCustomer, isRejected, type Rejected } from '../support/customer-rows.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, fail, inputSize, byteProgress } from './shared.ts';
 

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { defaultSentimentModel } from '../analysis/sentiment/index.ts';
-import { buildCustomerBase, buildOutreachReport, parseCsvRecords, type OutreachMention } from '../analysis/profile/index.ts';
+import { buildCustomerBase, buildOutreachReport, type OutreachMention } from '../analysis/profile/index.ts';
+import { parseCsvRecords } from '../csv.ts';
 
 export function parseMentionLine(line: string): OutreachMention | string {
   let value: unknown;

@@ -1,5 +1,5 @@
 /** The deliverable of an e-mail or CRM campaign: one line per message, JSON Lines or CSV. */
-import { csvCell } from '../support/csv.ts';
+import { csvCell } from '../csv.ts';
 import type { OutreachRow } from './campaigns.ts';
 
 export interface ExportLine {

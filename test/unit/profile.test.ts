@@ -1,8 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { buildCustomerBase, buildOutreachReport, customerByHandle, parseCsv, parseCsvRecords, profileComplainants, rankAtRisk, scoreWorld } from '../../src/analysis/profile/index.ts';
+import { buildCustomerBase, buildOutreachReport, customerByHandle, profileComplainants, rankAtRisk, scoreWorld } from '../../src/analysis/profile/index.ts';
 import { LogFactorials, hypergeometricTail } from '../../src/analysis/profile/stats.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
 import { customersToCsv, generateWorld } from '../../src/demo/world.ts';
+import { parseCsvRecords, parseCsvText } from '../../src/csv.ts';
+
+const parseCsv = (text: string) => parseCsvText(text).map((r) => r.fields);
 
 describe('CSV', () => {
   it('reads quoted fields with commas, quotes and newlines, CRLF and a BOM', () => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { supportMetrics, metricsCsv, summarize, type MetricCase } from '../../src/support/metrics.ts';
 import { DEFAULT_POLICY } from '../../src/support/sla.ts';
 import { ALWAYS } from '../../src/support/business-hours.ts';
-import { parseCsvText } from '../../src/support/csv.ts';
+import { parseCsvText } from '../../src/csv.ts';
 
 const policy = { ...DEFAULT_POLICY, calendar: ALWAYS };
 const t = (h: number) => new Date(Date.parse('2026-11-02T00:00:00Z') + h * 3_600_000);

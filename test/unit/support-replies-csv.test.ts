@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates, parseTemplates, suggestReplies, fill, TemplateError, type CaseFacts } from '../../src/support/templates.ts';
-import { CsvReader, CsvError, parseCsvText } from '../../src/support/csv.ts';
+import { CsvReader, CsvError, parseCsvText } from '../../src/csv.ts';
 import { planHeader, toCustomer, isRejected } from '../../src/support/customer-rows.ts';
 import { hashPassword, verifyPassword, generatePassword, passwordProblem } from '../../src/support/password.ts';
 import { LoginThrottle } from '../../src/support/throttle.ts';

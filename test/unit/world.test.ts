@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseCsvRecords } from '../../src/analysis/profile/csv.ts';
+import { parseCsvRecords } from '../../src/csv.ts';
 import { canonicalHandle } from '../../src/domain/mention.ts';
 import { customersToCsv, generateWorld, mentionStream } from '../../src/demo/world.ts';
 

@@ -1,5 +1,5 @@
 /**
- * A streaming RFC 4180 reader that keeps line numbers, for imports that report each rejected row:
+ * The one CSV reader: streaming RFC 4180 that keeps line numbers, for imports that report each rejected row:
  * quoted fields (with commas, doubled quotes and line breaks inside), CR/LF/CRLF, a leading BOM.
  * Feed it chunks; it hands back whole records with the line each started on.
  */
@@ -101,4 +101,13 @@ export function parseCsvText(text: string): CsvRecord[] {
 export function csvCell(v: string | number | null | undefined): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Header-keyed records; header names are trimmed and lower-cased so `Customer_ID` still works. */
+export function parseCsvRecords(text: string): { columns: string[]; records: Array<Record<string, string>> } {
+  const [header, ...body] = parseCsvText(text).map((r) => r.fields);
+  if (!header) return { columns: [], records: [] };
+  const columns = header.map((h) => h.trim().toLowerCase());
+  const records = body.map((cells) => Object.fromEntries(columns.map((c, i) => [c, (cells[i] ?? '').trim()])));
+  return { columns, records };
 }
