@@ -2,7 +2,7 @@
  * GSDMM (Yin & Wang, KDD 2014): collapsed Gibbs sampling of a Dirichlet multinomial mixture, the
  * usual baseline for short-text clustering. K is an upper bound; empty clusters die out.
  */
-import { seededRandom } from './rng.ts';
+import { mulberry32 } from '../../src/analysis/random.ts';
 
 export interface GsdmmOptions {
   k: number;
@@ -14,7 +14,7 @@ export interface GsdmmOptions {
 
 export function gsdmm(docs: string[][], opts: Partial<GsdmmOptions> = {}): number[] {
   const { k: K, alpha, beta, iterations, seed } = { k: 40, alpha: 0.1, beta: 0.1, iterations: 15, seed: 1, ...opts };
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const vocab = new Map<string, number>();
   const encoded = docs.map((d) => d.map((w) => vocab.get(w) ?? (vocab.set(w, vocab.size), vocab.size - 1)));
   const V = vocab.size;

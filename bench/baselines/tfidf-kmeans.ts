@@ -2,7 +2,7 @@
  * TF-IDF + k-means given the true k: sublinear TF-IDF, L2-normalised, k-means++ seeding (seeded),
  * Lloyd iterations; the best of a few restarts by inertia.
  */
-import { seededRandom } from './rng.ts';
+import { mulberry32 } from '../../src/analysis/random.ts';
 
 export interface KmeansOptions {
   k: number;
@@ -40,7 +40,7 @@ export function tfidfVectors(docs: string[][]): { vectors: Sparse[]; dims: numbe
 export function tfidfKmeans(docs: string[][], opts: Partial<KmeansOptions> & { k: number }): number[] {
   const { k, restarts, iterations, seed } = { restarts: 5, iterations: 50, seed: 1, ...opts };
   const { vectors, dims } = tfidfVectors(docs);
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   let best: { labels: number[]; inertia: number } | undefined;
   for (let r = 0; r < restarts; r++) {
     const run = kmeans(vectors, dims, k, iterations, rand);

@@ -5,6 +5,10 @@
  * the affected customers complain in varied words, among unrelated complaints, chatter and people who
  * are not customers. No I/O: the caller decides what to write where.
  */
+import { mulberry32 } from '../analysis/random.ts';
+
+export { mulberry32 };
+
 export interface WorldOptions {
   seed: number;
   customers: number;
@@ -62,16 +66,6 @@ export const DEFAULT_WORLD: WorldOptions = {
   start: '2026-03-01',
 };
 
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 type Weighted = ReadonlyArray<readonly [string, number]>;

@@ -1,5 +1,5 @@
-/** mulberry32: a tiny seeded PRNG so baseline runs are reproducible. */
-export function seededRandom(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG, so training, generated worlds and benchmarks are reproducible. */
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
