@@ -20,13 +20,8 @@ const program = new Command()
   .version('0.1.0')
   .showHelpAfterError();
 
-for (const register of [start, worker, admin, classify, train]) register(program);
-cluster(program);
-outreach(program);
-importCustomers(program);
-user(program);
-corrections(program);
-importMentions(program);
-demo(program);
+// In the order `earshot --help` lists them: run it, analyse with it, feed and administer it.
+const commands = [start, worker, demo, classify, train, cluster, outreach, importCustomers, importMentions, user, admin, corrections];
+for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);

@@ -14,6 +14,7 @@ const DEFAULT_RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 export function register(program: Command): void {
   program
     .command('classify')
+    .summary('classify mentions (JSON Lines on stdin): sentiment, actionable, category, priority, reasons')
     .description(
       'Classify mentions from stdin: sentiment, whether someone must answer, category and priority.\n' +
         'Input: one JSON object per line, {"id","text","source"?,"author"?:{"handle"?,"followers"?}}.\n' +

@@ -21,6 +21,7 @@ interface TrainFlags {
 export function register(program: Command): void {
   program
     .command('train')
+    .summary('train a sentiment model on labelled mentions, for classify --model and EARSHOT_MODEL')
     .description(
       'Train a sentiment model on labelled mentions (JSON Lines {"text","label"}, label negative|neutral|positive)\n' +
         'and write it as JSON for `earshot classify --model`. Pure TypeScript, seconds on a laptop, nothing downloaded.',
