@@ -28,8 +28,10 @@ export function createDb({ url, schema = 'public', max = 10, log, queryTimeoutMs
     keepAlive: true,
     options: `-c search_path=${schema} -c statement_timeout=${queryTimeoutMs}`,
   });
-  pool.on('error', (err) => log?.warn({ err }, 'idle database connection failed'));
-  pool.on('connect', (client) => client.on('error', (err) => log?.warn({ err }, 'database connection failed')));
+  // pg attaches the whole client (connection parameters included) to these errors: log code and message only.
+  const brief = (err: Error) => ({ code: (err as { code?: string }).code, error: err.message });
+  pool.on('error', (err) => log?.warn(brief(err), 'idle database connection failed'));
+  pool.on('connect', (client) => client.on('error', (err) => log?.warn(brief(err), 'database connection failed')));
   return pool;
 }
 
