@@ -65,4 +65,13 @@ describe('trainable sentiment model', () => {
     // What it knew about other cues is kept.
     expect(after.classify('quoppa made my week').label).toBe('positive');
   });
+
+  it('records how much the rule-based features weigh, and reads older files without it as 1', () => {
+    expect(json.features.lexiconWeight).toBe(2);
+    const { lexiconWeight: _omitted, ...oldFeatures } = json.features;
+    const old = sentimentModelFromJson({ ...json, features: oldFeatures });
+    expect(['negative', 'neutral', 'positive']).toContain(old.classify('my flimwick broke').label);
+    expect(() => sentimentModelFromJson({ ...json, features: { ...json.features, lexiconWeight: 'x' } })).toThrow(ModelFileError);
+  });
 });
+

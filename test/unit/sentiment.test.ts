@@ -85,3 +85,68 @@ describe('shipped sentiment model', () => {
     expect(a.signals.patterns).toContain('rhetorical-question');
   });
 });
+
+describe('general-text handling', () => {
+  it('counts context cues ("still", "again", "down") only next to other evidence of their sign', () => {
+    const alone = classify('I still have to finish the second season');
+    expect(alone.label).toBe('neutral');
+    expect(alone.reasons.some((r) => r.includes('still'))).toBe(false);
+    expect(classify('the price went down again').label).toBe('neutral');
+    const backed = classify('the app is down again and support is useless');
+    expect(backed.label).toBe('negative');
+    expect(backed.reasons.some((r) => r.startsWith('word:down'))).toBe(true);
+    expect(backed.score).toBeLessThan(classify('support is useless').score);
+  });
+
+  it('reads a capitalised word inside a run of capitalised words as part of a name', () => {
+    const names = classify('We watched Mad Max and The Walking Dead tonight');
+    expect(names.label).toBe('neutral');
+    expect(names.reasons).toContain('name:Mad');
+    expect(names.reasons).toContain('name:Dead');
+    // Not at the start of a sentence, not when the whole text is in title case, not in lower case.
+    expect(classify('Went home. Terrible Service at the Grand Hotel').label).toBe('negative');
+    expect(classify('Worst Customer Service Ever').label).toBe('negative');
+    expect(classify('I am so mad at the Acme Store').label).toBe('negative');
+    // Greetings are capitalised together with what they wish for.
+    expect(classify('wishing you all a Happy New Year').label).toBe('positive');
+  });
+
+  it('reads "so bad" after a wish as the strength of the wish', () => {
+    const wish = classify('I want to see that concert so bad');
+    expect(wish.label).toBe('neutral');
+    expect(wish.reasons).toContain('wish:bad');
+    expect(classify('the concert was so bad').label).toBe('negative');
+  });
+
+  it('reads a stretched spelling as emphasis', () => {
+    expect(classify('this is gooood').label).toBe('positive');
+    expect(classify('this is gooood').score).toBeGreaterThan(classify('this is good').score);
+  });
+
+  it('splits run-together hashtags into words', () => {
+    const fun = classify('road trip #sofun');
+    expect(fun.label).toBe('positive');
+    expect(fun.reasons.some((r) => r.startsWith('word:sofun'))).toBe(true);
+    expect(classify('that delivery #neveragain').label).toBe('negative');
+    expect(classify('new week #feelinggood').label).toBe('positive');
+    // Only splits into known words: "therapist" is not "the rapist".
+    expect(classify('my #therapist says hi').label).toBe('neutral');
+  });
+
+  it('weighs sentiment words in a plain question less than in a statement', () => {
+    const asked = classify('is the new version any better?');
+    expect(asked.label).toBe('neutral');
+    expect(asked.reasons).toContain('question');
+    expect(classify('the new version is better').label).toBe('positive');
+    // Complaint questions keep their weight (a pattern matched), and so do questions with exclamations.
+    expect(classify('why is the app so terrible?').label).toBe('negative');
+    expect(classify('is it good? it is great!').label).toBe('positive');
+  });
+
+  it('reads excitement and treats laughter as a weak cue', () => {
+    expect(classify('so pumped for the weekend').label).toBe('positive');
+    expect(classify('cant wait for friday!!').label).toBe('positive');
+    expect(classify('lol ok').label).toBe('neutral');
+    expect(classify('lol this is great').label).toBe('positive');
+  });
+});

@@ -26,6 +26,10 @@ export const DOMAIN_WORDS: Record<string, number> = {
   thanks: 2, thank: 2, thx: 2, ty: 2, appreciate: 2, appreciated: 2, grateful: 3, kudos: 3, props: 2,
   awesome: 4, amazing: 4, love: 3, loved: 3, loving: 3, lovely: 3, great: 3, excellent: 3, fantastic: 4, best: 3,
   helpful: 2, friendly: 2, smooth: 2, quick: 1, fast: 1, easy: 1, comfortable: 2, resolved: 2, sorted: 2,
+  // laughter marks tone (often irony) more than a feeling: weakly positive
+  lol: 1, lmao: 1, lmfao: 1, haha: 1, hahaha: 1, rofl: 1, hehe: 1,
+  // excitement and affection in social text
+  pumped: 2, stoked: 3, hyped: 2, psyched: 2, blessed: 2, fav: 2, fave: 2, luv: 3, xd: 2,
   upgrade: 1, upgraded: 2, ontime: 2, safe: 1, glad: 2, yay: 3, woohoo: 3, congrats: 3, congratulations: 3,
   // neutralised: strong in general lists but mostly neutral in mentions
   please: 0, pls: 0, plz: 0, help: 0, like: 0, want: 0, need: 0, free: 0, ok: 0, okay: 0, no: 0, yes: 0,
@@ -45,6 +49,7 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   'fed up': -3, 'sick of': -3, 'tired of': -3, 'thanks for nothing': -4, 'yeah right': -3, 'good luck': 1,
   'look forward': 2, 'looking forward': 2, "can't wait": 3, 'cant wait': 3, 'cannot wait': 3, 'so happy': 3,
   'happy birthday': 3, 'love you': 3, 'kind of': 0, 'sort of': 0, 'no problem': 2, 'no worries': 2, 'no issues': 2,
+  'bring on': 2, "let's go": 2, 'lets go': 2, 'so excited': 3,
   "don't like": -2, 'dont like': -2, 'do not like': -2, "didn't like": -2, "doesn't like": -2, 'not like': -1,
   'not bad': 2, 'not a problem': 2, 'not disappointed': 2, 'made my day': 4, 'got it': 1, 'worth it': 2,
   'on time': 1, 'early': 1, 'the worst': -3, 'come on': -2, 'why is': -1, "why can't": -2, 'why are': -1, 'how hard': -3,
@@ -106,3 +111,12 @@ export const PATTERNS: { id: string; source: string; valence: number; triggers: 
   // Leaving: "never flying with you again", "switching to", "cancel my account".
   { id: 'churn', source: String.raw`\b(?:never (?:\w+ing|\w+ )(?:with |on )?(?:you|again)|last time i|switching to|(?:cancel|close) my (?:account|subscription|membership)|take my business)\b`, valence: -3, triggers: ['never', 'last', 'switching', 'cancel', 'close', 'take'] },
 ];
+
+/**
+ * Context cues (see LanguagePack.cues): complaint-context words that are mostly topic words on their
+ * own ("I still have to…", "again tomorrow", "sat down"), and weak general words that name an event
+ * more often than a feeling ("the fight on Saturday", "limited spots", "leaves", "drops"). They keep
+ * their valence above but count only when the text has other evidence of that sign. Time words
+ * ("hours", "days", "wait") were tried too and left out: alone they still mark complaints to brands.
+ */
+export const CUES = ['still', 'again', 'seriously', 'down', 'fight', 'limited', 'leaves', 'drops'];

@@ -13,9 +13,16 @@ export interface FeatureOptions {
   /** log2 of the hashed feature space. */
   bits: number;
   charGrams: boolean;
+  /**
+   * How much the rule-based verdict's features weigh against the word and character families.
+   * Files written before this option existed lack it and mean 1; new models use 2 (airline, 80/20
+   * hash split: macro-F1 0.771 → 0.780; 5-fold CV 0.783 → 0.784). At 3 a model trained on a few
+   * hundred labels leaned on the lexicon more than on the words it was taught.
+   */
+  lexiconWeight?: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { bits: 20, charGrams: true };
+export const DEFAULT_FEATURES: FeatureOptions = { bits: 20, charGrams: true, lexiconWeight: 2 };
 
 export interface FeatureVector {
   indices: number[];
@@ -90,13 +97,14 @@ export function visitFeatures(text: string, lexicon: LexiconAnalysis, opts: Feat
   // The rule-based verdict, binned so a linear model can weigh it non-linearly. Not normalised:
   // these few features are worth the same in every text.
   const s = lexicon.signals;
-  sink(fnv(`lex:${Math.round(s.score * 5)}`, 4) & mask, 0.5, null);
-  sink(fnv(`lexlabel:${lexicon.sentiment.label}`, 4) & mask, 0.5, null);
-  if (s.neg < 0) sink(LEX_NEG & mask, Math.min(-s.neg / 6, 1), null);
-  if (s.pos > 0) sink(LEX_POS & mask, Math.min(s.pos / 6, 1), null);
-  if (s.question) sink(LEX_QUESTION & mask, 0.3, null);
-  if (s.exclamations) sink(LEX_EXCLAIM & mask, 0.3, null);
-  for (const p of s.patterns) sink(fnv(`pattern:${p}`, 4) & mask, 0.5, null);
+  const L = opts.lexiconWeight ?? 1;
+  sink(fnv(`lex:${Math.round(s.score * 5)}`, 4) & mask, 0.5 * L, null);
+  sink(fnv(`lexlabel:${lexicon.sentiment.label}`, 4) & mask, 0.5 * L, null);
+  if (s.neg < 0) sink(LEX_NEG & mask, Math.min(-s.neg / 6, 1) * L, null);
+  if (s.pos > 0) sink(LEX_POS & mask, Math.min(s.pos / 6, 1) * L, null);
+  if (s.question) sink(LEX_QUESTION & mask, 0.3 * L, null);
+  if (s.exclamations) sink(LEX_EXCLAIM & mask, 0.3 * L, null);
+  for (const p of s.patterns) sink(fnv(`pattern:${p}`, 4) & mask, 0.5 * L, null);
 }
 
 const LEX_NEG = fnv('lex:hasneg', 4);

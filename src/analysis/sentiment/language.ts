@@ -18,6 +18,11 @@ export interface LanguagePack {
   contrast: Set<string>;
   /** Words that end a negation's reach early, besides punctuation. */
   scopeBreakers: Set<string>;
+  /**
+   * Context cues: weak lexicon words ("still", "again", "down") that mean a complaint only
+   * next to other evidence of the same sign; alone they are topic words and score nothing.
+   */
+  cues?: Set<string>;
   /** Emoji and emoticons → valence. */
   symbols: Map<string, number>;
   /** Regular-expression patterns over the whole (lower-cased) text, each with a valence and a reason id. */

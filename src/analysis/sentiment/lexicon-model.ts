@@ -39,6 +39,10 @@ const CAPS_FACTOR = 1.4;
 const BEFORE_CONTRAST = 0.5;
 const AFTER_CONTRAST = 1.5;
 const MAX_REASONS = 10;
+/** A plain question's sentiment words count this much ("is it any good?" asks, it does not praise). */
+const QUESTION_FACTOR = 0.6;
+/** A stretched spelling ("sooo gooood", "loooove") is emphasis. */
+const ELONGATION_FACTOR = 1.3;
 
 /**
  * A rule-based scorer in the spirit of VADER, with a lexicon and rules for complaint language:
@@ -137,7 +141,23 @@ export class LexiconModel {
           continue;
         }
         value = this.lookup(word);
+        // "I want to see it so bad": after a wish, "so bad(ly)" measures the wish, it is no complaint.
+        if ((word === 'bad' || word === 'badly') && value !== 0 && isWishIntensity(tokens, i)) {
+          value = 0;
+          if (reasons.length < MAX_REASONS) reasons.push(`wish:${word}`);
+        }
+        if (value === 0 && t.kind === 'hashtag' && !this.pack.lexicon.has(word)) value = this.lookup('#' + word);
         label = word;
+        // "Miss USA", "The Walking Dead", "Mad Max": a capitalised word inside a run of capitalised
+        // words is part of a name, not a feeling (unless the whole text is written in title case).
+        // Greetings are capitalised with what they wish for: "a Happy New Year", "Merry Christmas".
+        if (
+          value !== 0 && i > 0 && isTitleCase(t.text) && (isCapitalisedWord(tokens[i - 1]) || isCapitalisedWord(tokens[i + 1])) &&
+          !GREETINGS.has(word) && !startsSentence(text, t.text) && !isMostlyTitleCase(tokens)
+        ) {
+          value = 0;
+          if (reasons.length < MAX_REASONS) reasons.push(`name:${t.text}`);
+        }
       }
 
       if (value !== 0) {
@@ -155,7 +175,8 @@ export class LexiconModel {
           v *= NEGATION_FACTOR;
           why = `negated:${label}`;
         }
-        tally.add(v, `${why}(${signed(v)})`);
+        if (pack.cues?.has(label) === true) tally.addCue(v, `${why}(${signed(v)})`);
+        else tally.add(v, `${why}(${signed(v)})`);
       }
       if (negScope > 0) negScope--;
       if (modifierTtl > 0) modifierTtl--;
@@ -172,7 +193,13 @@ export class LexiconModel {
       }
     }
 
+    tally.settleCues();
     let sum = tally.sum();
+    if (question && patterns.length === 0 && sum !== 0 && exclamations === 0) {
+      // A plain question asks; its sentiment words are weaker evidence than in a statement.
+      sum *= QUESTION_FACTOR;
+      if (reasons.length < MAX_REASONS) reasons.push('question');
+    }
     if (sum !== 0 && exclamations > 0) {
       // Exclamation marks amplify whatever was said, up to four of them.
       sum += Math.sign(sum) * Math.min(exclamations, 4) * 0.3;
@@ -208,11 +235,47 @@ export class LexiconModel {
   }
 
   private derive(word: string): number {
+    // Hashtags reach here with a leading '#' (their cache key), to be split into words.
+    if (word.charCodeAt(0) === 35) {
+      const bare = word.slice(1);
+      const direct = this.deriveWord(bare);
+      return direct !== 0 || bare.length < 5 ? direct : this.segment(bare);
+    }
+    return this.deriveWord(word);
+  }
+
+  /**
+   * Run-together words, as in hashtags: "sofun" → "so fun", "bestday" → "best day", "neveragain" →
+   * "never again" (a phrase), "notgood" → "not good". Splits in two where one side has a valence and
+   * the other is a known word (a lexicon word, a modifier, a negator or a common word from
+   * SEGMENT_GLUE), so random substrings ("therapist" ⊃ "rapist") do not count. Two parts only.
+   */
+  private segment(word: string): number {
+    const { lexicon, modifiers, negators, phrases } = this.pack;
+    let best = 0;
+    for (let k = 2; k <= word.length - 2; k++) {
+      const a = word.slice(0, k);
+      const b = word.slice(k);
+      const phrase = phrases.get(a + ' ' + b);
+      if (phrase !== undefined) return phrase;
+      const va = lexicon.get(a) ?? 0;
+      const vb = lexicon.get(b) ?? this.deriveWord(b);
+      let v = 0;
+      if (vb !== 0 && (va !== 0 || SEGMENT_GLUE.has(a))) v = vb + va;
+      else if (vb !== 0 && modifiers.has(a)) v = vb * (modifiers.get(a) as number);
+      else if (vb > 0 && negators.has(a)) v = vb * NEGATION_FACTOR; // "notgood"; but "noapology" is no praise
+      else if (va !== 0 && (lexicon.has(b) || SEGMENT_GLUE.has(b))) v = va;
+      if (Math.abs(v) > Math.abs(best)) best = v;
+    }
+    return Math.max(-5, Math.min(5, best));
+  }
+
+  private deriveWord(word: string): number {
     // "sooooo gooood" → "soo good" → "so god": try the squeezed spellings.
     if (/(\w)\1\1/.test(word)) {
       const two = word.replace(/(\w)\1+/g, '$1$1');
       const v2 = this.pack.lexicon.get(two) ?? this.pack.lexicon.get(word.replace(/(\w)\1+/g, '$1'));
-      if (v2 !== undefined) return v2;
+      if (v2 !== undefined) return v2 * ELONGATION_FACTOR;
     }
     // Inflected forms the lexicon lacks: "pleasantly" → "pleasant", "screwing" → "screw".
     for (const [suffix, replacement] of SUFFIXES) {
@@ -251,6 +314,10 @@ class Tally {
   pos = 0;
   neg = 0;
   readonly reasons: string[] = [];
+  /** Context cues ("still", "again", "down"), kept apart: they count only next to other evidence of their sign. */
+  cueBefore = 0;
+  cueAfter = 0;
+  cueReasons: string[] | null = null;
 
   add(value: number, reason: string): void {
     if (value > 0) this.pos += value;
@@ -260,16 +327,49 @@ class Tally {
     if (this.reasons.length < MAX_REASONS) this.reasons.push(reason);
   }
 
+  addCue(value: number, reason: string): void {
+    if (this.sawContrast) this.cueAfter += value;
+    else this.cueBefore += value;
+    (this.cueReasons ??= []).push(reason);
+  }
+
   contrast(): void {
     this.sawContrast = true;
     this.before += this.after;
     this.after = 0;
+    this.cueBefore += this.cueAfter;
+    this.cueAfter = 0;
+  }
+
+  /**
+   * Folds the context cues in when something else in the text points the same way: "still waiting,
+   * terrible" is a complaint, "I still have to finish season 2" is not.
+   */
+  settleCues(): void {
+    if (this.cueReasons === null) return;
+    const cues = this.cueBefore + this.cueAfter;
+    if ((cues < 0 && this.neg < 0) || (cues > 0 && this.pos > 0)) {
+      if (cues > 0) this.pos += cues;
+      else this.neg += cues;
+      this.before += this.cueBefore;
+      this.after += this.cueAfter;
+      for (const r of this.cueReasons) if (this.reasons.length < MAX_REASONS) this.reasons.push(r);
+    }
   }
 
   sum(): number {
     return this.sawContrast ? this.before * BEFORE_CONTRAST + this.after * AFTER_CONTRAST : this.before;
   }
 }
+
+/**
+ * Common words a hashtag may glue to a sentiment word ("mylife", "bestday", "lovethis"). Not articles or
+ * prepositions: "the" + "rapist" is how "therapist" would be misread.
+ */
+const SEGMENT_GLUE = new Set([
+  'im', 'my', 'me', 'we', 'you', 'this', 'that', 'day', 'days', 'life', 'time', 'night', 'ever', 'week', 'weekend',
+  'morning', 'friday', 'monday', 'today', 'tonight', 'feeling', 'feel',
+]);
 
 const SUFFIXES: [string, string][] = [['ly', ''], ['ing', ''], ['ing', 'e'], ['ed', ''], ['ed', 'e'], ['s', ''], ['es', ''], ['ness', '']];
 
@@ -288,6 +388,56 @@ function isMostlyCaps(tokens: Token[]): boolean {
     if (t.text !== t.norm && !hasLowerCase(t.text)) caps++;
   }
   return words > 0 && caps / words > 0.5;
+}
+
+const WISH_WORDS = new Set(['want', 'wanted', 'wanna', 'need', 'needed', 'wish', 'miss']);
+
+/** "…want that so bad": "so"/"really" before position i, a wish word within the eight words before that. */
+function isWishIntensity(tokens: Token[], i: number): boolean {
+  const prev = tokens[i - 1];
+  if (prev === undefined || (prev.norm !== 'so' && prev.norm !== 'really')) return false;
+  for (let k = i - 2; k >= 0 && k >= i - 10; k--) {
+    const t = tokens[k] as Token;
+    if (t.kind === 'punct') return false;
+    if (WISH_WORDS.has(t.norm)) return true;
+  }
+  return false;
+}
+
+const GREETINGS = new Set(['happy', 'merry', 'congrats', 'congratulations', 'thanks', 'thank']);
+
+/** Whether (the first occurrence of) a word opens a sentence: after ". ", "! ", a colon, a quote or a line break. */
+function startsSentence(text: string, word: string): boolean {
+  let k = text.indexOf(word) - 1;
+  while (k >= 0 && text.charCodeAt(k) === 32) k--;
+  if (k < 0) return true;
+  const c = text[k] as string;
+  return c === '.' || c === '!' || c === '?' || c === ':' || c === '"' || c === '\n' || c === '…';
+}
+
+/** "Dead", "Miss": an upper-case letter then lower-case ones. */
+function isTitleCase(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return s.length >= 2 && c >= 65 && c <= 90 && hasLowerCase(s) && s.slice(1) === s.slice(1).toLowerCase();
+}
+
+/** A word of two or more letters starting with a capital ("USA", "Walking"; not "I"). */
+function isCapitalisedWord(t: Token | undefined): boolean {
+  if (t === undefined || t.kind !== 'word' || t.text.length < 2) return false;
+  const c = t.text.charCodeAt(0);
+  return c >= 65 && c <= 90;
+}
+
+/** "Best Day Ever At The Park": when nearly all words are capitalised, capitals mark nothing. */
+function isMostlyTitleCase(tokens: Token[]): boolean {
+  let words = 0;
+  let caps = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'word' || t.text.length < 2) continue;
+    words++;
+    if (isCapitalisedWord(t)) caps++;
+  }
+  return words > 0 && caps / words >= 0.75;
 }
 
 function hasLowerCase(s: string): boolean {

@@ -42,6 +42,8 @@ export function validateModel(value: unknown, where = 'model'): TrainedModelJson
   if (m.version !== MODEL_VERSION) fail(`version ${String(m.version)} is not supported (expected ${MODEL_VERSION})`);
   const f = m.features;
   if (!f || !Number.isInteger(f.bits) || f.bits < 8 || f.bits > 24 || typeof f.charGrams !== 'boolean') fail('bad "features"');
+  const lw = (f as FeatureOptions).lexiconWeight;
+  if (lw !== undefined && (typeof lw !== 'number' || !Number.isFinite(lw) || lw < 0 || lw > 100)) fail('bad "features.lexiconWeight"');
   if (!Array.isArray(m.bias) || m.bias.length !== 3) fail('"bias" must hold 3 numbers');
   const w = m.weights;
   if (!w || !Array.isArray(w.indices) || !Array.isArray(w.values) || w.values.length !== w.indices.length * 3) {
