@@ -4,6 +4,7 @@ import { SENTIMENT_LABELS } from './labels.ts';
 import type { LexiconModel } from './lexicon-model.ts';
 import { MODEL_FORMAT, MODEL_VERSION, type TrainedModelJson } from './model-file.ts';
 import { softmax } from './trained-model.ts';
+import { mulberry32 } from '../random.ts';
 
 export interface LabelledText {
   text: string;
@@ -144,17 +145,6 @@ function sgd(data: Example[], dim: number, p: Params, init: TrainedModelJson | u
     }
   }
   return { w, bias };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle(xs: number[], rand: () => number): void {
