@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
- * here, never asserted in tests. Names: sentiment, cluster, outreach, embedded-db, pipeline.
+ * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline.
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sentiment: () => import('./sentiment.ts'),
   cluster: () => import('./cluster.ts'),
+  'cluster-stage': () => import('./cluster-stage.ts'),
   outreach: () => import('./outreach.ts'),
   'embedded-db': () => import('./embedded-db.ts'),
   pipeline: () => import('./pipeline.ts'),

@@ -8,10 +8,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { testRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { openRuntime, startService, type Service } from '../../src/runtime.ts';
 import { createLogger } from '../../src/log.ts';
-import { restoreClusterer, type ClustererState } from '../../src/analysis/cluster/index.ts';
 import { generateWorld } from '../../src/demo/world.ts';
 import { importWorldCustomers, ingestWorld, toMentionInput, waitUntilDrained } from '../../src/demo/load.ts';
-import { createClusterStage } from '../../src/clusters/stage.ts';
+import { createClusterStage, loadEngine } from '../../src/clusters/stage.ts';
 import { createModels } from '../../src/pipeline/models.ts';
 import { processInbox } from '../../src/pipeline/process.ts';
 import { insertDeliveries } from '../../src/storage/inbox.ts';
@@ -34,10 +33,10 @@ async function workerProcess(): Promise<Service> {
   return startService(other, { api: false, worker: true });
 }
 
+/** The stored engine: its checkpoint plus the placement log after it. */
 async function snapshot(): Promise<{ version: number; mentions: number; ids: Set<string> }> {
-  const { rows } = await rt.db.query<{ version: string; state: ClustererState }>('SELECT version, state FROM cluster_engine WHERE id = 1');
-  const engine = restoreClusterer(rows[0]!.state);
-  return { version: Number(rows[0]!.version), mentions: engine.stats().mentions, ids: new Set(engine.assignments().map((a) => a.id)) };
+  const { engine, head } = await loadEngine(rt.db);
+  return { version: head.version, mentions: engine.stats().mentions, ids: new Set(engine.assignments().map((a) => a.id)) };
 }
 
 const candidates = async (): Promise<string[]> =>

@@ -89,7 +89,14 @@ export interface Clusterer {
   /** Runs the merge pass now (also runs by itself every `mergeEvery` adds). */
   consolidate(): void;
   toJSON(): ClustererState;
+  /**
+   * Calls `listener` whenever cluster `from` is merged into `into` (by the merge pass or `merge`), with
+   * from's members at that moment, so a store can re-point only what moved. Not part of the state.
+   */
+  onMerge(listener: MergeListener | null): void;
 }
+
+export type MergeListener = (from: string, into: string, members: readonly string[]) => void;
 
 const NO_CLUSTER = -1;
 const CORE_TERMS = 3;
@@ -120,6 +127,7 @@ class Engine implements Clusterer {
   private touched = new Set<number>();
   private sinceMerge = 0;
   private comparisons = 0;
+  private mergeListener: MergeListener | null = null;
 
   constructor(private readonly opts: ClustererOptions) {
     this.postings = new PostingIndex(opts.maxPostings, (idx, term) => this.live.get(idx)?.centroid.get(term) ?? 0);
@@ -213,6 +221,10 @@ class Engine implements Clusterer {
         if (!this.live.has(c.index)) break;
       }
     }
+  }
+
+  onMerge(listener: MergeListener | null): void {
+    this.mergeListener = listener;
   }
 
   toJSON(): ClustererState {
@@ -402,6 +414,7 @@ class Engine implements Clusterer {
     this.live.delete(b.index);
     this.parents.set(b.index, a.index);
     this.touched.add(a.index);
+    this.mergeListener?.(clusterId(b.index), clusterId(a.index), b.members);
   }
 
   private retireStale(): void {
