@@ -25,6 +25,7 @@ import { getCursor, saveCursor, pauseCursor, recordPollSuccess, recordPollFailur
 import { addUsage, usageToday } from './storage/usage.ts';
 import { sendReply } from './replies/send.ts';
 import { createClusterStage } from './clusters/stage.ts';
+import { dispatchDms, sendOutreach } from './outreach/send.ts';
 
 export interface Runtime {
   config: Config;
@@ -140,6 +141,13 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
           replyId,
           job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         ),
+      'outreach-send': ({ outreachId }, job) =>
+        sendOutreach(
+          { db: rt.db, log: rt.log, dryRun: rt.config.dryRun, messenger: (s) => rt.channels.directMessenger(s) },
+          outreachId,
+          job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        ),
+      'outreach-dispatch': () => dispatchDms(rt.db, rt.queue),
     },
     rt.config.workerConcurrency,
     rt.log,
@@ -174,6 +182,9 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
     rt.log.info({ sources: rt.channels.targets.map((t) => `${t.source}/${t.key}`) }, 'source polling scheduled');
   }
   if (parts.worker) await rt.queue.upsertJobScheduler('cluster-catch-up', 60_000, 'cluster-mentions', { mentionIds: [] });
+  // Outreach DMs that are due but have no job: the closed loop's "fixed" messages (queued inside the
+  // cluster's status change) and any enqueue lost after a campaign's send.
+  if (parts.worker) await rt.queue.upsertJobScheduler('outreach-dispatch', 10_000, 'outreach-dispatch', {});
   const stream = parts.worker ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null)) : null;
   // Escalations and breach marks; the policy file is read once at start (a bad file stops start-up).
   const slaPolicy = loadSlaPolicy(slaFileOf(rt.config));

@@ -6,12 +6,13 @@
  */
 import type { Logger } from '../log.ts';
 import { keyOf, type ChannelsConfig } from './config.ts';
-import { RateLimitedError, type CursorStore, type CountUsage, type Ingest, type PollDeps, type PollResult, type SendReply, type SourceName } from './types.ts';
+import { RateLimitedError, defaultSleep, type CursorStore, type CountUsage, type Ingest, type PollDeps, type PollResult, type SendDm, type SendReply, type SourceName } from './types.ts';
 import { channelMetrics } from './metrics.ts';
 import { createXReadClient, createXWriteClient } from './twitter/client.ts';
 import { pollTimeline, pollMentions, searchTimeline } from './twitter/poller.ts';
 import { startStream, syncRules, type StreamHandle } from './twitter/stream.ts';
 import { xReplier } from './twitter/reply.ts';
+import { xDirectMessenger } from './twitter/dm.ts';
 import { createGraphClient } from './facebook/graph.ts';
 import { pollFeed } from './facebook/poller.ts';
 import { facebookReplier } from './facebook/reply.ts';
@@ -56,6 +57,8 @@ export interface Channels {
   poll(source: string, key: string): Promise<PollOutcome>;
   schedule(queue: SchedulerQueue): Promise<number>;
   replier(source: string): SendReply | null;
+  /** Direct messages as the brand account: X only, with user-context credentials; null otherwise. */
+  directMessenger(source: string): SendDm | null;
   /** Starts the filtered stream when X_STREAM=1 and a bearer token is set; null otherwise. */
   startStream(): Promise<StreamHandle | null>;
   /** 'ok' / 'paused until …' / 'failing: …' per source key, for /ready. */
@@ -127,6 +130,8 @@ export function createChannels(d: ChannelDeps): Channels {
     ...(fb.pageTokens.length ? { facebook: facebookReplier(graph, fb.pageTokens) } : {}),
   };
 
+  const dm: SendDm | null = xWrite ? xDirectMessenger(xWrite, { maxWaitMs: config.x.maxRateWaitMs, sleep: d.sleep ?? defaultSleep, now: Date.now }) : null;
+
   return {
     targets,
     async poll(source, key) {
@@ -172,6 +177,7 @@ export function createChannels(d: ChannelDeps): Channels {
       return targets.length;
     },
     replier: (source) => repliers[source] ?? null,
+    directMessenger: (source) => (source === 'twitter' ? dm : null),
     async startStream() {
       if (!config.x.stream || !xRead || !config.x.bearerToken) return null;
       const synced = await syncRules(xRead, config.x.queries);

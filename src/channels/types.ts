@@ -67,6 +67,15 @@ export interface ReplyTarget {
 
 export type SendReply = (target: ReplyTarget) => Promise<{ platformId: string }>;
 
+/** A direct message to a person on the platform, named by handle; the adapter resolves it to the platform's id. */
+export interface DmTarget {
+  handle: string;
+  text: string;
+}
+
+/** `platformId`: the platform's id of the message event (X: dm_event_id). */
+export type SendDm = (target: DmTarget) => Promise<{ platformId: string; conversationId: string | null }>;
+
 /** A send that failed for good (the platform refused) versus one worth retrying (rate limit, outage). */
 export class ReplyError extends Error {
   constructor(

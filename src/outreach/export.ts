@@ -10,10 +10,22 @@ export interface ExportLine {
   body: string;
 }
 
-/** 'contact': the first message of everyone contacted; 'fixed': the closed loop's message. */
-export function exportLines(rows: readonly OutreachRow[], phase: 'contact' | 'fixed', subject: string): ExportLine[] {
+const NOT_DELIVERED = new Set(['queued', 'sending', 'failed']);
+
+/**
+ * 'contact': the first message of everyone contacted; 'fixed': the closed loop's message. Messages
+ * that went (or go) by X direct message are not in the export: the adapter delivered them.
+ */
+export function exportLines(rows: readonly Pick<OutreachRow, 'kind' | 'status' | 'message' | 'fixed_message' | 'delivery' | 'fixed_state' | 'email' | 'customer_id' | 'name'>[], phase: 'contact' | 'fixed', subject: string): ExportLine[] {
   return rows.flatMap((r) => {
-    const body = phase === 'contact' ? (r.kind === 'at_risk' && r.status !== 'queued' ? r.message : null) : r.fixed_message;
+    const body =
+      phase === 'contact'
+        ? r.kind === 'at_risk' && !NOT_DELIVERED.has(r.status) && r.delivery !== 'dm'
+          ? r.message
+          : null
+        : r.fixed_state === null
+          ? r.fixed_message
+          : null;
     return body ? [{ to: r.email ?? '', customer_id: r.customer_id, name: r.name ?? '', subject, body }] : [];
   });
 }

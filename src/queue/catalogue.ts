@@ -35,6 +35,21 @@ export const JOBS = {
     payload: Type.Object({ mentionIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 }) }, { additionalProperties: false }),
     options: retries(10),
   },
+  /**
+   * Send one outreach row's direct message (its first message or the closed loop's "fixed" one) through
+   * the X adapter (src/outreach/send.ts). Only the row id: the text stays in the database, credentials in
+   * config. Only a rate-limited send is retried; the row's claim keeps a retry from sending twice.
+   */
+  'outreach-send': {
+    payload: Type.Object({ outreachId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    options: retries(5, 5_000),
+  },
+  /** Queue an 'outreach-send' for every DM that is due (the closed loop's, and any lost enqueue); scheduled. */
+  'outreach-dispatch': {
+    payload: Type.Object({}, { additionalProperties: false }),
+    // No retries: the schedule's next run is the retry.
+    options: { attempts: 1 },
+  },
 } satisfies Record<string, { payload: TSchema; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOBS;

@@ -10,6 +10,11 @@
  * - POST /2/tweets with `reply.in_reply_to_tweet_id` (docs.x.com manage-tweets), answer 201 `{data:{id,text}}`;
  * - filtered stream + rules (docs.x.com filtered-stream quickstart): `\r\n` keep-alives, one JSON per line
  *   with `matching_rules`; rules `{add:[{value,tag}]}` / `{delete:{ids}}` → `meta.summary`.
+ * - direct messages (docs.x.com x-api/direct-messages/manage, "Create DM message by participant ID", and
+ *   twitter-api-v2 1.29 `v2.sendDmToParticipant`): POST /2/dm_conversations/with/:participant_id/messages with
+ *   `{"text"}` under OAuth 1.0a user context, answer 201 `{data:{dm_conversation_id, dm_event_id}}`; a recipient
+ *   who does not accept DMs from the sender gets 403 (the body below is UNCONFIRMED; earshot keeps X's detail as
+ *   the reason); GET /2/users/by/username/:username also under user context (either auth is accepted).
  * Its query language is a simplification: a post matches a query when it contains any of its plain words.
  */
 import type http from 'node:http';
@@ -47,6 +52,10 @@ export interface FakeX extends FakeServer {
   /** Replies earshot posted (POST /2/tweets). */
   posted: { id: string; text: string; inReplyTo: string | undefined; auth: string }[];
   rules: { id: string; value: string; tag?: string }[];
+  /** Direct messages earshot sent (POST /2/dm_conversations/with/:id/messages), in arrival order. */
+  dms: { eventId: string; conversationId: string; to: string; username: string | undefined; text: string; auth: string }[];
+  /** Usernames that answer 403 to a DM (they do not accept messages from the brand account). */
+  refuseDms: Set<string>;
   user(username: string, followers?: number): FakeUser;
   tweet(text: string, author: string, opts?: { inReplyTo?: string; stream?: boolean }): FakeTweet;
   /** Sets the rate-limit window of an endpoint (path regexp) — e.g. remaining 0 with a reset far away. */
@@ -68,6 +77,8 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
   const tweets: FakeTweet[] = [];
   const posted: FakeX['posted'] = [];
   const rules: FakeX['rules'] = [];
+  const dms: FakeX['dms'] = [];
+  const refuseDms = new Set<string>();
   const windows: { path: RegExp; remaining: number; reset: number }[] = [];
   const streams = new Set<http.ServerResponse>();
   let seq = 0n;
@@ -135,7 +146,10 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
     const path = url.pathname;
     const auth = req.headers.authorization ?? '';
     const isWrite = req.method === 'POST' && path === '/2/tweets';
-    const authorized = isWrite ? auth.startsWith('OAuth ') && auth.includes(`oauth_consumer_key="${encodeURIComponent(o.consumerKey)}"`) : auth === `Bearer ${o.bearerToken}`;
+    const dmTo = req.method === 'POST' ? /^\/2\/dm_conversations\/with\/(\d+)\/messages$/.exec(path)?.[1] : undefined;
+    const userContext = auth.startsWith('OAuth ') && auth.includes(`oauth_consumer_key="${encodeURIComponent(o.consumerKey)}"`);
+    // DMs need user context; a username lookup takes either (earshot's DM path looks up as the brand account).
+    const authorized = isWrite || dmTo ? userContext : auth === `Bearer ${o.bearerToken}` || (userContext && path.startsWith('/2/users/by/username/'));
     if (!authorized) return send(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
 
     if (path === '/2/tweets/search/stream' && req.method === 'GET') {
@@ -172,6 +186,19 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
       return u
         ? send(res, 200, { data: { id: u.id, name: u.name, username: u.username } }, h)
         : send(res, 200, { errors: [{ value: m[1], detail: `Could not find user with username: [${m[1]}].`, title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found' }] }, h);
+    }
+    if (dmTo) {
+      const u = userOf(dmTo);
+      if (!u) return send(res, 400, { title: 'Invalid Request', type: 'https://api.twitter.com/2/problems/invalid-request', detail: `no user ${dmTo}` }, h);
+      if (refuseDms.has(u.username.toLowerCase())) {
+        return send(res, 403, { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'You cannot send messages to this user.' }, h);
+      }
+      const b = JSON.parse(body) as { text?: string };
+      if (!b.text) return send(res, 400, { title: 'Invalid Request', type: 'https://api.twitter.com/2/problems/invalid-request', detail: 'text is required' }, h);
+      const eventId = nextId();
+      const conversationId = `${u.id}-999`;
+      dms.push({ eventId, conversationId, to: u.id, username: u.username, text: b.text, auth });
+      return send(res, 201, { data: { dm_conversation_id: conversationId, dm_event_id: eventId } }, h);
     }
     if (isWrite) {
       const b = JSON.parse(body) as { text: string; reply?: { in_reply_to_tweet_id?: string } };
@@ -211,6 +238,8 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
     tweets,
     posted,
     rules,
+    dms,
+    refuseDms,
     get streamConnections() {
       return streamConnections;
     },

@@ -25,6 +25,9 @@ export function createXReadClient(cfg: XConfig): XReadClient | null {
   return rebase(new TwitterApi(cfg.bearerToken, { httpAgent: agentFor(cfg.apiBase) }).readOnly.v2, cfg.apiBase);
 }
 
+/** Whether replies and direct messages can be sent as the brand account (all four user-context credentials). */
+export const xUserContextConfigured = (cfg: XConfig): boolean => Boolean(cfg.consumerKey && cfg.consumerSecret && cfg.accessToken && cfg.accessSecret);
+
 /** User-context OAuth 1.0a client of the brand account (posting replies); null unless all four are set. */
 export function createXWriteClient(cfg: XConfig): XWriteClient | null {
   if (!cfg.consumerKey || !cfg.consumerSecret || !cfg.accessToken || !cfg.accessSecret) return null;

@@ -8,12 +8,15 @@ import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { OUTREACH_STATUSES, OutreachError, campaignRows, createCampaign, getCampaign, listCampaigns, sendCampaign, setOutreachStatus } from '../../outreach/campaigns.ts';
 import { exportLines, toCsv, toJsonl } from '../../outreach/export.ts';
+import { enqueueDms } from '../../outreach/send.ts';
+import { xUserContextConfigured } from '../../channels/twitter/client.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 type P = Static<typeof Params>;
 const Channel = Type.Union([Type.Literal('email'), Type.Literal('dm'), Type.Literal('csv')], {
-  description: 'email: JSONL/CSV export of to/subject/body; dm: not available through the adapters yet, delivered as export (the campaign note says so); csv: for the CRM',
+  description:
+    'email: JSONL/CSV export of to/subject/body; dm: X direct message to customers with an X handle (others in the export) when X user-context credentials are configured, else delivered as export (the campaign note says so); csv: for the CRM',
 });
 
 const Campaign = Type.Object({
@@ -21,6 +24,7 @@ const Campaign = Type.Object({
   cluster_id: Type.Integer(),
   name: Type.String(),
   channel: Channel,
+  delivery: Type.Union([Type.Literal('export'), Type.Literal('x_dm')], { description: 'x_dm: sent through the X adapter; export: the download is the deliverable' }),
   template: Type.String(),
   fixed_template: Nullable(Type.String()),
   status: Type.String({ description: 'queued, sent' }),
@@ -41,6 +45,13 @@ const Row = Type.Object({
   reason: Nullable(Type.String()),
   message: Nullable(Type.String()),
   fixed_message: Nullable(Type.String()),
+  delivery: Nullable(Type.String({ description: 'dm or export, once sent' })),
+  platform_id: Nullable(Type.String({ description: 'X dm_event_id of the first message' })),
+  error: Nullable(Type.String({ description: 'why the DM failed, or why the customer is in the export instead' })),
+  dry_run: Type.Boolean({ description: 'EARSHOT_DRY_RUN: recorded as contacted, nothing sent' }),
+  fixed_state: Nullable(Type.String({ description: 'the "fixed" DM: queued, sending, sent, failed, dry_run (null: in the fixed export)' })),
+  fixed_platform_id: Nullable(Type.String()),
+  fixed_error: Nullable(Type.String()),
 });
 const CreateBody = Type.Object(
   {
@@ -85,7 +96,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
       }),
     },
     async (req, reply) => {
-      const r = await inTx((tx) => createCampaign(tx, req.params.id, req.body, req.principal?.name ?? 'unknown'));
+      const r = await inTx((tx) => createCampaign(tx, req.params.id, req.body, req.principal?.name ?? 'unknown', { xDm: xUserContextConfigured(deps.config.channels.x) }));
       return reply.code(201).send(r);
     },
   );
@@ -110,12 +121,24 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     '/api/outreach/campaigns/:id/send',
     {
       config: WRITE,
-      schema: doc('Deliver the queued messages: they become "contacted" and appear in the export (EARSHOT_DRY_RUN is noted on the campaign)', {
+      schema: doc('Deliver the queued messages: export campaigns mark them "contacted" for the export; X DM campaigns queue one DM job per customer with an X handle (sending again never sends twice). EARSHOT_DRY_RUN is noted on the campaign', {
         params: Params,
-        response: { 200: Type.Object({ contacted: Type.Integer(), campaign: Campaign }), ...errorResponses, 404: ErrorBody },
+        response: {
+          200: Type.Object({ contacted: Type.Integer({ description: 'marked contacted for the export' }), dm_queued: Type.Integer({ description: 'direct messages queued for sending' }), campaign: Campaign }),
+          ...errorResponses,
+          404: ErrorBody,
+        },
       }),
     },
-    async (req) => inTx((tx) => sendCampaign(tx, req.params.id, deps.config.dryRun)),
+    async (req) => {
+      const r = await inTx((tx) => sendCampaign(tx, req.params.id, deps.config.dryRun));
+      // After the commit, so a job never sees a row its transaction has not written yet; a lost enqueue
+      // is caught up by the 'outreach-dispatch' schedule.
+      await enqueueDms(deps.queue, r.dm.map((id) => ({ id, phase: 'contact' as const }))).catch((err: unknown) =>
+        req.log.warn({ err, campaign: req.params.id }, 'outreach DM jobs not queued; the dispatch schedule will queue them'),
+      );
+      return { contacted: r.contacted, dm_queued: r.dm.length, campaign: r.campaign };
+    },
   );
 
   app.get<{ Querystring: Static<typeof ExportQuery> }>(
