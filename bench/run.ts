@@ -2,7 +2,7 @@
  * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
  * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline.
  */
-const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   sentiment: () => import('./sentiment.ts'),
   cluster: () => import('./cluster.ts'),
   'cluster-stage': () => import('./cluster-stage.ts'),
