@@ -83,7 +83,7 @@ async function casesByHandle(): Promise<Map<string, CaseItem>> {
 }
 
 /** Waits until the element shows the text (a substring, or matching the pattern). */
-async function sees(locator: Locator, text: string | RegExp, timeoutMs = 10_000): Promise<void> {
+async function sees(locator: Locator, text: string | RegExp, timeoutMs = 30_000): Promise<void> {
   await eventually(async () => {
     const shown = await locator.first().innerText({ timeout: 1000 });
     if (typeof text === 'string') expect(shown).toContain(text);
@@ -158,7 +158,8 @@ afterAll(async () => {
   await rt?.database.drop();
 });
 
-describe('the dashboard in a browser', () => {
+// Generous limits: each step waits for the page (never times it), and a loaded 2-core CI machine is slow.
+describe('the dashboard in a browser', { timeout: 240_000 }, () => {
   it('serves the page with a strict Content-Security-Policy, and the API still needs a login', async () => {
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);

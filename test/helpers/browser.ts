@@ -50,7 +50,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
  * playwright-core has no web-first assertions (those live in @playwright/test), so this retries an
  * ordinary assertion until it holds or the time is up: waiting for the page, not timing it.
  */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
