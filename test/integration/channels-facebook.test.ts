@@ -4,14 +4,12 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Worker } from 'bullmq';
 import { testRuntime, drained, type TestRuntime } from '../helpers/runtime.ts';
 import { startFakeGraph, feedDelivery, type FakeGraph } from '../fakes/graph.ts';
-import { openRuntime, startPipelineWorker } from '../../src/runtime.ts';
-import { createModels, type LiveModels } from '../../src/pipeline/models.ts';
+import { openRuntime } from '../../src/runtime.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/log.ts';
-import { startSweeper } from '../../src/ingest/sweeper.ts';
+import { startTestWorker, type TestWorker } from '../helpers/worker.ts';
 import { getCursor } from '../../src/storage/cursors.ts';
 
 const APP_SECRET = 'fake-app-secret-CCCC';
@@ -22,10 +20,8 @@ const KEY = `page-${PAGE}`;
 
 let g: FakeGraph;
 let rt: TestRuntime;
-let models: LiveModels;
-let worker: Worker;
 let app: FastifyInstance;
-let stopSweeper: () => void;
+let testWorker: TestWorker;
 
 const count = async (sql: string, params: unknown[] = []) => Number((await rt.db.query<{ n: string }>(sql, params)).rows[0]?.n);
 const fbMentions = () => count(`SELECT count(*) AS n FROM mentions WHERE source = 'facebook'`);
@@ -43,17 +39,12 @@ beforeAll(async () => {
       FACEBOOK_GRAPH_BASE: g.url,
     },
   });
-  models = await createModels(rt.config, rt.log);
-  worker = startPipelineWorker(rt, models);
-  stopSweeper = startSweeper(rt, 250, { olderThanMs: 500 });
-  app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health() });
+  testWorker = await startTestWorker(rt);
+  ({ app } = testWorker);
 });
 
 afterAll(async () => {
-  stopSweeper?.();
-  await app?.close();
-  await worker?.close();
-  models?.close();
+  await testWorker?.stop();
   await rt?.close();
   await g?.close();
 });

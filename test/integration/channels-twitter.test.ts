@@ -5,15 +5,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Worker } from 'bullmq';
 import { testRuntime, drained, type TestRuntime } from '../helpers/runtime.ts';
 import { startFakeX, type FakeX } from '../fakes/x.ts';
-import { openRuntime, startPipelineWorker } from '../../src/runtime.ts';
-import { createModels, type LiveModels } from '../../src/pipeline/models.ts';
+import { openRuntime } from '../../src/runtime.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/log.ts';
 import { keyOf } from '../../src/channels/config.ts';
-import { startSweeper } from '../../src/ingest/sweeper.ts';
+import { startTestWorker, type TestWorker } from '../helpers/worker.ts';
 import { getCursor } from '../../src/storage/cursors.ts';
 
 const BEARER = 'fake-bearer-AAAA';
@@ -23,10 +21,8 @@ const SEARCH_KEY = keyOf('search-', QUERY);
 
 let x: FakeX;
 let rt: TestRuntime;
-let models: LiveModels;
-let worker: Worker;
 let app: FastifyInstance;
-let stopSweeper: () => void;
+let testWorker: TestWorker;
 
 const count = async (sql: string, params: unknown[] = []) => Number((await rt.db.query<{ n: string }>(sql, params)).rows[0]?.n);
 const mentionsOnX = () => count(`SELECT count(*) AS n FROM mentions WHERE source = 'twitter'`);
@@ -46,18 +42,12 @@ beforeAll(async () => {
       X_MAX_RATE_WAIT_MS: '5000',
     },
   });
-  models = await createModels(rt.config, rt.log);
-  worker = startPipelineWorker(rt, models);
-  // The sweeper runs as in `earshot start`: whatever a job missed is re-queued.
-  stopSweeper = startSweeper(rt, 250, { olderThanMs: 500 });
-  app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health() });
+  testWorker = await startTestWorker(rt);
+  ({ app } = testWorker);
 });
 
 afterAll(async () => {
-  stopSweeper?.();
-  await app?.close();
-  await worker?.close();
-  models?.close();
+  await testWorker?.stop();
   await rt?.close();
   await x?.close();
 });

@@ -4,16 +4,15 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Worker } from 'bullmq';
 import { testRuntime, drained, type TestRuntime } from '../helpers/runtime.ts';
 import { uniqueName } from '../helpers/db.ts';
 import { startFakeX, type FakeX } from '../fakes/x.ts';
 import { startFakeGraph, type FakeGraph } from '../fakes/graph.ts';
 import { openRuntime, startPipelineWorker, type Runtime } from '../../src/runtime.ts';
-import { createModels, type LiveModels } from '../../src/pipeline/models.ts';
+import type { LiveModels } from '../../src/pipeline/models.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/log.ts';
-import { startSweeper } from '../../src/ingest/sweeper.ts';
+import { startTestWorker, type TestWorker } from '../helpers/worker.ts';
 import { createToken } from '../../src/storage/tokens.ts';
 import { keyOf } from '../../src/channels/config.ts';
 import { sendReply } from '../../src/replies/send.ts';
@@ -24,9 +23,8 @@ let x: FakeX;
 let g: FakeGraph;
 let rt: TestRuntime;
 let models: LiveModels;
-let worker: Worker;
 let app: FastifyInstance;
-let stopSweeper: () => void;
+let testWorker: TestWorker;
 let agent: Record<string, string>;
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -72,18 +70,13 @@ beforeAll(async () => {
       FACEBOOK_GRAPH_BASE: g.url,
     },
   });
-  models = await createModels(rt.config, rt.log);
-  worker = startPipelineWorker(rt, models);
-  stopSweeper = startSweeper(rt, 250, { olderThanMs: 500 });
-  app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
+  testWorker = await startTestWorker(rt);
+  ({ app, models } = testWorker);
   agent = { authorization: `Bearer ${await createToken(rt.db, 'agent', 'agent')}` };
 });
 
 afterAll(async () => {
-  stopSweeper?.();
-  await app?.close();
-  await worker?.close();
-  models?.close();
+  await testWorker?.stop();
   await rt?.close();
   await x?.close();
   await g?.close();
