@@ -4,24 +4,11 @@
  * to the authors of the cluster's mentions. The analysis itself is src/analysis/profile/.
  */
 import type { Queryable } from '../storage/db.ts';
-import { buildCustomerBase, profileComplainants, rankAtRisk, type CustomerBase, type ProfileItem } from '../analysis/profile/index.ts';
+import { buildCustomerBase, profileComplainants, rankAtRisk, toReportItem, type CustomerBase, type ProfileItem, type ReportAtRisk, type ReportProfileItem } from '../analysis/profile/index.ts';
 
-export interface ProfileLine {
-  attribute: string;
-  value: string;
-  lift: number;
-  support: number;
-  count: number;
-  base_rate: number;
-  p_value: number;
-  text: string;
-}
-
-export interface AtRisk {
-  customer_id: string;
-  score: number;
-  reason: string;
-}
+/** The same lines and at-risk entries as `earshot outreach` reports, so the API and the CLI agree. */
+export type ProfileLine = ReportProfileItem;
+export type AtRisk = ReportAtRisk;
 
 export interface ClusterProfile {
   complainants: string[];
@@ -65,21 +52,7 @@ export async function clusterProfile(db: Queryable, clusterId: number, atRiskLim
   return {
     complainants,
     items,
-    profile: items.map((p) => ({
-      attribute: p.attribute,
-      value: p.value,
-      lift: round(p.lift, 2),
-      support: round(p.support, 4),
-      count: p.count,
-      base_rate: round(p.baseRate, 6),
-      p_value: Number(p.adjustedP.toPrecision(3)),
-      text: p.text,
-    })),
+    profile: items.map(toReportItem),
     at_risk: rankAtRisk(base, items, idx, { limit: atRiskLimit }),
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

@@ -5,7 +5,7 @@
  */
 import { createClusterer, type ClustererOptions } from '../cluster/index.ts';
 import { customerByHandle, type CustomerBase } from './base.ts';
-import { profileComplainants, rankAtRisk, type ProfileOptions } from './profile.ts';
+import { profileComplainants, rankAtRisk, type ProfileItem, type ProfileOptions } from './profile.ts';
 
 export interface OutreachMention {
   id: string;
@@ -33,7 +33,13 @@ export interface ReportCluster {
   mentions: string[];
   complainants: string[];
   profile: ReportProfileItem[];
-  at_risk: Array<{ customer_id: string; score: number; reason: string }>;
+  at_risk: ReportAtRisk[];
+}
+
+export interface ReportAtRisk {
+  customer_id: string;
+  score: number;
+  reason: string;
 }
 
 export interface OutreachReport {
@@ -88,20 +94,25 @@ export function buildOutreachReport(base: CustomerBase, mentions: readonly Outre
       size: c.size,
       mentions: c.memberIds,
       complainants: complainants.map((i) => base.ids[i] as string),
-      profile: profile.map((p) => ({
-        attribute: p.attribute,
-        value: p.value,
-        lift: round(p.lift, 2),
-        support: round(p.support, 4),
-        count: p.count,
-        base_rate: round(p.baseRate, 6),
-        p_value: Number(p.adjustedP.toPrecision(3)),
-        text: p.text,
-      })),
+      profile: profile.map(toReportItem),
       at_risk: rankAtRisk(base, profile, complainants, { limit: opts.atRiskLimit }),
     };
   });
   return { clusters, stats: { mentions: mentions.length, actionable, clustered, linked_authors: linked.size } };
+}
+
+/** A profile item as reports and the API show it: rounded, snake_case. */
+export function toReportItem(p: ProfileItem): ReportProfileItem {
+  return {
+    attribute: p.attribute,
+    value: p.value,
+    lift: round(p.lift, 2),
+    support: round(p.support, 4),
+    count: p.count,
+    base_rate: round(p.baseRate, 6),
+    p_value: Number(p.adjustedP.toPrecision(3)),
+    text: p.text,
+  };
 }
 
 function round(x: number, digits: number): number {
