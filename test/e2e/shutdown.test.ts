@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { inject } from 'vitest';
-import { earshot, waitForReady } from '../helpers/process.ts';
+import { earshot, waitForReady, scaledOutEnv } from '../helpers/process.ts';
 import { freePort } from '../../src/storage/embedded.ts';
 import { testDatabase, uniqueName } from '../helpers/db.ts';
 import { mention } from '../helpers/runtime.ts';
@@ -15,15 +15,7 @@ describe('graceful shutdown', () => {
   it('loses nothing and does nothing twice when SIGTERM arrives mid-run', async () => {
     const database = await testDatabase();
     const port = await freePort();
-    const env = {
-      PORT: String(port),
-      EARSHOT_ADMIN_TOKEN: TOKEN,
-      DATABASE_URL: database.url,
-      EARSHOT_DB_SCHEMA: database.schema,
-      REDIS_URL: inject('redisUrl') ?? '',
-      EARSHOT_QUEUE: uniqueName('shutdown'),
-      EARSHOT_WORKER_CONCURRENCY: '2',
-    };
+    const env = { ...scaledOutEnv(database, port, TOKEN, inject('redisUrl'), uniqueName('shutdown')), EARSHOT_WORKER_CONCURRENCY: '2' };
     const count = async (sql: string) => Number((await database.db.query<{ n: string }>(sql)).rows[0]?.n);
     try {
       const first = earshot(['start'], env);

@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { earshot, waitForReady } from '../helpers/process.ts';
+import { earshot, waitForReady, scaledOutEnv } from '../helpers/process.ts';
 import { freePort } from '../../src/storage/embedded.ts';
 import { testDatabase, uniqueName } from '../helpers/db.ts';
 import { mention } from '../helpers/runtime.ts';
@@ -75,17 +75,9 @@ describe('earshot start (end to end)', () => {
   });
 
   it('runs scaled out on DATABASE_URL and REDIS_URL', async () => {
-    const redisUrl = inject('redisUrl');
     const database = await testDatabase();
     const port = await freePort();
-    const env = {
-      PORT: String(port),
-      EARSHOT_ADMIN_TOKEN: TOKEN,
-      DATABASE_URL: database.url,
-      EARSHOT_DB_SCHEMA: database.schema,
-      REDIS_URL: redisUrl ?? '',
-      EARSHOT_QUEUE: uniqueName('e2e'),
-    };
+    const env = scaledOutEnv(database, port, TOKEN, inject('redisUrl'), uniqueName('e2e'));
     try {
       const child = earshot(['start'], env);
       await waitForReady(`http://127.0.0.1:${port}/ready`, child);

@@ -61,3 +61,15 @@ export async function runCli(args: string[], stdin = '', env: Record<string, str
   });
   return { code, stdout, stderr };
 }
+
+/** The environment of an `earshot start` in the scaled-out shape: a test schema, the test Redis, its own queue. */
+export function scaledOutEnv(database: { url: string; schema: string }, port: number, adminToken: string, redisUrl: string | null, queue: string): Record<string, string> {
+  return {
+    PORT: String(port),
+    EARSHOT_ADMIN_TOKEN: adminToken,
+    DATABASE_URL: database.url,
+    EARSHOT_DB_SCHEMA: database.schema,
+    REDIS_URL: redisUrl ?? '',
+    EARSHOT_QUEUE: queue,
+  };
+}
