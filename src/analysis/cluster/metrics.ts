@@ -1,7 +1,9 @@
 /**
  * External agreement between a clustering and reference labels: NMI (arithmetic-mean normalisation,
  * as scikit-learn), AMI (chance-adjusted), ARI and purity. Unclustered items (null) count as
- * singleton clusters, so leaving items out can never raise a score by shrinking the set.
+ * singleton clusters, so leaving items out never shrinks the set being scored. Singletons still raise
+ * NMI and purity (every item alone scores purity 1 and an NMI well above zero); AMI and ARI correct
+ * for that, so read NMI next to them.
  */
 export interface Agreement {
   nmi: number;
