@@ -80,6 +80,13 @@ describe('rules validation', () => {
     expect(rules.rules.length).toBeGreaterThan(5);
     expect(new Set(rules.rules.map((r) => r.then.category).filter(Boolean)).size).toBeGreaterThan(4);
   });
+
+  it('files a lost connection under outage with the shipped rules', async () => {
+    const rules = await loadRules(resolve(import.meta.dirname, '../../rules'));
+    for (const text of ['3rd day without internet and nobody answers', 'no wifi since this morning', 'the app is not loading']) {
+      expect(triage({ text }, negative, rules).category, text).toBe('outage');
+    }
+  });
 });
 
 describe('triage decisions', () => {
