@@ -24,4 +24,12 @@ const program = new Command()
 const commands = [start, worker, demo, classify, train, cluster, outreach, importCustomers, importMentions, user, admin, corrections];
 for (const register of commands) register(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // A command that cannot start says why in one line; the stack is for a developer (LOG_LEVEL=debug).
+  const error = err instanceof Error ? err : new Error(String(err));
+  const detail = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '') ? `${error.stack ?? ''}\n` : '';
+  // Exit once the line is out: a pipe would otherwise lose it.
+  process.stderr.write(`earshot: ${error.message}\n${detail}`, () => process.exit(1));
+}
