@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** EARSHOT_DATA was not set: as root the embedded data may then live under /var/lib/earshot. */
+  dataDirIsDefault: boolean;
   /** PostgreSQL to use; when null, earshot runs its embedded PostgreSQL in `dataDir`. */
   databaseUrl: string | null;
   /** The schema earshot's tables live in (tests give each file its own). */
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: r.read('PORT', 3000, parsers.integer(0, 65535)),
     host: r.read('HOST', '127.0.0.1', parsers.text),
     dataDir: resolve(r.read('EARSHOT_DATA', './earshot-data', parsers.text)),
+    dataDirIsDefault: !env.EARSHOT_DATA?.trim(),
     databaseUrl: r.read<string | null>('DATABASE_URL', null, parsers.url(['postgres:', 'postgresql:'])),
     databaseSchema: r.read('EARSHOT_DB_SCHEMA', 'public', parsers.identifier),
     redisUrl: r.read<string | null>('REDIS_URL', null, parsers.url(['redis:', 'rediss:'])),
@@ -126,7 +129,8 @@ export const CONFIG_HELP = `
 Environment:
   PORT                        HTTP port (default 3000)
   HOST                        address to listen on (default 127.0.0.1; 0.0.0.0 in containers)
-  EARSHOT_DATA                data folder of the embedded database (default ./earshot-data)
+  EARSHOT_DATA                data folder of the embedded database (default ./earshot-data; as root,
+                              when the postgres user cannot reach it, /var/lib/earshot/data/…)
   DATABASE_URL                postgres://… to use an external PostgreSQL instead of the embedded one
   EARSHOT_DB_SCHEMA           schema for earshot's tables (default public)
   REDIS_URL                   redis://… to run the queue on Redis (else on PostgreSQL)

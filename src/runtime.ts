@@ -44,9 +44,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const started = Date.now();
-    embedded = await startEmbeddedPostgres(config.dataDir, { log: (msg) => log.warn(msg) });
+    embedded = await startEmbeddedPostgres(config.dataDir, { log: (msg) => log.warn(msg), defaultFolder: config.dataDirIsDefault });
     databaseUrl = embedded.url;
-    log.info({ dataDir: config.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
+    const runsAs = embedded.runsAs ? ` (started as root: PostgreSQL runs as the '${embedded.runsAs}' user)` : '';
+    log.info({ dataDir: embedded.dataDir, ms: Date.now() - started }, `embedded PostgreSQL started, data in ${embedded.dataDir}${runsAs}`);
   }
   const db = createDb({ url: databaseUrl, schema: config.databaseSchema, log });
   try {
