@@ -253,6 +253,15 @@ describe('the life of a case', () => {
     expect(csv.body).toContain('billing-team,');
   });
 
+  it('reports the last 30 days when no "from" is given', async () => {
+    const to = new Date(clock + 3_600_000);
+    const res = await app.inject({ url: `/api/metrics/support?to=${to.toISOString()}`, headers: as(agent, false) });
+    expect(res.statusCode).toBe(200);
+    const m = res.json();
+    expect(new Date(m.from).getTime()).toBe(to.getTime() - 30 * 86_400_000);
+    expect(m.total.opened).toBe(2);
+  });
+
   it("records an agent's correction and exports it for training", async () => {
     const d = await getCase(caseId);
     const mentionId = d.mentions[0].id;

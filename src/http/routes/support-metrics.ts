@@ -8,8 +8,11 @@ import { supportContext } from '../../support/context.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
 
+/** What a support lead expects to see first: the last 30 days. */
+const DEFAULT_RANGE_DAYS = 30;
+
 const Query = Type.Object({
-  from: Type.String({ format: 'date-time', description: 'start of the range (inclusive)' }),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'start of the range (inclusive); default 30 days before "to"' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'end of the range (exclusive); default now' })),
   group_by: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('team')])),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'or send Accept: text/csv' })),
@@ -32,8 +35,8 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
       },
     },
     async (req, reply) => {
-      const from = new Date(req.query.from);
       const to = req.query.to ? new Date(req.query.to) : support.now();
+      const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * 86_400_000);
       if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
       if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new HttpError(400, 'the range may span at most 400 days');
       const cases = await metricCases(deps.db, from, to);
