@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { ingest } from '../../../ingest/ingest.ts';
-import { crcResponse, verifyXSignature, mentionsFromEvent } from '../../../channels/twitter/webhook.ts';
+import { crcResponse, isCrcToken, verifyXSignature, mentionsFromEvent } from '../../../channels/twitter/webhook.ts';
 import { channelMetrics } from '../../../channels/metrics.ts';
 import { rawJsonBody, parseJson, WEBHOOK_BODY_LIMIT } from './raw-body.ts';
 
@@ -21,7 +21,7 @@ export default async function twitterWebhook(app: FastifyInstance, deps: AppDeps
       async (req, reply) => {
         if (!secret) return reply.code(404).send(NOT_CONFIGURED);
         const token = req.query.crc_token;
-        if (typeof token !== 'string' || token === '') return reply.code(400).send({ error: 'Bad Request', message: 'crc_token is required' });
+        if (!isCrcToken(token)) return reply.code(400).send({ error: 'Bad Request', message: 'crc_token must be 1 to 64 base64 characters' });
         return reply.send(crcResponse(secret, token));
       },
     );
