@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { fromV2, fromV1 } from '../../src/channels/twitter/parse.ts';
-import { crcResponse, verifyXSignature, mentionsFromEvent } from '../../src/channels/twitter/webhook.ts';
+import { crcResponse, isCrcToken, verifyXSignature, mentionsFromEvent } from '../../src/channels/twitter/webhook.ts';
 import { backoffMs } from '../../src/channels/twitter/stream.ts';
 import { fromFeedWebhook, graphTime } from '../../src/channels/facebook/parse.ts';
 import { answerChallenge, verifyMetaSignature } from '../../src/channels/facebook/webhook.ts';
@@ -34,6 +34,11 @@ describe('signatures', () => {
 
   it('answers the X CRC as documented', () => {
     expect(crcResponse('secret', 'token')).toEqual({ response_token: `sha256=${createHmac('sha256', 'secret').update('token').digest('base64')}` });
+  });
+
+  it('takes only CRC tokens shaped like X\'s, never one that could be a JSON body', () => {
+    for (const ok of ['token', 'Yk5aX2Zv+/==', 'a-b_c', 'x'.repeat(64)]) expect(isCrcToken(ok)).toBe(true);
+    for (const bad of ['', 'x'.repeat(65), '{"tweet_create_events":[]}', '[]', '"s"', 'a b', undefined, 42]) expect(isCrcToken(bad)).toBe(false);
   });
 
   it('echoes the Meta challenge only for subscribe with the right token', () => {

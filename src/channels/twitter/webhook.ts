@@ -6,6 +6,17 @@ import { hmac, verifyHmacHeader, type Verified } from '../signature.ts';
 import { fromV1, type TweetV1 } from './parse.ts';
 import type { MentionInput } from '../../domain/mention.ts';
 
+/**
+ * The CRC answer is HMAC-SHA256(consumer secret, crc_token) — the very function that signs a delivery's
+ * body. So only tokens shaped like X's (short, base64/base64url characters) are answered: no JSON body
+ * can be written in that alphabet, so the endpoint can never sign a delivery for anyone.
+ */
+const CRC_TOKEN = /^[A-Za-z0-9_\-=+/]{1,64}$/;
+
+export function isCrcToken(token: unknown): token is string {
+  return typeof token === 'string' && CRC_TOKEN.test(token);
+}
+
 /** `{"response_token":"sha256=<base64 HMAC-SHA256(consumer secret, crc_token)>"}` */
 export function crcResponse(consumerSecret: string, crcToken: string): { response_token: string } {
   return { response_token: `sha256=${hmac(consumerSecret, crcToken, 'base64')}` };

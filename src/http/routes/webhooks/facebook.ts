@@ -10,7 +10,7 @@ import { answerChallenge, verifyMetaSignature } from '../../../channels/facebook
 import { fromFeedWebhook, type FeedWebhook } from '../../../channels/facebook/parse.ts';
 import { channelMetrics } from '../../../channels/metrics.ts';
 import { recordChanges } from '../../../storage/mention-changes.ts';
-import { rawJsonBody, parseJson, WEBHOOK_BODY_LIMIT } from './raw-body.ts';
+import { rawJsonBody, parseJson, bodyBytes, WEBHOOK_BODY_LIMIT } from './raw-body.ts';
 
 export default async function facebookWebhook(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { appSecret, verifyToken } = deps.config.channels.facebook;
@@ -22,14 +22,14 @@ export default async function facebookWebhook(app: FastifyInstance, deps: AppDep
       if (!answer.ok) return reply.code(403).send({ error: 'Forbidden', message: 'hub.mode must be subscribe and hub.verify_token must match' });
       return reply.type('text/plain').send(answer.challenge);
     });
-    scope.post<{ Body: Buffer }>('/webhooks/facebook', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
+    scope.post<{ Body: Buffer | undefined }>('/webhooks/facebook', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
       if (!appSecret) return reply.code(404).send({ error: 'Not Found', message: 'the Facebook webhook is not configured (FACEBOOK_APP_SECRET)' });
-      const verified = verifyMetaSignature(appSecret, req.body, req.headers['x-hub-signature-256'] as string | undefined);
+      const verified = verifyMetaSignature(appSecret, bodyBytes(req.body), req.headers['x-hub-signature-256'] as string | undefined);
       if (!verified.ok) {
         channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_signature' });
         return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
       }
-      const parsed = parseJson(req.body);
+      const parsed = parseJson(bodyBytes(req.body));
       if (!parsed.ok) {
         channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_body' });
         return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });

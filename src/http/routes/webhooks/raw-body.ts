@@ -11,6 +11,11 @@ export function rawJsonBody(scope: FastifyInstance): void {
   scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 }
 
+/** A POST without a body (no content type, nothing sent) has no Buffer: it is verified as empty bytes, so it gets 401, never 500. */
+export function bodyBytes(body: Buffer | undefined): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+}
+
 export type Parsed = { ok: true; value: unknown } | { ok: false };
 
 export function parseJson(raw: Buffer): Parsed {

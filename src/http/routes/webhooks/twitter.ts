@@ -5,9 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { ingest } from '../../../ingest/ingest.ts';
-import { crcResponse, verifyXSignature, mentionsFromEvent } from '../../../channels/twitter/webhook.ts';
+import { crcResponse, isCrcToken, verifyXSignature, mentionsFromEvent } from '../../../channels/twitter/webhook.ts';
 import { channelMetrics } from '../../../channels/metrics.ts';
-import { rawJsonBody, parseJson, WEBHOOK_BODY_LIMIT } from './raw-body.ts';
+import { rawJsonBody, parseJson, bodyBytes, WEBHOOK_BODY_LIMIT } from './raw-body.ts';
 
 const NOT_CONFIGURED = { error: 'Not Found', message: 'the X webhook is not configured (X_CONSUMER_SECRET)' };
 
@@ -21,18 +21,18 @@ export default async function twitterWebhook(app: FastifyInstance, deps: AppDeps
       async (req, reply) => {
         if (!secret) return reply.code(404).send(NOT_CONFIGURED);
         const token = req.query.crc_token;
-        if (typeof token !== 'string' || token === '') return reply.code(400).send({ error: 'Bad Request', message: 'crc_token is required' });
+        if (!isCrcToken(token)) return reply.code(400).send({ error: 'Bad Request', message: 'crc_token must be 1 to 64 base64 characters' });
         return reply.send(crcResponse(secret, token));
       },
     );
-    scope.post<{ Body: Buffer }>('/webhooks/twitter', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
+    scope.post<{ Body: Buffer | undefined }>('/webhooks/twitter', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
       if (!secret) return reply.code(404).send(NOT_CONFIGURED);
-      const verified = verifyXSignature(secret, req.body, req.headers['x-twitter-webhooks-signature'] as string | undefined);
+      const verified = verifyXSignature(secret, bodyBytes(req.body), req.headers['x-twitter-webhooks-signature'] as string | undefined);
       if (!verified.ok) {
         channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_signature' });
         return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
       }
-      const parsed = parseJson(req.body);
+      const parsed = parseJson(bodyBytes(req.body));
       if (!parsed.ok) {
         channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_body' });
         return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });
