@@ -2,6 +2,7 @@
  * Every setting comes from the environment and is validated here, once. A bad value stops start-up
  * with a message naming the variable and what it expects, never a stack trace from deep inside.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { readChannels, CHANNELS_HELP, type ChannelsConfig } from './channels/config.ts';
 import { readSupport, SUPPORT_HELP, type SupportConfig } from './support/config.ts';
@@ -9,6 +10,8 @@ import { readSupport, SUPPORT_HELP, type SupportConfig } from './support/config.
 export interface Config {
   port: number;
   host: string;
+  /** Which proxies' X-Forwarded-For/-Proto to believe (fastify trustProxy): false, a hop count, or addresses/CIDRs. */
+  trustProxy: false | number | string[];
   dataDir: string;
   /** EARSHOT_DATA was not set: as root the embedded data may then live under /var/lib/earshot. */
   dataDirIsDefault: boolean;
@@ -92,7 +95,23 @@ export const parsers = {
     raw.length >= minLength ? raw : { expected: `at least ${minLength} characters` },
   oneOf: (options: string[]) => (raw: string) => (options.includes(raw) ? raw : { expected: `one of ${options.join(', ')}` }),
   text: (raw: string) => raw,
+  trustProxy: (raw: string): false | number | string[] | { expected: string } => {
+    const expected = { expected: 'off, a hop count (1-10), or comma-separated proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)' };
+    if (['off', 'false', 'no', '0'].includes(raw.toLowerCase())) return false;
+    if (/^\d+$/.test(raw)) return Number(raw) >= 1 && Number(raw) <= 10 ? Number(raw) : expected;
+    const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    return parts.length > 0 && parts.every(isProxyAddress) ? parts : expected;
+  },
 };
+
+/** An address, a CIDR, or one of proxy-addr's named ranges. */
+function isProxyAddress(part: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(part)) return true;
+  const [addr = '', bits, ...rest] = part.split('/');
+  const family = isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -101,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     port: r.read('PORT', 3000, parsers.integer(0, 65535)),
     host: r.read('HOST', '127.0.0.1', parsers.text),
+    trustProxy: r.read<false | number | string[]>('EARSHOT_TRUST_PROXY', false, parsers.trustProxy),
     dataDir: resolve(r.read('EARSHOT_DATA', './earshot-data', parsers.text)),
     dataDirIsDefault: !env.EARSHOT_DATA?.trim(),
     databaseUrl: r.read<string | null>('DATABASE_URL', null, parsers.url(['postgres:', 'postgresql:'])),
@@ -129,6 +149,9 @@ export const CONFIG_HELP = `
 Environment:
   PORT                        HTTP port (default 3000)
   HOST                        address to listen on (default 127.0.0.1; 0.0.0.0 in containers)
+  EARSHOT_TRUST_PROXY         believe X-Forwarded-For/-Proto from: off (default), a hop count, or proxy
+                              addresses/CIDRs (e.g. 10.0.0.0/8,loopback); sets the client address the
+                              login throttle counts and whether a request came over https
   EARSHOT_DATA                data folder of the embedded database (default ./earshot-data; as root,
                               when the postgres user cannot reach it, /var/lib/earshot/data/…)
   DATABASE_URL                postgres://… to use an external PostgreSQL instead of the embedded one

@@ -59,6 +59,8 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     requestTimeout: 120_000,
+    // Off unless EARSHOT_TRUST_PROXY says which proxies to believe: otherwise anyone could forge X-Forwarded-For.
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
   const routeTable: RouteEntry[] = [];
@@ -102,9 +104,14 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
 
-  registerAuth(app, deps.db, deps.config.adminToken);
+  registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
   for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
+}
+
+/** A hop count becomes "the nearest n hops" (what fastify does with a number; its types take only a function). */
+function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
 function httpReason(status: number): string {

@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../storage/db.ts';
 import { findToken, type Role } from '../storage/tokens.ts';
 import { findSession } from '../storage/sessions.ts';
+import type { SupportConfig } from '../support/config.ts';
+import { readSessionCookie } from './session-cookie.ts';
 
 export interface Principal {
   name: string;
@@ -18,8 +20,6 @@ export interface Principal {
   via?: 'token' | 'session';
 }
 
-/** The dashboard session cookie; set by POST /api/session. */
-export const SESSION_COOKIE = 'earshot_session';
 /** Cookie-authenticated POST/PUT/PATCH/DELETE must echo the session's CSRF token in this header. */
 export const CSRF_HEADER = 'x-csrf-token';
 
@@ -44,12 +44,12 @@ export class HttpError extends Error {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function registerAuth(app: FastifyInstance, db: Db, adminToken: string | null): void {
+export function registerAuth(app: FastifyInstance, db: Db, adminToken: string | null, cookieMode: SupportConfig['cookieSecure']): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     const roles = req.routeOptions.config.roles;
     if (!roles) return;
-    const principal = await authenticate(req, db, adminToken);
+    const principal = await authenticate(req, db, adminToken, cookieMode);
     if (!principal) throw new HttpError(401, 'missing or invalid API token: send "Authorization: Bearer <token>" (make one with `earshot token create`)');
     if (principal.role !== 'admin' && !roles.includes(principal.role)) {
       throw new HttpError(403, `role "${principal.role}" may not ${req.method} ${req.routeOptions.url}; it needs one of: ${[...roles, 'admin'].join(', ')}`);
@@ -58,10 +58,10 @@ export function registerAuth(app: FastifyInstance, db: Db, adminToken: string | 
   });
 }
 
-async function authenticate(req: FastifyRequest, db: Db, adminToken: string | null): Promise<Principal | null> {
+async function authenticate(req: FastifyRequest, db: Db, adminToken: string | null, cookieMode: SupportConfig['cookieSecure']): Promise<Principal | null> {
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (!m?.[1]) return header ? null : sessionPrincipal(req, db);
+  if (!m?.[1]) return header ? null : sessionPrincipal(req, db, cookieMode);
   const token = m[1];
   // Compare digests so the comparison is constant-time whatever the lengths.
   if (adminToken && timingSafeEqual(digest(token), digest(adminToken))) return { name: 'EARSHOT_ADMIN_TOKEN', role: 'admin', userId: null };
@@ -73,8 +73,8 @@ async function authenticate(req: FastifyRequest, db: Db, adminToken: string | nu
  * A dashboard session from the cookie. SameSite=Lax already keeps cross-site POSTs from carrying it;
  * the per-session CSRF token (synchronizer pattern) covers same-site attackers and old browsers.
  */
-async function sessionPrincipal(req: FastifyRequest, db: Db): Promise<Principal | null> {
-  const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+async function sessionPrincipal(req: FastifyRequest, db: Db, cookieMode: SupportConfig['cookieSecure']): Promise<Principal | null> {
+  const id = readSessionCookie(req, cookieMode);
   if (!id) return null;
   const session = await findSession(db, id);
   if (!session) return null;
@@ -85,12 +85,4 @@ async function sessionPrincipal(req: FastifyRequest, db: Db): Promise<Principal 
     }
   }
   return { name: session.email, role: session.role, userId: session.userId, team: session.team, via: 'session' };
-}
-
-export function readCookie(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
 }

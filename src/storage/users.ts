@@ -1,6 +1,7 @@
 /** Staff users: role, team, a scrypt password hash; disabled users keep their history but cannot log in. */
 import type { Queryable } from './db.ts';
 import { hashPassword, verifyPassword } from '../support/password.ts';
+import { normaliseEmail } from '../domain/email.ts';
 
 export const USER_ROLES = ['agent', 'pr', 'product', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -24,9 +25,9 @@ export class UserExistsError extends Error {
 export async function createUser(db: Queryable, u: { email: string; name?: string | null; role: UserRole; team?: string | null; password: string }): Promise<User> {
   const hash = await hashPassword(u.password);
   const { rows } = await db.query<User>(
-    `INSERT INTO users (email, name, role, team, password_hash) VALUES (lower($1), $2, $3, $4, $5)
+    `INSERT INTO users (email, name, role, team, password_hash) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (email) DO NOTHING RETURNING id::int AS id, email, name, role, team, created_at, disabled_at`,
-    [u.email.trim(), u.name ?? null, u.role, u.team ?? null, hash],
+    [normaliseEmail(u.email), u.name ?? null, u.role, u.team ?? null, hash],
   );
   const row = rows[0];
   if (!row) throw new UserExistsError(`a user with e-mail ${u.email} already exists`);
@@ -57,8 +58,8 @@ export async function updateUser(db: Queryable, id: number, patch: { role?: User
 /** The user when the password is right and the user is enabled; null otherwise (never says which). */
 export async function checkLogin(db: Queryable, email: string, password: string): Promise<User | null> {
   const { rows } = await db.query<User & { password_hash: string | null }>(
-    'SELECT id::int AS id, email, name, role, team, created_at, disabled_at, password_hash FROM users WHERE email = lower($1)',
-    [email.trim()],
+    'SELECT id::int AS id, email, name, role, team, created_at, disabled_at, password_hash FROM users WHERE email = $1',
+    [normaliseEmail(email)],
   );
   const row = rows[0];
   // Hash even for an unknown e-mail so the answer takes as long either way.

@@ -52,4 +52,5 @@ export const SUPPORT_HELP = `
   EARSHOT_AGENT_COST_PER_HOUR agent cost per hour, for cost per case (default 30)
   EARSHOT_SLA_CHECK_INTERVAL_MS how often the worker escalates and records SLA breaches (default 60000)
   EARSHOT_SESSION_HOURS       dashboard session lifetime (default 12)
-  EARSHOT_COOKIE_SECURE       auto|always|never: Secure session cookie (default auto: when the request is https)`;
+  EARSHOT_COOKIE_SECURE       auto|always|never: Secure __Host- session cookie (default auto: when the request is
+                              https, as the socket or a trusted proxy (EARSHOT_TRUST_PROXY) says)`;

@@ -4,7 +4,6 @@ import { loadTemplates, parseTemplates, suggestReplies, fill, TemplateError, typ
 import { CsvReader, CsvError, parseCsvText } from '../../src/csv.ts';
 import { planHeader, toCustomer, isRejected } from '../../src/support/customer-rows.ts';
 import { hashPassword, verifyPassword, generatePassword, passwordProblem } from '../../src/support/password.ts';
-import { LoginThrottle } from '../../src/support/throttle.ts';
 
 const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   caseId: 12,
@@ -111,15 +110,5 @@ describe('passwords and login throttle', () => {
     // Many samples: a wrong modulus shows up only for some random bytes.
     for (let i = 0; i < 500; i++) expect(generatePassword()).toMatch(/^[a-hjkmnp-zA-HJ-NP-Z2-9]{20}$/);
     expect(passwordProblem('short')).toMatch(/12/);
-  });
-
-  it('blocks a key after 5 failures for the rest of the window', () => {
-    const t = new LoginThrottle(5, 1000);
-    for (let i = 0; i < 5; i++) t.failed('k', 100 + i);
-    expect(t.blockedForMs('k', 200)).toBe(900);
-    expect(t.blockedForMs('k', 1200)).toBe(0);
-    t.failed('j', 0);
-    t.succeeded('j');
-    expect(t.blockedForMs('j', 1)).toBe(0);
   });
 });
