@@ -49,7 +49,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const runsAs = embedded.runsAs ? ` (started as root: PostgreSQL runs as the '${embedded.runsAs}' user)` : '';
     log.info({ dataDir: embedded.dataDir, ms: Date.now() - started }, `embedded PostgreSQL started, data in ${embedded.dataDir}${runsAs}`);
   }
-  const db = createDb({ url: databaseUrl, schema: config.databaseSchema, log });
+  const db = createDb({ url: databaseUrl, schema: config.databaseSchema, log, queryTimeoutMs: config.dbQueryTimeoutMs, connectTimeoutMs: config.dbConnectTimeoutMs });
   try {
     const applied = await migrate(db, config.databaseSchema);
     if (applied.length) log.info({ applied }, 'database migrated');
@@ -63,6 +63,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     redisUrl: config.redisUrl,
     databaseUrl,
     pgSchema: config.databaseSchema === 'public' ? 'bullmq' : `${config.databaseSchema}_bullmq`,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    lockMs: config.jobLockMs,
   });
   log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
   const channels = openChannels(config, db, queue, log);

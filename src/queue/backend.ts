@@ -16,6 +16,10 @@ export interface QueueSettings {
   databaseUrl: string;
   /** Schema of BullMQ's own tables on PostgreSQL. */
   pgSchema: string;
+  /** Redis commands of the producer (enqueue, ping) fail after this instead of waiting forever. */
+  commandTimeoutMs?: number;
+  /** BullMQ lock duration; a dead worker's jobs are found stalled and re-run after about this long. */
+  lockMs?: number;
 }
 
 export type Handlers = { [N in JobName]: (payload: JobPayload<N>, job: Job) => Promise<unknown> };
@@ -40,7 +44,7 @@ export function createJobQueue(settings: QueueSettings): JobQueue {
 function redisQueue(settings: QueueSettings, url: string): JobQueue {
   // The producer fails fast while Redis is away (the inbox keeps the delivery; the sweeper re-queues
   // it), instead of piling commands up in ioredis' unbounded offline queue (ioredis#76).
-  const producer = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const producer = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: settings.commandTimeoutMs ?? 5_000 });
   producer.on('error', () => {});
   const queue = new Queue(settings.name, { connection: producer, defaultJobOptions: RETENTION });
   queue.on('error', () => {});
@@ -49,7 +53,7 @@ function redisQueue(settings: QueueSettings, url: string): JobQueue {
     c.on('error', () => {});
     return c;
   };
-  return wrap('redis', queue, (processor, concurrency) => new Worker(settings.name, processor, workerOptions(workerConnection(), concurrency)), async () => {
+  return wrap('redis', queue, (processor, concurrency) => new Worker(settings.name, processor, workerOptions(workerConnection(), concurrency, settings.lockMs)), async () => {
     producer.disconnect();
   }, async () => {
     if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
@@ -64,7 +68,7 @@ function postgresQueue(settings: QueueSettings): JobQueue {
     'postgres',
     queue as unknown as Queue,
     (processor, concurrency) =>
-      new Worker(settings.name, processor, workerOptions(connection, concurrency), createPostgresBackend) as unknown as Worker,
+      new Worker(settings.name, processor, workerOptions(connection, concurrency, settings.lockMs), createPostgresBackend) as unknown as Worker,
     async () => {},
     async () => {
       await queue.getJobCounts('waiting');
@@ -72,9 +76,10 @@ function postgresQueue(settings: QueueSettings): JobQueue {
   );
 }
 
-function workerOptions<C>(connection: C, concurrency: number) {
+function workerOptions<C>(connection: C, concurrency: number, lockMs = 30_000) {
   // A limiter must be set for worker.rateLimit() to take effect (the database-down circuit breaker).
-  return { connection, concurrency, limiter: { max: 100_000, duration: 1000 }, lockDuration: 30_000, autorun: true };
+  // Stalled jobs are looked for as often as a lock lasts, so a killed worker's jobs wait at most ~2 locks.
+  return { connection, concurrency, limiter: { max: 100_000, duration: 1000 }, lockDuration: lockMs, stalledInterval: lockMs, autorun: true };
 }
 
 type Processor = (job: Job) => Promise<unknown>;
