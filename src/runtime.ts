@@ -12,6 +12,7 @@ import { migrate } from './storage/migrate.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './storage/embedded.ts';
 import { createJobQueue, type JobQueue } from './queue/backend.ts';
 import { startSweeper } from './ingest/sweeper.ts';
+import { startWatchdog } from './queue/watchdog.ts';
 import { processInbox } from './pipeline/process.ts';
 import { startSlaChecker } from './support/sla-check.ts';
 import { loadSlaPolicy, slaFileOf } from './support/sla.ts';
@@ -194,8 +195,9 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   const stopSlaChecker = parts.worker ? startSlaChecker(rt, () => slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs) : () => {};
   let app: FastifyInstance | undefined;
   let url: string | undefined;
+  const watchdog = parts.api ? startWatchdog(rt.queue, rt.config.watchdogStallMs, rt.log) : undefined;
   if (parts.api) {
-    app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health() }, parts.extraRoutes);
+    app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health(), workerHealth: watchdog?.state }, parts.extraRoutes);
     url = await app.listen({ port: rt.config.port, host: rt.config.host });
     rt.log.info({ url, docs: `${url}/docs` }, 'earshot is listening');
   }
@@ -206,6 +208,7 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
     stop() {
       stopping ??= (async () => {
         stopSweeper();
+        watchdog?.stop();
         await stream?.stop();
         stopSlaChecker();
         models.close();

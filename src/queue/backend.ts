@@ -33,6 +33,8 @@ export interface JobQueue {
   /** Waiting + active + delayed jobs, for /ready and /metrics. */
   counts(): Promise<Record<string, number>>;
   ping(): Promise<void>;
+  /** The job next in line to be taken (oldest waiting) and how many wait; null when none waits. */
+  nextWaiting(): Promise<{ id: string; waiting: number } | null>;
   startWorker(handlers: Handlers, concurrency: number, log: Logger): Worker;
   close(): Promise<void>;
 }
@@ -105,6 +107,12 @@ function wrap(
     },
     counts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     ping,
+    async nextWaiting() {
+      const waiting = await queue.getWaitingCount();
+      if (waiting === 0) return null;
+      const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+      return oldest?.id ? { id: oldest.id, waiting } : null;
+    },
     startWorker(handlers, concurrency, log) {
       let worker: Worker | undefined = undefined;
       const processor: Processor = async (job) => {

@@ -34,6 +34,9 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
       // Source states live in the database: when it is down, the database check already says so.
       const sources = await withinTime(deps.sourceHealth(), 2000).catch(() => ({}));
       for (const [name, state] of Object.entries(sources)) checks[`source:${name}`] = state;
+      // Stalled workers are reported, not made a readiness failure: the API keeps accepting into the
+      // inbox (nothing is lost), and a load balancer must not take it out of rotation for that.
+      if (deps.workerHealth) checks.workers = deps.workerHealth();
       const ready = checks.database === 'ok' && checks.queue === 'ok';
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
     },
