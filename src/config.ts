@@ -34,6 +34,16 @@ export interface Config {
   modelFile: string | null;
   dryRun: boolean;
   shutdownTimeoutMs: number;
+  /** A query that gets no answer in this time fails (client side and statement_timeout). */
+  dbQueryTimeoutMs: number;
+  /** Opening a database connection gives up after this long. */
+  dbConnectTimeoutMs: number;
+  /** A Redis command of the API side (enqueue, /ready) that gets no answer in this time fails. */
+  redisCommandTimeoutMs: number;
+  /** BullMQ job lock: a job whose worker died returns to the queue after about this long. */
+  jobLockMs: number;
+  /** Jobs waiting while no worker has taken one for this long: the watchdog reports stalled workers. */
+  watchdogStallMs: number;
   /** X, Facebook and Google Alerts: credentials, what to read, how often (src/channels/config.ts). */
   channels: ChannelsConfig;
   /** Cases, SLA, sessions, metrics (src/support/config.ts). */
@@ -137,6 +147,11 @@ export function loadConfig(env: Env = process.env): Config {
     modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
     dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
     shutdownTimeoutMs: r.read('EARSHOT_SHUTDOWN_TIMEOUT_MS', 25_000, parsers.integer(0, 600_000)),
+    dbQueryTimeoutMs: r.read('EARSHOT_DB_QUERY_TIMEOUT_MS', 30_000, parsers.integer(100, 3_600_000)),
+    dbConnectTimeoutMs: r.read('EARSHOT_DB_CONNECT_TIMEOUT_MS', 10_000, parsers.integer(100, 600_000)),
+    redisCommandTimeoutMs: r.read('EARSHOT_REDIS_COMMAND_TIMEOUT_MS', 5_000, parsers.integer(100, 600_000)),
+    jobLockMs: r.read('EARSHOT_JOB_LOCK_MS', 30_000, parsers.integer(1_000, 3_600_000)),
+    watchdogStallMs: r.read('EARSHOT_WATCHDOG_STALL_MS', 45_000, parsers.integer(1_000, 3_600_000)),
     channels: readChannels(r),
     support: readSupport(r),
   };
@@ -163,6 +178,12 @@ Environment:
   EARSHOT_BODY_LIMIT          largest request body in bytes (default 1048576)
   EARSHOT_SWEEP_INTERVAL_MS   how often unprocessed inbox rows are re-queued (default 30000)
   EARSHOT_SWEEP_AFTER_MS      how old such a row must be (default 60000)
+  EARSHOT_DB_QUERY_TIMEOUT_MS a query with no answer fails after this (default 30000)
+  EARSHOT_DB_CONNECT_TIMEOUT_MS  opening a database connection gives up after this (default 10000)
+  EARSHOT_REDIS_COMMAND_TIMEOUT_MS  an enqueue or Redis check with no answer fails after this (default 5000)
+  EARSHOT_JOB_LOCK_MS         job lock; a dead worker's jobs run again after about this (default 30000)
+  EARSHOT_WATCHDOG_STALL_MS   jobs waiting and none taken for this long: workers reported stalled
+                              in /ready and earshot_workers_stalled (default 45000)
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them

@@ -12,6 +12,7 @@ import { migrate } from './storage/migrate.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './storage/embedded.ts';
 import { createJobQueue, type JobQueue } from './queue/backend.ts';
 import { startSweeper } from './ingest/sweeper.ts';
+import { startWatchdog } from './queue/watchdog.ts';
 import { processInbox } from './pipeline/process.ts';
 import { startSlaChecker } from './support/sla-check.ts';
 import { loadSlaPolicy, slaFileOf } from './support/sla.ts';
@@ -49,7 +50,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const runsAs = embedded.runsAs ? ` (started as root: PostgreSQL runs as the '${embedded.runsAs}' user)` : '';
     log.info({ dataDir: embedded.dataDir, ms: Date.now() - started }, `embedded PostgreSQL started, data in ${embedded.dataDir}${runsAs}`);
   }
-  const db = createDb({ url: databaseUrl, schema: config.databaseSchema, log });
+  const db = createDb({ url: databaseUrl, schema: config.databaseSchema, log, queryTimeoutMs: config.dbQueryTimeoutMs, connectTimeoutMs: config.dbConnectTimeoutMs });
   try {
     const applied = await migrate(db, config.databaseSchema);
     if (applied.length) log.info({ applied }, 'database migrated');
@@ -63,6 +64,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     redisUrl: config.redisUrl,
     databaseUrl,
     pgSchema: config.databaseSchema === 'public' ? 'bullmq' : `${config.databaseSchema}_bullmq`,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    lockMs: config.jobLockMs,
   });
   log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
   const channels = openChannels(config, db, queue, log);
@@ -192,8 +195,9 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   const stopSlaChecker = parts.worker ? startSlaChecker(rt, () => slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs) : () => {};
   let app: FastifyInstance | undefined;
   let url: string | undefined;
+  const watchdog = parts.api ? startWatchdog(rt.queue, rt.config.watchdogStallMs, rt.log) : undefined;
   if (parts.api) {
-    app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health() }, parts.extraRoutes);
+    app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health(), workerHealth: watchdog?.state }, parts.extraRoutes);
     url = await app.listen({ port: rt.config.port, host: rt.config.host });
     rt.log.info({ url, docs: `${url}/docs` }, 'earshot is listening');
   }
@@ -204,6 +208,7 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
     stop() {
       stopping ??= (async () => {
         stopSweeper();
+        watchdog?.stop();
         await stream?.stop();
         stopSlaChecker();
         models.close();

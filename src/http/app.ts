@@ -35,6 +35,8 @@ export interface AppDeps {
   log: Logger;
   /** Each polled source's state ('ok' or 'failing: …'), for /ready. */
   sourceHealth: () => Promise<Record<string, string>>;
+  /** The worker watchdog's verdict ('ok' or 'failing: …') for /ready; absent where none runs. */
+  workerHealth?: () => string;
   /** The clock support uses for SLA state; tests inject a fake one. */
   now?: () => Date;
 }

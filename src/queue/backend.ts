@@ -16,6 +16,10 @@ export interface QueueSettings {
   databaseUrl: string;
   /** Schema of BullMQ's own tables on PostgreSQL. */
   pgSchema: string;
+  /** Redis commands of the producer (enqueue, ping) fail after this instead of waiting forever. */
+  commandTimeoutMs?: number;
+  /** BullMQ lock duration; a dead worker's jobs are found stalled and re-run after about this long. */
+  lockMs?: number;
 }
 
 export type Handlers = { [N in JobName]: (payload: JobPayload<N>, job: Job) => Promise<unknown> };
@@ -29,6 +33,8 @@ export interface JobQueue {
   /** Waiting + active + delayed jobs, for /ready and /metrics. */
   counts(): Promise<Record<string, number>>;
   ping(): Promise<void>;
+  /** The job next in line to be taken (oldest waiting) and how many wait; null when none waits. */
+  nextWaiting(): Promise<{ id: string; waiting: number } | null>;
   startWorker(handlers: Handlers, concurrency: number, log: Logger): Worker;
   close(): Promise<void>;
 }
@@ -40,7 +46,7 @@ export function createJobQueue(settings: QueueSettings): JobQueue {
 function redisQueue(settings: QueueSettings, url: string): JobQueue {
   // The producer fails fast while Redis is away (the inbox keeps the delivery; the sweeper re-queues
   // it), instead of piling commands up in ioredis' unbounded offline queue (ioredis#76).
-  const producer = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const producer = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: settings.commandTimeoutMs ?? 5_000 });
   producer.on('error', () => {});
   const queue = new Queue(settings.name, { connection: producer, defaultJobOptions: RETENTION });
   queue.on('error', () => {});
@@ -49,7 +55,7 @@ function redisQueue(settings: QueueSettings, url: string): JobQueue {
     c.on('error', () => {});
     return c;
   };
-  return wrap('redis', queue, (processor, concurrency) => new Worker(settings.name, processor, workerOptions(workerConnection(), concurrency)), async () => {
+  return wrap('redis', queue, (processor, concurrency) => new Worker(settings.name, processor, workerOptions(workerConnection(), concurrency, settings.lockMs)), async () => {
     producer.disconnect();
   }, async () => {
     if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
@@ -64,7 +70,7 @@ function postgresQueue(settings: QueueSettings): JobQueue {
     'postgres',
     queue as unknown as Queue,
     (processor, concurrency) =>
-      new Worker(settings.name, processor, workerOptions(connection, concurrency), createPostgresBackend) as unknown as Worker,
+      new Worker(settings.name, processor, workerOptions(connection, concurrency, settings.lockMs), createPostgresBackend) as unknown as Worker,
     async () => {},
     async () => {
       await queue.getJobCounts('waiting');
@@ -72,9 +78,10 @@ function postgresQueue(settings: QueueSettings): JobQueue {
   );
 }
 
-function workerOptions<C>(connection: C, concurrency: number) {
+function workerOptions<C>(connection: C, concurrency: number, lockMs = 30_000) {
   // A limiter must be set for worker.rateLimit() to take effect (the database-down circuit breaker).
-  return { connection, concurrency, limiter: { max: 100_000, duration: 1000 }, lockDuration: 30_000, autorun: true };
+  // Stalled jobs are looked for as often as a lock lasts, so a killed worker's jobs wait at most ~2 locks.
+  return { connection, concurrency, limiter: { max: 100_000, duration: 1000 }, lockDuration: lockMs, stalledInterval: lockMs, autorun: true };
 }
 
 type Processor = (job: Job) => Promise<unknown>;
@@ -100,6 +107,12 @@ function wrap(
     },
     counts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     ping,
+    async nextWaiting() {
+      const waiting = await queue.getWaitingCount();
+      if (waiting === 0) return null;
+      const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+      return oldest?.id ? { id: oldest.id, waiting } : null;
+    },
     startWorker(handlers, concurrency, log) {
       let worker: Worker | undefined = undefined;
       const processor: Processor = async (job) => {

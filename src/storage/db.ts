@@ -16,13 +16,15 @@ export interface DbOptions {
   log?: Logger;
   /** Client-side timeout for one query; also set as the server's statement_timeout. */
   queryTimeoutMs?: number;
+  /** Giving up on opening a connection (a blackholed server never answers the handshake). */
+  connectTimeoutMs?: number;
 }
 
-export function createDb({ url, schema = 'public', max = 10, log, queryTimeoutMs = 30_000 }: DbOptions): Db {
+export function createDb({ url, schema = 'public', max = 10, log, queryTimeoutMs = 30_000, connectTimeoutMs = 10_000 }: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     query_timeout: queryTimeoutMs,
     keepAlive: true,

@@ -6,9 +6,14 @@ import { pendingCount } from '../../storage/inbox.ts';
 
 const Check = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
 
+/** `work`, or a rejection after `timeoutMs`: a silent (blackholed) dependency must not hang /ready. */
+function withinTime<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref())]);
+}
+
 async function check(work: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
   try {
-    await Promise.race([work(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref())]);
+    await withinTime(work(), timeoutMs);
     return 'ok';
   } catch (err) {
     return `failing: ${(err as Error).message}`;
@@ -26,7 +31,12 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
         database: await check(() => deps.db.query('SELECT 1')),
         queue: await check(() => deps.queue.ping()),
       };
-      for (const [name, state] of Object.entries(await deps.sourceHealth())) checks[`source:${name}`] = state;
+      // Source states live in the database: when it is down, the database check already says so.
+      const sources = await withinTime(deps.sourceHealth(), 2000).catch(() => ({}));
+      for (const [name, state] of Object.entries(sources)) checks[`source:${name}`] = state;
+      // Stalled workers are reported, not made a readiness failure: the API keeps accepting into the
+      // inbox (nothing is lost), and a load balancer must not take it out of rotation for that.
+      if (deps.workerHealth) checks.workers = deps.workerHealth();
       const ready = checks.database === 'ok' && checks.queue === 'ok';
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
     },

@@ -8,10 +8,11 @@ import { earshot, waitForReady, scaledOutEnv } from '../helpers/process.ts';
 import { freePort } from '../../src/storage/embedded.ts';
 import { testDatabase, uniqueName } from '../helpers/db.ts';
 import { mention } from '../helpers/runtime.ts';
+import { printFigures } from '../helpers/figures.ts';
 
 const TOKEN = 'shutdown-admin-token-0123456789';
 
-describe('graceful shutdown', () => {
+describe('SIGTERM (graceful shutdown)', () => {
   it('loses nothing and does nothing twice when SIGTERM arrives mid-run', async () => {
     const database = await testDatabase();
     const port = await freePort();
@@ -34,16 +35,21 @@ describe('graceful shutdown', () => {
       expect(await first.exited).toBe(0);
       expect(first.output()).toContain('shutting down');
 
+      const restarted = Date.now();
       const second = earshot(['start'], env);
       await waitForReady(`http://127.0.0.1:${port}/ready`, second);
       for (let i = 0; i < 600 && (await count('SELECT count(*) AS n FROM inbox WHERE processed_at IS NULL')) > 0; i++) {
         await new Promise((r) => setTimeout(r, 200));
       }
+      const recoveryS = (Date.now() - restarted) / 1000;
       second.proc.kill('SIGTERM');
       expect(await second.exited).toBe(0);
 
       expect(pendingAtSignal).toBeGreaterThan(0); // the signal really came mid-run
-      expect(await count('SELECT count(*) AS n FROM mentions')).toBe(total);
+      const rows = await count('SELECT count(*) AS n FROM mentions');
+      const seen = await count('SELECT count(DISTINCT (source, external_id)) AS n FROM mentions');
+      printFigures('SIGTERM mid-run', { expected: total, seen, lost: total - seen, duplicated: rows - seen, recoveryS });
+      expect(rows).toBe(total);
       expect(await count("SELECT count(*) AS n FROM (SELECT data->>'mention_id' FROM case_events WHERE kind = 'mention_added' GROUP BY 1 HAVING count(*) > 1) d")).toBe(0);
       expect(await count("SELECT count(*) AS n FROM case_events WHERE kind = 'opened'")).toBe(await count('SELECT count(*) AS n FROM cases'));
     } finally {

@@ -17,6 +17,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { RULES_DIR, drained, mention } from '../helpers/runtime.ts';
 import { uniqueName } from '../helpers/db.ts';
+import { printFigures } from '../helpers/figures.ts';
 
 describe('PostgreSQL going away', () => {
   it('answers 503 while it is down, loses nothing, and processes every mention once after it returns', async () => {
@@ -56,11 +57,16 @@ describe('PostgreSQL going away', () => {
       await new Promise((r) => setTimeout(r, 3000));
 
       server = await startEmbeddedPostgres(join(dir, 'pg'), { port });
+      const back = Date.now();
       for (const batch of batches.slice(5)) await ingest(rt, batch);
       await drained(rt, 120_000);
 
       const count = async (sql: string) => Number((await rt.db.query<{ n: string }>(sql)).rows[0]?.n);
-      expect(await count('SELECT count(*) AS n FROM mentions')).toBe(1000);
+      const rows = await count('SELECT count(*) AS n FROM mentions');
+      const seen = await count('SELECT count(DISTINCT (source, external_id)) AS n FROM mentions');
+      printFigures('PostgreSQL stopped mid-run', { expected: 1000, seen, lost: 1000 - seen, duplicated: rows - seen, recoveryS: (Date.now() - back) / 1000 });
+      expect(rows).toBe(1000);
+      expect(seen).toBe(1000);
       expect(await count("SELECT count(*) AS n FROM case_events WHERE kind = 'mention_added'")).toBe(await count('SELECT count(*) AS n FROM mentions WHERE case_id IS NOT NULL'));
       const jobs = await rt.queue.counts();
       expect(jobs.failed).toBe(0);
