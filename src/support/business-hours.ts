@@ -62,12 +62,12 @@ function localParts(instant: number, timeZone: string): { y: number; m: number; 
 
 /** The local calendar day that contains an instant. */
 export function localDayOf(instant: number, timeZone: string): LocalDay {
-  const p = localParts(instant, timeZone);
-  return { y: p.y, m: p.m, d: p.d };
+  const t = new Date(instant + offsetAt(instant, timeZone));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 }
 
-/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
-function offsetAt(instant: number, timeZone: string): number {
+/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich), asked of Intl. */
+function intlOffsetAt(instant: number, timeZone: string): number {
   const p = localParts(instant, timeZone);
   const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
   return asUtc - Math.floor(instant / 1000) * 1000;
@@ -100,36 +100,59 @@ const dayOfNumber = (n: number): LocalDay => {
 };
 const weekdayOfNumber = (n: number) => (((n + 4) % 7) + 7) % 7;
 
-/** Instants (UTC ms) in a year, ± a day, where the zone's offset changes; cached per zone and year. */
-const transitionCache = new Map<string, number[]>();
-function offsetChanges(timeZone: string, year: number): number[] {
+/** A zone's offsets through one UTC year (± two days): the offset at the start and each change. */
+interface ZoneYear {
+  initial: number;
+  changes: { at: number; offset: number }[];
+}
+
+const zoneYears = new Map<string, ZoneYear>();
+function zoneYear(timeZone: string, year: number): ZoneYear {
   const key = `${timeZone}\u0000${year}`;
-  const cached = transitionCache.get(key);
+  const cached = zoneYears.get(key);
   if (cached) return cached;
-  const found: number[] = [];
+  const changes: ZoneYear['changes'] = [];
   const from = Date.UTC(year, 0, 1) - 2 * DAY_MS;
   const to = Date.UTC(year + 1, 0, 1) + 2 * DAY_MS;
   const step = 2 * DAY_MS; // no zone changes its offset twice within two days
+  const initial = intlOffsetAt(from, timeZone);
   let t = from;
-  let off = offsetAt(t, timeZone);
+  let off = initial;
   while (t < to) {
     const next = Math.min(t + step, to);
-    const nextOff = offsetAt(next, timeZone);
+    const nextOff = intlOffsetAt(next, timeZone);
     if (nextOff !== off) {
       let lo = t;
       let hi = next; // offset(lo) = off, offset(hi) ≠ off: narrow to the second
       while (hi - lo > 1000) {
         const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-        if (offsetAt(mid, timeZone) === off) lo = mid;
+        if (intlOffsetAt(mid, timeZone) === off) lo = mid;
         else hi = mid;
       }
-      found.push(hi);
+      changes.push({ at: hi, offset: intlOffsetAt(hi, timeZone) });
     }
     t = next;
     off = nextOff;
   }
-  transitionCache.set(key, found);
-  return found;
+  const zy = { initial, changes };
+  zoneYears.set(key, zy);
+  return zy;
+}
+
+/** Instants (UTC ms) in a year, ± two days, where the zone's offset changes. */
+function offsetChanges(timeZone: string, year: number): number[] {
+  return zoneYear(timeZone, year).changes.map((c) => c.at);
+}
+
+/** The zone's offset at an instant, from the cached changes of its year: arithmetic, not Intl. */
+function offsetAt(instant: number, timeZone: string): number {
+  const zy = zoneYear(timeZone, new Date(Math.floor(instant / 1000) * 1000).getUTCFullYear());
+  let off = zy.initial;
+  for (const c of zy.changes) {
+    if (c.at > instant) break;
+    off = c.offset;
+  }
+  return off;
 }
 
 interface Prepared {
