@@ -179,3 +179,27 @@ export async function reopenCases(db: Queryable, caseIds: number[], actor: strin
   );
   await appendEvents(db, rows.map((r) => ({ caseId: Number(r.id), actor, kind: 'reopened', data: { from: 'resolved', to: 'reopened', resolved_at: r.resolved_at } })));
 }
+
+/**
+ * The queue in SLA order, from the due times stored by src/support/sla-due.ts (refresh them first):
+ * breached first, then near breach, then running clocks by due time, then stopped clocks; ties by id.
+ */
+export async function listCasesBySla(db: Queryable, f: Omit<CaseFilter, 'cursor'>, now: Date): Promise<CaseRow[]> {
+  const where = new Where()
+    .add('c.status = ?', f.status)
+    .add('c.priority = ?', f.priority)
+    .add('c.category = ?', f.category)
+    .add('c.queue = ?', f.queue)
+    .add('c.assignee = ?', f.assignee)
+    .add('c.source = ?', f.source)
+    .add("(c.status <> 'resolved') = ?", f.open);
+  const at = where.param(now);
+  const { rows } = await db.query<CaseRow>(
+    `${CASE_SELECT} ${where}
+     ORDER BY CASE WHEN c.sla_missed OR c.sla_due < ${at} THEN 3 WHEN c.sla_near <= ${at} THEN 2 WHEN c.sla_due IS NOT NULL THEN 1 ELSE 0 END DESC,
+       c.sla_due ASC NULLS LAST, c.id
+     LIMIT ${where.param(f.limit)}`,
+    where.params,
+  );
+  return rows;
+}

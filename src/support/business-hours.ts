@@ -1,8 +1,11 @@
 /**
  * Business-hours arithmetic over a calendar: a time zone (IANA, through Intl), working weekdays,
  * one daily window and holidays. Pure: every instant is a Date, no clock is read here.
- * Days are walked in the calendar's local time and each day's window is turned back into UTC
- * instants, so DST changes shorten or lengthen that day's window exactly as a wall clock would.
+ * Business time is counted in closed form (whole weeks at once, holidays subtracted, the few days
+ * an offset change touches corrected), so a due date months away costs as little as one tomorrow.
+ * Each day's window is read in the zone's wall-clock time, so DST changes shorten or lengthen that
+ * day's window exactly as a wall clock would. test/helpers/business-hours-walk.ts is the day-by-day
+ * walk this replaced, kept as the oracle the property tests compare against.
  */
 
 export interface Calendar {
@@ -35,7 +38,7 @@ export function calendarProblems(cal: Calendar): string[] {
   return problems;
 }
 
-interface LocalDay {
+export interface LocalDay {
   y: number;
   m: number; // 1-12
   d: number;
@@ -57,8 +60,14 @@ function localParts(instant: number, timeZone: string): { y: number; m: number; 
   return { y: p.year ?? 0, m: p.month ?? 1, d: p.day ?? 1, h: p.hour ?? 0, mi: p.minute ?? 0, s: p.second ?? 0 };
 }
 
-/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
-function offsetAt(instant: number, timeZone: string): number {
+/** The local calendar day that contains an instant. */
+export function localDayOf(instant: number, timeZone: string): LocalDay {
+  const t = new Date(instant + offsetAt(instant, timeZone));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich), asked of Intl. */
+function intlOffsetAt(instant: number, timeZone: string): number {
   const p = localParts(instant, timeZone);
   const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
   return asUtc - Math.floor(instant / 1000) * 1000;
@@ -77,23 +86,172 @@ export function zonedTime(day: LocalDay, minute: number, timeZone: string): numb
   return valid.length > 0 ? Math.min(...valid) : Math.max(t1, t2);
 }
 
-const dayKey = (day: LocalDay) => `${day.y}-${String(day.m).padStart(2, '0')}-${String(day.d).padStart(2, '0')}`;
-const nextDay = (day: LocalDay): LocalDay => {
-  const t = new Date(Date.UTC(day.y, day.m - 1, day.d + 1));
+// --- Closed form -------------------------------------------------------------------------------
+// Local days are numbered from 1970-01-01 (a Thursday). The business time of the whole days before
+// day N is: working weekdays × the nominal window − holidays on working weekdays + the difference
+// the zone's offset changes make on the few days that contain one. Whole weeks are counted at once,
+// holidays by binary search in a sorted list, and offset changes are found once per zone and year.
+
+const DAY_MS = 86_400_000;
+const dayNumberOf = (day: LocalDay) => Math.floor(Date.UTC(day.y, day.m - 1, day.d) / DAY_MS);
+const dayOfNumber = (n: number): LocalDay => {
+  const t = new Date(n * DAY_MS);
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 };
-const weekday = (day: LocalDay) => new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay();
+const weekdayOfNumber = (n: number) => (((n + 4) % 7) + 7) % 7;
 
-/** Each working window [start, end) in UTC ms, from the local day containing `from` onwards. */
-function* windows(cal: Calendar, from: number): Generator<[number, number]> {
-  const p = localParts(from, cal.timeZone);
-  let day: LocalDay = { y: p.y, m: p.m, d: p.d };
-  for (let i = 0; i < MAX_DAYS; i++, day = nextDay(day)) {
-    if (!cal.weekdays.includes(weekday(day)) || cal.holidays.has(dayKey(day))) continue;
-    const start = zonedTime(day, cal.startMinute, cal.timeZone);
-    const end = cal.endMinute === 1440 ? zonedTime(nextDay(day), 0, cal.timeZone) : zonedTime(day, cal.endMinute, cal.timeZone);
-    if (end > start) yield [start, end];
+/** A zone's offsets through one UTC year (± two days): the offset at the start and each change. */
+interface ZoneYear {
+  initial: number;
+  changes: { at: number; offset: number }[];
+}
+
+const zoneYears = new Map<string, ZoneYear>();
+function zoneYear(timeZone: string, year: number): ZoneYear {
+  const key = `${timeZone}\u0000${year}`;
+  const cached = zoneYears.get(key);
+  if (cached) return cached;
+  const changes: ZoneYear['changes'] = [];
+  const from = Date.UTC(year, 0, 1) - 2 * DAY_MS;
+  const to = Date.UTC(year + 1, 0, 1) + 2 * DAY_MS;
+  const step = 2 * DAY_MS; // no zone changes its offset twice within two days
+  const initial = intlOffsetAt(from, timeZone);
+  let t = from;
+  let off = initial;
+  while (t < to) {
+    const next = Math.min(t + step, to);
+    const nextOff = intlOffsetAt(next, timeZone);
+    if (nextOff !== off) {
+      let lo = t;
+      let hi = next; // offset(lo) = off, offset(hi) ≠ off: narrow to the second
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (intlOffsetAt(mid, timeZone) === off) lo = mid;
+        else hi = mid;
+      }
+      changes.push({ at: hi, offset: intlOffsetAt(hi, timeZone) });
+    }
+    t = next;
+    off = nextOff;
   }
+  const zy = { initial, changes };
+  zoneYears.set(key, zy);
+  return zy;
+}
+
+/** Instants (UTC ms) in a year, ± two days, where the zone's offset changes. */
+function offsetChanges(timeZone: string, year: number): number[] {
+  return zoneYear(timeZone, year).changes.map((c) => c.at);
+}
+
+/** The zone's offset at an instant, from the cached changes of its year: arithmetic, not Intl. */
+function offsetAt(instant: number, timeZone: string): number {
+  const zy = zoneYear(timeZone, new Date(Math.floor(instant / 1000) * 1000).getUTCFullYear());
+  let off = zy.initial;
+  for (const c of zy.changes) {
+    if (c.at > instant) break;
+    off = c.offset;
+  }
+  return off;
+}
+
+interface Prepared {
+  /** Nominal window length in ms. */
+  windowMs: number;
+  working: boolean[];
+  /** Working days in one week, and in the first k days of a week starting on a Thursday (day 0). */
+  perWeek: number;
+  prefix: number[];
+  /** Day numbers of holidays that fall on working weekdays, sorted. */
+  holidays: number[];
+  holidaySet: Set<number>;
+  /** Day number → real window length, for days whose window an offset change makes differ; by year. */
+  odd: Map<number, Map<number, number>>;
+}
+
+const prepared = new WeakMap<Calendar, Prepared>();
+function prepare(cal: Calendar): Prepared {
+  let p = prepared.get(cal);
+  if (p) return p;
+  const working = [0, 1, 2, 3, 4, 5, 6].map((d) => cal.weekdays.includes(d));
+  const prefix = [0];
+  for (let k = 0; k < 7; k++) prefix.push((prefix[k] ?? 0) + (working[weekdayOfNumber(k)] ? 1 : 0));
+  const holidays = [...cal.holidays]
+    .map((h) => {
+      const [y, m, d] = h.split('-').map(Number);
+      return dayNumberOf({ y: y ?? 0, m: m ?? 1, d: d ?? 1 });
+    })
+    .filter((n) => Number.isFinite(n) && working[weekdayOfNumber(n)])
+    .sort((a, b) => a - b);
+  p = { windowMs: (cal.endMinute - cal.startMinute) * 60_000, working, perWeek: prefix[7] ?? 0, prefix, holidays: [...new Set(holidays)], holidaySet: new Set(holidays), odd: new Map() };
+  prepared.set(cal, p);
+  return p;
+}
+
+/** The real window [start, end) of a local day, in UTC ms, as a wall clock in the zone reads it. */
+function realWindow(cal: Calendar, n: number): [number, number] {
+  const day = dayOfNumber(n);
+  const start = zonedTime(day, cal.startMinute, cal.timeZone);
+  const end = cal.endMinute === 1440 ? zonedTime(dayOfNumber(n + 1), 0, cal.timeZone) : zonedTime(day, cal.endMinute, cal.timeZone);
+  return [start, end];
+}
+
+/** Days of a year whose real window length differs from the nominal one. */
+function oddDays(cal: Calendar, p: Prepared, year: number): Map<number, number> {
+  let m = p.odd.get(year);
+  if (m) return m;
+  m = new Map();
+  for (const t of offsetChanges(cal.timeZone, year)) {
+    const around = dayNumberOf(localDayOf(t, cal.timeZone));
+    for (const n of [around - 1, around, around + 1]) {
+      if (dayOfNumber(n).y !== year || m.has(n)) continue;
+      const [s, e] = realWindow(cal, n);
+      const len = Math.max(0, e - s);
+      if (len !== p.windowMs) m.set(n, len);
+    }
+  }
+  p.odd.set(year, m);
+  return m;
+}
+
+function isWorking(p: Prepared, n: number): boolean {
+  return (p.working[weekdayOfNumber(n)] ?? false) && !p.holidaySet.has(n);
+}
+
+/** Working days (holidays excluded) with day numbers in [0, n) — negative for n < 0; only differences matter. */
+function workingDaysBefore(p: Prepared, n: number): number {
+  const weeks = Math.floor(n / 7);
+  const rest = n - weeks * 7;
+  return weeks * p.perWeek + (p.prefix[rest] ?? 0) - lowerBound(p.holidays, n);
+}
+
+function lowerBound(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Business ms in the whole days [a, b) (a ≤ b). */
+function wholeDaysMs(cal: Calendar, p: Prepared, a: number, b: number): number {
+  let ms = (workingDaysBefore(p, b) - workingDaysBefore(p, a)) * p.windowMs;
+  const y0 = dayOfNumber(a).y;
+  const y1 = dayOfNumber(b).y;
+  for (let y = y0; y <= y1; y++) {
+    for (const [n, len] of oddDays(cal, p, y)) if (n >= a && n < b && isWorking(p, n)) ms += len - p.windowMs;
+  }
+  return ms;
+}
+
+/** Business ms of day n's window that lie before the instant t. */
+function partialMs(cal: Calendar, p: Prepared, n: number, t: number): number {
+  if (!isWorking(p, n)) return 0;
+  const [s, e] = realWindow(cal, n);
+  return Math.min(Math.max(0, t - s), Math.max(0, e - s));
 }
 
 /** Business time between two instants, in ms; 0 when `to` is not after `from`. */
@@ -101,23 +259,43 @@ export function businessMsBetween(cal: Calendar, from: Date, to: Date): number {
   const a = from.getTime();
   const b = to.getTime();
   if (!(b > a)) return 0;
-  let total = 0;
-  for (const [start, end] of windows(cal, a)) {
-    if (start >= b) break;
-    total += Math.max(0, Math.min(end, b) - Math.max(start, a));
-  }
-  return total;
+  const p = prepare(cal);
+  const da = dayNumberOf(localDayOf(a, cal.timeZone));
+  const db = dayNumberOf(localDayOf(b, cal.timeZone));
+  return wholeDaysMs(cal, p, da, db) + partialMs(cal, p, db, b) - partialMs(cal, p, da, a);
 }
 
 /** The instant `ms` of business time after `from` (a due date). */
 export function addBusinessMs(cal: Calendar, from: Date, ms: number): Date {
   const a = from.getTime();
-  let left = Math.max(0, ms);
-  for (const [start, end] of windows(cal, a)) {
-    const s = Math.max(start, a);
-    if (end <= s) continue;
-    if (left <= end - s) return new Date(s + left);
-    left -= end - s;
+  const left = Math.max(0, ms);
+  const p = prepare(cal);
+  const da = dayNumberOf(localDayOf(a, cal.timeZone));
+  // Business time from the start of day da: the target is `need` of it.
+  const need = partialMs(cal, p, da, a) + left;
+  // The first day M with wholeDaysMs(da, M) ≥ need (> need for ms = 0, so the answer lies inside a
+  // window, never at its close); the answer then falls in day M − 1.
+  const reached = (m: number) => {
+    const got = wholeDaysMs(cal, p, da, m);
+    return left === 0 ? got > need : got >= need;
+  };
+  const limit = da + MAX_DAYS;
+  if (!reached(limit)) throw new Error(`no business hours within ${MAX_DAYS} days: check the calendar`);
+  // Whole weeks at once: the nominal guess never overshoots by more than the holidays and a week.
+  const weekMs = p.perWeek * p.windowMs;
+  let lo = da; // not reached
+  let hi = Math.min(limit, da + 7 * (Math.floor(need / weekMs) + 1));
+  if (!reached(hi)) {
+    lo = hi;
+    hi = limit;
   }
-  throw new Error(`no business hours within ${MAX_DAYS} days: check the calendar`);
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (reached(mid)) hi = mid;
+    else lo = mid;
+  }
+  const n = hi - 1;
+  const before = wholeDaysMs(cal, p, da, n);
+  const [start] = realWindow(cal, n);
+  return new Date(start + (need - before));
 }

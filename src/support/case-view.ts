@@ -3,8 +3,9 @@
  * SLA order (breached first, then near breach, then soonest due).
  */
 import type { Queryable } from '../storage/db.ts';
-import { listCases, type CaseDetail, type CaseFilter, type CaseRow } from '../storage/cases.ts';
-import { slaState, compareBySla, type SlaPolicy, type SlaState } from './sla.ts';
+import { listCasesBySla, type CaseDetail, type CaseFilter, type CaseRow } from '../storage/cases.ts';
+import { slaState, type SlaPolicy, type SlaState } from './sla.ts';
+import { refreshSlaDue } from './sla-due.ts';
 import { suggestReplies, type Suggestion, type Template } from './templates.ts';
 
 export interface SupportFields {
@@ -57,21 +58,14 @@ export async function withSupportFields<T extends CaseRow>(db: Queryable, rows: 
   });
 }
 
-const MAX_QUEUE = 10_000;
-
-/** The open queue in SLA order; not paged by cursor (the order changes as time passes), capped at `limit`. */
+/**
+ * The open queue in SLA order; not paged by cursor (the order changes as time passes), capped at
+ * `limit`. Sorted in SQL on the stored due times (src/support/sla-due.ts), refreshed first.
+ */
 export async function listBySla(db: Queryable, f: CaseFilter, policy: SlaPolicy, now: Date): Promise<{ items: (CaseRow & Partial<SupportFields>)[]; next: null }> {
-  // Every open case matching the filter (a queue, not an archive), up to a bound that keeps this cheap.
-  const open: CaseRow[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listCases(db, { ...f, open: f.status ? undefined : true, cursor, limit: 1000 });
-    open.push(...page.items);
-    cursor = page.next ?? undefined;
-  } while (cursor && open.length < MAX_QUEUE);
-  const rows = await withSupportFields(db, open, policy, now);
-  const sorted = rows.filter((r): r is CaseRow & SupportFields => r.sla !== undefined).sort((a, b) => compareBySla(a.sla, b.sla) || a.id - b.id);
-  return { items: sorted.slice(0, f.limit), next: null };
+  await refreshSlaDue(db, policy);
+  const rows = await listCasesBySla(db, { ...f, open: f.status ? undefined : true }, now);
+  return { items: await withSupportFields(db, rows, policy, now), next: null };
 }
 
 export async function supportDetail(db: Queryable, detail: CaseDetail, policy: SlaPolicy, templates: Template[], now: Date, agent: string | null): Promise<CaseDetail & CaseSupportDetail> {

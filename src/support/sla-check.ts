@@ -37,7 +37,7 @@ const ACTOR = 'sla-check';
 export async function slaCheckOnce(db: Db, policy: SlaPolicy, premium: PremiumRule, now: Date): Promise<SlaCheckOutcome> {
   return withTransaction(db, async (tx) => {
     const outcome: SlaCheckOutcome = { escalated: [], breached: [] };
-    const { rows: got } = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext('earshot-sla-check')) AS ok");
+    const { rows: got } = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext('earshot-sla-check:' || current_schema())) AS ok");
     if (!got[0]?.ok) return outcome;
     const { rows } = await tx.query<OpenCase>(
       `SELECT c.id::int AS id, c.priority, c.opened_at, c.first_response_at, c.resolved_at, c.escalated_at,

@@ -1,0 +1,102 @@
+/**
+ * Stored SLA due times (migration 011). A case's clocks depend only on its priority, opened_at,
+ * first_response_at, resolved_at and the policy; a trigger marks the row stale (sla_policy NULL)
+ * whenever one of those changes, and refreshSlaDue computes the due times of stale rows in closed
+ * form (src/support/business-hours.ts) and stores them with the policy's fingerprint. The queue in
+ * SLA order is then one SQL ORDER BY over an index.
+ */
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../storage/db.ts';
+import { addBusinessMs } from './business-hours.ts';
+import { PRIORITIES, type Priority, type SlaPolicy } from './sla.ts';
+
+export interface SlaDue {
+  /** Earliest due time of a running clock; null when both clocks have stopped. */
+  due: Date | null;
+  /** Earliest instant a running clock turns near breach. */
+  near: Date | null;
+  /** A stopped clock stopped after its due time. */
+  missed: boolean;
+}
+
+interface ClockInputs {
+  priority: string;
+  opened_at: Date;
+  first_response_at: Date | null;
+  resolved_at: Date | null;
+}
+
+/** What slaState would say at any `now`, reduced to three values SQL can compare with now(). */
+export function slaDueOf(policy: SlaPolicy, c: ClockInputs): SlaDue {
+  const t = policy.targets[(PRIORITIES as readonly string[]).includes(c.priority) ? (c.priority as Priority) : 'normal'];
+  let due: number | null = null;
+  let near: number | null = null;
+  let missed = false;
+  for (const [targetMs, stoppedAt] of [
+    [t.firstResponseMs, c.first_response_at],
+    [t.resolutionMs, c.resolved_at],
+  ] as const) {
+    const dueAt = addBusinessMs(policy.calendar, c.opened_at, targetMs).getTime();
+    if (stoppedAt) {
+      if (stoppedAt.getTime() > dueAt) missed = true;
+      continue;
+    }
+    const nearMs = policy.nearBreach * targetMs;
+    // elapsed ≥ nearMs exactly from the first instant that much business time has passed.
+    const nearAt = nearMs <= 0 ? c.opened_at.getTime() : addBusinessMs(policy.calendar, c.opened_at, nearMs).getTime();
+    due = due === null ? dueAt : Math.min(due, dueAt);
+    near = near === null ? nearAt : Math.min(near, nearAt);
+  }
+  return { due: due === null ? null : new Date(due), near: near === null ? null : new Date(near), missed };
+}
+
+/** A short fingerprint of everything in the policy the clocks depend on. */
+export function policyFingerprint(policy: SlaPolicy): string {
+  const { calendar: cal, targets, nearBreach } = policy;
+  const text = JSON.stringify([cal.timeZone, [...cal.weekdays].sort(), cal.startMinute, cal.endMinute, [...cal.holidays].sort(), targets, nearBreach]);
+  return createHash('sha1').update(text).digest('hex').slice(0, 16);
+}
+
+const BATCH = 2000;
+/** Fingerprints already made current in this database/schema by this process (see refreshSlaDue). */
+const checked = new WeakMap<object, Set<string>>();
+
+/**
+ * Computes and stores the due times of every case whose stored ones are stale: new rows, rows the
+ * trigger marked, and — checked once per process and policy — rows computed under another policy.
+ * Returns how many rows were computed.
+ */
+export async function refreshSlaDue(db: Queryable, policy: SlaPolicy): Promise<number> {
+  const fp = policyFingerprint(policy);
+  const { rows: schemaRows } = await db.query<{ schema: string }>('SELECT current_schema() AS schema');
+  const key = `${schemaRows[0]?.schema ?? ''}\u0000${fp}`;
+  let seen = checked.get(db);
+  if (!seen) checked.set(db, (seen = new Set()));
+  // Once per process and policy: rows computed under another policy become stale too.
+  if (!seen.has(key)) await db.query('UPDATE cases SET sla_policy = NULL WHERE sla_policy IS NOT NULL AND sla_policy <> $1', [fp]);
+  let total = 0;
+  let afterId = 0;
+  for (;;) {
+    const { rows } = await db.query<ClockInputs & { id: string; version: string }>(
+      `SELECT id, xmin::text AS version, priority, opened_at, first_response_at, resolved_at FROM cases
+       WHERE sla_policy IS NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`,
+      [afterId],
+    );
+    if (rows.length === 0) break;
+    const due = rows.map((r) => slaDueOf(policy, r));
+    // Only rows whose inputs are still the ones read are written (a concurrent change wins and stays stale).
+    // Only rows unchanged since they were read are written (xmin moves on any update): a concurrent
+    // change wins, and its row stays stale for the next refresh.
+    await db.query(
+      `UPDATE cases c SET sla_due = u.due, sla_near = u.near, sla_missed = u.missed, sla_policy = $6
+       FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::boolean[], $5::text[]) AS u(id, due, near, missed, version)
+       WHERE c.id = u.id AND c.xmin::text = u.version`,
+      [rows.map((r) => r.id), due.map((d) => d.due), due.map((d) => d.near), due.map((d) => d.missed), rows.map((r) => r.version), fp],
+    );
+    total += rows.length;
+    afterId = Number(rows[rows.length - 1]?.id ?? afterId);
+    if (rows.length < BATCH) break;
+  }
+  seen.add(key);
+  return total;
+}
