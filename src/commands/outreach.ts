@@ -47,11 +47,14 @@ Attribute columns are found automatically: identifier-like columns (email, name)
 columns with many values are cut into quantile buckets.
 
 Output (stdout), report.json:
-  {"clusters":[{"cluster","label":[terms],"size","mentions":[ids],"complainants":[customer_id],
-    "profile":[{"attribute","value","lift","support","count","base_rate","p_value","text"}],
+  {"clusters":[{"cluster","label":[terms],"size","mentions":[ids],"complainants":[customer_id],"shared_profile",
+    "profile":[{"attribute","value","lift","support","precision","count","base_rate","p_value","text"}],
     "at_risk":[{"customer_id","score","reason"}]}]}
-A profile item over two columns reads attribute "model+firmware", value "X200+4.1". p_value is
-Bonferroni-adjusted (one-sided Fisher exact test). at_risk is ranked, complainants excluded.
+A profile item over two or three columns reads attribute "model+firmware", value "X200+4.1";
+support is the share of complainants holding it, precision the share of its holders who complained.
+p_value is Bonferroni-adjusted per conjunction length (one-sided Fisher exact test). A cluster whose
+complainants share no significant profile has "shared_profile":false, "profile":[] and "at_risk":[].
+at_risk is ranked, complainants excluded.
 
 Example:
   earshot outreach --customers customers.csv < mentions.jsonl > report.json`,

@@ -69,7 +69,7 @@ async function report(): Promise<OutreachReport> {
   const clusters: ReportCluster[] = [];
   for (const s of await list()) {
     const d = await detail(s.id);
-    clusters.push({ cluster: String(s.id), label: d.label, size: d.size, mentions: [], complainants: await complainantsOf(s.id), profile: d.profile, at_risk: d.at_risk });
+    clusters.push({ cluster: String(s.id), label: d.label, size: d.size, mentions: [], complainants: await complainantsOf(s.id), shared_profile: d.profile.length > 0, profile: d.profile, at_risk: d.at_risk });
   }
   return { clusters, stats: { mentions: 0, actionable: 0, clustered: 0, linked_authors: 0 } };
 }

@@ -4,6 +4,7 @@ import { LogFactorials, hypergeometricTail } from '../../src/analysis/profile/st
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
 import { customersToCsv, generateWorld } from '../../src/demo/world.ts';
 import { parseCsvRecords, parseCsvText } from '../../src/csv.ts';
+import { generateHardWorld } from '../../bench/worlds/hard-world.ts';
 
 const parseCsv = (text: string) => parseCsvText(text).map((r) => r.fields);
 
@@ -112,5 +113,61 @@ describe('profile and at-risk on a generated world', () => {
         expect(s.pairRank, JSON.stringify(s)).toBe(1);
       }
     }
+  });
+});
+
+describe('conjunction profiles (beam search up to three values)', () => {
+  const world = generateHardWorld({ seed: 3, customers: 8000, complaintRate: 0.08 });
+  const base = buildCustomerBase(world.customers);
+  const threes = world.truth.causes.filter((c) => Object.keys(c.conjunction).length === 3);
+
+  it('recovers a planted three-value cause as the top item, with its recall and precision among complainants', () => {
+    expect(threes.length).toBeGreaterThan(0);
+    for (const cause of threes) {
+      const complainants = cause.complained.map((id) => base.indexOfId.get(id) as number);
+      const [top] = profileComplainants(base, complainants);
+      expect(top?.columns.length, JSON.stringify(top)).toBe(3);
+      expect(Object.fromEntries(top!.columns.map((c, i) => [c, top!.values[i]]))).toEqual(cause.conjunction);
+      expect(top!.support).toBe(1);
+      expect(top!.precision).toBeCloseTo(cause.complained.length / cause.affected.length, 10);
+      expect(top!.adjustedP).toBeLessThan(0.01);
+    }
+  });
+
+  it('keeps the three-value rule on top when near misses (all values but one) join the complainants', () => {
+    const cause = threes[0]!;
+    const cols = Object.keys(cause.conjunction);
+    const near = world.customers
+      .map((c, i) => [c, i] as const)
+      .filter(([c]) => cols.filter((k) => c[k] !== cause.conjunction[k]).length === 1)
+      .slice(0, Math.floor(cause.complained.length / 4))
+      .map(([, i]) => i);
+    const complainants = [...cause.complained.map((id) => base.indexOfId.get(id) as number), ...near];
+    const profile = profileComplainants(base, complainants);
+    const rank = profile.findIndex((p) => p.columns.length === 3 && p.columns.every((c, i) => cause.conjunction[c] === p.values[i]));
+    expect(rank).toBeGreaterThanOrEqual(0);
+    expect(rank).toBeLessThan(3);
+  });
+
+  it('does not add a value implied by the other two (app_version 7.1 implies iOS in the demo world)', () => {
+    const demo = generateWorld({ seed: 11, customers: 6000, causes: 2, complaintRate: 0.1 });
+    const b = buildCustomerBase(demo.customers);
+    for (const cause of demo.truth.causes) {
+      const profile = profileComplainants(b, cause.complained.map((id) => b.indexOfId.get(id) as number));
+      const keys = new Set(profile.map((p) => p.attribute + '=' + p.value));
+      for (const p of profile.filter((x) => x.columns.length === 3)) {
+        for (let drop = 0; drop < 3; drop++) {
+          const cols = p.columns.filter((_, i) => i !== drop);
+          const vals = p.values.filter((_, i) => i !== drop);
+          const sub = profile.find((x) => x.attribute === cols.join('+') && x.value === vals.join('+'));
+          if (sub) expect(sub.baseCount, [...keys].join(' | ')).toBeGreaterThan(p.baseCount);
+        }
+      }
+    }
+  });
+
+  it('finds nothing for complainants drawn at random, even with triples searched', () => {
+    const random = Array.from({ length: 60 }, (_, i) => (i * 131) % base.ids.length);
+    expect(profileComplainants(base, random)).toEqual([]);
   });
 });

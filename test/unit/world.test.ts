@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { parseCsvRecords } from '../../src/csv.ts';
 import { canonicalHandle } from '../../src/domain/mention.ts';
 import { customersToCsv, generateWorld, mentionStream } from '../../src/demo/world.ts';
+import { generateHardWorld } from '../../bench/worlds/hard-world.ts';
 
 describe('synthetic world', () => {
   const world = generateWorld({ seed: 5, customers: 5000, causes: 3 });
@@ -55,5 +56,37 @@ describe('synthetic world', () => {
     const first = Array.from({ length: 50 }, () => stream.next().value!);
     expect(new Set(first.map((m) => m.id)).size).toBe(50);
     expect(first.every((m) => m.text.length > 0)).toBe(true);
+  });
+});
+
+describe('adversarial world (bench/worlds/hard-world.ts)', () => {
+  const world = generateHardWorld({ seed: 42, customers: 6000 });
+
+  it('is reproducible and plants two- and three-value conjunctions, at least one of three', () => {
+    expect(generateHardWorld({ seed: 42, customers: 6000 })).toEqual(world);
+    const sizes = world.truth.causes.map((c) => Object.keys(c.conjunction).length);
+    expect(sizes.every((s) => s === 2 || s === 3)).toBe(true);
+    expect(sizes).toContain(3);
+    for (const cause of world.truth.causes) {
+      const cols = Object.keys(cause.conjunction);
+      const holders = world.customers.filter((c) => cols.every((k) => c[k] === cause.conjunction[k])).map((c) => c.customer_id);
+      expect(new Set(cause.affected)).toEqual(new Set(holders));
+      // Near misses: dropping any one value widens the rule by at least 60 %.
+      for (const dropped of cols) {
+        const wider = world.customers.filter((c) => cols.every((k) => k === dropped || c[k] === cause.conjunction[k])).length;
+        expect(wider).toBeGreaterThanOrEqual(1.6 * holders.length);
+      }
+    }
+  });
+
+  it('mixes in retweets, replayed duplicates and noise, and varies the brand size by seed', () => {
+    expect(world.mentions.some((m) => m.text.startsWith('RT @'))).toBe(true);
+    const texts = world.mentions.map((m) => `${m.author.handle}\u0001${m.text}`);
+    expect(new Set(texts).size).toBeLessThan(texts.length);
+    expect(world.truth.noiseMentionIds.length).toBeGreaterThan(0);
+    const sizes = [1, 2, 3, 4, 5, 6].map((seed) => generateHardWorld({ seed, causes: 1, noiseComplaints: 0, chatter: 0 }).customers.length);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(2000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50_000);
+    expect(new Set(sizes).size).toBeGreaterThan(3);
   });
 });

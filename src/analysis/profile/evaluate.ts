@@ -12,8 +12,10 @@ export interface CauseScore {
   cluster: string | null;
   k: number;
   precisionAtK: number;
-  /** 1-based rank of the planted pair in the profile, or null when absent. */
+  /** 1-based rank of the planted conjunction in the profile, or null when absent. */
   pairRank: number | null;
+  /** Share of the cause's complainants held by that best cluster (1 = one cause, one cluster). */
+  bestShare: number;
   topProfile: string | null;
 }
 
@@ -48,7 +50,19 @@ export function scoreWorld(world: World, report: OutreachReport): CauseScore[] {
       k,
       precisionAtK: k === 0 ? 1 : hits / k,
       pairRank: rank === undefined || rank < 0 ? null : rank + 1,
+      bestShare: complained.size === 0 ? 1 : bestOverlap / complained.size,
       topProfile: best?.profile[0] ? `${best.profile[0].attribute}=${best.profile[0].value}` : null,
     };
   });
+}
+
+/**
+ * Clusters that would start a campaign for nobody: at least `minListed` customers on the at-risk
+ * list, and fewer than half of them affected by any planted cause.
+ */
+export function falseAlarms(world: World, report: OutreachReport, minListed = 50): string[] {
+  const affected = new Set(world.truth.causes.flatMap((c) => c.affected));
+  return report.clusters
+    .filter((c) => c.at_risk.length >= minListed && c.at_risk.filter((a) => affected.has(a.customer_id)).length < c.at_risk.length / 2)
+    .map((c) => c.cluster);
 }

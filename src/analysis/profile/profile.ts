@@ -2,8 +2,9 @@
  * What a cluster's complainants share, and who else shares it.
  *
  * Profile: every attribute value and every pair of values from different columns that enough
- * complainants hold is tested against the base with a one-sided Fisher exact test (hypergeometric
- * tail), Bonferroni-corrected over all values and all cross-column pairs the base could offer. Items
+ * complainants hold, and the triples a beam search grows from the best pairs, is tested against the
+ * base with a one-sided Fisher exact test (hypergeometric tail), Bonferroni-corrected per conjunction
+ * length over all values, pairs or triples the base could offer (α split over the lengths). Items
  * get a strength: the complaint rate among their holders, shrunk towards the cluster's base rate
  * ((k + 1) / (K + N/s)), so a conjunction held by few customers cannot win on luck. The profile is
  * ordered by support × ln(strength / base rate): a pair that pins the cause down beats the broad single
@@ -25,8 +26,10 @@ export interface ProfileItem {
   /** Complainants holding it. */
   count: number;
   complainants: number;
-  /** count / complainants. */
+  /** count / complainants: the rule's recall among complainants. */
   support: number;
+  /** count / baseCount: the rule's precision, the share of its holders who complained. */
+  precision: number;
   /** Customers in the base holding it. */
   baseCount: number;
   baseRate: number;
@@ -56,9 +59,13 @@ export interface ProfileOptions {
   alpha: number;
   minLift: number;
   maxItems: number;
+  /** Longest conjunction searched (1–3). */
+  maxLength: number;
+  /** Pairs extended into triples. */
+  beamWidth: number;
 }
 
-const DEFAULTS: ProfileOptions = { minCount: 3, minSupport: 0.2, alpha: 0.01, minLift: 2, maxItems: 10 };
+const DEFAULTS: ProfileOptions = { minCount: 3, minSupport: 0.2, alpha: 0.01, minLift: 2, maxItems: 10, maxLength: 3, beamWidth: 12 };
 
 const lfCache = new WeakMap<CustomerBase, LogFactorials>();
 
@@ -71,27 +78,32 @@ export function profileComplainants(base: CustomerBase, complainants: readonly n
   let lf = lfCache.get(base);
   if (!lf) lfCache.set(base, (lf = new LogFactorials(N)));
   const minCount = Math.max(o.minCount, Math.ceil(o.minSupport * s));
-  const tests = hypothesisCount(base);
+  const families = hypothesisCounts(base, o.maxLength);
+  const levels = families.length;
 
   // Singles: count per value among complainants.
-  const singles: Array<{ a: number; v: number; k: number }> = [];
+  const singles: Term[] = [];
   base.attributes.forEach((attr, a) => {
     const counts = new Map<number, number>();
     for (const i of who) {
       const c = attr.codes[i] as number;
       if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1);
     }
-    for (const [v, k] of counts) if (k >= minCount && k / s > (attr.postings[v] as Int32Array).length / N) singles.push({ a, v, k });
+    for (const [v, k] of counts) if (k >= minCount && k / s > (attr.postings[v] as Int32Array).length / N) singles.push({ a, v });
   });
 
   const items: ProfileItem[] = [];
-  const consider = (cols: Array<[number, number]>, k: number, K: number): void => {
+  const rate0 = s / N;
+  const scoreOf = (k: number, K: number): number => (k / s) * Math.log((k + 1) / (K + N / s) / rate0);
+  const consider = (cols: Term[], k: number, K: number): void => {
     const p = hypergeometricTail(lf, N, K, s, k);
-    const adjustedP = Math.min(1, p * tests);
+    // Layered Bonferroni: α is split evenly over the conjunction lengths, each corrected by its own
+    // family size, so allowing triples does not cost singles and pairs the triples' huge family.
+    const adjustedP = Math.min(1, p * (families[cols.length - 1] as number) * levels);
     const lift = k / s / (K / N);
     if (adjustedP > o.alpha || lift < o.minLift) return;
-    const columns = cols.map(([a]) => base.attributes[a]!.name);
-    const values = cols.map(([a, v]) => base.attributes[a]!.values[v] as string);
+    const columns = cols.map(({ a }) => base.attributes[a]!.name);
+    const values = cols.map(({ a, v }) => base.attributes[a]!.values[v] as string);
     items.push({
       attribute: columns.join('+'),
       value: values.join('+'),
@@ -100,42 +112,109 @@ export function profileComplainants(base: CustomerBase, complainants: readonly n
       count: k,
       complainants: s,
       support: k / s,
+      precision: K === 0 ? 0 : k / K,
       baseCount: K,
       baseRate: K / N,
       lift,
       pValue: p,
       adjustedP,
       strength: (k + 1) / (K + N / s),
-      score: (k / s) * Math.log((k + 1) / (K + N / s) / (s / N)),
+      score: scoreOf(k, K),
       text: describe(columns, values, k, s, K / N, lift),
     });
   };
-  for (const x of singles) consider([[x.a, x.v]], x.k, base.attributes[x.a]!.postings[x.v]!.length);
+  for (const x of singles) consider([x], countAmong(base, who, [x]), base.attributes[x.a]!.postings[x.v]!.length);
 
   // Pairs of frequent values from different columns: counted among complainants directly, in the
   // base by intersecting the two posting lists.
+  const pairs: Array<{ terms: Term[]; score: number; holders: Int32Array }> = [];
   for (let i = 0; i < singles.length; i++) {
     for (let j = i + 1; j < singles.length; j++) {
       const x = singles[i]!;
       const y = singles[j]!;
       if (x.a === y.a) continue;
-      const ax = base.attributes[x.a]!;
-      const ay = base.attributes[y.a]!;
-      let k = 0;
-      for (const c of who) if (ax.codes[c] === x.v && ay.codes[c] === y.v) k++;
+      const k = countAmong(base, who, [x, y]);
       if (k < minCount) continue;
-      consider([[x.a, x.v], [y.a, y.v]], k, intersectCount(ax.postings[x.v]!, ay.postings[y.v]!));
+      const holders = intersect(base.attributes[x.a]!.postings[x.v]!, base.attributes[y.a]!.postings[y.v]!);
+      consider([x, y], k, holders.length);
+      pairs.push({ terms: [x, y], score: scoreOf(k, holders.length), holders });
+    }
+  }
+
+  // Triples by beam search: the best pairs, each extended by one more frequent value of another
+  // column. A third value has to raise the rate among holders enough to pay for the complainants it
+  // loses, so a true three-value cause beats its two-value halves, and a value every complainant
+  // happens to share does not get tacked on.
+  if (o.maxLength >= 3) {
+    const seen = new Set<string>();
+    for (const pair of pairs.sort((a, b) => b.score - a.score).slice(0, o.beamWidth)) {
+      for (const z of singles) {
+        if (pair.terms.some((t) => t.a === z.a)) continue;
+        const terms = [...pair.terms, z].sort((p, q) => p.a - q.a);
+        const key = terms.map((t) => `${t.a}:${t.v}`).join(',');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const k = countAmong(base, who, terms);
+        if (k < minCount) continue;
+        const K = intersectCount(pair.holders, base.attributes[z.a]!.postings[z.v]!);
+        // A value implied by the other two (app_version 7.1 → iOS) names no narrower rule: the pair says it.
+        if (impliedByPair(base, terms, K)) continue;
+        consider(terms, k, K);
+      }
     }
   }
   return items.sort((a, b) => b.score - a.score || b.columns.length - a.columns.length || a.pValue - b.pValue).slice(0, o.maxItems);
 }
 
-/** Every value and every cross-column value pair the base offers: the Bonferroni family size. */
-function hypothesisCount(base: CustomerBase): number {
-  const sizes = base.attributes.map((a) => a.values.length);
-  const total = sizes.reduce((x, y) => x + y, 0);
-  const pairs = (total * total - sizes.reduce((x, y) => x + y * y, 0)) / 2;
-  return Math.max(1, total + pairs);
+interface Term {
+  a: number;
+  v: number;
+}
+
+function countAmong(base: CustomerBase, who: readonly number[], terms: readonly Term[]): number {
+  let k = 0;
+  for (const c of who) if (terms.every(({ a, v }) => base.attributes[a]!.codes[c] === v)) k++;
+  return k;
+}
+
+function impliedByPair(base: CustomerBase, terms: readonly Term[], K: number): boolean {
+  const list = ({ a, v }: Term): Int32Array => base.attributes[a]!.postings[v]!;
+  for (let drop = 0; drop < terms.length; drop++) {
+    const [x, y] = terms.filter((_, i) => i !== drop) as [Term, Term];
+    if (intersectCount(list(x), list(y)) === K) return true;
+  }
+  return false;
+}
+
+/** The intersection of two ascending index lists. */
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      out.push(x);
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return Int32Array.from(out);
+}
+
+/**
+ * Family sizes per conjunction length: every value, every cross-column pair, every cross-column
+ * triple the base could offer (elementary symmetric sums of the columns' value counts).
+ */
+function hypothesisCounts(base: CustomerBase, maxLength: number): number[] {
+  const e = [1, 0, 0, 0];
+  for (const a of base.attributes) {
+    const m = a.values.length;
+    for (let l = 3; l >= 1; l--) e[l] = (e[l] as number) + (e[l - 1] as number) * m;
+  }
+  return e.slice(1, 1 + Math.max(1, Math.min(3, maxLength))).map((x) => Math.max(1, x));
 }
 
 function describe(columns: string[], values: string[], k: number, s: number, baseRate: number, lift: number): string {

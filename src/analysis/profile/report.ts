@@ -20,6 +20,7 @@ export interface ReportProfileItem {
   value: string;
   lift: number;
   support: number;
+  precision: number;
   count: number;
   base_rate: number;
   p_value: number;
@@ -32,6 +33,8 @@ export interface ReportCluster {
   size: number;
   mentions: string[];
   complainants: string[];
+  /** False when no profile item is significant: "no shared profile", so no at-risk list either. */
+  shared_profile: boolean;
   profile: ReportProfileItem[];
   at_risk: ReportAtRisk[];
 }
@@ -94,6 +97,7 @@ export function buildOutreachReport(base: CustomerBase, mentions: readonly Outre
       size: c.size,
       mentions: c.memberIds,
       complainants: complainants.map((i) => base.ids[i] as string),
+      shared_profile: profile.length > 0,
       profile: profile.map(toReportItem),
       at_risk: rankAtRisk(base, profile, complainants, { limit: opts.atRiskLimit }),
     };
@@ -108,6 +112,7 @@ export function toReportItem(p: ProfileItem): ReportProfileItem {
     value: p.value,
     lift: round(p.lift, 2),
     support: round(p.support, 4),
+    precision: round(p.precision, 4),
     count: p.count,
     base_rate: round(p.baseRate, 6),
     p_value: Number(p.adjustedP.toPrecision(3)),

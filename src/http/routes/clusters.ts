@@ -31,13 +31,14 @@ export const ClusterSummary = Type.Object({
 });
 
 const ProfileLine = Type.Object({
-  attribute: Type.String({ description: 'one column, or two joined by "+"' }),
+  attribute: Type.String({ description: 'one column, or two or three joined by "+"' }),
   value: Type.String(),
   lift: Type.Number(),
-  support: Type.Number({ description: 'share of complainants holding it' }),
+  support: Type.Number({ description: "share of complainants holding it (the rule's recall)" }),
+  precision: Type.Number({ description: "share of the customers holding it who complained (the rule's precision)" }),
   count: Type.Integer(),
   base_rate: Type.Number(),
-  p_value: Type.Number({ description: 'one-sided Fisher exact test, Bonferroni-adjusted' }),
+  p_value: Type.Number({ description: 'one-sided Fisher exact test, Bonferroni-adjusted per conjunction length' }),
   text: Type.String(),
 });
 
