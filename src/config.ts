@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { readChannels, CHANNELS_HELP, type ChannelsConfig } from './channels/config.ts';
 import { readSupport, SUPPORT_HELP, type SupportConfig } from './support/config.ts';
+import { readPublic, PUBLIC_HELP, type PublicConfig } from './kb/config.ts';
 
 export interface Config {
   port: number;
@@ -35,6 +36,8 @@ export interface Config {
   channels: ChannelsConfig;
   /** Cases, SLA, sessions, metrics (src/support/config.ts). */
   support: SupportConfig;
+  /** Knowledge base, website form, e-mail, surveys (src/kb/config.ts). */
+  public: PublicConfig;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: r.read('EARSHOT_SHUTDOWN_TIMEOUT_MS', 25_000, parsers.integer(0, 600_000)),
     channels: readChannels(r),
     support: readSupport(r),
+    public: readPublic(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -143,4 +147,4 @@ Environment:
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them
-  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}`;
+  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;
