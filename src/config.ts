@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { readChannels, CHANNELS_HELP, type ChannelsConfig } from './channels/config.ts';
 import { readSupport, SUPPORT_HELP, type SupportConfig } from './support/config.ts';
+import { readPublic, PUBLIC_HELP, type PublicConfig } from './kb/config.ts';
 
 export interface Config {
   port: number;
@@ -48,6 +49,8 @@ export interface Config {
   channels: ChannelsConfig;
   /** Cases, SLA, sessions, metrics (src/support/config.ts). */
   support: SupportConfig;
+  /** Knowledge base, website form, e-mail, surveys (src/kb/config.ts). */
+  public: PublicConfig;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     watchdogStallMs: r.read('EARSHOT_WATCHDOG_STALL_MS', 45_000, parsers.integer(1_000, 3_600_000)),
     channels: readChannels(r),
     support: readSupport(r),
+    public: readPublic(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -187,4 +191,4 @@ Environment:
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them
-  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}`;
+  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;

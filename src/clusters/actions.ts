@@ -57,7 +57,7 @@ export async function renameCluster(tx: Queryable, id: number, name: string): Pr
 
 export async function setSolution(tx: Queryable, id: number, solution: string | null): Promise<void> {
   await live(tx, id);
-  await tx.query('UPDATE clusters SET solution = $2, updated_at = now() WHERE id = $1', [id, solution]);
+  await tx.query('UPDATE clusters SET solution = $2, solution_updated_at = now(), updated_at = now() WHERE id = $1', [id, solution]);
 }
 
 /** Returns how many customers got the closed loop's "fixed" message (0 when it was already sent). */

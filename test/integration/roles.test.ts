@@ -24,6 +24,11 @@ const PUBLIC: Record<string, string> = {
   'POST /webhooks/facebook': 'verifies its signature before parsing',
   'GET /': 'the dashboard page: static, holds no data (its API calls are authenticated)',
   'GET /*': 'the dashboard assets (public/): static, hold no data',
+  'GET /kb': 'the public knowledge base: published clusters only, anonymised',
+  'GET /kb/issues/:id': 'a published known issue, anonymised (k = 10)',
+  'GET /kb/sitemap.xml': 'the knowledge base for search engines',
+  'GET /kb/kb.css': 'the knowledge base stylesheet',
+  'GET /robots.txt': 'for search engines',
 };
 const isPublic = (r: RouteEntry) => PUBLIC[`${r.method} ${r.url}`] !== undefined || r.url === '/docs' || r.url.startsWith('/docs/');
 
@@ -63,6 +68,8 @@ const EXPECTED: Record<string, readonly string[]> = {
   'POST /api/clusters/:id/rename': ['product'],
   'POST /api/clusters/:id/status': ['product'],
   'POST /api/clusters/:id/solution': ['product'],
+  'POST /api/clusters/:id/publish': ['product'],
+  'POST /api/clusters/:id/unpublish': ['product'],
   'GET /api/alerts': ['pr', 'product'],
   'POST /api/alerts/:id/ack': ['pr', 'product'],
   'POST /api/clusters/:id/campaigns': ['product'],

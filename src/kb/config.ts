@@ -1,0 +1,65 @@
+/** Settings of the public side: the knowledge base, the website form, e-mail and surveys. */
+type Expect = { expected: string };
+interface EnvReader {
+  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect): T;
+}
+
+export interface PublicConfig {
+  /** Where the public pages are reached (https://help.example.com); absolute links in replies, e-mails, sitemap. */
+  publicUrl: string | null;
+  /** smtp://user:pass@host:port for confirmations and surveys; none: nothing is mailed. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** The name the public pages carry. */
+  siteName: string;
+  /** k: no customer attribute value held by fewer customers than this is ever shown in public. */
+  kbMinGroup: number;
+  /** Website cases accepted per client address, and per e-mail address, per hour. */
+  ratePerIp: number;
+  ratePerEmail: number;
+  /** Send a satisfaction survey when a case is resolved. */
+  csatSurvey: boolean;
+  surveyDays: number;
+  /** Signs survey links; earshot keeps one of its own in the database when unset. */
+  secret: string | null;
+}
+
+const int = (min: number, max: number) => (raw: string) => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
+};
+const url = (protocols: string[]) => (raw: string) => {
+  try {
+    return protocols.includes(new URL(raw).protocol) ? raw.replace(/\/+$/, '') : { expected: `a ${protocols.join(' or ')}// URL` };
+  } catch {
+    return { expected: `a ${protocols.join(' or ')}// URL` };
+  }
+};
+const bool = (raw: string) => (/^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : { expected: '1/true/yes/on or 0/false/no/off' });
+
+export function readPublic(r: EnvReader): PublicConfig {
+  return {
+    publicUrl: r.read<string | null>('EARSHOT_PUBLIC_URL', null, url(['http:', 'https:'])),
+    smtpUrl: r.read<string | null>('EARSHOT_SMTP_URL', null, url(['smtp:', 'smtps:'])),
+    mailFrom: r.read('EARSHOT_MAIL_FROM', 'earshot <support@localhost>', (raw) => raw),
+    siteName: r.read('EARSHOT_SITE_NAME', 'Help centre', (raw) => raw.slice(0, 100)),
+    kbMinGroup: r.read('EARSHOT_KB_MIN_GROUP', 10, int(2, 1_000_000)),
+    ratePerIp: r.read('EARSHOT_PUBLIC_RATE_IP', 10, int(1, 1_000_000)),
+    ratePerEmail: r.read('EARSHOT_PUBLIC_RATE_EMAIL', 3, int(1, 1_000_000)),
+    csatSurvey: r.read('EARSHOT_CSAT_SURVEY', false, bool),
+    surveyDays: r.read('EARSHOT_SURVEY_DAYS', 14, int(1, 365)),
+    secret: r.read<string | null>('EARSHOT_SECRET', null, (raw) => (raw.length >= 32 ? raw : { expected: 'at least 32 characters' })),
+  };
+}
+
+export const PUBLIC_HELP = `
+  EARSHOT_PUBLIC_URL          where /kb, the form and surveys are reached (absolute links; default: the request's host)
+  EARSHOT_SMTP_URL            smtp[s]://user:pass@host:port for case confirmations and surveys (default: none sent)
+  EARSHOT_MAIL_FROM           sender of those e-mails (default "earshot <support@localhost>")
+  EARSHOT_SITE_NAME           the name the public pages carry (default "Help centre")
+  EARSHOT_KB_MIN_GROUP        k: attribute values held by fewer customers are never shown in public (default 10)
+  EARSHOT_PUBLIC_RATE_IP      website cases per client address per hour (default 10)
+  EARSHOT_PUBLIC_RATE_EMAIL   website cases per e-mail address per hour (default 3)
+  EARSHOT_CSAT_SURVEY         1: e-mail a one-question survey when a case is resolved
+  EARSHOT_SURVEY_DAYS         how long a survey link stays valid (default 14)
+  EARSHOT_SECRET              key that signs survey links, ≥32 characters (default: one kept in the database)`;
