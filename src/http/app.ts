@@ -27,6 +27,7 @@ import dashboardRoutes from './routes/dashboard.ts';
 import clusterRoutes from './routes/clusters.ts';
 import alertRoutes from './routes/alerts.ts';
 import outreachRoutes from './routes/outreach.ts';
+import ruleRoutes from './routes/rules.ts';
 
 export interface AppDeps {
   config: Config;
@@ -103,7 +104,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, ruleRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 
