@@ -1,5 +1,5 @@
 // The earshot dashboard: who is logged in, which views their role gets, and a hash router.
-// Views: #/inbox[/ID] (support), #/pr (marketing/PR), #/product[/ID] (product teams).
+// Views: #/inbox[/ID] (support), #/pr (marketing/PR), #/product[/ID] (product teams), #/admin.
 import { h, clear } from './js/dom.js';
 import { api, setCsrf, whenUnauthorized } from './js/api.js';
 import { renderLogin } from './js/login.js';
@@ -7,6 +7,8 @@ import { renderInbox } from './js/inbox.js';
 import { renderCase } from './js/case.js';
 import { renderPr } from './js/pr.js';
 import { renderProduct, renderCluster } from './js/product.js';
+import { renderAdmin } from './js/admin.js';
+import { setShortcuts } from './js/keys.js';
 
 /** Which roles see which view; the API checks every call anyway, this only keeps menus honest. */
 const VIEWS = [
@@ -14,6 +16,7 @@ const VIEWS = [
   { id: 'pr', title: 'PR', roles: ['pr', 'admin'] },
   // PR reads clusters too (an alert links to its cluster); only product and admin change them.
   { id: 'product', title: 'Product', roles: ['product', 'pr', 'admin'] },
+  { id: 'admin', title: 'Admin', roles: ['admin'] },
 ];
 const HOME = { agent: 'inbox', pr: 'pr', product: 'product', admin: 'inbox' };
 
@@ -64,11 +67,13 @@ async function route() {
   }
   if (chosen.id !== view) return void (location.hash = `#/${chosen.id}`);
   renderChrome(chosen.id);
+  setShortcuts([]);
   const ctx = { user, main, canWork: user.role === 'agent' || user.role === 'admin' };
   main.focus({ preventScroll: true });
   if (chosen.id === 'inbox') return id ? renderCase(ctx, Number(id)) : renderInbox(ctx);
   if (chosen.id === 'pr') return renderPr(ctx);
   if (chosen.id === 'product') return id ? renderCluster(ctx, Number(id)) : renderProduct(ctx);
+  if (chosen.id === 'admin') return renderAdmin(ctx);
 }
 
 whenUnauthorized(() => {

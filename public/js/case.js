@@ -5,10 +5,16 @@ import { get, post } from './api.js';
 import { slaBadge, clockText, priorityBadge, statusBadge, field } from './format.js';
 import { mentionThread, customerPanel, historyList } from './thread.js';
 import { replyPanel } from './reply.js';
+import { setShortcuts } from './keys.js';
+import { nextCaseId } from './inbox.js';
 
 const NEXT = { new: ['assigned', 'waiting', 'resolved'], assigned: ['new', 'waiting', 'resolved'], waiting: ['assigned', 'new', 'resolved'], resolved: ['reopened'], reopened: ['assigned', 'new', 'waiting', 'resolved'] };
 
-export async function renderCase(ctx, id) {
+/**
+ * Renders case `id`. `focusId` is the element that had focus before an action re-rendered the case:
+ * focus goes back to it (or to the case heading), so a keyboard user never lands on <body>.
+ */
+export async function renderCase(ctx, id, focusId) {
   const back = h('a', { href: '#/inbox', class: 'back' }, '← Inbox');
   clear(ctx.main, back, h('p', { class: 'muted' }, `Loading case #${id}…`));
   let detail;
@@ -17,7 +23,7 @@ export async function renderCase(ctx, id) {
   } catch (err) {
     return clear(ctx.main, back, h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load case #${id}: ${err.message}`));
   }
-  const reload = () => renderCase(ctx, id);
+  const reload = () => renderCase(ctx, id, document.activeElement?.id || null);
   const status = h('p', { class: 'notice', role: 'status', hidden: true });
   /** Runs a case action, then shows the case as it now is (or the server's reason it could not). */
   const act = async (path, body) => {
@@ -32,7 +38,7 @@ export async function renderCase(ctx, id) {
   const head = h(
     'header',
     { class: 'case-head' },
-    h('h1', {}, `Case #${detail.id}: `, h('span', { class: 'subject' }, detail.subject)),
+    h('h1', { id: 'case-title', tabindex: '-1' }, `Case #${detail.id}: `, h('span', { class: 'subject' }, detail.subject)),
     h('div', { class: 'row' }, statusBadge(detail.status), priorityBadge(detail.priority), slaBadge(detail.sla), detail.merged_into ? `merged into #${detail.merged_into}` : null),
     h(
       'dl',
@@ -72,6 +78,33 @@ export async function renderCase(ctx, id) {
       ),
     ),
   );
+  const keep = focusId ? document.getElementById(focusId) : null;
+  (keep && !keep.disabled ? keep : document.getElementById('case-title')).focus({ preventScroll: !keep });
+  const canResolve = (NEXT[detail.status] ?? []).includes('resolved');
+  setShortcuts([
+    { keys: 'n', text: 'Next case', run: async () => {
+      const next = await nextCaseId(ctx, detail.id).catch(() => null);
+      if (next) location.hash = `#/inbox/${next}`;
+      else notice(status, 'No other case in the inbox.', 'info');
+    } },
+    { keys: 'u', text: 'Back to the inbox', run: () => (location.hash = '#/inbox') },
+    ...(ctx.canWork
+      ? [
+          { keys: 'r', text: 'Reply with the first suggested reply (edit, then Ctrl+Enter)', run: replyWithSuggestion },
+          { keys: 'a', text: 'Assign to me', run: () => detail.assignee !== ctx.user.name && act('assign', { assignee: ctx.user.name }) },
+          { keys: 'e', text: 'Resolve the case', run: () => (canResolve ? act('status', { status: 'resolved' }) : notice(status, `A ${detail.status} case cannot be resolved.`, 'error')) },
+          { keys: 'm', text: 'Write an internal note', run: () => document.getElementById('note-text')?.focus() },
+          { keys: 't', text: 'Add a tag', run: () => document.getElementById('add-tag')?.focus() },
+        ]
+      : []),
+  ]);
+}
+
+/** Puts the first suggested reply in the reply box (the suggestion button also focuses it). */
+function replyWithSuggestion() {
+  const suggestion = document.querySelector('.suggestion');
+  if (suggestion) suggestion.click();
+  else document.getElementById('reply-text')?.focus();
 }
 
 function actionsPanel(ctx, detail, act) {
@@ -86,7 +119,7 @@ function actionsPanel(ctx, detail, act) {
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'button', disabled: detail.assignee === ctx.user.name, onclick: () => act('assign', { assignee: ctx.user.name }) }, 'Assign to me'),
+      h('button', { type: 'button', id: 'assign-me', disabled: detail.assignee === ctx.user.name, onclick: () => act('assign', { assignee: ctx.user.name }) }, 'Assign to me'),
     ),
     h(
       'form',

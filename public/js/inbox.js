@@ -1,6 +1,7 @@
 // The support inbox: open cases with filters, SLA state, and the SLA order support works by.
 import { h, clear, notice, fmtTime } from './dom.js';
 import { get } from './api.js';
+import { setShortcuts } from './keys.js';
 import { slaBadge, priorityBadge, statusBadge, handleText } from './format.js';
 
 const STATUSES = ['new', 'assigned', 'waiting', 'resolved', 'reopened'];
@@ -8,6 +9,28 @@ const PRIORITIES = ['urgent', 'high', 'normal', 'low'];
 
 /** Kept across visits to a case and back, so the agent's filters stay put. */
 const filters = { status: '', priority: '', queue: '', assignee: '', mine: false, sort: 'sla' };
+
+/** The inbox's order as last shown, so "next case" from a case follows what the agent saw. */
+export async function nextCaseId(ctx, after) {
+  const page = await get('/api/cases', { ...caseQuery(ctx), limit: 100 });
+  const ids = page.items.map((c) => c.id);
+  const at = ids.indexOf(after);
+  return ids.slice(at + 1).concat(ids.slice(0, Math.max(at, 0))).find((id) => id !== after) ?? null;
+}
+
+function caseQuery(ctx) {
+  return { status: filters.status, priority: filters.priority, queue: filters.queue, assignee: filters.mine ? ctx.user.name : filters.assignee, sort: filters.sort };
+}
+
+/** Moves focus to the previous/next case link of the table (j/k). */
+function step(list, by) {
+  const links = [...list.querySelectorAll('td.subject a')];
+  if (!links.length) return;
+  const at = links.indexOf(document.activeElement);
+  const next = links[Math.min(links.length - 1, Math.max(0, at === -1 ? (by > 0 ? 0 : links.length - 1) : at + by))];
+  next.focus();
+  next.closest('tr')?.scrollIntoView({ block: 'nearest' });
+}
 
 function select(id, label, value, options, onchange) {
   return h(
@@ -41,19 +64,18 @@ export function renderInbox(ctx) {
   );
   const more = h('button', { type: 'button', hidden: true, onclick: () => load(more.dataset.cursor) }, 'Load more');
   clear(ctx.main, h('div', { class: 'view-head' }, h('h1', {}, 'Inbox'), h('button', { type: 'button', onclick: () => load() }, 'Refresh')), form, status, list, more);
+  setShortcuts([
+    { keys: 'j', text: 'Next case in the list', run: () => step(list, 1) },
+    { keys: 'k', text: 'Previous case in the list', run: () => step(list, -1) },
+    { keys: 'Enter', text: 'Open the selected case' },
+    { keys: 'n', text: 'Open the first case (most urgent)', run: () => list.querySelector('td.subject a')?.click() },
+    { keys: 'r', text: 'Refresh the list', run: () => load() },
+  ]);
 
   /** The first page, or the next one after `cursor` (newest-first order only: the SLA order is one capped list). */
   async function load(cursor) {
     notice(status, 'Loading cases…');
-    const params = {
-      cursor,
-      status: filters.status,
-      priority: filters.priority,
-      queue: filters.queue,
-      assignee: filters.mine ? ctx.user.name : filters.assignee,
-      sort: filters.sort,
-      limit: 100,
-    };
+    const params = { cursor, ...caseQuery(ctx), limit: 100 };
     try {
       const page = await get('/api/cases', params);
       notice(status, '');

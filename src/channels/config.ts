@@ -22,6 +22,8 @@ export interface XConfig {
   streamHeartbeatMs: number;
   /** Longest a poll waits in-process for a rate-limit window to reset; longer waits pause the source instead. */
   maxRateWaitMs: number;
+  /** Posts the X plan allows reading per month; the admin view shows usage against it. */
+  monthlyReadCap: number;
 }
 
 export interface FacebookConfig {
@@ -130,6 +132,7 @@ export function readChannels(r: EnvReader): ChannelsConfig {
       stream: r.read('X_STREAM', false, bool),
       streamHeartbeatMs: r.read('X_STREAM_HEARTBEAT_MS', 20_000, int(100, 600_000)),
       maxRateWaitMs: r.read('X_MAX_RATE_WAIT_MS', 60_000, int(0, 900_000)),
+      monthlyReadCap: r.read('X_MONTHLY_READ_CAP', 2_000_000, int(1, 1_000_000_000)),
     },
     facebook: {
       appSecret: secret('FACEBOOK_APP_SECRET'),
@@ -163,6 +166,7 @@ Channels (each is off until configured; see docs/channels.md):
   X_POLL_INTERVAL_MS          default 300000; X_STREAM=1 runs the filtered stream (rules = X_QUERIES)
   X_STREAM_HEARTBEAT_MS       reconnect when the stream is silent this long (default 20000)
   X_MAX_RATE_WAIT_MS          wait at most this long in a poll for a rate-limit reset (default 60000)
+  X_MONTHLY_READ_CAP          posts your X plan lets you read per month, shown against usage (default 2000000)
   FACEBOOK_APP_SECRET         signs webhooks (X-Hub-Signature-256) and Graph calls (appsecret_proof)
   FACEBOOK_VERIFY_TOKEN       answer to the webhook subscription challenge
   FACEBOOK_PAGE_TOKENS        page id → page token: 123:TOKEN,456:TOKEN (or JSON {"123":"TOKEN"})

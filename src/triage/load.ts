@@ -25,21 +25,28 @@ const ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** Reads every *.yaml / *.yml file of a directory (in name order) and validates it. */
 export async function loadRules(dir: string): Promise<RuleSet> {
-  const names = (await readdir(dir)).filter((n) => RULE_FILE.test(n)).sort();
+  const names = (await listRuleFiles(dir)).sort();
+  return ruleSetOf(await Promise.all(names.map(async (name) => ({ file: join(dir, name), source: await readFile(join(dir, name), 'utf8') }))));
+}
+
+/** The rule file names of a directory (no paths). */
+export async function listRuleFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => RULE_FILE.test(n)).sort();
+}
+
+/** Validates a set of rule files given as text, in order: one RuleSet, or a RulesError naming file:line. */
+export function ruleSetOf(sources: { file: string; source: string }[]): RuleSet {
   const rules: Rule[] = [];
-  const files: string[] = [];
   const seen = new Map<string, Rule>();
-  for (const name of names) {
-    const file = join(dir, name);
-    files.push(file);
-    for (const rule of parseRules(await readFile(file, 'utf8'), file)) {
+  for (const { file, source } of sources) {
+    for (const rule of parseRules(source, file)) {
       const earlier = seen.get(rule.id);
       if (earlier) throw new RulesError(file, rule.line, `rule id "${rule.id}" is already used at ${basename(earlier.file)}:${earlier.line}`);
       seen.set(rule.id, rule);
       rules.push(rule);
     }
   }
-  return { rules, files, loadedAt: new Date() };
+  return { rules, files: sources.map((s) => s.file), loadedAt: new Date() };
 }
 
 /** Parses one rules file's text. `file` is only used in messages. */

@@ -20,6 +20,7 @@ const Source = Type.Object({
   last_success_at: Nullable(Type.String({ format: 'date-time' })),
   last_failure_at: Nullable(Type.String({ format: 'date-time' })),
   paused_until: Nullable(Type.String({ format: 'date-time' })),
+  has_cursor: Type.Boolean({ description: 'whether the source has a saved position (since_id, ETag) to resume from' }),
 });
 
 const Usage = Type.Object({ day: Type.String(), source: Type.String(), kind: Type.String(), count: Type.Integer() });
@@ -28,6 +29,7 @@ const SourcesReply = Type.Object({
   sources: Type.Array(Source),
   read_today: Type.Record(Type.String(), Type.Integer(), { description: 'Posts/comments/entries read today (UTC) per source; X bills per post read' }),
   usage: Type.Array(Usage, { description: 'The last 31 days, per source and kind' }),
+  x_plan: Type.Object({ read_this_month: Type.Integer(), monthly_cap: Type.Integer() }, { description: 'X posts read this month (UTC) against the plan cap (X_MONTHLY_READ_CAP)' }),
 });
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
@@ -54,9 +56,13 @@ export default async function sourceRoutes(app: FastifyInstance, deps: AppDeps):
           last_success_at: iso(s?.last_success_at),
           last_failure_at: iso(s?.last_failure_at),
           paused_until: iso(s?.paused_until),
+          has_cursor: s?.has_cursor ?? false,
         };
       });
-      return { sources, read_today: await usageToday(deps.db), usage: await listUsage(deps.db) };
+      const usage = await listUsage(deps.db);
+      const month = new Date().toISOString().slice(0, 7);
+      const readThisMonth = usage.filter((u) => u.source === 'twitter' && u.day.startsWith(month)).reduce((sum, u) => sum + u.count, 0);
+      return { sources, read_today: await usageToday(deps.db), usage, x_plan: { read_this_month: readThisMonth, monthly_cap: deps.config.channels.x.monthlyReadCap } };
     },
   );
 }

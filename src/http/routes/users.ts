@@ -85,6 +85,17 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     },
   );
 
+  app.post<{ Params: Static<typeof Id> }>(
+    '/api/users/:id/reset-password',
+    { config: ADMIN, schema: { ...doc('Give a user a new generated password, returned once; their sessions end'), params: Id, response: { 200: Type.Object({ user: User, password: Type.String() }), ...errorResponses, 404: ErrorBody } } },
+    async (req) => {
+      const password = generatePassword();
+      const user = await updateUser(deps.db, req.params.id, { password });
+      if (!user) throw new HttpError(404, `no user ${req.params.id}`);
+      return { user, password };
+    },
+  );
+
   app.get('/api/tokens', { config: ADMIN, schema: { ...doc('List API tokens (never the tokens themselves)'), response: { 200: Type.Object({ items: Type.Array(Token) }), ...errorResponses } } }, async () => ({
     items: await listTokens(deps.db),
   }));
