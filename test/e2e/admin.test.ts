@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Dashboard v2 in a real browser (Chromium via playwright-core) against a real earshot (PostgreSQL,
  * the queue, the pipeline worker): an admin sets up an agent and an ingest token without the CLI,
