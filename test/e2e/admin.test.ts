@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Dashboard v2 in a real browser (Chromium via playwright-core) against a real earshot (PostgreSQL,
  * the queue, the pipeline worker): an admin sets up an agent and an ingest token without the CLI,
@@ -63,14 +62,20 @@ async function logIn(page: Page, email: string, password: string): Promise<void>
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  where: string[];
+}
+
 /** Runs axe-core in the page; returns the serious and critical violations, described. */
 async function axeProblems(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
+  // Evaluated as source text: this file is typed for Node, the code runs in the page.
+  const violations = await page.evaluate<Violation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+  })))`);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.where.join(', ')}`);
 }
 
@@ -81,13 +86,13 @@ async function shots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(100); // one layout pass after the resize
   await page.screenshot({ path: `${SHOTS}/${name}-phone.png`, fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
   expect(overflow, `${name} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 /** What has the keyboard focus, described; "BODY" means focus was lost. */
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.tagName ?? 'BODY');
+const focused = (page: Page) => page.evaluate<string>("document.activeElement?.tagName ?? 'BODY'");
 
 beforeAll(async () => {
   requireChromium();
@@ -165,7 +170,7 @@ describe('dashboard v2 in a browser', { timeout: 300_000 }, () => {
     await agent.locator('h1').click(); // start from the page, as after a fresh load
     for (let i = 0; i < 50; i++) {
       await agent.keyboard.press('j');
-      if ((await agent.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-case-id'))) === String(caseId)) break;
+      if ((await agent.evaluate<string | null>("document.activeElement?.closest('tr')?.getAttribute('data-case-id') ?? null")) === String(caseId)) break;
     }
     await agent.keyboard.press('Enter');
     await agent.getByRole('heading', { name: `Case #${caseId}:` }).waitFor();
