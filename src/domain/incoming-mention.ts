@@ -3,10 +3,12 @@
  * webhooks' and pollers' parsers, `earshot import mentions` and (its text and author) `earshot
  * classify`. Every field is typed and bounded so that no single mention can make a batch's database
  * transaction fail: integers fit PostgreSQL's `integer`, strings hold no NUL (jsonb refuses it), dates
- * are real dates.
+ * are real dates, and the ids of
+ * Facebook and X mentions have their platform's shape (./platform-ids.ts).
  */
 import { Type, FormatRegistry, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { platformIdProblem } from './platform-ids.ts';
 
 /** PostgreSQL `integer`: the largest follower count a row can hold. */
 export const MAX_FOLLOWERS = 2 ** 31 - 1;
@@ -64,11 +66,18 @@ const compiled = TypeCompiler.Compile(IncomingMention);
 /** `path` is the JSON pointer of the first field that breaks the contract ('' for the whole value). */
 export type Checked = { ok: true; mention: IncomingMention } | { ok: false; path: string; reason: string };
 
-/** Checks one value against the contract; the reason names the first field that breaks it. */
+/**
+ * Checks one value against the contract, then what a schema cannot say: ids of the platforms earshot
+ * calls back (Facebook, X) have their platform's shape. The reason names the first field that breaks it.
+ */
 export function checkIncomingMention(value: unknown): Checked {
   if (!compiled.Check(value)) {
     const first = compiled.Errors(value).First();
     return { ok: false, path: first?.path ?? '', reason: first ? `${first.path || '/'} ${first.message}` : 'is not a mention' };
+  }
+  for (const field of ['external_id', 'in_reply_to', 'conversation_id'] as const) {
+    const problem = platformIdProblem(value.source, value[field]);
+    if (problem) return { ok: false, path: `/${field}`, reason: `/${field} ${problem}` };
   }
   return { ok: true, mention: value };
 }

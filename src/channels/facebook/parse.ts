@@ -6,6 +6,7 @@
  */
 import type { MentionInput } from '../../domain/mention.ts';
 import type { MentionChange } from '../types.ts';
+import { isFacebookId } from '../../domain/platform-ids.ts';
 
 export interface GraphFrom {
   id?: string;
@@ -47,7 +48,7 @@ const isPage = (from: GraphFrom | undefined, pageId: string) => from?.id === pag
 const hasText = (message: unknown): message is string => typeof message === 'string' && message.trim() !== '';
 
 export function postToMention(p: GraphPost, pageId: string): MentionInput | null {
-  if (!hasText(p.message) || typeof p.id !== 'string' || isPage(p.from, pageId)) return null;
+  if (!hasText(p.message) || !isFacebookId(p.id) || isPage(p.from, pageId)) return null;
   return {
     source: 'facebook',
     external_id: p.id,
@@ -60,7 +61,7 @@ export function postToMention(p: GraphPost, pageId: string): MentionInput | null
 }
 
 export function commentToMention(c: GraphComment, postId: string, pageId: string): MentionInput | null {
-  if (!hasText(c.message) || typeof c.id !== 'string' || isPage(c.from, pageId)) return null;
+  if (!hasText(c.message) || !isFacebookId(c.id) || !isFacebookId(postId) || isPage(c.from, pageId)) return null;
   return {
     source: 'facebook',
     external_id: c.id,
@@ -68,7 +69,7 @@ export function commentToMention(c: GraphComment, postId: string, pageId: string
     author: author(c.from),
     created_at: graphTime(c.created_time),
     url: str(c.permalink_url) ?? `https://www.facebook.com/${encodeURIComponent(c.id)}`,
-    in_reply_to: str(c.parent?.id) ?? postId,
+    in_reply_to: isFacebookId(c.parent?.id) ? c.parent.id : postId,
     conversation_id: postId,
   };
 }
@@ -108,8 +109,9 @@ export function fromFeedWebhook(body: FeedWebhook, now = new Date()): FeedItems 
       if (change?.field !== 'feed' || !v) continue;
       const isComment = v.item === 'comment';
       if (!isComment && !POST_ITEMS.has(v.item ?? '')) continue;
-      const id = str(isComment ? v.comment_id : v.post_id);
-      if (!id) continue;
+      // Ids go into Graph paths when earshot replies: anything not shaped like a Facebook id is skipped.
+      const id = isComment ? v.comment_id : v.post_id;
+      if (!isFacebookId(id)) continue;
       // Meta does not timestamp the edit itself; the entry's time is when it happened.
       const at = graphTime(entry.time ?? v.created_time, now);
       if (v.verb === 'remove') out.changes.push({ source: 'facebook', external_id: id, kind: 'removed', changed_at: at });
@@ -117,7 +119,7 @@ export function fromFeedWebhook(body: FeedWebhook, now = new Date()): FeedItems 
       else if (v.verb === 'add') {
         const created = v.created_time ?? v.published;
         const m = isComment
-          ? commentToMention({ id, message: v.message, from: v.from, created_time: graphTime(created, now), ...(str(v.parent_id) ? { parent: { id: v.parent_id as string } } : {}) }, str(v.post_id) ?? str(v.parent_id) ?? id, pageId)
+          ? commentToMention({ id, message: v.message, from: v.from, created_time: graphTime(created, now), ...(isFacebookId(v.parent_id) ? { parent: { id: v.parent_id } } : {}) }, isFacebookId(v.post_id) ? v.post_id : isFacebookId(v.parent_id) ? v.parent_id : id, pageId)
           : postToMention({ id, message: v.message, from: v.from, created_time: graphTime(created, now) }, pageId);
         if (m) out.mentions.push(m);
       }

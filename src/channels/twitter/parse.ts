@@ -4,6 +4,7 @@
  */
 import type { MentionInput } from '../../domain/mention.ts';
 import { MAX_FOLLOWERS } from '../../domain/incoming-mention.ts';
+import { isXId } from '../../domain/platform-ids.ts';
 
 /** Fields are copied only when they have the contract's type; a wrong-typed extra is dropped, not trusted. */
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -33,10 +34,10 @@ export interface UserV2 {
 
 export function fromV2(tweets: TweetV2[], users: UserV2[] = [], now = new Date()): MentionInput[] {
   const byId = new Map(users.map((u) => [u.id, u]));
-  return tweets.map((t) => {
+  return tweets.filter((t) => isXId(t.id)).map((t) => {
     const user = t.author_id ? byId.get(t.author_id) : undefined;
     const handle = str(user?.username) ?? str(t.author_id) ?? 'unknown';
-    const replyTo = str(t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id);
+    const replyTo = t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
     return {
       source: 'twitter',
       external_id: t.id,
@@ -44,8 +45,8 @@ export function fromV2(tweets: TweetV2[], users: UserV2[] = [], now = new Date()
       author: authorOf(handle, user?.name, user?.public_metrics?.followers_count),
       created_at: t.created_at ?? now.toISOString(),
       url: `https://x.com/${encodeURIComponent(handle)}/status/${t.id}`,
-      ...(replyTo ? { in_reply_to: replyTo } : {}),
-      ...(str(t.conversation_id) ? { conversation_id: t.conversation_id } : {}),
+      ...(isXId(replyTo) ? { in_reply_to: replyTo } : {}),
+      ...(isXId(t.conversation_id) ? { conversation_id: t.conversation_id } : {}),
     };
   });
 }
@@ -63,7 +64,7 @@ export interface TweetV1 {
 
 export function fromV1(t: TweetV1, now = new Date()): MentionInput | null {
   const text = str(t.extended_tweet?.full_text) ?? str(t.full_text) ?? t.text;
-  if (typeof t.id_str !== 'string' || !/^\d+$/.test(t.id_str) || typeof text !== 'string') return null;
+  if (!isXId(t.id_str) || typeof text !== 'string') return null;
   const handle = str(t.user?.screen_name) ?? str(t.user?.id_str) ?? 'unknown';
   // v1.1 dates look like "Wed Oct 10 20:19:24 +0000 2018"; Date parses them.
   const created = typeof t.created_at === 'string' ? new Date(t.created_at) : now;
@@ -74,6 +75,6 @@ export function fromV1(t: TweetV1, now = new Date()): MentionInput | null {
     author: authorOf(handle, t.user?.name, t.user?.followers_count),
     created_at: (Number.isNaN(created.getTime()) ? now : created).toISOString(),
     url: `https://x.com/${encodeURIComponent(handle)}/status/${t.id_str}`,
-    ...(str(t.in_reply_to_status_id_str) ? { in_reply_to: t.in_reply_to_status_id_str as string } : {}),
+    ...(isXId(t.in_reply_to_status_id_str) ? { in_reply_to: t.in_reply_to_status_id_str } : {}),
   };
 }
