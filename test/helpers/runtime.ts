@@ -37,7 +37,7 @@ export function testConfig(database: TestDatabase, redisUrl: string | null, env:
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     EARSHOT_QUEUE: uniqueName('q'),
     EARSHOT_RULES: RULES_DIR,
-    EARSHOT_ADMIN_TOKEN: 'test-admin-token-0123456789',
+    EARSHOT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghij',
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -8,7 +8,7 @@ import { createToken } from '../../src/storage/tokens.ts';
 let rt: TestRuntime;
 let service: Service;
 let app: FastifyInstance;
-const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 let ingestToken: string;
 let agentToken: string;
 
