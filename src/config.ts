@@ -30,6 +30,8 @@ export interface Config {
   /** How often the sweeper looks for inbox rows the queue lost, and how old such a row must be. */
   sweepIntervalMs: number;
   sweepAfterMs: number;
+  /** Failed attempts after which an inbox row becomes a dead letter. */
+  inboxMaxAttempts: number;
   rulesDir: string;
   /** A model written by `earshot train`; the shipped model when null. */
   modelFile: string | null;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerConcurrency: r.read('EARSHOT_WORKER_CONCURRENCY', 4, parsers.integer(1, 256)),
     sweepIntervalMs: r.read('EARSHOT_SWEEP_INTERVAL_MS', 30_000, parsers.integer(100, 86_400_000)),
     sweepAfterMs: r.read('EARSHOT_SWEEP_AFTER_MS', 60_000, parsers.integer(0, 86_400_000)),
+    inboxMaxAttempts: r.read('EARSHOT_INBOX_MAX_ATTEMPTS', 5, parsers.integer(1, 1000)),
     rulesDir: resolve(r.read('EARSHOT_RULES', './rules', parsers.text)),
     modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
     dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
@@ -203,6 +206,8 @@ Environment:
   EARSHOT_JOB_LOCK_MS         job lock; a dead worker's jobs run again after about this (default 30000)
   EARSHOT_WATCHDOG_STALL_MS   jobs waiting and none taken for this long: workers reported stalled
                               in /ready and earshot_workers_stalled (default 45000)
+  EARSHOT_INBOX_MAX_ATTEMPTS  failed attempts before an inbox row becomes a dead letter (default 5;
+                              see earshot inbox list-dead / retry)
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them
