@@ -76,11 +76,29 @@ async function route() {
   if (chosen.id === 'admin') return renderAdmin(ctx);
 }
 
+/** Operational trouble everyone should know about (dead letters in the inbox), from the public /ready. */
+async function showOpsNotice() {
+  const el = document.getElementById('ops');
+  try {
+    const res = await fetch('/ready', { credentials: 'same-origin' });
+    const ready = await res.json();
+    const inbox = ready?.checks?.inbox ?? 'ok';
+    if (inbox.startsWith('degraded')) {
+      el.textContent = `Some deliveries could not be processed and were set aside — ${inbox.replace(/^degraded: /, '')}. An admin can list and retry them.`;
+      el.hidden = false;
+    } else el.hidden = true;
+  } catch {
+    el.hidden = true;
+  }
+}
+
 whenUnauthorized(() => {
   user = null;
   showLogin();
 });
 window.addEventListener('hashchange', () => void route());
+showOpsNotice();
+window.setInterval(showOpsNotice, 60_000);
 
 async function start() {
   try {

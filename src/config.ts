@@ -30,6 +30,8 @@ export interface Config {
   /** How often the sweeper looks for inbox rows the queue lost, and how old such a row must be. */
   sweepIntervalMs: number;
   sweepAfterMs: number;
+  /** Failed attempts after which an inbox row becomes a dead letter. */
+  inboxMaxAttempts: number;
   rulesDir: string;
   /** A model written by `earshot train`; the shipped model when null. */
   modelFile: string | null;
@@ -72,7 +74,9 @@ class Reader {
     if (raw === undefined || raw.trim() === '') return fallback;
     const value = parse(raw.trim());
     if (isExpectation(value)) {
-      this.problems.push(`${name}=${JSON.stringify(raw)}: expected ${value.expected}`);
+      // A secret's value is never echoed: the message goes to logs and terminals.
+      const shown = /TOKEN|SECRET|PASSWORD/.test(name) ? ` (${raw.trim().length} characters)` : `=${JSON.stringify(raw)}`;
+      this.problems.push(`${name}${shown}: expected ${value.expected}`);
       return fallback;
     }
     return value;
@@ -106,6 +110,14 @@ export const parsers = {
   queueName: (raw: string) => (/^[\w-]{1,64}$/.test(raw) ? raw : { expected: 'letters, digits, _ or - (BullMQ forbids ":")' }),
   secret: (minLength: number) => (raw: string) =>
     raw.length >= minLength ? raw : { expected: `at least ${minLength} characters` },
+  /** A bearer token that grants admin: long, not a placeholder from a sample file, not one character repeated. */
+  adminToken: (raw: string) => {
+    const squashed = raw.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (KNOWN_PLACEHOLDERS.some((p) => squashed.includes(p))) return { expected: 'a random token, not a placeholder from a sample file (generate one: openssl rand -hex 32)' };
+    if (raw.length < ADMIN_TOKEN_MIN) return { expected: `at least ${ADMIN_TOKEN_MIN} characters (generate one: openssl rand -hex 32)` };
+    if (new Set(raw).size < 8) return { expected: 'a random token with at least 8 different characters (generate one: openssl rand -hex 32)' };
+    return raw;
+  },
   oneOf: (options: string[]) => (raw: string) => (options.includes(raw) ? raw : { expected: `one of ${options.join(', ')}` }),
   text: (raw: string) => raw,
   trustProxy: (raw: string): false | number | string[] | { expected: string } => {
@@ -126,6 +138,10 @@ function isProxyAddress(part: string): boolean {
   return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
+export const ADMIN_TOKEN_MIN = 32;
+/** Squashed (lower-case, letters and digits only): sample values people copy from compose files and docs. */
+const KNOWN_PLACEHOLDERS = ['changeme', 'changethis', 'replaceme', 'yourtoken', 'yoursecret', 'placeholder', 'example', 'xxxxxxxx'];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -140,12 +156,13 @@ export function loadConfig(env: Env = process.env): Config {
     databaseSchema: r.read('EARSHOT_DB_SCHEMA', 'public', parsers.identifier),
     redisUrl: r.read<string | null>('REDIS_URL', null, parsers.url(['redis:', 'rediss:'])),
     queueName: r.read('EARSHOT_QUEUE', 'earshot', parsers.queueName),
-    adminToken: r.read<string | null>('EARSHOT_ADMIN_TOKEN', null, parsers.secret(16)),
+    adminToken: r.read<string | null>('EARSHOT_ADMIN_TOKEN', null, parsers.adminToken),
     logLevel: r.read('LOG_LEVEL', 'info', parsers.oneOf(LOG_LEVELS)),
     bodyLimitBytes: r.read('EARSHOT_BODY_LIMIT', 1024 * 1024, parsers.integer(1024, 64 * 1024 * 1024)),
     workerConcurrency: r.read('EARSHOT_WORKER_CONCURRENCY', 4, parsers.integer(1, 256)),
     sweepIntervalMs: r.read('EARSHOT_SWEEP_INTERVAL_MS', 30_000, parsers.integer(100, 86_400_000)),
     sweepAfterMs: r.read('EARSHOT_SWEEP_AFTER_MS', 60_000, parsers.integer(0, 86_400_000)),
+    inboxMaxAttempts: r.read('EARSHOT_INBOX_MAX_ATTEMPTS', 5, parsers.integer(1, 1000)),
     rulesDir: resolve(r.read('EARSHOT_RULES', './rules', parsers.text)),
     modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
     dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
@@ -177,7 +194,8 @@ Environment:
   EARSHOT_DB_SCHEMA           schema for earshot's tables (default public)
   REDIS_URL                   redis://… to run the queue on Redis (else on PostgreSQL)
   EARSHOT_QUEUE               queue name (default earshot)
-  EARSHOT_ADMIN_TOKEN         an admin API token accepted as is (≥16 characters)
+  EARSHOT_ADMIN_TOKEN         an admin API token accepted as is (≥32 characters, random: openssl rand -hex 32;
+                              placeholders such as "change-me" are refused)
   EARSHOT_WORKER_CONCURRENCY  jobs a worker runs at once (default 4)
   EARSHOT_BODY_LIMIT          largest request body in bytes (default 1048576)
   EARSHOT_SWEEP_INTERVAL_MS   how often unprocessed inbox rows are re-queued (default 30000)
@@ -188,6 +206,8 @@ Environment:
   EARSHOT_JOB_LOCK_MS         job lock; a dead worker's jobs run again after about this (default 30000)
   EARSHOT_WATCHDOG_STALL_MS   jobs waiting and none taken for this long: workers reported stalled
                               in /ready and earshot_workers_stalled (default 45000)
+  EARSHOT_INBOX_MAX_ATTEMPTS  failed attempts before an inbox row becomes a dead letter (default 5;
+                              see earshot inbox list-dead / retry)
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them

@@ -13,7 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './storage/em
 import { createJobQueue, type JobQueue } from './queue/backend.ts';
 import { startSweeper } from './ingest/sweeper.ts';
 import { startWatchdog } from './queue/watchdog.ts';
-import { processInbox } from './pipeline/process.ts';
+import { processIsolated } from './pipeline/isolate.ts';
 import { startSlaChecker } from './support/sla-check.ts';
 import { loadSlaPolicy, slaFileOf } from './support/sla.ts';
 import { createModels, type LiveModels } from './pipeline/models.ts';
@@ -117,8 +117,17 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
     {
       'process-inbox': async ({ inboxIds }) => {
         const end = metrics.batchSeconds.startTimer();
-        const outcome = await processInbox(rt.db, models, inboxIds, { reopenWindowMs: rt.config.support.reopenWindowHours * 3_600_000 });
+        // A failing batch is split until its bad rows stand alone; they are counted and, at the limit, set aside.
+        const outcome = await processIsolated(rt.db, models, inboxIds, {
+          reopenWindowMs: rt.config.support.reopenWindowHours * 3_600_000,
+          maxAttempts: rt.config.inboxMaxAttempts,
+        });
         end();
+        metrics.inboxFailures.inc(outcome.failed.length);
+        for (const f of outcome.failed) {
+          if (f.dead) rt.log.error({ inboxId: f.inboxId, error: f.error }, 'inbox row is a dead letter after too many failed attempts (earshot inbox list-dead / retry)');
+          else rt.log.warn({ inboxId: f.inboxId, error: f.error }, 'inbox row failed; the sweeper will try it again');
+        }
         metrics.mentionsProcessed.inc(outcome.mentions);
         metrics.casesOpened.inc(outcome.casesOpened);
         metrics.rejected.inc(outcome.rejected.length);
@@ -131,7 +140,7 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
             .add('cluster-mentions', { mentionIds: ids.slice(0, 1000) }, `cluster-${ids[0]}-${ids.length}`)
             .catch((err: unknown) => rt.log.warn({ err }, 'cluster job not queued; the catch-up schedule will place these mentions'));
         }
-        return { ...outcome, mentionIds: undefined };
+        return { ...outcome, mentionIds: undefined, failed: outcome.failed.length };
       },
       'cluster-mentions': async () => {
         const r = await clusterStage.run(rt.db);

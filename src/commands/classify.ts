@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { fail } from './shared.ts';
 import { defaultSentimentModel, loadSentimentModel, type SentimentModel } from '../analysis/sentiment/index.ts';
 import { loadRules, triage, type RuleSet, type TriageInput } from '../triage/index.ts';
+import { checkClassifyRequest } from '../domain/incoming-mention.ts';
 
 const DEFAULT_RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 
@@ -17,7 +18,8 @@ export function register(program: Command): void {
     .summary('classify mentions (JSON Lines on stdin): sentiment, actionable, category, priority, reasons')
     .description(
       'Classify mentions from stdin: sentiment, whether someone must answer, category and priority.\n' +
-        'Input: one JSON object per line, {"id","text","source"?,"author"?:{"handle"?,"followers"?}}.\n' +
+        'Input: one JSON object per line, {"id","text","source"?,"author"?:{"handle"?,"followers"?}}; text, source and author\n' +
+        'follow the incoming-mention contract (src/domain/incoming-mention.ts).\n' +
         'Output: one line per input in the same order, {"id","sentiment":{"label","score"},"actionable","category","priority","reasons"};\n' +
         'a line that cannot be read gives {"id"?,"error"} and the run goes on. Logs go to stderr.',
     )
@@ -85,19 +87,12 @@ export function classifyLine(line: string, model: SentimentModel, rules: RuleSet
   const m = parsed as Record<string, unknown>;
   const id = typeof m.id === 'string' || typeof m.id === 'number' ? (m.id as string | number) : undefined;
   if (id === undefined) return JSON.stringify({ error: '"id" must be a string or a number' });
-  if (typeof m.text !== 'string') return errorLine(id, '"text" must be a string');
-  if (m.source !== undefined && typeof m.source !== 'string') return errorLine(id, '"source" must be a string');
-  const input: TriageInput = { text: m.text };
-  if (m.source !== undefined) input.source = m.source as string;
-  if (m.author !== undefined && m.author !== null) {
-    if (typeof m.author !== 'object' || Array.isArray(m.author)) return errorLine(id, '"author" must be an object');
-    const a = m.author as Record<string, unknown>;
-    if (a.handle !== undefined && typeof a.handle !== 'string') return errorLine(id, '"author.handle" must be a string');
-    if (a.followers !== undefined && a.followers !== null && (typeof a.followers !== 'number' || !(a.followers >= 0))) {
-      return errorLine(id, '"author.followers" must be a number ≥ 0');
-    }
-    input.author = { handle: a.handle as string | undefined, followers: a.followers as number | null | undefined };
-  }
+  const checked = checkClassifyRequest(parsed);
+  if (!checked.ok) return errorLine(id, checked.reason);
+  const { text, source, author } = checked.request;
+  const input: TriageInput = { text };
+  if (source !== undefined) input.source = source;
+  if (author) input.author = { handle: author.handle, followers: author.followers };
   try {
     const sentiment = model.classify(input.text);
     const t = triage(input, sentiment, rules);

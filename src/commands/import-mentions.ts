@@ -1,37 +1,18 @@
 /**
  * `earshot import mentions FILE.jsonl`: mentions from any export (Facebook group posts, forums, email,
- * chat) into the inbox, one JSON object a line, shaped like POST /api/mentions items. Re-importing is
+ * chat) into the inbox, one JSON object a line, each an incoming mention (src/domain/incoming-mention.ts,
+ * the contract of POST /api/mentions). Re-importing is
  * safe: (source, external_id) is unique, repeats count as duplicates. Every rejected line is reported.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { openRuntime } from '../runtime.ts';
 import { ingest, type IngestDeps } from '../ingest/ingest.ts';
-import type { MentionInput } from '../domain/mention.ts';
+import { checkIncomingMention, type IncomingMention } from '../domain/incoming-mention.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, inputSize, byteProgress } from './shared.ts';
 
 const BATCH = 500;
-
-/** The same shape the ingest API accepts (src/http/routes/mentions.ts). */
-export const MentionLine = Type.Object(
-  {
-    source: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$' }),
-    external_id: Type.String({ minLength: 1, maxLength: 256 }),
-    text: Type.String({ minLength: 1, maxLength: 20_000 }),
-    author: Type.Object(
-      { handle: Type.String({ minLength: 1, maxLength: 256 }), name: Type.Optional(Type.String({ maxLength: 256 })), followers: Type.Optional(Type.Integer({ minimum: 0 })) },
-      { additionalProperties: false },
-    ),
-    created_at: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T' }),
-    url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
-    in_reply_to: Type.Optional(Type.String({ maxLength: 256 })),
-    conversation_id: Type.Optional(Type.String({ maxLength: 256 })),
-  },
-  { additionalProperties: false },
-);
 
 export interface ImportReport {
   lines: number;
@@ -47,7 +28,7 @@ export async function importMentions(
   opts: { defaultSource?: string; onProgress?: (bytes: number, report: ImportReport) => void } = {},
 ): Promise<ImportReport> {
   const report: ImportReport = { lines: 0, accepted: 0, duplicates: 0, rejected: [] };
-  let batch: MentionInput[] = [];
+  let batch: IncomingMention[] = [];
   let bytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
@@ -69,16 +50,12 @@ export async function importMentions(
       continue;
     }
     if (value && typeof value === 'object' && !('source' in value) && opts.defaultSource) value = { source: opts.defaultSource, ...value };
-    if (!Value.Check(MentionLine, value)) {
-      const first = [...Value.Errors(MentionLine, value)][0];
-      report.rejected.push({ line: report.lines, reason: first ? `${first.path || '/'} ${first.message}` : 'invalid' });
+    const checked = checkIncomingMention(value);
+    if (!checked.ok) {
+      report.rejected.push({ line: report.lines, reason: checked.reason });
       continue;
     }
-    if (Number.isNaN(Date.parse(value.created_at))) {
-      report.rejected.push({ line: report.lines, reason: '/created_at is not a date' });
-      continue;
-    }
-    batch.push(value as MentionInput);
+    batch.push(checked.mention);
     if (batch.length >= BATCH) await flush();
     opts.onProgress?.(bytes, report);
   }

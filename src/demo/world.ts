@@ -312,6 +312,9 @@ function roughen(rand: Rand, text: string): string {
 
 // ---- the world ----
 
+/** The Facebook page of the generated brand. */
+const WORLD_PAGE_ID = '100000000000001';
+
 export function generateWorld(options: Partial<WorldOptions> = {}): World {
   const o = { ...DEFAULT_WORLD, ...options };
   const rand = mulberry32(o.seed);
@@ -365,7 +368,8 @@ export function generateWorld(options: Partial<WorldOptions> = {}): World {
   const noiseMentionIds: string[] = [];
   const chatterIds: string[] = [];
   raw.forEach((r, i) => {
-    const id = `m${String(i + 1).padStart(6, '0')}`;
+    // Facebook ids have Facebook's shape (PAGEID_POSTID): earshot refuses any other on the way in.
+    const id = r.source === 'facebook' ? `${WORLD_PAGE_ID}_${String(i + 1).padStart(6, '0')}` : `m${String(i + 1).padStart(6, '0')}`;
     mentions.push({ id, text: r.text, author: r.author, source: r.source, created_at: r.created_at });
     if (r.kind === 'cause') (causes[r.cause as number] as PlantedCause).mentionIds.push(id);
     else if (r.kind === 'noise') noiseMentionIds.push(id);

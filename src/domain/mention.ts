@@ -1,21 +1,8 @@
-/** A mention as any channel or the ingest API hands it to earshot, before the pipeline touches it. */
-export interface MentionInput {
-  source: string;
-  external_id: string;
-  text: string;
-  author: AuthorInput;
-  created_at: string;
-  url?: string;
-  in_reply_to?: string;
-  /** The platform's conversation or thread id, when it has one (X conversation_id, Facebook post id). */
-  conversation_id?: string;
-}
+import type { IncomingMention, IncomingAuthor } from './incoming-mention.ts';
 
-export interface AuthorInput {
-  handle: string;
-  name?: string;
-  followers?: number;
-}
+/** A mention as any channel or the ingest API hands it to earshot: the contract of ./incoming-mention.ts. */
+export type MentionInput = IncomingMention;
+export type AuthorInput = IncomingAuthor;
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 

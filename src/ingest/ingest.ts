@@ -2,7 +2,7 @@
  * "Write the delivery, enqueue, acknowledge": a mention is in PostgreSQL before anyone is told it was
  * accepted. If the queue is away the delivery still counts; the sweeper enqueues it later.
  */
-import type { MentionInput } from '../domain/mention.ts';
+import { sortIncoming, type Sorted } from '../domain/incoming-mention.ts';
 import type { Db } from '../storage/db.ts';
 import { insertDeliveries, type DeliveryResult } from '../storage/inbox.ts';
 import type { JobQueue } from '../queue/backend.ts';
@@ -16,18 +16,29 @@ export interface IngestDeps {
 }
 
 export interface IngestResult extends DeliveryResult {
+  /** Items that break the incoming-mention contract: never stored, each with its index and reason. */
+  rejected: Sorted['rejected'];
   /** False when the queue could not be reached; the sweeper will enqueue the accepted rows. */
   queued: boolean;
 }
 
 export const BATCH_SIZE = 100;
 
-export async function ingest(deps: IngestDeps, mentions: MentionInput[]): Promise<IngestResult> {
-  const result = await insertDeliveries(deps.db, mentions);
+/**
+ * The one gate into storage: every way in (API, webhooks, pollers, import) comes through here, so a
+ * value that breaks the incoming-mention contract is refused here and can never poison a batch later.
+ */
+export async function ingest(deps: IngestDeps, mentions: readonly unknown[]): Promise<IngestResult> {
+  const { valid, rejected } = sortIncoming(mentions);
+  if (rejected.length > 0) {
+    metrics.rejectedAtIngest.inc(rejected.length);
+    deps.log.warn({ rejected: rejected.slice(0, 10), count: rejected.length }, 'mentions refused at ingest: they break the incoming-mention contract');
+  }
+  const result = await insertDeliveries(deps.db, valid);
   for (const a of result.accepted) metrics.mentionsReceived.inc({ source: a.source });
   for (const d of result.duplicates) metrics.duplicatesReceived.inc({ source: d.source });
   const queued = await enqueue(deps, result.accepted.map((a) => a.id), 'inbox');
-  return { ...result, queued };
+  return { ...result, rejected, queued };
 }
 
 /** Enqueues inbox ids in batches; returns false (and logs) rather than throwing when the queue is away. */

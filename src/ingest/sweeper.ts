@@ -14,7 +14,7 @@ export interface SweepOptions {
 export async function sweepOnce(deps: IngestDeps, { olderThanMs, limit = 5000 }: SweepOptions): Promise<number> {
   const { rows } = await deps.db.query<{ id: string }>(
     `UPDATE inbox SET enqueued_at = now() WHERE id IN (
-       SELECT id FROM inbox WHERE processed_at IS NULL
+       SELECT id FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL
          AND coalesce(enqueued_at, received_at) < now() - make_interval(secs => $1::double precision / 1000)
        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING id`,

@@ -1,6 +1,7 @@
 /** Stage 1: a raw inbox payload becomes a clean mention, or a reason why it cannot be one. */
 import { createHash } from 'node:crypto';
 import { canonicalHandle, type MentionInput } from '../domain/mention.ts';
+import { checkIncomingMention } from '../domain/incoming-mention.ts';
 import { contentWords, decodeEntities } from '../analysis/text/tokenize.ts';
 
 export interface NormalizedMention {
@@ -30,6 +31,10 @@ export function normalize(inboxId: number, payload: MentionInput, receivedAt: Da
   if (typeof payload?.text !== 'string' || typeof payload.author?.handle !== 'string') {
     return { inboxId, error: 'payload has no text or author handle' };
   }
+  // Rows stored before the contract was checked at the door (or written by hand) are checked again here:
+  // a row that breaks it is rejected with the reason, never allowed to fail its batch's transaction.
+  const checked = checkIncomingMention(payload);
+  if (!checked.ok) return { inboxId, error: `breaks the incoming-mention contract: ${checked.reason}` };
   const text = decodeEntities(payload.text).normalize('NFC').replace(INVISIBLE, '').trim();
   const handle = canonicalHandle(payload.author.handle);
   if (text === '' || handle === '') return { inboxId, error: 'empty text or author handle' };

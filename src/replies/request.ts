@@ -8,6 +8,7 @@ import type { Db } from '../storage/db.ts';
 import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
 import { createReply, replyTargetOf, type ReplyRow } from '../storage/replies.ts';
+import { platformIdProblem } from '../domain/platform-ids.ts';
 
 export const REPLYABLE = ['twitter', 'facebook'] as const;
 
@@ -44,6 +45,9 @@ export async function requestReply(deps: ReplyDeps, r: ReplyRequest): Promise<Re
   if (!(REPLYABLE as readonly string[]).includes(mention.source)) {
     return { kind: 'not_replyable', message: `earshot cannot reply on ${mention.source}; replies go out on ${REPLYABLE.join(' and ')}` };
   }
+  // A row stored before ids were checked at the door must still never reach a platform's API path.
+  const idProblem = platformIdProblem(mention.source, mention.external_id);
+  if (idProblem) return { kind: 'not_replyable', message: `cannot reply to this mention: its id ${idProblem}` };
   const key = r.idempotencyKey ? `client:${r.idempotencyKey}` : derivedKey(r.caseId, mention.id, r.text);
   const { reply, created } = await createReply(deps.db, { caseId: r.caseId, mention, text: r.text, idempotencyKey: key, createdBy: r.actor });
   if (!created && (reply.case_id !== r.caseId || reply.text !== r.text || reply.in_reply_to !== mention.external_id)) {

@@ -55,7 +55,7 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
 export async function loadPending(db: Queryable, ids: number[]): Promise<InboxRow[]> {
   const { rows } = await db.query<InboxRow & { id: string }>(
     `SELECT id, source, external_id, payload, received_at FROM inbox
-     WHERE id = ANY($1::bigint[]) AND processed_at IS NULL ORDER BY id FOR UPDATE`,
+     WHERE id = ANY($1::bigint[]) AND processed_at IS NULL AND dead_at IS NULL ORDER BY id FOR UPDATE`,
     [ids],
   );
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
@@ -71,14 +71,60 @@ export async function markRejected(db: Queryable, id: number, error: string): Pr
   await db.query('UPDATE inbox SET processed_at = now(), last_error = $2 WHERE id = $1', [id, `rejected: ${error}`]);
 }
 
-/** Records a failed attempt so an operator can see why a delivery is stuck. */
-export async function markFailed(db: Queryable, ids: number[], error: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query('UPDATE inbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, error.slice(0, 2000)]);
+/**
+ * Records a failed attempt so an operator can see why a delivery is stuck; at `maxAttempts` the row
+ * becomes a dead letter (no longer swept or processed until `earshot inbox retry`). Returns the ids
+ * that died with this attempt.
+ */
+export async function markFailed(db: Queryable, ids: number[], error: string, maxAttempts = Infinity): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ id: string; dead: boolean }>(
+    `UPDATE inbox SET attempts = attempts + 1, last_error = $2,
+       dead_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE dead_at END
+     WHERE id = ANY($1::bigint[]) AND processed_at IS NULL
+     RETURNING id, dead_at IS NOT NULL AS dead`,
+    [ids, error.slice(0, 2000), Number.isFinite(maxAttempts) ? maxAttempts : 2_147_483_647],
+  );
+  return rows.filter((r) => r.dead).map((r) => Number(r.id));
+}
+
+export interface DeadLetter {
+  id: number;
+  source: string;
+  external_id: string;
+  attempts: number;
+  last_error: string | null;
+  received_at: Date;
+  dead_at: Date;
+}
+
+export async function listDead(db: Queryable, limit = 100): Promise<DeadLetter[]> {
+  const { rows } = await db.query<DeadLetter & { id: string }>(
+    `SELECT id, source, external_id, attempts, last_error, received_at, dead_at FROM inbox
+     WHERE dead_at IS NOT NULL AND processed_at IS NULL ORDER BY id LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+export async function deadCount(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE dead_at IS NOT NULL AND processed_at IS NULL');
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Puts dead letters back in line with a fresh count of attempts (all of them when `ids` is null); returns their ids. */
+export async function reviveDead(db: Queryable, ids: number[] | null): Promise<number[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE inbox SET dead_at = NULL, attempts = 0, enqueued_at = now()
+     WHERE dead_at IS NOT NULL AND processed_at IS NULL AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
+     RETURNING id`,
+    [ids],
+  );
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 
 export async function pendingCount(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE processed_at IS NULL');
+  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL');
   return Number(rows[0]?.n ?? 0);
 }

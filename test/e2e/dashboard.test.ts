@@ -72,7 +72,7 @@ async function seedRootCause(): Promise<void> {
 }
 
 async function adminGet<T>(path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+  const res = await fetch(`${base}${path}`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
   if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -176,7 +176,7 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     const volume = await adminGet<{ points: { total: number }[] }>(`/api/stats/volume?bucket=hour&from=${new Date(to.getTime() - 6 * 3_600_000).toISOString()}&to=${to.toISOString()}`);
     expect(volume.points).toHaveLength(6);
     expect(volume.points.reduce((n, p) => n + p.total, 0)).toBe(posted);
-    const tooMany = await fetch(`${base}/api/stats/volume?bucket=hour&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const tooMany = await fetch(`${base}/api/stats/volume?bucket=hour&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
     expect(tooMany.status).toBe(400);
   });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { earshot } from '../helpers/process.ts';
 import { freePort } from '../../src/storage/embedded.ts';
 
-const TOKEN = 'e2e-demo-token-0123456789';
+const TOKEN = 'e2e-demo-token-0123456789abcdefghij';
 const dir = mkdtempSync(join(tmpdir(), 'earshot-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

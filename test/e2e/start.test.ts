@@ -8,7 +8,7 @@ import { freePort } from '../../src/storage/embedded.ts';
 import { testDatabase, uniqueName } from '../helpers/db.ts';
 import { mention } from '../helpers/runtime.ts';
 
-const TOKEN = 'e2e-admin-token-0123456789';
+const TOKEN = 'e2e-admin-token-0123456789abcdefghij';
 
 interface CaseItem {
   id: number;

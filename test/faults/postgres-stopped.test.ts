@@ -31,7 +31,7 @@ describe('PostgreSQL going away', () => {
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       EARSHOT_QUEUE: uniqueName('fault'),
       EARSHOT_RULES: RULES_DIR,
-      EARSHOT_ADMIN_TOKEN: 'fault-admin-token-0123456789',
+      EARSHOT_ADMIN_TOKEN: 'fault-admin-token-0123456789abcdefghij',
       EARSHOT_SWEEP_INTERVAL_MS: '500',
       EARSHOT_SWEEP_AFTER_MS: '2000',
     });
@@ -46,7 +46,7 @@ describe('PostgreSQL going away', () => {
       const refused = await app.inject({
         method: 'POST',
         url: '/api/mentions',
-        headers: { authorization: 'Bearer fault-admin-token-0123456789' },
+        headers: { authorization: 'Bearer fault-admin-token-0123456789abcdefghij' },
         payload: { mentions: [mention()] },
       });
       expect(refused.statusCode).toBe(503);

@@ -10,7 +10,7 @@ import { testDatabase, uniqueName } from '../helpers/db.ts';
 import { mention } from '../helpers/runtime.ts';
 import { printFigures } from '../helpers/figures.ts';
 
-const TOKEN = 'shutdown-admin-token-0123456789';
+const TOKEN = 'shutdown-admin-token-0123456789abcdef';
 
 describe('SIGTERM (graceful shutdown)', () => {
   it('loses nothing and does nothing twice when SIGTERM arrives mid-run', async () => {

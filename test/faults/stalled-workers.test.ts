@@ -12,7 +12,7 @@ import { testDatabase, uniqueName } from '../helpers/db.ts';
 import { mention } from '../helpers/runtime.ts';
 import { printFigures } from '../helpers/figures.ts';
 
-const TOKEN = 'stall-admin-token-0123456789';
+const TOKEN = 'stall-admin-token-0123456789abcdefghij';
 
 describe('stalled workers', () => {
   it('are reported in /ready and /metrics within a minute, and the report clears when they take jobs again', { timeout: 300_000 }, async () => {

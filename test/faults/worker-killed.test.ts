@@ -13,7 +13,7 @@ import { testDatabase, uniqueName } from '../helpers/db.ts';
 import { mention } from '../helpers/runtime.ts';
 import { printFigures } from '../helpers/figures.ts';
 
-const TOKEN = 'worker-kill-admin-token-0123456789';
+const TOKEN = 'worker-kill-admin-token-0123456789abcdef';
 const TOTAL = 10_000;
 const BATCH = 500;
 

@@ -15,6 +15,8 @@ export interface LiveServer {
   base: string;
   database: TestDatabase;
   child: Child;
+  /** The server's environment: a CLI run with it works on the same database, schema and queue. */
+  env: Record<string, string>;
   /** fetch against the server with the admin bearer token (unless headers say otherwise). */
   api(path: string, init?: RequestInit): Promise<Response>;
   /** SIGTERM, wait for the exit, drop the schema. */
@@ -38,6 +40,7 @@ export async function startLiveServer(opts: { env?: Record<string, string>; args
     base,
     database,
     child,
+    env,
     api(path, init = {}) {
       const headers = new Headers(init.headers);
       if (!headers.has('authorization')) headers.set('authorization', `Bearer ${LIVE_ADMIN_TOKEN}`);

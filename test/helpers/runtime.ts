@@ -37,7 +37,7 @@ export function testConfig(database: TestDatabase, redisUrl: string | null, env:
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     EARSHOT_QUEUE: uniqueName('q'),
     EARSHOT_RULES: RULES_DIR,
-    EARSHOT_ADMIN_TOKEN: 'test-admin-token-0123456789',
+    EARSHOT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghij',
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -58,9 +58,12 @@ export async function drained(rt: Runtime, timeoutMs = 60_000): Promise<void> {
 let seq = 0;
 export function mention(over: Partial<MentionInput> = {}): MentionInput {
   seq++;
+  // X and Facebook ids have their platform's shape (earshot refuses others); other sources take any id.
+  const unique = `${seq}${Math.floor(Math.random() * 1e9)}`;
+  const source = over.source ?? 'api';
   return {
-    source: 'api',
-    external_id: `m-${seq}-${Math.random().toString(36).slice(2, 8)}`,
+    source,
+    external_id: source === 'twitter' ? unique.slice(0, 19) : source === 'facebook' ? `777_${unique}` : `m-${seq}-${Math.random().toString(36).slice(2, 8)}`,
     text: `My Lumio X200 has been stuck rebooting since the update, ticket ${seq} has not been answered in 3 days`,
     author: { handle: `customer${seq}` },
     created_at: new Date(Date.now() - 60_000).toISOString(),

@@ -8,7 +8,7 @@ import { createToken } from '../../src/storage/tokens.ts';
 let rt: TestRuntime;
 let service: Service;
 let app: FastifyInstance;
-const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 let ingestToken: string;
 let agentToken: string;
 
@@ -37,11 +37,19 @@ describe('ingest API', () => {
     expect(forbidden.json().message).toContain('role "agent" may not POST /api/mentions');
   });
 
-  it('answers 400 naming the bad field', async () => {
+  it('stores the valid mentions of a batch, lists the others with their reason, and answers 400 only when none is valid', async () => {
     const bad = mention();
     const res = await post({ mentions: [mention(), { ...bad, author: { name: 'no handle' } }] });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().field).toBe('body.mentions.1.author.handle');
+    expect(res.statusCode).toBe(202);
+    expect(res.json().accepted).toHaveLength(1);
+    expect(res.json().rejected).toEqual([{ index: 1, path: '/author/handle', reason: expect.stringMatching(/^\/author\/handle /), source: bad.source, external_id: bad.external_id }]);
+    const none = await post({ mentions: [{ ...bad, author: { name: 'no handle' } }] });
+    expect(none.statusCode, none.body).toBe(400);
+    expect(none.json().field).toBe('body.mentions.0.author.handle');
+    expect(none.json().rejected).toHaveLength(1);
+    const empty = await post({ mentions: [] });
+    expect(empty.statusCode, empty.body).toBe(400);
+    expect((await post({ other: 1 })).statusCode).toBe(400);
     const date = await post({ mentions: [{ ...mention(), created_at: 'yesterday' }] });
     expect(date.statusCode).toBe(400);
     expect(date.json().field).toBe('body.mentions.0.created_at');
@@ -62,7 +70,7 @@ describe('ingest API', () => {
     expect(res.json().accepted).toHaveLength(2);
     expect(res.json().duplicates).toEqual([{ source: a.source, external_id: a.external_id }]);
     const again = await post({ mentions: [b] });
-    expect(again.json()).toEqual({ accepted: [], duplicates: [{ source: b.source, external_id: b.external_id }] });
+    expect(again.json()).toEqual({ accepted: [], duplicates: [{ source: b.source, external_id: b.external_id }], rejected: [] });
 
     await drained(rt);
     const cases = await app.inject({ url: '/api/cases?limit=50', headers: { authorization: `Bearer ${agentToken}` } });

@@ -119,7 +119,7 @@ describe('Facebook page polling', () => {
     g.fail(/\/feed$/, 3, 500, 1, 'An unknown error has occurred.');
     for (let i = 0; i < 3; i++) expect(await rt.channels.poll('facebook', KEY)).toMatchObject({ status: 'failed' });
     expect((await app.inject({ url: '/ready' })).json().checks[`source:facebook/${KEY}`]).toMatch(/^failing: Graph answered 500/);
-    const api = (await app.inject({ url: '/api/sources', headers: { authorization: 'Bearer test-admin-token-0123456789' } })).json();
+    const api = (await app.inject({ url: '/api/sources', headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } })).json();
     expect(api.sources.find((s: { key: string }) => s.key === KEY)).toMatchObject({ healthy: false, consecutive_failures: 3 });
     expect(await rt.channels.poll('facebook', KEY)).toMatchObject({ status: 'ok' });
     expect((await app.inject({ url: '/ready' })).json().checks[`source:facebook/${KEY}`]).toBe('ok');

@@ -115,7 +115,7 @@ describe('X recent search', () => {
   });
 
   it('counts the posts it read today and shows them in the API and metrics', async () => {
-    const res = await app.inject({ url: '/api/sources', headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const res = await app.inject({ url: '/api/sources', headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
     expect(res.statusCode).toBe(200);
     expect(res.json().read_today.twitter).toBe(600);
     expect(res.json().sources.map((s: { key: string }) => s.key)).toEqual(expect.arrayContaining([SEARCH_KEY, 'mentions-lumio_support']));

@@ -10,7 +10,7 @@ import { ingestWorld, waitUntilDrained } from '../../src/demo/load.ts';
 let rt: TestRuntime;
 let service: Service;
 let app: FastifyInstance;
-const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 
 beforeAll(async () => {
   rt = await testRuntime();

@@ -119,7 +119,7 @@ describe('the public knowledge base', { timeout: 60_000 }, () => {
     // Searching for the rare value finds nothing: search cannot be used to probe for it.
     expect((await get(`/kb?q=${encodeURIComponent('moonbeam')}`)).body).toContain('No known issue matches');
     // The cluster's own profile (staff API) does see the accessory; the public page left it out.
-    const staff = await app.inject({ url: `/api/clusters/${clusterId}`, headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const staff = await app.inject({ url: `/api/clusters/${clusterId}`, headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
     expect(JSON.stringify(staff.json().profile)).toMatch(/X200/);
   });
 

@@ -79,6 +79,9 @@ const EXPECTED: Record<string, readonly string[]> = {
   'GET /api/outreach/export': ['product'],
   'POST /api/outreach/:id/status': ['product'],
   'GET /api/stats/volume': ['agent', 'pr', 'product'],
+  // Dead letters of the inbox: operators only.
+  'GET /api/inbox/dead': [],
+  'POST /api/inbox/dead/retry': [],
 };
 
 const ROLES: Role[] = ['agent', 'pr', 'product', 'admin', 'ingest'];

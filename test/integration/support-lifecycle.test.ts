@@ -16,7 +16,7 @@ import { createToken } from '../../src/storage/tokens.ts';
 import { slaCheckOnce } from '../../src/support/sla-check.ts';
 import { loadSlaPolicy } from '../../src/support/sla.ts';
 
-const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 const M = 60_000;
 let rt: TestRuntime;
 let service: Service;

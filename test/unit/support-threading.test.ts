@@ -7,7 +7,7 @@ const received = new Date('2026-11-20T12:00:00Z');
 let n = 0;
 function classified(over: Partial<MentionInput>, authorId: number, actionable = true, ignored = false): Classified {
   n++;
-  const r = normalize(n, { source: 'twitter', external_id: `x${n}`, text: 'still broken', author: { handle: `a${authorId}` }, created_at: '2026-11-20T11:00:00Z', ...over }, received);
+  const r = normalize(n, { source: 'twitter', external_id: `${n}`, text: 'still broken', author: { handle: `a${authorId}` }, created_at: '2026-11-20T11:00:00Z', ...over }, received);
   if (!('ok' in r)) throw new Error(r.error);
   const triage: Triage = { actionable, ignored, category: 'outage', priority: 'normal', queue: null, reasons: [], rules: [] };
   return { ...(r.ok as NormalizedMention), duplicateOf: null, sentiment: { label: 'negative', score: -0.5, reasons: [] }, triage, authorId };
@@ -34,10 +34,10 @@ describe('threading: reopening and conversations', () => {
   });
 
   it("adds others' replies in a case's thread as context, but their own complaints open their own case", () => {
-    const threads = new Map([[threadKey('twitter', 'tweet-1'), 42]]);
-    const context = classified({ in_reply_to: 'tweet-1', text: 'same here lol' }, 2, false);
-    const complaint = classified({ in_reply_to: 'tweet-1' }, 3, true);
-    const spam = classified({ in_reply_to: 'tweet-1' }, 4, false, true);
+    const threads = new Map([[threadKey('twitter', '1001'), 42]]);
+    const context = classified({ in_reply_to: '1001', text: 'same here lol' }, 2, false);
+    const complaint = classified({ in_reply_to: '1001' }, 3, true);
+    const spam = classified({ in_reply_to: '1001' }, 4, false, true);
     expect(planCases([context, complaint, spam], { openCaseByAuthor: new Map(), openCaseByConversation: threads })).toEqual([
       { action: 'attach', caseId: 42 },
       { action: 'open' },

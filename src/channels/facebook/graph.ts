@@ -2,7 +2,8 @@
  * A thin typed Graph API client over fetch (fb-graph-api/fbgraph are unmaintained; dependencies.md §1):
  * versioned base URL, appsecret_proof on every call (developers.facebook.com/docs/graph-api/guides/
  * secure-requests), the token in the Authorization header rather than the URL, paging through
- * `paging.next` (only on the same origin, so a token never leaves for another host), typed errors,
+ * `paging.next` (only on the same origin, so a token never leaves for another host), path segments
+ * encoded and every call refused unless it goes to the configured Graph origin and version, typed errors,
  * and the usage headers read so callers can back off before Meta blocks them.
  */
 import { createHmac } from 'node:crypto';
@@ -91,6 +92,10 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
   const root = new URL(`${o.base}/${o.version}/`);
 
   const call = async <T>(url: URL, token: string, init: { method: 'GET' | 'POST'; form?: Record<string, string> }): Promise<{ body: T; usage: Usage }> => {
+    // The last gate before the token leaves: only Graph's own origin and version, whatever built the URL.
+    if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) {
+      throw new ChannelHttpError(`refusing a Graph call outside ${root.origin}${root.pathname} (${url.origin})`, null);
+    }
     url.searchParams.delete('access_token'); // the header carries it
     if (o.appSecret) url.searchParams.set('appsecret_proof', appSecretProof(o.appSecret, token));
     let res: Response;
@@ -127,15 +132,18 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
     return { body: body as T, usage };
   };
 
+  /** Each segment is encoded, so an id can never add a segment, a query, a fragment or another host. */
   const urlOf = (path: string, params: Record<string, string | number> = {}) => {
-    const url = new URL(path.replace(/^\/+/, ''), root);
+    const segments = path.replace(/^\/+/, '').split('/');
+    if (segments.some((s) => s === '' || s === '.' || s === '..')) throw new ChannelHttpError(`refusing a Graph path with an empty or dot segment: ${JSON.stringify(path.slice(0, 80))}`, null);
+    const url = new URL(segments.map(encodeURIComponent).join('/'), root);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
     return url;
   };
 
   return {
-    get: (path, token, params) => call(urlOf(path, params), token, { method: 'GET' }),
-    post: (path, token, form) => call(urlOf(path), token, { method: 'POST', form }),
+    get: async (path, token, params) => call(urlOf(path, params), token, { method: 'GET' }),
+    post: async (path, token, form) => call(urlOf(path), token, { method: 'POST', form }),
     async *pages<T>(path: string, token: string, params?: Record<string, string | number>) {
       let url: URL | null = urlOf(path, params);
       const seen = new Set<string>();

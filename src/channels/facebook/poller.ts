@@ -8,6 +8,7 @@
 import type { MentionInput } from '../../domain/mention.ts';
 import { RateLimitedError, type PollDeps, type PollResult } from '../types.ts';
 import { GraphApiError, type GraphClient, type Usage } from './graph.ts';
+import { isFacebookId } from '../../domain/platform-ids.ts';
 import { postToMention, commentToMention, type GraphPost, type GraphComment } from './parse.ts';
 
 export interface FeedTarget {
@@ -44,6 +45,8 @@ export async function pollFeed(graph: GraphClient, t: FeedTarget, deps: PollDeps
       for (const post of page.items) {
         const m = postToMention(post, t.id);
         if (m) mentions.push(m);
+        // The id goes into the next Graph path: one that is not a Facebook id is not followed.
+        if (!isFacebookId(post.id)) continue;
         for await (const c of graph.pages<GraphComment>(`${post.id}/comments`, t.token, { fields: COMMENT_FIELDS, filter: 'stream', limit: 100, since })) {
           checkUsage(c.usage, now());
           result.read += c.items.length;

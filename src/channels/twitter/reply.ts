@@ -1,9 +1,11 @@
 /** Replies on X: a post threaded to the customer's (POST /2/tweets with reply.in_reply_to_tweet_id), as the brand account. */
 import { ReplyError, type SendReply } from '../types.ts';
 import { describeXError, type XWriteClient } from './client.ts';
+import { isXId } from '../../domain/platform-ids.ts';
 
 export function xReplier(client: XWriteClient): SendReply {
   return async ({ inReplyTo, text }) => {
+    if (!isXId(inReplyTo)) throw new ReplyError(`refusing to reply: ${JSON.stringify(String(inReplyTo).slice(0, 80))} is not an X post id`, false);
     try {
       const res = await client.reply(text, inReplyTo);
       return { platformId: res.data.id };

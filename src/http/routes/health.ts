@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { registry, metrics } from '../../metrics.ts';
-import { pendingCount } from '../../storage/inbox.ts';
+import { pendingCount, deadCount } from '../../storage/inbox.ts';
 
 const Check = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
 
@@ -25,7 +25,7 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
 
   app.get(
     '/ready',
-    { schema: { tags: ['operations'], summary: 'Database, queue and sources are reachable and healthy', response: { 200: Check, 503: Check } } },
+    { schema: { tags: ['operations'], summary: 'Database, queue and sources are reachable and healthy; "degraded" (still 200) when the inbox holds dead letters', response: { 200: Check, 503: Check } } },
     async (_req, reply) => {
       const checks: Record<string, string> = {
         database: await check(() => deps.db.query('SELECT 1')),
@@ -37,14 +37,18 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
       // Stalled workers are reported, not made a readiness failure: the API keeps accepting into the
       // inbox (nothing is lost), and a load balancer must not take it out of rotation for that.
       if (deps.workerHealth) checks.workers = deps.workerHealth();
+      // Dead letters do not stop the service, but someone must look: 'degraded', still 200.
+      const dead = checks.database === 'ok' ? await withinTime(deadCount(deps.db), 2000).catch(() => null) : null;
+      checks.inbox = dead ? `degraded: ${dead} dead letter${dead === 1 ? '' : 's'} (GET /api/inbox/dead; earshot inbox retry)` : 'ok';
       const ready = checks.database === 'ok' && checks.queue === 'ok';
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+      return reply.code(ready ? 200 : 503).send({ status: ready ? (dead ? 'degraded' : 'ready') : 'not ready', checks });
     },
   );
 
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
     await Promise.all([
       pendingCount(deps.db).then((n) => metrics.inboxPending.set(n)).catch(() => {}),
+      deadCount(deps.db).then((n) => metrics.inboxDead.set(n)).catch(() => {}),
       deps.queue.counts().then((c) => Object.entries(c).forEach(([state, n]) => metrics.queueJobs.set({ state }, n))).catch(() => {}),
     ]);
     return reply.type(registry.contentType).send(await registry.metrics());

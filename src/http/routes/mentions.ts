@@ -1,37 +1,38 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { IncomingMention } from '../../domain/incoming-mention.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { ingest } from '../../ingest/ingest.ts';
 import { listMentions } from '../../storage/mentions.ts';
 import { Mention, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 
-const MentionIn = Type.Object(
-  {
-    source: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'Channel name, e.g. twitter, facebook, forum, email' }),
-    external_id: Type.String({ minLength: 1, maxLength: 256, description: "The source's own id; (source, external_id) is unique" }),
-    text: Type.String({ minLength: 1, maxLength: 20_000 }),
-    author: Type.Object(
-      {
-        handle: Type.String({ minLength: 1, maxLength: 256 }),
-        name: Type.Optional(Type.String({ maxLength: 256 })),
-        followers: Type.Optional(Type.Integer({ minimum: 0 })),
-      },
-      { additionalProperties: false },
-    ),
-    created_at: Type.String({ format: 'date-time' }),
-    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
-    in_reply_to: Type.Optional(Type.String({ maxLength: 256 })),
-    conversation_id: Type.Optional(Type.String({ maxLength: 256 })),
-  },
-  { additionalProperties: false },
-);
-
-const IngestBody = Type.Object({ mentions: Type.Array(MentionIn, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+const IngestBody = Type.Object({ mentions: Type.Array(IncomingMention, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+/** What the route itself checks; each mention is then checked on its own, so one bad item does not sink the rest. */
+const IngestEnvelope = TypeCompiler.Compile(Type.Object({ mentions: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }));
 const Ref = Type.Object({ source: Type.String(), external_id: Type.String() });
+const Rejected = Type.Object({
+  index: Type.Integer({ description: 'Position in `mentions`' }),
+  path: Type.String({ description: 'JSON pointer of the offending field within the mention' }),
+  reason: Type.String(),
+  source: Type.Optional(Type.String()),
+  external_id: Type.Optional(Type.String()),
+});
 const IngestReply = Type.Object({
   accepted: Type.Array(Type.Composite([Ref, Type.Object({ id: Type.Integer() })])),
   duplicates: Type.Array(Ref),
+  rejected: Type.Array(Rejected, { description: 'Mentions that break the contract; nothing of them was stored' }),
 });
+const NoneValid = Type.Composite([ErrorBody, Type.Object({ rejected: Type.Optional(Type.Array(Rejected, { description: 'When no mention is valid: why each was refused' })) })]);
+
+/** Fastify's validator for this route: the envelope only (the OpenAPI schema still shows each mention's contract). */
+function envelopeValidator({ httpPart }: { httpPart?: string }) {
+  return (data: unknown) => {
+    if (httpPart !== 'body' || IngestEnvelope.Check(data)) return { value: data };
+    const first = IngestEnvelope.Errors(data).First();
+    return { error: Object.assign(new Error(first?.message ?? 'is invalid'), { validation: [{ instancePath: first?.path ?? '', message: first?.message ?? 'is invalid', params: {} }] }) };
+  };
+}
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -53,15 +54,24 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
       schema: {
         tags: ['mentions'],
         summary: 'Ingest a batch of mentions from any system',
-        description: 'Each mention is written to the inbox before this answers; a repeated (source, external_id) is reported as a duplicate and stored once.',
+        description:
+          'Each mention is written to the inbox before this answers; a repeated (source, external_id) is reported as a duplicate and stored once. ' +
+          'Each mention is checked on its own: those that break the contract are listed in `rejected` with the reason and the others are stored. ' +
+          'The answer is 400 only when none is valid.',
         security: [{ bearer: [] }],
         body: IngestBody,
-        response: { 202: IngestReply, ...errorResponses, 413: ErrorBody },
+        response: { 202: IngestReply, ...errorResponses, 400: NoneValid, 413: ErrorBody },
       },
+      validatorCompiler: envelopeValidator,
     },
     async (req, reply) => {
       const result = await ingest(deps, req.body.mentions);
-      return reply.code(202).send({ accepted: result.accepted, duplicates: result.duplicates });
+      if (result.accepted.length + result.duplicates.length === 0 && result.rejected.length > 0) {
+        const first = result.rejected[0]!;
+        const field = `body.mentions.${first.index}${first.path.replace(/\//g, '.')}`;
+        return reply.code(400).send({ error: 'Bad Request', message: `no mention is valid; the first: ${field} ${first.reason.slice(first.path.length + 1)}`, field, rejected: result.rejected });
+      }
+      return reply.code(202).send({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected });
     },
   );
 
