@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import { metrics } from '../metrics.ts';
 import { isConnectionError } from '../storage/db.ts';
 import { registerAuth, HttpError } from './auth.ts';
+import { registerIdChecks } from './ids.ts';
 import healthRoutes from './routes/health.ts';
 import mentionRoutes from './routes/mentions.ts';
 import caseRoutes from './routes/cases.ts';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
+  registerIdChecks(app);
   for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, kbRoutes, ruleRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }

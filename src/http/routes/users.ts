@@ -9,6 +9,7 @@ import { readSessionCookie } from '../session-cookie.ts';
 import { generatePassword, passwordProblem } from '../../support/password.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 
 const ADMIN = { roles: [] as const };
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -60,7 +61,7 @@ const NewToken = Type.Object(
   },
   { additionalProperties: false },
 );
-const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Id = Type.Object({ id: IdParam });
 const doc = (summary: string) => ({ tags: ['access'], summary, security: [{ bearer: [] }] });
 
 export default async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
