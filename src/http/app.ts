@@ -10,6 +10,7 @@ import { metrics } from '../metrics.ts';
 import { isConnectionError } from '../storage/db.ts';
 import { registerAuth, HttpError } from './auth.ts';
 import { registerIdChecks } from './ids.ts';
+import { staffOnlyWhenExposed } from './exposure.ts';
 import healthRoutes from './routes/health.ts';
 import mentionRoutes from './routes/mentions.ts';
 import caseRoutes from './routes/cases.ts';
@@ -68,6 +69,8 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     trustProxy: trustProxyOption(deps.config.trustProxy),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
+  // Before the route table's hook, so the table shows the roles these routes really admit.
+  staffOnlyWhenExposed(app, deps.config.host, ['/docs', '/metrics']);
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
