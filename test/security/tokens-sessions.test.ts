@@ -39,6 +39,16 @@ describe('sessions', () => {
     await session('reset@example.com', 'a-new-password-456');
   });
 
+  it('POST /api/users/:id/reset-password ends every session of the user', async () => {
+    const id = await createStaff(server, 'forgot@example.com');
+    const s = await session('forgot@example.com');
+    expect(await whoAmI(s)).toBe(200);
+    const res = await server.api(`/api/users/${id}/reset-password`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await whoAmI(s)).toBe(401);
+    await session('forgot@example.com', ((await res.json()) as { password: string }).password);
+  });
+
   it('changing your own password keeps the session you did it from and ends the others', async () => {
     const id = await createStaff(server, 'self@example.com', 'admin');
     const [here, elsewhere] = [await session('self@example.com'), await session('self@example.com')];
