@@ -1,5 +1,6 @@
 /**
- * The one CSV reader: streaming RFC 4180 that keeps line numbers, for imports that report each rejected row:
+ * The one CSV reader and the one CSV cell writer.
+ * Reader: streaming RFC 4180 that keeps line numbers, for imports that report each rejected row:
  * quoted fields (with commas, doubled quotes and line breaks inside), CR/LF/CRLF, a leading BOM.
  * Feed it chunks; it hands back whole records with the line each started on.
  */
@@ -98,9 +99,20 @@ export function parseCsvText(text: string): CsvRecord[] {
   return [...r.push(text), ...r.end()];
 }
 
+/**
+ * One CSV cell, RFC 4180 quoted when needed. Text that a spreadsheet would run as a formula (it
+ * starts with = + - @, a tab or a CR) gets a leading ' so it shows as text: exports carry customers'
+ * names and messages, which anyone on the internet can write. Numbers are written as they are.
+ */
 export function csvCell(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
+  const s = v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : neutraliseFormula(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
+
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.has(text.charAt(0)) ? `'${text}` : text;
 }
 
 /** Header-keyed records; header names are trimmed and lower-cased so `Customer_ID` still works. */

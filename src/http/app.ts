@@ -9,6 +9,8 @@ import type { Logger } from '../log.ts';
 import { metrics } from '../metrics.ts';
 import { isConnectionError } from '../storage/db.ts';
 import { registerAuth, HttpError } from './auth.ts';
+import { registerIdChecks } from './ids.ts';
+import { staffOnlyWhenExposed } from './exposure.ts';
 import healthRoutes from './routes/health.ts';
 import mentionRoutes from './routes/mentions.ts';
 import caseRoutes from './routes/cases.ts';
@@ -68,6 +70,8 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     trustProxy: trustProxyOption(deps.config.trustProxy),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
+  // Before the route table's hook, so the table shows the roles these routes really admit.
+  staffOnlyWhenExposed(app, deps.config.host, ['/docs', '/metrics']);
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
@@ -110,6 +114,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
+  registerIdChecks(app);
   for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, kbRoutes, ruleRoutes, inboxRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }

@@ -58,7 +58,8 @@ export function registerAuth(app: FastifyInstance, db: Db, adminToken: string | 
   });
 }
 
-async function authenticate(req: FastifyRequest, db: Db, adminToken: string | null, cookieMode: SupportConfig['cookieSecure']): Promise<Principal | null> {
+/** Who the request proves to be (null: nobody); throws only for a cookie session missing its CSRF token. */
+export async function authenticate(req: FastifyRequest, db: Db, adminToken: string | null, cookieMode: SupportConfig['cookieSecure']): Promise<Principal | null> {
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!m?.[1]) return header ? null : sessionPrincipal(req, db, cookieMode);

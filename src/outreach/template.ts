@@ -1,4 +1,5 @@
 /** Message templates: {name}, {first_name}, {email}, {customer_id}, {product} and any customer attribute. */
+import { ownValue } from '../domain/own.ts';
 
 export interface Recipient {
   customer_id: string;
@@ -22,9 +23,9 @@ export function templateVars(r: Recipient): Record<string, string> {
   };
 }
 
-/** Unknown placeholders stay visible ("{plan}") rather than silently becoming empty. */
+/** Unknown placeholders stay visible ("{plan}") rather than silently becoming empty; only own values fill one. */
 export function fillTemplate(template: string, vars: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => ownValue(vars, key) ?? whole);
 }
 
 export const DEFAULT_FIXED_TEMPLATE = 'Hi {first_name}, the problem you may have seen with {product} is fixed. Thank you for your patience.';

@@ -16,9 +16,11 @@ export class CursorError extends Error {
 /** Returns the id to continue below. */
 export function decodeCursor(cursor: string | undefined): number | null {
   if (!cursor) return null;
-  const m = /^id:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new CursorError('cursor is not one this API returned: pass the `next` of the previous page');
-  return Number(m[1]);
+  const m = /^id:(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const id = m ? Number(m[1]) : NaN;
+  // Beyond 2^53 a number is no longer the id it names (and a bigint overflow would be a 500).
+  if (!Number.isSafeInteger(id)) throw new CursorError('cursor is not one this API returned: pass the `next` of the previous page');
+  return id;
 }
 
 /** `rows` was fetched with limit + 1: the extra row only tells whether there is a next page. */

@@ -1,4 +1,7 @@
-/** API tokens: random, shown once, stored only as a SHA-256 hash. */
+/**
+ * API tokens: random, shown once, stored only as a SHA-256 hash. A token stops working when it is
+ * revoked, when it expires, and while the user it belongs to is disabled.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './db.ts';
 
@@ -7,15 +10,18 @@ export type Role = (typeof ROLES)[number];
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createToken(db: Queryable, name: string, role: Role, userId: number | null = null): Promise<string> {
+export async function createToken(db: Queryable, name: string, role: Role, userId: number | null = null, expiresAt: Date | null = null): Promise<string> {
   const token = `es_${randomBytes(24).toString('base64url')}`;
-  await db.query('INSERT INTO api_tokens (name, token_hash, role, user_id) VALUES ($1, $2, $3, $4)', [name, hashToken(token), role, userId]);
+  await db.query('INSERT INTO api_tokens (name, token_hash, role, user_id, expires_at) VALUES ($1, $2, $3, $4, $5)', [name, hashToken(token), role, userId, expiresAt]);
   return token;
 }
 
 export async function findToken(db: Queryable, token: string): Promise<{ id: number; name: string; role: Role; userId: number | null } | null> {
   const { rows } = await db.query<{ id: string; name: string; role: Role; user_id: string | null }>(
-    `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id, name, role, user_id`,
+    `UPDATE api_tokens t SET last_used_at = now()
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+       AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id AND u.disabled_at IS NOT NULL)
+     RETURNING t.id, t.name, t.role, t.user_id`,
     [hashToken(token)],
   );
   const r = rows[0];

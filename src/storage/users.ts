@@ -42,7 +42,12 @@ export async function getUser(db: Queryable, id: number): Promise<User | null> {
   return (await db.query<User>(`${USER_SELECT} WHERE id = $1`, [id])).rows[0] ?? null;
 }
 
-export async function updateUser(db: Queryable, id: number, patch: { role?: UserRole; team?: string | null; name?: string | null; disabled?: boolean; password?: string }): Promise<User | null> {
+export async function updateUser(
+  db: Queryable,
+  id: number,
+  patch: { role?: UserRole; team?: string | null; name?: string | null; disabled?: boolean; password?: string },
+  keepSessionHash?: string,
+): Promise<User | null> {
   const hash = patch.password === undefined ? null : await hashPassword(patch.password);
   const { rows } = await db.query<User>(
     `UPDATE users SET role = coalesce($2, role), team = CASE WHEN $3 THEN $4 ELSE team END, name = CASE WHEN $5 THEN $6 ELSE name END,
@@ -51,7 +56,11 @@ export async function updateUser(db: Queryable, id: number, patch: { role?: User
      WHERE id = $1 RETURNING id::int AS id, email, name, role, team, created_at, disabled_at`,
     [id, patch.role ?? null, patch.team !== undefined, patch.team ?? null, patch.name !== undefined, patch.name ?? null, patch.disabled ?? null, hash],
   );
-  if (patch.disabled) await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  // Disabling, or a new password (a reset after a suspected leak), ends every session of the user
+  // except `keepSession` (the one that changed its own password).
+  if (patch.disabled || patch.password !== undefined) {
+    await db.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [id, patch.disabled ? null : (keepSessionHash ?? null)]);
+  }
   return rows[0] ?? null;
 }
 
@@ -79,10 +88,11 @@ export interface TokenInfo {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  expires_at: string | null;
 }
 
 export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
-  const { rows } = await db.query<TokenInfo>('SELECT id::int AS id, name, role, user_id::int AS user_id, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id');
+  const { rows } = await db.query<TokenInfo>('SELECT id::int AS id, name, role, user_id::int AS user_id, created_at, last_used_at, revoked_at, expires_at FROM api_tokens ORDER BY id');
   return rows;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { CustomerInput } from '../storage/customers.ts';
 import { canonicalHandle } from '../domain/mention.ts';
+import { isEmailAddress } from '../domain/email.ts';
 
 export interface Rejected {
   line: number;
@@ -16,7 +17,6 @@ export interface HeaderPlan {
   problems: string[];
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SOURCE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 /** Header names are trimmed and lower-cased; returns what stops the import (none: fine). */
@@ -42,7 +42,7 @@ export function toCustomer(columns: string[], fields: string[], line: number): C
     if (col === 'customer_id') input.customer_id = value;
     else if (col === 'name') input.name = value || null;
     else if (col === 'email') {
-      if (value && !EMAIL.test(value)) return { line, reason: `email "${value}" is not an e-mail address` };
+      if (value && !isEmailAddress(value)) return { line, reason: `email "${value}" is not an e-mail address` };
       input.email = value || null;
     } else if (col === 'handle' || col.endsWith('_handle')) {
       const source = col === 'handle' ? '*' : col.slice(0, -'_handle'.length);

@@ -12,6 +12,7 @@
  */
 import { businessMsBetween } from './business-hours.ts';
 import { slaState, type SlaPolicy } from './sla.ts';
+import { csvCell } from '../csv.ts';
 
 export interface MetricCase {
   id: number;
@@ -155,12 +156,7 @@ const CSV_COLUMNS = [
   'sla_breaches_first_response', 'sla_breaches_resolution', 'sla_met_pct', 'first_contact_resolution_pct', 'reopen_rate_pct', 'agent_hours', 'cost_per_case',
 ] as const;
 
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** One row per group (and the total), RFC 4180. */
+/** One row per group (and the total), RFC 4180, through the one cell writer (formulas neutralised). */
 export function metricsCsv(m: SupportMetrics): string {
   const rows = [m.total, ...m.groups].map((g) =>
     [

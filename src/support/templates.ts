@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ownValue } from '../domain/own.ts';
 
 export interface Template {
   id: string;
@@ -79,7 +80,7 @@ export function loadTemplates(dir: string): Template[] {
   return all;
 }
 
-/** Fills {placeholders}; a fact the case does not have becomes an empty string, never "{name}". */
+/** Fills {placeholders}; a fact the case does not have (or an inherited name like {constructor}) becomes an empty string. */
 export function fill(text: string, facts: CaseFacts): string {
   const firstName = (facts.customerName ?? facts.authorName ?? '').trim().split(/\s+/)[0] ?? '';
   const values: Record<string, string> = {
@@ -95,7 +96,7 @@ export function fill(text: string, facts: CaseFacts): string {
     solution: facts.solution ?? '',
   };
   return text
-    .replace(/\{(attr\.)?([\w-]+)\}/g, (_m, attr: string | undefined, key: string) => (attr ? (facts.attributes[key] ?? '') : (values[key] ?? '')))
+    .replace(/\{(attr\.)?([\w-]+)\}/g, (_m, attr: string | undefined, key: string) => String((attr ? ownValue(facts.attributes, key) : ownValue(values, key)) ?? ''))
     .replace(/[ \t]{2,}/g, ' ')
     .trim();
 }

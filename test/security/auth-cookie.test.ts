@@ -50,7 +50,9 @@ describe('session cookie', () => {
       const result = await page.evaluate(async (password) => {
         const login = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cookie@example.com', password }) });
         const me = await fetch('/api/session');
-        return { login: login.status, me: me.status, visible: document.cookie };
+        // Page script runs in the browser; the test's tsconfig has no DOM types.
+        const visible = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
+        return { login: login.status, me: me.status, visible };
       }, STAFF_PASSWORD);
       expect(result).toEqual({ login: 200, me: 200, visible: '' });
       const cookies = await browser.context.cookies(server.base);

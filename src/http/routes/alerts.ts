@@ -5,6 +5,7 @@ import type { AppDeps } from '../app.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { ackAlert, listAlerts } from '../../clusters/queries.ts';
+import { IdParam } from '../ids.ts';
 
 const Alert = Type.Object({
   id: Type.Integer(),
@@ -18,7 +19,7 @@ const Alert = Type.Object({
   acknowledged_by: Type.Union([Type.String(), Type.Null()]),
 });
 const Query = Type.Object({ acknowledged: Type.Optional(Type.Boolean()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) });
-const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Params = Type.Object({ id: IdParam });
 const ROLES = { roles: ['pr', 'product'] as const };
 
 export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {

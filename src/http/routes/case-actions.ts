@@ -12,8 +12,9 @@ import { supportContext } from '../../support/context.ts';
 import { supportDetail } from '../../support/case-view.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 
-const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Params = Type.Object({ id: IdParam });
 type P = Static<typeof Params>;
 const Done = Type.Object({ ok: Type.Boolean(), case_id: Type.Integer() }, { additionalProperties: true });
 const Short = (max: number) => Type.String({ minLength: 1, maxLength: max });
@@ -34,8 +35,8 @@ const Assign = Type.Object(
 const StatusBody = Type.Object({ status: Type.Union(STATUSES.map((s) => Type.Literal(s))), reason: Type.Optional(Short(1000)) }, { additionalProperties: false });
 const NoteBody = Type.Object({ text: Short(10_000) }, { additionalProperties: false });
 const TagsBody = Type.Object({ add: Type.Optional(Type.Array(Short(50), { maxItems: 50 })), remove: Type.Optional(Type.Array(Short(50), { maxItems: 50 })) }, { additionalProperties: false });
-const MergeBody = Type.Object({ into: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
-const SplitBody = Type.Object({ mention_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+const MergeBody = Type.Object({ into: IdParam }, { additionalProperties: false });
+const SplitBody = Type.Object({ mention_ids: Type.Array(IdParam, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 const LinkBody = Type.Object({ customer_id: Short(200) }, { additionalProperties: false });
 
 const AGENT = { roles: ['agent'] as const };

@@ -6,6 +6,7 @@ import { HttpError } from '../auth.ts';
 import { Case, CaseDetail, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { supportContext } from '../../support/context.ts';
 import { listBySla, supportDetail, withSupportFields } from '../../support/case-view.ts';
+import { IdParam } from '../ids.ts';
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -41,7 +42,7 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
         tags: ['cases'],
         summary: 'One case with its mention thread and history',
         security: [{ bearer: [] }],
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: IdParam }),
         response: { 200: CaseDetail, ...errorResponses, 404: ErrorBody },
       },
     },

@@ -9,9 +9,10 @@ import { errorResponses, ErrorBody } from '../schemas.ts';
 import { CLUSTER_STATUSES, clusterDetail, listClusters } from '../../clusters/queries.ts';
 import { ClusterError, mergeClusters, renameCluster, setClusterStatus, setSolution, splitCluster } from '../../clusters/actions.ts';
 import { OutreachError } from '../../outreach/campaigns.ts';
+import { IdParam } from '../ids.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Params = Type.Object({ id: IdParam });
 type P = Static<typeof Params>;
 const Status = Type.Union(CLUSTER_STATUSES.map((s) => Type.Literal(s)));
 
@@ -59,13 +60,13 @@ export const ClusterDetail = Type.Composite([
 const ListQuery = Type.Object({
   status: Type.Optional(Status),
   sort: Type.Union([Type.Literal('size'), Type.Literal('growth'), Type.Literal('recent')], { default: 'size' }),
-  min_size: Type.Integer({ minimum: 1, default: 1 }),
+  min_size: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 1 }),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
 });
 const DetailQuery = Type.Object({ at_risk_limit: Type.Integer({ minimum: 0, maximum: 10_000, default: 100 }) });
-const MergeBody = Type.Object({ from: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 50, description: 'clusters merged into this one' }) }, { additionalProperties: false });
+const MergeBody = Type.Object({ from: Type.Array(IdParam, { minItems: 1, maxItems: 50, description: 'clusters merged into this one' }) }, { additionalProperties: false });
 const SplitBody = Type.Object(
-  { mention_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 5000 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { mention_ids: Type.Array(IdParam, { minItems: 1, maxItems: 5000 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
   { additionalProperties: false },
 );
 const RenameBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { addCorrection, labelledCorrections, CORRECTION_KINDS, type CorrectionKind } from '../../storage/corrections.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 
 const Body = Type.Object(
   {
@@ -37,7 +38,7 @@ export default async function correctionRoutes(app: FastifyInstance, deps: AppDe
         tags: ['mentions'],
         summary: "Record that triage got this mention wrong (it feeds `earshot train`)",
         security: [{ bearer: [] }],
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: IdParam }),
         body: Body,
         response: { 201: Correction, ...errorResponses, 404: ErrorBody },
       },

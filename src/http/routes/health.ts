@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { registry, metrics } from '../../metrics.ts';
 import { pendingCount, deadCount } from '../../storage/inbox.ts';
+import { authenticate } from '../auth.ts';
+import { isLoopbackHost } from '../exposure.ts';
 
 const Check = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
 
@@ -20,13 +22,25 @@ async function check(work: () => Promise<unknown>, timeoutMs = 2000): Promise<st
   }
 }
 
+/** 'failing: connect ECONNREFUSED 10.0.0.5:5432' → 'failing'; 'ok (rate limited until …)' → 'ok'. */
+function withoutDetails(state: string): string {
+  return /^[a-z]+/.exec(state)?.[0] ?? 'unknown';
+}
+
 export default async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // Why a check fails (hosts, ports, upstream errors) is for staff unless only this machine can ask.
+  const exposed = !isLoopbackHost(deps.config.host);
+  const mayReadDetails = async (req: FastifyRequest) => {
+    if (!exposed) return true;
+    const p = await authenticate(req, deps.db, deps.config.adminToken, deps.config.support.cookieSecure).catch(() => null);
+    return p !== null && p.role !== 'ingest';
+  };
   app.get('/health', { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/ready',
-    { schema: { tags: ['operations'], summary: 'Database, queue and sources are reachable and healthy; "degraded" (still 200) when the inbox holds dead letters', response: { 200: Check, 503: Check } } },
-    async (_req, reply) => {
+    { schema: { tags: ['operations'], summary: 'Database, queue and sources are reachable and healthy; "degraded" (still 200) when the inbox holds dead letters (why a check fails: for staff only when HOST is not loopback)', response: { 200: Check, 503: Check } } },
+    async (req, reply) => {
       const checks: Record<string, string> = {
         database: await check(() => deps.db.query('SELECT 1')),
         queue: await check(() => deps.queue.ping()),
@@ -41,6 +55,7 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
       const dead = checks.database === 'ok' ? await withinTime(deadCount(deps.db), 2000).catch(() => null) : null;
       checks.inbox = dead ? `degraded: ${dead} dead letter${dead === 1 ? '' : 's'} (GET /api/inbox/dead; earshot inbox retry)` : 'ok';
       const ready = checks.database === 'ok' && checks.queue === 'ok';
+      if (!(await mayReadDetails(req))) for (const [name, state] of Object.entries(checks)) checks[name] = withoutDetails(state);
       return reply.code(ready ? 200 : 503).send({ status: ready ? (dead ? 'degraded' : 'ready') : 'not ready', checks });
     },
   );

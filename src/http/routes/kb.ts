@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { HttpError } from '../auth.ts';
+import { IdParam } from '../ids.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { allPages, onePage, searchPages } from '../../kb/pages.ts';
 import { CSS, KB_CSP, renderIndex, renderIssue, renderMessage, renderRobots, renderSitemap, type Site } from '../../kb/render.ts';
@@ -40,7 +41,7 @@ export function publicHeaders(scope: FastifyInstance, csp: string): void {
 }
 
 const hide = { hide: true };
-const IssueParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const IssueParams = Type.Object({ id: IdParam });
 const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) });
 const PublishDone = Type.Object({ ok: Type.Boolean(), cluster_id: Type.Integer(), url: Type.Union([Type.String(), Type.Null()]) });
 

@@ -6,6 +6,7 @@ import type { AppDeps } from '../app.ts';
 import { ingest } from '../../ingest/ingest.ts';
 import { listMentions } from '../../storage/mentions.ts';
 import { Mention, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 
 const IngestBody = Type.Object({ mentions: Type.Array(IncomingMention, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 /** What the route itself checks; each mention is then checked on its own, so one bad item does not sink the rest. */
@@ -39,7 +40,7 @@ const ListQuery = Type.Object({
   source: Type.Optional(Type.String()),
   sentiment: Type.Optional(Type.Union([Type.Literal('negative'), Type.Literal('neutral'), Type.Literal('positive')])),
   actionable: Type.Optional(Type.Boolean()),
-  case_id: Type.Optional(Type.Integer()),
+  case_id: Type.Optional(IdParam),
   author: Type.Optional(Type.String({ description: 'Handle, with or without @' })),
   since: Type.Optional(Type.String({ format: 'date-time' })),
   until: Type.Optional(Type.String({ format: 'date-time' })),

@@ -10,9 +10,10 @@ import { OUTREACH_STATUSES, OutreachError, campaignRows, createCampaign, getCamp
 import { exportLines, toCsv, toJsonl } from '../../outreach/export.ts';
 import { enqueueDms } from '../../outreach/send.ts';
 import { xUserContextConfigured } from '../../channels/twitter/client.ts';
+import { IdParam } from '../ids.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Params = Type.Object({ id: IdParam });
 type P = Static<typeof Params>;
 const Channel = Type.Union([Type.Literal('email'), Type.Literal('dm'), Type.Literal('csv')], {
   description:
@@ -64,8 +65,8 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 const ExportQuery = Type.Object({
-  campaign_id: Type.Optional(Type.Integer({ minimum: 1 })),
-  cluster_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  campaign_id: Type.Optional(IdParam),
+  cluster_id: Type.Optional(IdParam),
   phase: Type.Union([Type.Literal('contact'), Type.Literal('fixed')], { default: 'contact' }),
   format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv')], { default: 'jsonl' }),
 });
@@ -103,7 +104,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
 
   app.get<{ Querystring: { cluster_id?: number } }>(
     '/api/outreach/campaigns',
-    { config: READ, schema: doc('Campaigns, newest first', { querystring: Type.Object({ cluster_id: Type.Optional(Type.Integer({ minimum: 1 })) }), response: { 200: Type.Object({ items: Type.Array(Campaign) }), ...errorResponses } }) },
+    { config: READ, schema: doc('Campaigns, newest first', { querystring: Type.Object({ cluster_id: Type.Optional(IdParam) }), response: { 200: Type.Object({ items: Type.Array(Campaign) }), ...errorResponses } }) },
     async (req) => ({ items: await listCampaigns(deps.db, req.query.cluster_id) }),
   );
 

@@ -6,6 +6,7 @@ import { HttpError } from '../auth.ts';
 import { requestReply, enqueueSend } from '../../replies/request.ts';
 import { getReply, listReplies, resetForRetry } from '../../storage/replies.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -31,7 +32,7 @@ const ReplyBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const IdParams = Type.Object({ id: IdParam });
 const Headers = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) });
 
 const STATUS = { not_found: 404, no_target: 422, not_replyable: 422, conflict: 409 } as const;

@@ -3,10 +3,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { createUser, listUsers, updateUser, listTokens, revokeToken, USER_ROLES } from '../../storage/users.ts';
-import { createToken, ROLES, type Role } from '../../storage/tokens.ts';
+import { createToken, hashToken, ROLES, type Role } from '../../storage/tokens.ts';
+import { parseDuration, DURATION_HELP } from '../../domain/duration.ts';
+import { readSessionCookie } from '../session-cookie.ts';
 import { generatePassword, passwordProblem } from '../../support/password.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 
 const ADMIN = { roles: [] as const };
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -35,8 +38,8 @@ const PatchUser = Type.Object(
     role: Type.Optional(UserRole),
     name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     team: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-    disabled: Type.Optional(Type.Boolean({ description: 'true also ends their sessions' })),
-    password: Type.Optional(Type.String({ maxLength: 1024 })),
+    disabled: Type.Optional(Type.Boolean({ description: 'true also ends their sessions (and their API tokens stop working while disabled)' })),
+    password: Type.Optional(Type.String({ maxLength: 1024, description: "ends the user's other sessions" })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -48,9 +51,17 @@ const Token = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   last_used_at: Nullable(Type.String({ format: 'date-time' })),
   revoked_at: Nullable(Type.String({ format: 'date-time' })),
+  expires_at: Nullable(Type.String({ format: 'date-time' })),
 });
-const NewToken = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Union(ROLES.map((r) => Type.Literal(r))) }, { additionalProperties: false });
-const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const NewToken = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    expires_in: Type.Optional(Type.String({ maxLength: 20, description: `the token stops working after this long: ${DURATION_HELP}; never when absent` })),
+  },
+  { additionalProperties: false },
+);
+const Id = Type.Object({ id: IdParam });
 const doc = (summary: string) => ({ tags: ['access'], summary, security: [{ bearer: [] }] });
 
 export default async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -79,7 +90,9 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
         const problem = passwordProblem(req.body.password);
         if (problem) throw new HttpError(400, problem);
       }
-      const user = await updateUser(deps.db, req.params.id, req.body);
+      // An admin changing their own password keeps the session they did it from.
+      const own = req.principal?.via === 'session' && req.principal.userId === req.params.id ? readSessionCookie(req, deps.config.support.cookieSecure) : null;
+      const user = await updateUser(deps.db, req.params.id, req.body, own ? hashToken(own) : undefined);
       if (!user) throw new HttpError(404, `no user ${req.params.id}`);
       return user;
     },
@@ -102,8 +115,24 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
 
   app.post<{ Body: Static<typeof NewToken> }>(
     '/api/tokens',
-    { config: ADMIN, schema: { ...doc('Make an API token; it is shown only in this answer'), body: NewToken, response: { 201: Type.Object({ token: Type.String() }), ...errorResponses } } },
-    async (req, reply) => reply.code(201).send({ token: await createToken(deps.db, req.body.name, req.body.role as Role, req.principal?.userId ?? null) }),
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('Make an API token; it is shown only in this answer'),
+        body: NewToken,
+        response: { 201: Type.Object({ token: Type.String(), expires_at: Nullable(Type.String({ format: 'date-time' })) }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      let expiresAt: Date | null = null;
+      if (req.body.expires_in !== undefined) {
+        const ms = parseDuration(req.body.expires_in);
+        if (ms === null) throw new HttpError(400, `body.expires_in must be ${DURATION_HELP}`);
+        expiresAt = new Date(Date.now() + ms);
+      }
+      const token = await createToken(deps.db, req.body.name, req.body.role as Role, req.principal?.userId ?? null, expiresAt);
+      return reply.code(201).send({ token, expires_at: expiresAt?.toISOString() ?? null });
+    },
   );
 
   app.delete<{ Params: Static<typeof Id> }>(
