@@ -98,8 +98,14 @@ export function parseCsvText(text: string): CsvRecord[] {
   return [...r.push(text), ...r.end()];
 }
 
+/**
+ * One RFC 4180 cell. A text cell that a spreadsheet would run as a formula (starting with = + - @,
+ * tab or CR: CSV injection, OWASP) gets a leading apostrophe, so it shows as the text it is. Numbers
+ * are written as they are (a negative number is not a formula).
+ */
 export function csvCell(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
+  let s = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -10,6 +10,7 @@
  * - cost per case: agent hours (business hours of the range × agents active in it, or the hours given)
  *   × cost per hour ÷ cases resolved.
  */
+import { csvCell } from '../csv.ts';
 import { businessMsBetween } from './business-hours.ts';
 import { slaState, type SlaPolicy } from './sla.ts';
 
@@ -155,10 +156,6 @@ const CSV_COLUMNS = [
   'sla_breaches_first_response', 'sla_breaches_resolution', 'sla_met_pct', 'first_contact_resolution_pct', 'reopen_rate_pct', 'agent_hours', 'cost_per_case',
 ] as const;
 
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** One row per group (and the total), RFC 4180. */
 export function metricsCsv(m: SupportMetrics): string {
