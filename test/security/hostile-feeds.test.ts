@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startLiveServer, type LiveServer } from '../helpers/live.ts';
 import { watchMemory, type MemoryWatch } from '../helpers/attack.ts';
-import { startFakeAlerts, atom, type FakeAlerts } from '../fakes/alerts.ts';
+import { startFakeAlerts, type FakeAlerts } from '../fakes/alerts.ts';
 
 const FEED_HEAD = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><id>tag:google.com,2005:reader/user/1/state/com.google/alerts/9</id><title>x</title>';
 const entry = (body: string) => `<entry><id>tag:google.com,2013:googlealerts/feed:1</id><title type="html">${body}</title><link href="https://example.com/a"/><published>2026-01-01T00:00:00Z</published></entry>`;
