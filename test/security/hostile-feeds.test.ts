@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startLiveServer, type LiveServer } from '../helpers/live.ts';
-import { watchMemory, type MemoryWatch } from '../helpers/attack.ts';
+import { rssTroughs } from '../helpers/attack.ts';
 import { startFakeAlerts, type FakeAlerts } from '../fakes/alerts.ts';
 
 const FEED_HEAD = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><id>tag:google.com,2005:reader/user/1/state/com.google/alerts/9</id><title>x</title>';
@@ -34,7 +34,6 @@ const GOOD = '3999999999999999999';
 
 let server: LiveServer;
 let feeds: FakeAlerts;
-let memory: MemoryWatch;
 
 beforeAll(async () => {
   feeds = await startFakeAlerts();
@@ -63,9 +62,10 @@ describe('hostile feeds', () => {
       if (failing.length >= 5 && good >= 1) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    memory = watchMemory(server);
-    // Then 30 more rounds, each feed fetched and refused again every second.
-    await new Promise((r) => setTimeout(r, 30_000));
+    // Then 60 more rounds, each feed fetched and refused again every second, memory sampled throughout.
+    const troughs = await rssTroughs(server.child.proc.pid as number, 60_000);
+    console.log(`[attack] server RSS low points ${troughs.firstMb} MB (first 30 s), ${troughs.secondMb} MB (last 30 s)`);
+    expect(troughs.secondMb).toBeLessThan(troughs.firstMb * 1.5);
     checks = await checksFor();
     const states = sourceChecks(checks);
     console.log(states.map(([k, v]) => `${k} = ${v.slice(0, 120)}`).join('\n'));
@@ -79,6 +79,6 @@ describe('hostile feeds', () => {
     const stored = (await server.database.db.query<{ text: string }>("SELECT text FROM mentions WHERE source = 'google-alerts'")).rows.map((r) => r.text);
     expect(stored.some((t) => t.startsWith('Lumio X200 recall'))).toBe(true);
     expect(stored.join('')).not.toMatch(/lollol|root:x:0/);
-    await memory.expectFlat();
+    expect((await server.api('/health')).status).toBe(200);
   });
 });
