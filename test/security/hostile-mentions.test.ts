@@ -1,7 +1,8 @@
 /**
  * The mention API under hostile input: every field at its limit is stored as sent, every field just
- * beyond it gets 400 naming the field (never a 500, never a poisoned batch), and random JSON of any
- * shape never makes the server fail. Limits are the ingest contract: source ≤ 32, external_id ≤ 256,
+ * beyond it gets 400 naming the field (never a 500), next to good mentions it is listed as rejected
+ * while they are stored (never a poisoned batch), and random JSON of any shape never makes the
+ * server fail. Limits are the ingest contract: source ≤ 32, external_id ≤ 256,
  * text ≤ 40,000 characters and no NUL, handle and name ≤ 256, followers 0…2³¹−1, url ≤ 2,048,
  * 1 to 1,000 mentions a request. The server keeps serving and its memory stays flat.
  */
@@ -51,7 +52,7 @@ describe('hostile mentions', () => {
     expect(Number(row?.followers)).toBe(MAX_INT4);
   });
 
-  it('answers 400 naming the field for each field just beyond its limit, and stores nothing of that batch', async () => {
+  it('answers 400 naming the field for each field just beyond its limit; next to a good mention, lists it as rejected and stores only the good one', { timeout: 120_000 }, async () => {
     const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
       ['source', { source: `s${'x'.repeat(32)}` }, {}],
       ['source', { source: 'Twitter' }, {}],
@@ -71,18 +72,29 @@ describe('hostile mentions', () => {
       ['created_at', { created_at: 'yesterday' }, {}],
       ['in_reply_to', { in_reply_to: 'r'.repeat(257) }, {}],
     ];
+    const stored = async (ids: string[]) => (await server.database.db.query('SELECT 1 FROM inbox WHERE external_id = ANY($1)', [ids])).rowCount;
     for (const [field, over, author] of cases) {
-      const good = one();
+      const what = `${field}: ${JSON.stringify({ ...over, ...author }).slice(0, 80)}`;
+      // Alone: 400, naming the field.
       const bad = one(over, author);
-      const res = await post({ mentions: [good, bad] });
-      const body = (await res.json()) as { message?: string };
-      expect.soft(res.status, `${field}: ${JSON.stringify(over).slice(0, 80)}${JSON.stringify(author).slice(0, 80)} → ${body.message}`).toBe(400);
-      expect.soft(body.message, field).toContain(field);
-      const stored = await server.database.db.query('SELECT 1 FROM inbox WHERE external_id = ANY($1)', [[good.external_id, bad.external_id]]);
-      expect.soft(stored.rowCount, field).toBe(0);
+      const alone = await post({ mentions: [bad] });
+      const aloneBody = (await alone.json()) as { message?: string };
+      expect.soft(alone.status, `${what} → ${aloneBody.message}`).toBe(400);
+      expect.soft(aloneBody.message, what).toContain(field);
+      // Next to a good one: the good one is stored, the bad one is listed with its field and not stored.
+      const good = one();
+      const badToo = one(over, author);
+      const mixed = await post({ mentions: [good, badToo] });
+      const mixedBody = (await mixed.json()) as { accepted?: unknown[]; rejected?: { index: number; path: string }[]; message?: string };
+      expect.soft(mixed.status, `${what} next to a good one → ${mixedBody.message ?? ''}`).toBe(202);
+      expect.soft(mixedBody.accepted, what).toHaveLength(1);
+      expect.soft(mixedBody.rejected?.[0]?.path, what).toContain(field);
+      expect.soft(await stored([good.external_id]), `${what}: the good mention`).toBe(1);
+      expect.soft(await stored([bad.external_id, badToo.external_id]), `${what}: the bad mention`).toBe(0);
     }
     expect((await post({ mentions: Array.from({ length: 1001 }, () => one()) })).status).toBe(400);
     expect((await post({ mentions: [] })).status).toBe(400);
+    expect((await server.api('/health')).status).toBe(200);
   });
 
   it('never fails on random JSON of any shape (property)', { timeout: 300_000 }, async () => {
