@@ -101,6 +101,17 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
       req.log.warn({ err }, 'database unreachable');
       return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: 'the database is unreachable; nothing was stored: retry in a few seconds' });
     }
+    const sqlClass = sqlStateClass(err);
+    if (sqlClass === '53') {
+      // Insufficient resources (disk full, out of memory, too many connections): nothing was stored; retry later.
+      req.log.error({ code: (err as { code?: string }).code, error: err.message }, 'database out of resources');
+      return reply.code(503).header('retry-after', '30').send({ error: 'Service Unavailable', message: 'the database is out of resources (e.g. disk full); nothing was stored: retry later' });
+    }
+    if (sqlClass === '22') {
+      // Data exception (a value PostgreSQL cannot store: NUL in text, out-of-range number, bad encoding).
+      req.log.warn({ code: (err as { code?: string }).code, error: err.message }, 'request data refused by the database');
+      return reply.code(400).send({ error: 'Bad Request', message: `a value cannot be stored: ${err.message}` });
+    }
     const status = err instanceof HttpError ? err.statusCode : (err.statusCode ?? 500);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
@@ -122,6 +133,12 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
 /** A hop count becomes "the nearest n hops" (what fastify does with a number; its types take only a function). */
 function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+/** The SQLSTATE class (first two characters) of a PostgreSQL error, or null for any other error. */
+function sqlStateClass(err: unknown): string | null {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : null;
 }
 
 function httpReason(status: number): string {

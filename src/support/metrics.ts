@@ -10,9 +10,9 @@
  * - cost per case: agent hours (business hours of the range × agents active in it, or the hours given)
  *   × cost per hour ÷ cases resolved.
  */
+import { csvCell } from '../csv.ts';
 import { businessMsBetween } from './business-hours.ts';
 import { slaState, type SlaPolicy } from './sla.ts';
-import { csvCell } from '../csv.ts';
 
 export interface MetricCase {
   id: number;

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import { canonicalHandle, PRIORITIES, type Priority } from '../domain/mention.ts';
 import { isSentimentLabel } from '../analysis/sentiment/labels.ts';
 import type { Rule, RuleSet, RuleThen, RuleWhen } from './types.ts';
+import { checkRegex } from './safe-regex.ts';
 
 /** A rules file is wrong; the message starts with file:line so an editor can jump there. */
 export class RulesError extends Error {
@@ -143,6 +144,8 @@ function parseWhen(map: YAMLMap, fail: Fail): RuleWhen {
     } catch (err) {
       return fail(node('regex'), `bad regex: ${(err as Error).message}`);
     }
+    const verdict = checkRegex(when.regex);
+    if (!verdict.ok) return fail(node('regex'), `unsafe regex: ${verdict.reason}`);
   }
   const sentiment = strings('sentiment');
   if (sentiment) {

@@ -58,3 +58,19 @@ export async function postStatus(url: string, headers: Record<string, string>, b
     }, 2000);
   });
 }
+
+/**
+ * RSS sampled every `everyMs` for `ms` while an attack keeps running. The heap saws up and down
+ * between collections, so one reading proves little: a leak shows as the low points rising, so the
+ * lowest reading of the first half is compared with the lowest of the second.
+ */
+export async function rssTroughs(pid: number, ms: number, everyMs = 2000): Promise<{ firstMb: number; secondMb: number }> {
+  const samples: number[] = [];
+  for (let t = 0; t < ms; t += everyMs) {
+    samples.push(rssBytes(pid));
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  const half = Math.floor(samples.length / 2);
+  const mb = (n: number) => Math.round(n / 1024 / 102.4) / 10;
+  return { firstMb: mb(Math.min(...samples.slice(0, half))), secondMb: mb(Math.min(...samples.slice(half))) };
+}
