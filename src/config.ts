@@ -30,6 +30,8 @@ export interface Config {
   /** How often the sweeper looks for inbox rows the queue lost, and how old such a row must be. */
   sweepIntervalMs: number;
   sweepAfterMs: number;
+  /** Inbox rows waiting to be processed above which ingest answers 429 (0: no limit). */
+  maxBacklog: number;
   rulesDir: string;
   /** A model written by `earshot train`; the shipped model when null. */
   modelFile: string | null;
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerConcurrency: r.read('EARSHOT_WORKER_CONCURRENCY', 4, parsers.integer(1, 256)),
     sweepIntervalMs: r.read('EARSHOT_SWEEP_INTERVAL_MS', 30_000, parsers.integer(100, 86_400_000)),
     sweepAfterMs: r.read('EARSHOT_SWEEP_AFTER_MS', 60_000, parsers.integer(0, 86_400_000)),
+    maxBacklog: r.read('EARSHOT_MAX_BACKLOG', 0, parsers.integer(0, 1_000_000_000)),
     rulesDir: resolve(r.read('EARSHOT_RULES', './rules', parsers.text)),
     modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
     dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
@@ -188,6 +191,8 @@ Environment:
   EARSHOT_JOB_LOCK_MS         job lock; a dead worker's jobs run again after about this (default 30000)
   EARSHOT_WATCHDOG_STALL_MS   jobs waiting and none taken for this long: workers reported stalled
                               in /ready and earshot_workers_stalled (default 45000)
+  EARSHOT_MAX_BACKLOG         POST /api/mentions answers 429 with Retry-After while more inbox rows
+                              than this wait to be processed (default 0: no limit)
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them

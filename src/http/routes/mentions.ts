@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { ingest } from '../../ingest/ingest.ts';
+import { backlogGate } from '../../ingest/backlog.ts';
 import { listMentions } from '../../storage/mentions.ts';
 import { Mention, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 
@@ -46,6 +47,7 @@ const ListQuery = Type.Object({
 });
 
 export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const backlog = backlogGate(deps.db, deps.config.maxBacklog);
   app.post<{ Body: Static<typeof IngestBody> }>(
     '/api/mentions',
     {
@@ -53,13 +55,22 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
       schema: {
         tags: ['mentions'],
         summary: 'Ingest a batch of mentions from any system',
-        description: 'Each mention is written to the inbox before this answers; a repeated (source, external_id) is reported as a duplicate and stored once.',
+        description:
+          'Each mention is written to the inbox before this answers; a repeated (source, external_id) is reported as a duplicate and stored once. ' +
+          'While more than EARSHOT_MAX_BACKLOG mentions wait to be processed, the batch is refused with 429 and Retry-After, and nothing of it is stored: send it again later.',
         security: [{ bearer: [] }],
         body: IngestBody,
-        response: { 202: IngestReply, ...errorResponses, 413: ErrorBody },
+        response: { 202: IngestReply, ...errorResponses, 413: ErrorBody, 429: ErrorBody },
       },
     },
     async (req, reply) => {
+      const verdict = await backlog.check();
+      if (verdict.full) {
+        return reply
+          .code(429)
+          .header('retry-after', String(verdict.retryAfterSeconds))
+          .send({ error: 'Too Many Requests', message: `more than ${deps.config.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After` });
+      }
       const result = await ingest(deps, req.body.mentions);
       return reply.code(202).send({ accepted: result.accepted, duplicates: result.duplicates });
     },
