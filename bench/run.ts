@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
- * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis.
+ * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, firehose.
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   sentiment: () => import('./sentiment.ts'),
@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   'embedded-db': () => import('./embedded-db.ts'),
   pipeline: () => import('./pipeline.ts'),
   crisis: () => import('./crisis.ts'),
+  firehose: () => import('./firehose.ts'),
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
