@@ -10,7 +10,8 @@
  *      (computing stored due times) and the steady state.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_FIREHOSE_MENTIONS (20000), BENCH_FIREHOSE_WORKERS
  * (1,2), BENCH_FIREHOSE_OFFERED (2000 mentions/s), BENCH_FIREHOSE_OFFERED_SECONDS (10),
- * BENCH_FIREHOSE_SLA_CASES (578,20000). JSON goes to bench/results/firehose-<time>.json.
+ * BENCH_FIREHOSE_SLA_CASES (578,20000), BENCH_FIREHOSE_MAX_BACKLOG (2000, the back-pressure row),
+ * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla). JSON goes to bench/results/firehose-<time>.json.
  * Profile a stage: BENCH_FIREHOSE_PROFILE=1 runs the worker processes with --cpu-prof (profiles in bench/results/).
  */
 import { randomBytes } from 'node:crypto';
@@ -38,6 +39,8 @@ const OFFERED = Number(process.env.BENCH_FIREHOSE_OFFERED ?? 2000);
 const OFFERED_SECONDS = Number(process.env.BENCH_FIREHOSE_OFFERED_SECONDS ?? 10);
 const SLA_CASES = (process.env.BENCH_FIREHOSE_SLA_CASES ?? '578,20000').split(',').map(Number);
 const PROFILE = process.env.BENCH_FIREHOSE_PROFILE === '1';
+const MAX_BACKLOG = Number(process.env.BENCH_FIREHOSE_MAX_BACKLOG ?? 2000);
+const PARTS = new Set((process.env.BENCH_FIREHOSE_PARTS ?? 'pipeline,e2e,paced,backpressure,sla').split(','));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const load = () => loadavg()[0]?.toFixed(1) ?? '?';
@@ -173,8 +176,8 @@ async function post(url: string, token: string, all: MentionInput[], inFlight: n
 }
 
 /** 2 and 3. The API in this process, `earshot worker` processes beside it. */
-async function endToEnd(workers: number, perSecond?: number): Promise<Record<string, number | string>> {
-  const e = await environment();
+async function endToEnd(workers: number, perSecond?: number, maxBacklog = 0): Promise<Record<string, number | string>> {
+  const e = await environment({ EARSHOT_MAX_BACKLOG: String(maxBacklog) });
   const service = await startService(e.rt, { api: true, worker: false });
   const children: ChildProcess[] = [];
   try {
@@ -191,7 +194,7 @@ async function endToEnd(workers: number, perSecond?: number): Promise<Record<str
     const lat = await latency(e.rt);
     const cases = Number((await e.rt.db.query<{ n: string }>('SELECT count(*) AS n FROM cases')).rows[0]?.n);
     return {
-      shape: perSecond ? `POST, ${workers} worker(s), offered ${perSecond}/s` : `POST, ${workers} worker(s), as fast as accepted`,
+      shape: `POST, ${workers} worker(s), ${perSecond ? `offered ${perSecond}/s` : 'as fast as accepted'}${maxBacklog ? `, EARSHOT_MAX_BACKLOG ${maxBacklog}` : ''}`,
       mentions: count,
       accepted: rate(count, acceptMs),
       rate: rate(count, ms),
@@ -242,23 +245,31 @@ async function slaSort(n: number): Promise<Record<string, number | string>> {
 
 export async function run(): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, loadAtStart: loadavg() };
-  const pipeline = [await inProcess()];
-  console.log(`\n## Firehose: the pipeline alone (${N.toLocaleString('en-US')} mentions queued first)\n`);
-  console.log(table(['shape', 'mentions', 'mentions/s', 'load avg (1 min)'], pipeline.map((r) => [r.shape, r.mentions, r.rate, r.load] as (string | number)[])));
+  const pipeline = PARTS.has('pipeline') ? [await inProcess()] : [];
+  if (pipeline.length) {
+    console.log(`\n## Firehose: the pipeline alone (${N.toLocaleString('en-US')} mentions queued first)\n`);
+    console.log(table(['shape', 'mentions', 'mentions/s', 'load avg (1 min)'], pipeline.map((r) => [r.shape, r.mentions, r.rate, r.load] as (string | number)[])));
+  }
   const e2e = [];
-  for (const w of WORKERS) e2e.push(await endToEnd(w));
-  e2e.push(await endToEnd(WORKERS[0] ?? 1, OFFERED));
-  console.log(`\n## Firehose: end to end through POST /api/mentions (batches of 100, 8 in flight, API in the bench process, workers as \`earshot worker\` processes)\n`);
-  console.log(
-    table(
-      ['shape', 'mentions', 'accepted/s', 'processed/s', 'p50 accept→case ms', 'p99 ms', 'cases', '429s', 'load avg'],
-      e2e.map((r) => [r.shape, r.mentions, r.accepted, r.rate, r.p50, r.p99, r.cases, r.refused, r.load] as (string | number)[]),
-    ),
-  );
+  if (PARTS.has('e2e')) for (const w of WORKERS) e2e.push(await endToEnd(w));
+  if (PARTS.has('paced')) e2e.push(await endToEnd(WORKERS[0] ?? 1, OFFERED));
+  // Offered above capacity with a bounded backlog: 429s instead of a growing queue and latency.
+  if (PARTS.has('backpressure')) e2e.push(await endToEnd(WORKERS[0] ?? 1, OFFERED, MAX_BACKLOG));
+  if (e2e.length) {
+    console.log(`\n## Firehose: end to end through POST /api/mentions (batches of 100, 8 in flight, API in the bench process, workers as \`earshot worker\` processes)\n`);
+    console.log(
+      table(
+        ['shape', 'mentions', 'accepted/s', 'processed/s', 'p50 accept→case ms', 'p99 ms', 'cases', '429s', 'load avg'],
+        e2e.map((r) => [r.shape, r.mentions, r.accepted, r.rate, r.p50, r.p99, r.cases, r.refused, r.load] as (string | number)[]),
+      ),
+    );
+  }
   const sla = [];
-  for (const n of SLA_CASES) sla.push(await slaSort(n));
-  console.log('\n## GET /api/cases?sort=sla&limit=100 (listBySla), cases opened over nine months, ¾ open\n');
-  console.log(table(['cases', 'first call ms (stores due times)', 'steady ms (median of 5)', 'load avg'], sla.map((r) => [r.cases, r['first call ms'], r['steady ms (median of 5)'], r.load] as (string | number)[])));
+  if (PARTS.has('sla')) for (const n of SLA_CASES) sla.push(await slaSort(n));
+  if (sla.length) {
+    console.log('\n## GET /api/cases?sort=sla&limit=100 (listBySla), cases opened over nine months, ¾ open\n');
+    console.log(table(['cases', 'first call ms (stores due times)', 'steady ms (median of 5)', 'load avg'], sla.map((r) => [r.cases, r['first call ms'], r['steady ms (median of 5)'], r.load] as (string | number)[])));
+  }
   Object.assign(result, { pipeline, e2e, sla });
   mkdirSync(RESULTS, { recursive: true });
   const file = `${RESULTS}firehose-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
