@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
- * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, poison.
+ * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, poison, firehose.
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   sentiment: () => import('./sentiment.ts'),
@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   pipeline: () => import('./pipeline.ts'),
   crisis: () => import('./crisis.ts'),
   poison: () => import('./poison.ts'),
+  firehose: () => import('./firehose.ts'),
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

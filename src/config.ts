@@ -32,6 +32,8 @@ export interface Config {
   sweepAfterMs: number;
   /** Failed attempts after which an inbox row becomes a dead letter. */
   inboxMaxAttempts: number;
+  /** Inbox rows waiting to be processed above which ingest answers 429 (0: no limit). */
+  maxBacklog: number;
   rulesDir: string;
   /** A model written by `earshot train`; the shipped model when null. */
   modelFile: string | null;
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalMs: r.read('EARSHOT_SWEEP_INTERVAL_MS', 30_000, parsers.integer(100, 86_400_000)),
     sweepAfterMs: r.read('EARSHOT_SWEEP_AFTER_MS', 60_000, parsers.integer(0, 86_400_000)),
     inboxMaxAttempts: r.read('EARSHOT_INBOX_MAX_ATTEMPTS', 5, parsers.integer(1, 1000)),
+    maxBacklog: r.read('EARSHOT_MAX_BACKLOG', 0, parsers.integer(0, 1_000_000_000)),
     rulesDir: resolve(r.read('EARSHOT_RULES', './rules', parsers.text)),
     modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
     dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
@@ -208,6 +211,8 @@ Environment:
                               in /ready and earshot_workers_stalled (default 45000)
   EARSHOT_INBOX_MAX_ATTEMPTS  failed attempts before an inbox row becomes a dead letter (default 5;
                               see earshot inbox list-dead / retry)
+  EARSHOT_MAX_BACKLOG         POST /api/mentions answers 429 with Retry-After while more inbox rows
+                              than this wait to be processed (default 0: no limit)
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them

@@ -109,6 +109,9 @@ function openChannels(config: Config, db: Db, queue: JobQueue, log: Logger): Cha
   });
 }
 
+/** Batches finishing within this window share one cluster job. */
+const CLUSTER_COALESCE_MS = 250;
+
 export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
   // This process's copy of the clustering engine; the advisory lock and the versioned snapshot keep
   // every process's copy in step (src/clusters/stage.ts).
@@ -134,10 +137,16 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         for (const r of outcome.rejected) rt.log.warn({ inboxId: r.inboxId, error: r.error }, 'inbox row rejected');
         // After the commit: clustering has its own job (one writer). A lost enqueue is caught up by
         // the 'cluster-catch-up' schedule, since the stage takes every unplaced mention.
+        // Coalesced: the stage takes every unplaced mention whatever the payload, so one job per
+        // CLUSTER_COALESCE_MS window (the queue drops a repeated job id) does the work of all the
+        // batches committed within it. The job is held back to the window's end, so it starts after
+        // every one of those commits and none of their mentions waits for the catch-up schedule.
         const ids = outcome.mentionIds ?? [];
         if (ids.length > 0) {
+          const now = Date.now();
+          const windowEnd = (Math.floor(now / CLUSTER_COALESCE_MS) + 1) * CLUSTER_COALESCE_MS;
           await rt.queue
-            .add('cluster-mentions', { mentionIds: ids.slice(0, 1000) }, `cluster-${ids[0]}-${ids.length}`)
+            .add('cluster-mentions', { mentionIds: ids.slice(0, 1000) }, `cluster-${windowEnd}`, windowEnd - now)
             .catch((err: unknown) => rt.log.warn({ err }, 'cluster job not queued; the catch-up schedule will place these mentions'));
         }
         return { ...outcome, mentionIds: undefined, failed: outcome.failed.length };

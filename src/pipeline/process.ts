@@ -8,7 +8,7 @@ import { withTransaction, type Db } from '../storage/db.ts';
 import { loadPending, markProcessed, markRejected } from '../storage/inbox.ts';
 import { upsertAuthors, customerAttributes } from '../storage/authors.ts';
 import { knownFingerprints, insertMentions, setDuplicateOf, type NewMention } from '../storage/mentions.ts';
-import { openCasesByAuthor, createCases, recordMentionsOnCases, openCasesByConversation, resolvedCasesByAuthor, reopenCases } from '../storage/cases.ts';
+import { openCasesByAuthor, createCases, recordMentionsOnCases, openCasesByConversation, resolvedCasesByAuthor, reopenCases, type PendingEvent } from '../storage/cases.ts';
 import { linkAuthorsByEmail } from '../storage/customers.ts';
 import { normalize, type NormalizedMention } from './normalize.ts';
 import { dedupe } from './dedupe.ts';
@@ -89,6 +89,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
     await reopenCases(tx, plans.flatMap((p) => (p.action === 'reopen' ? [p.caseId] : [])), ACTOR);
 
     const toOpen = classified.filter((_, i) => plans[i]?.action === 'open');
+    const events: PendingEvent[] = []; // 'opened' and 'mention_added' go in one statement
     const newIds = await createCases(
       tx,
       toOpen.map((m) => ({
@@ -103,6 +104,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
         openedAt: m.createdAt,
       })),
       ACTOR,
+      events,
     );
     const caseOfNew = new Map<number, number>();
     let next = 0;
@@ -126,7 +128,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
       const mentionId = mentionIds[i];
       return caseId && mentionId ? [{ caseId, mentionId, priority: m.triage.priority }] : [];
     });
-    await recordMentionsOnCases(tx, added, ACTOR);
+    await recordMentionsOnCases(tx, added, ACTOR, events);
     await markProcessed(tx, clean.map((m) => m.inboxId));
 
     outcome.mentionIds = mentionIds.filter((id): id is number => typeof id === 'number');

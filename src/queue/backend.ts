@@ -26,7 +26,8 @@ export type Handlers = { [N in JobName]: (payload: JobPayload<N>, job: Job) => P
 
 export interface JobQueue {
   kind: 'redis' | 'postgres';
-  add<N extends JobName>(name: N, payload: JobPayload<N>, jobId?: string): Promise<void>;
+  /** A job id already in the queue is not added again; `delayMs` holds the job back that long. */
+  add<N extends JobName>(name: N, payload: JobPayload<N>, jobId?: string, delayMs?: number): Promise<void>;
   addBulk<N extends JobName>(name: N, items: { payload: JobPayload<N>; jobId?: string }[]): Promise<void>;
   /** Creates or updates a BullMQ job scheduler that adds `name` every `everyMs` (ids must not contain ':'). */
   upsertJobScheduler<N extends JobName>(id: string, everyMs: number, name: N, payload: JobPayload<N>): Promise<void>;
@@ -96,8 +97,8 @@ function wrap(
   const workers: Worker[] = [];
   return {
     kind,
-    async add(name, payload, jobId) {
-      await queue.add(name, payload, { ...JOBS[name].options, jobId });
+    async add(name, payload, jobId, delayMs) {
+      await queue.add(name, payload, { ...JOBS[name].options, jobId, ...(delayMs ? { delay: delayMs } : {}) });
     },
     async addBulk(name, items) {
       await queue.addBulk(items.map((i) => ({ name, data: i.payload, opts: { ...JOBS[name].options, ...RETENTION, jobId: i.jobId } })));

@@ -57,7 +57,14 @@ export interface NewCase {
   openedAt: Date;
 }
 
-export async function createCases(db: Queryable, cases: NewCase[], actor: string): Promise<number[]> {
+/** A case event not yet written: callers that write several kinds in one batch append them together. */
+export type PendingEvent = { caseId: number; actor: string; kind: string; data: Record<string, unknown> };
+
+/**
+ * Creates the cases and returns their ids; their 'opened' events go into `events` when given (the
+ * caller writes them with its other events in one statement), else are written here.
+ */
+export async function createCases(db: Queryable, cases: NewCase[], actor: string, events?: PendingEvent[]): Promise<number[]> {
   if (cases.length === 0) return [];
   const col = <K extends keyof NewCase>(k: K) => cases.map((c) => c[k]);
   const { rows } = await db.query<{ id: string }>(
@@ -70,13 +77,18 @@ export async function createCases(db: Queryable, cases: NewCase[], actor: string
     [col('priority'), col('category'), col('queue'), col('source'), col('authorId'), col('customerRef'), col('conversationKey'), col('subject'), col('openedAt')],
   );
   const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-  await appendEvents(db, ids.map((id, i) => ({ caseId: id, actor, kind: 'opened', data: { priority: cases[i]?.priority, category: cases[i]?.category } })));
+  const opened = ids.map((id, i) => ({ caseId: id, actor, kind: 'opened', data: { priority: cases[i]?.priority, category: cases[i]?.category } }));
+  if (events) events.push(...opened);
+  else await appendEvents(db, opened);
   return ids;
 }
 
-/** Counts the new mentions on their cases and raises a case's priority if a new mention is more urgent. */
-export async function recordMentionsOnCases(db: Queryable, added: { caseId: number; mentionId: number; priority: string }[], actor: string): Promise<void> {
-  if (added.length === 0) return;
+/**
+ * Counts the new mentions on their cases and raises a case's priority if a new mention is more
+ * urgent; the 'mention_added' events are written with `earlier` (events still to be written) in one statement.
+ */
+export async function recordMentionsOnCases(db: Queryable, added: { caseId: number; mentionId: number; priority: string }[], actor: string, earlier: PendingEvent[] = []): Promise<void> {
+  if (added.length === 0) return appendEvents(db, earlier);
   await db.query(
     `WITH a AS (SELECT case_id, count(*) AS n, max(array_position(array['low','normal','high','urgent'], priority)) AS p
                 FROM unnest($1::bigint[], $2::text[]) AS t(case_id, priority) GROUP BY case_id)
@@ -85,10 +97,10 @@ export async function recordMentionsOnCases(db: Queryable, added: { caseId: numb
      FROM a WHERE c.id = a.case_id`,
     [added.map((a) => a.caseId), added.map((a) => a.priority)],
   );
-  await appendEvents(db, added.map((a) => ({ caseId: a.caseId, actor, kind: 'mention_added', data: { mention_id: a.mentionId } })));
+  await appendEvents(db, [...earlier, ...added.map((a) => ({ caseId: a.caseId, actor, kind: 'mention_added', data: { mention_id: a.mentionId } }))]);
 }
 
-export async function appendEvents(db: Queryable, events: { caseId: number; actor: string; kind: string; data: Record<string, unknown> }[]): Promise<void> {
+export async function appendEvents(db: Queryable, events: PendingEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db.query(
     `INSERT INTO case_events (case_id, actor, kind, data) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[])`,

@@ -4,6 +4,7 @@ import { IncomingMention } from '../../domain/incoming-mention.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { ingest } from '../../ingest/ingest.ts';
+import { backlogGate } from '../../ingest/backlog.ts';
 import { listMentions } from '../../storage/mentions.ts';
 import { Mention, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
@@ -48,6 +49,7 @@ const ListQuery = Type.Object({
 });
 
 export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const backlog = backlogGate(deps.db, deps.config.maxBacklog);
   app.post<{ Body: Static<typeof IngestBody> }>(
     '/api/mentions',
     {
@@ -58,14 +60,22 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
         description:
           'Each mention is written to the inbox before this answers; a repeated (source, external_id) is reported as a duplicate and stored once. ' +
           'Each mention is checked on its own: those that break the contract are listed in `rejected` with the reason and the others are stored. ' +
-          'The answer is 400 only when none is valid.',
+          'The answer is 400 only when none is valid. ' +
+          'While more than EARSHOT_MAX_BACKLOG mentions wait to be processed, the batch is refused with 429 and Retry-After, and nothing of it is stored: send it again later.',
         security: [{ bearer: [] }],
         body: IngestBody,
-        response: { 202: IngestReply, ...errorResponses, 400: NoneValid, 413: ErrorBody },
+        response: { 202: IngestReply, ...errorResponses, 400: NoneValid, 413: ErrorBody, 429: ErrorBody },
       },
       validatorCompiler: envelopeValidator,
     },
     async (req, reply) => {
+      const verdict = await backlog.check();
+      if (verdict.full) {
+        return reply
+          .code(429)
+          .header('retry-after', String(verdict.retryAfterSeconds))
+          .send({ error: 'Too Many Requests', message: `more than ${deps.config.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After` });
+      }
       const result = await ingest(deps, req.body.mentions);
       if (result.accepted.length + result.duplicates.length === 0 && result.rejected.length > 0) {
         const first = result.rejected[0]!;
