@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { agreement, createClusterer, extractTerms, type Agreement } from '../src/analysis/cluster/index.ts';
+import { BATCH_STRAGGLER_FLOOR, agreement, createClusterer, extractTerms, type Agreement } from '../src/analysis/cluster/index.ts';
 import { mentionStream } from '../src/demo/world.ts';
 import { gsdmm } from './baselines/gsdmm.ts';
 import { tfidfKmeans } from './baselines/tfidf-kmeans.ts';
@@ -55,7 +55,7 @@ export function quality(rows: Row[]): string[] {
 }
 
 /** The batch settings `earshot cluster` and the outreach report use: the merge pass, then stragglers adopted. */
-const BATCH = { stragglerFloor: 0.1 };
+const BATCH = { stragglerFloor: BATCH_STRAGGLER_FLOOR };
 
 /**
  * The issue's reading: AMI with every unclustered item in one group (leaving items out never helps),

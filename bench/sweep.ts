@@ -39,11 +39,9 @@ export async function run(): Promise<void> {
   if (rows) {
     const { tune } = airlineSplit(rows);
     const grid: Grid<BatchOptions> = {
-      threshold: [0.2, 0.25, 0.3],
-      establishedThreshold: [0.1, 0.15],
       mergeThreshold: [0.35, 0.5],
-      sameLeadMergeThreshold: [0.15, 0.2, 0.3],
-      stragglerFloor: [undefined, 0.05, 0.1],
+      sameLeadMergeThreshold: [0.2, 0.3],
+      stragglerFloor: [undefined, 0.1],
     };
     const results = sweep(grid, (o) => {
       const { ami, coverage } = amiAsOneGroup(tune, clusterBatch(tune, o));
@@ -55,7 +53,7 @@ export async function run(): Promise<void> {
     console.log('');
   }
   const worlds = TUNING_SEEDS.map((seed) => generateHardWorld({ seed }));
-  const grid: Grid<{ closeMatch: number; minSimilarity: number; minShare: number }> = { closeMatch: [0.35, 0.4, 0.5], minSimilarity: [0.02, 0.05, 0.1], minShare: [0.5] };
+  const grid: Grid<{ closeMatch: number; minSimilarity: number; minShare: number }> = { closeMatch: [0.35, 0.4, 0.5], minSimilarity: [0.05], minShare: [0.5] };
   const results = sweep(grid, (o) => {
     const opts: Partial<OutreachOptions> = { closeMatch: o.closeMatch, consolidate: { minSimilarity: o.minSimilarity, minShare: o.minShare } };
     const f = scoreWorlds(worlds, opts);
