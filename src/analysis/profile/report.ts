@@ -3,7 +3,7 @@
  * complainants linked to customers by handle → profile → ranked at-risk customers. Pure: the
  * caller supplies the customer base and the actionability test (the sentiment model in the CLI).
  */
-import { BATCH_STRAGGLER_FLOOR, createClusterer, type ClustererOptions } from '../cluster/index.ts';
+import { createClusterer, type ClustererOptions } from '../cluster/index.ts';
 import { customerByHandle, type CustomerBase } from './base.ts';
 import { profileComplainants, rankAtRisk, type ProfileItem, type ProfileOptions } from './profile.ts';
 import { consolidateByProfile, type ConsolidateOptions } from './consolidate.ts';
@@ -59,7 +59,7 @@ export interface OutreachOptions {
   consolidate?: Partial<ConsolidateOptions>;
   /** Mentions not read as negative join an established cluster at this cosine or above (default 0.4, chosen on the tuning worlds; Infinity: never). */
   closeMatch?: number;
-  /** Seeds below the cluster size join the nearest cluster at this centroid cosine (see adoptStragglers; Infinity leaves them out). */
+  /** Seeds below the cluster size join the nearest cluster at this centroid cosine (see adoptStragglers); undefined, the default, leaves them out. */
   stragglerFloor?: number;
   atRiskLimit?: number;
 }
@@ -94,7 +94,9 @@ export function buildOutreachReport(base: CustomerBase, mentions: readonly Outre
   const complainantsOf = (memberIds: string[]): number[] => [
     ...new Set(memberIds.map((id) => authorOf.get(id)).filter((x): x is number => x !== undefined)),
   ];
-  clusterer.adoptStragglers(opts.stragglerFloor ?? BATCH_STRAGGLER_FLOOR);
+  // Off by default here: on the tuning worlds adopting stragglers (at 0.1) pulled confusers into cause
+  // clusters and cost precision@K (0.920 → 0.897).
+  if (opts.stragglerFloor !== undefined) clusterer.adoptStragglers(opts.stragglerFloor);
   // Text clusters that are one root cause by who complains (see consolidate.ts) become one, so that
   // neither lists the other's complainants as at risk and the profile is learnt from all of them.
   consolidateByProfile(
