@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
- * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, poison, firehose.
+ * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, poison, firehose, and sweep (only when named).
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   sentiment: () => import('./sentiment.ts'),
@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   crisis: () => import('./crisis.ts'),
   poison: () => import('./poison.ts'),
   firehose: () => import('./firehose.ts'),
+  sweep: () => import('./sweep.ts'),
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -26,7 +27,9 @@ if (unknown.length) {
 }
 
 console.log(`# earshot benchmarks — ${new Date().toISOString()}, Node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-for (const name of chosen.length ? chosen : Object.keys(BENCHES)) {
+/** Run only when named: sweeps take minutes and choose defaults rather than report them. */
+const ONLY_WHEN_NAMED = new Set(['sweep']);
+for (const name of chosen.length ? chosen : Object.keys(BENCHES).filter((n) => !ONLY_WHEN_NAMED.has(n))) {
   const started = performance.now();
   await (await BENCHES[name]!()).run();
   console.log(`\n_${name}: ${((performance.now() - started) / 1000).toFixed(1)} s_`);

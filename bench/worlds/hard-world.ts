@@ -261,11 +261,12 @@ interface Planted {
 }
 
 /**
- * A conjunction of `size` values around a random anchor customer, covering 0.5–6 % of customers,
+ * A conjunction of `size` values around a random anchor customer, covering 0.5–6 % of customers and
+ * enough of them that about ten or more complain at the world's rate,
  * where each value and each sub-conjunction is held by clearly more customers (so dropping one value
  * makes the rule too wide), barely overlapping earlier causes.
  */
-function plant(rand: Rand, customers: Customer[], size: number, claimed: Set<number>): Planted | null {
+function plant(rand: Rand, customers: Customer[], size: number, claimed: Set<number>, rate: number): Planted | null {
   const n = customers.length;
   for (let attempt = 0; attempt < 400; attempt++) {
     const cols = [...CAUSE_COLUMNS].sort(() => rand() - 0.5).slice(0, size);
@@ -286,7 +287,8 @@ function plant(rand: Rand, customers: Customer[], size: number, claimed: Set<num
       }
     });
     const share = members.length / n;
-    if (share < 0.005 || share > 0.06 || members.length < 40 || overlap > members.length * 0.05) continue;
+    // A cause nobody would post about cannot be heard: at least 10 complainants are expected.
+    if (share < 0.005 || share > 0.06 || members.length * 0.7 * rate < 10 || overlap > members.length * 0.05) continue;
     // Every wider rule (one value dropped) must hold at least 60 % more customers than the cause.
     if (dropOne.some((d) => d < 0.6 * members.length)) continue;
     return { conjunction: conj, members, nearMisses };
@@ -315,7 +317,7 @@ export function generateHardWorld(options: Partial<HardWorldOptions> = {}): Worl
   const sizes = Array.from({ length: o.causes }, (_, c) => (c === 0 ? 3 : rand() < 0.5 ? 3 : 2));
   for (let c = 0; c < o.causes && c < symptoms.length; c++) {
     const symptom = symptoms[c]!;
-    const found = plant(rand, customers, sizes[c]!, claimed) ?? plant(rand, customers, 2, claimed);
+    const found = plant(rand, customers, sizes[c]!, claimed, rate) ?? plant(rand, customers, 2, claimed, rate);
     if (!found) continue;
     for (const i of found.members) claimed.add(i);
     const cause: PlantedCause = { id: `cause-${c + 1}`, conjunction: found.conjunction, symptom: symptom.name, affected: [], complained: [], mentionIds: [] };

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { createClusterer, DEFAULT_OPTIONS, type ClusterSummary } from '../analysis/cluster/index.ts';
+import { BATCH_STRAGGLER_FLOOR, createClusterer, DEFAULT_OPTIONS, type ClusterSummary } from '../analysis/cluster/index.ts';
 
 type Parsed = { ok: true; id: string; text: string; createdAt?: string } | { ok: false; id?: string; error: string };
 
@@ -82,6 +82,7 @@ Example:
         lines.push(parsed);
       }
       clusterer.consolidate();
+      clusterer.adoptStragglers(BATCH_STRAGGLER_FLOOR);
       const out: string[] = lines.map((p) =>
         JSON.stringify(p.ok ? { id: p.id, cluster: clusterer.clusterOf(p.id) } : p.id === undefined ? { error: p.error } : { id: p.id, error: p.error }),
       );

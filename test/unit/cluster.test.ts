@@ -139,6 +139,27 @@ describe('incremental clusterer', () => {
     expect(c.cluster(a)?.size).toBe(12);
   });
 
+  it('at the end of a batch, adopts a straggler into the close cluster and leaves unrelated one-offs alone', () => {
+    const c = createClusterer({ establishedThreshold: 0.25 });
+    feed(c, WIFI.slice(0, 4), 'w');
+    c.add({ id: 'late', text: 'the update broke my connection overnight' });
+    c.add({ id: 'picnic', text: 'lovely picnic by the lake' });
+    expect(c.clusterOf('late')).toBeNull();
+    expect(c.adoptStragglers(0.1)).toBe(1);
+    expect(c.clusterOf('late')).toBe(c.clusterOf('w0'));
+    expect(c.clusterOf('picnic')).toBeNull();
+  });
+
+  it('matches a text to its cluster without adding it', () => {
+    const { c, billing } = interleaved();
+    const size = c.stats().mentions;
+    const hit = c.match('charged twice for my subscription, refund');
+    expect(hit?.cluster).toBe(c.clusterOf(billing[0] as string));
+    expect(hit?.similarity).toBeGreaterThan(0.3);
+    expect(c.match('lovely picnic by the lake')).toBeNull();
+    expect(c.stats().mentions).toBe(size);
+  });
+
   it('keeps centroids bounded however many mentions a cluster takes', () => {
     const c = createClusterer({ maxCentroidTerms: 10 });
     for (let i = 0; i < 300; i++) c.add({ id: String(i), text: `wifi keeps dropping word${i % 50}x extra${i % 37}y` });

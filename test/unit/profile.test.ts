@@ -2,9 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { buildCustomerBase, buildOutreachReport, customerByHandle, profileComplainants, rankAtRisk, scoreWorld } from '../../src/analysis/profile/index.ts';
 import { LogFactorials, hypergeometricTail } from '../../src/analysis/profile/stats.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
-import { customersToCsv, generateWorld } from '../../src/demo/world.ts';
+import { customersToCsv, generateWorld, type PlantedCause } from '../../src/demo/world.ts';
 import { parseCsvRecords, parseCsvText } from '../../src/csv.ts';
 import { generateHardWorld } from '../../bench/worlds/hard-world.ts';
+import { consolidateByProfile } from '../../src/analysis/profile/consolidate.ts';
 
 const parseCsv = (text: string) => parseCsvText(text).map((r) => r.fields);
 
@@ -169,5 +170,48 @@ describe('conjunction profiles (beam search up to three values)', () => {
   it('finds nothing for complainants drawn at random, even with triples searched', () => {
     const random = Array.from({ length: 60 }, (_, i) => (i * 131) % base.ids.length);
     expect(profileComplainants(base, random)).toEqual([]);
+  });
+});
+
+describe('consolidation by profile (one cause, one cluster)', () => {
+  const world = generateWorld({ seed: 11, customers: 6000, causes: 2, complaintRate: 0.15 });
+  const base = buildCustomerBase(world.customers);
+  const idx = (ids: string[]) => ids.map((id) => base.indexOfId.get(id) as number);
+  const [a, b] = world.truth.causes as [PlantedCause, PlantedCause];
+  const half = Math.floor(a.complained.length / 2);
+  const random = Array.from({ length: 25 }, (_, i) => (i * 211 + 7) % base.ids.length);
+
+  function fake(groups: Record<string, number[]>, similar: Record<string, number>) {
+    const live = new Map(Object.entries(groups));
+    return {
+      live,
+      ids: () => [...live.keys()],
+      complainantsOf: (id: string) => live.get(id) ?? [],
+      similarity: (x: string, y: string) => similar[[x, y].sort().join('|')] ?? 0,
+      merge: (into: string, from: string) => {
+        live.set(into, [...live.get(into)!, ...live.get(from)!]);
+        live.delete(from);
+      },
+    };
+  }
+
+  it('merges two fragments of one cause told in different words, and keeps other causes and noise apart', () => {
+    const clusters = fake(
+      { a1: idx(a.complained.slice(0, half)), a2: idx(a.complained.slice(half, half + 6)), b: idx(b.complained), noise: random },
+      // Fragments share little vocabulary; the noise cluster shares a lot with a1 (same filler words).
+      { 'a1|a2': 0.1, 'a1|b': 0.1, 'a2|b': 0.1, 'a1|noise': 0.6, 'a2|noise': 0.3, 'b|noise': 0.3 },
+    );
+    const merges = consolidateByProfile(base, clusters);
+    expect(merges).toEqual([['a1', 'a2']]);
+    expect([...clusters.live.keys()].sort()).toEqual(['a1', 'b', 'noise']);
+    const [top] = profileComplainants(base, clusters.live.get('a1')!);
+    expect(Object.fromEntries(top!.columns.map((c, i) => [c, top!.values[i]]))).toEqual(a.conjunction);
+  });
+
+  it('a fragment too small for a profile of its own joins by its complainants only when the texts share words', () => {
+    const groups = () => ({ a1: idx(a.complained.slice(0, half)), a2: idx(a.complained.slice(half, half + 3)) });
+    expect(profileComplainants(base, groups().a2)).toEqual([]);
+    expect(consolidateByProfile(base, fake(groups(), {}))).toEqual([]);
+    expect(consolidateByProfile(base, fake(groups(), { 'a1|a2': 0.1 }))).toEqual([['a1', 'a2']]);
   });
 });

@@ -88,6 +88,19 @@ export interface Clusterer {
   merge(a: string, b: string): string;
   /** Runs the merge pass now (also runs by itself every `mergeEvery` adds). */
   consolidate(): void;
+  /**
+   * End-of-batch pass: every seed still below minSize joins the established cluster whose centroid
+   * is most similar, if that cosine reaches `floor`; the rest stay one-offs. Not for a live stream,
+   * where today's seed may be tomorrow's new problem. Returns how many mentions moved.
+   */
+  adoptStragglers(floor: number): number;
+  /**
+   * The reported cluster a text would join and its cosine to that centroid, without adding it (null
+   * when none is close enough to take it).
+   */
+  match(text: string): { cluster: string; similarity: number } | null;
+  /** Centroid cosine of two clusters (0 when either is unknown). */
+  similarity(a: string, b: string): number;
   toJSON(): ClustererState;
   /**
    * Calls `listener` whenever cluster `from` is merged into `into` (by the merge pass or `merge`), with
@@ -225,6 +238,49 @@ class Engine implements Clusterer {
 
   onMerge(listener: MergeListener | null): void {
     this.mergeListener = listener;
+  }
+
+  adoptStragglers(floor: number): number {
+    let moved = 0;
+    const seeds = [...this.live.values()].filter((c) => c.size < this.opts.minSize).sort((a, b) => a.index - b.index);
+    for (const seed of seeds) {
+      let best: Cluster | undefined;
+      let bestSim = floor;
+      const seen = new Set<number>();
+      for (const [term] of topTerms(seed.centroid, this.opts.queryTerms)) {
+        for (const idx of this.postings.get(term)) {
+          if (seen.has(idx)) continue;
+          seen.add(idx);
+          const c = this.live.get(idx);
+          if (!c || c.size < this.opts.minSize) continue;
+          this.comparisons++;
+          const sim = cosine(seed, c);
+          if (sim > bestSim || (sim === bestSim && best && c.size > best.size)) {
+            best = c;
+            bestSim = sim;
+          }
+        }
+      }
+      if (best) {
+        moved += seed.size;
+        this.join(best, seed);
+      }
+    }
+    return moved;
+  }
+
+  match(text: string): { cluster: string; similarity: number } | null {
+    const { stems } = extractTerms(text, (w) => this.spelling.fold(w));
+    const vec = this.vectorize(stems);
+    if (vec.size === 0) return null;
+    const [best, sim] = this.nearest(vec);
+    return best && best.size >= this.opts.minSize ? { cluster: clusterId(best.index), similarity: sim } : null;
+  }
+
+  similarity(a: string, b: string): number {
+    const ca = this.live.get(this.find(parseId(a)));
+    const cb = this.live.get(this.find(parseId(b)));
+    return ca && cb ? cosine(ca, cb) : 0;
   }
 
   toJSON(): ClustererState {

@@ -51,6 +51,13 @@ export const DEFAULT_OPTIONS: ClustererOptions = {
   representatives: 5,
 };
 
+/**
+ * `earshot cluster` ends with adoptStragglers at this centroid cosine: on the airline tuning half
+ * coverage rose from 80 % to 92 % and AMI (unclustered as one group) from 0.186 to 0.190; unrelated
+ * one-offs stay alone. (`earshot outreach` does not: it cost precision on the tuning worlds.)
+ */
+export const BATCH_STRAGGLER_FLOOR = 0.1;
+
 export interface ClusterSummary {
   id: string;
   /** Most characteristic terms and phrases, readable (surface forms, not stems). */

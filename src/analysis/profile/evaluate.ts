@@ -40,8 +40,8 @@ export function scoreWorld(world: World, report: OutreachReport): CauseScore[] {
     const cols = Object.keys(cause.conjunction);
     const rank = best?.profile.findIndex((p) => {
       const ac = p.attribute.split('+');
-      const av = p.value.split('+');
-      return ac.length === cols.length && cols.every((c) => av[ac.indexOf(c)] === cause.conjunction[c]);
+        // Values may hold '+' themselves ("tv+broadband"), so compare the joined strings, in the item's column order.
+      return ac.length === cols.length && cols.every((c) => ac.includes(c)) && p.value === ac.map((c) => cause.conjunction[c]).join('+');
     });
     return {
       cause: cause.id,
