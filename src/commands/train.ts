@@ -25,12 +25,12 @@ export function register(program: Command): void {
     .summary('train a sentiment model on labelled mentions, for classify --model and EARSHOT_MODEL')
     .description(
       'Train a sentiment model on labelled mentions (JSON Lines {"text","label"}, label negative|neutral|positive)\n' +
-        'and write it as JSON for `earshot classify --model`. It learns on top of the shipped model (its features and\n' +
-        'weights are the starting point; the file holds only what your labels changed). Pure TypeScript, seconds, nothing downloaded.',
+        'and write it as JSON for `earshot classify --model`. It learns on top of the shipped model (whose verdict is one\n' +
+        'of its features). Pure TypeScript, seconds, nothing downloaded.',
     )
     .requiredOption('--input <file>', 'labelled JSON Lines')
     .requiredOption('--out <file>', 'where to write the model')
-    .option('--epochs <n>', 'passes over the data (default 3 on top of the shipped model, 8 with --from-scratch, 5 with --base)')
+    .option('--epochs <n>', 'passes over the data (default 8; 5 with --base)')
     .option('--holdout <percent>', 'hold out this share (by a hash of each text) and report accuracy and macro-F1 on it')
     .option('--base <model>', 'continue from this model, e.g. to fold in agents\' corrections')
     .option('--from-scratch', 'learn from your labels alone, not on top of the shipped model')
@@ -57,7 +57,7 @@ async function train(flags: TrainFlags): Promise<void> {
   const opts = epochs ? { epochs } : {};
   const model: TrainedModelJson = base
     ? learnFromCorrections(base, trainSet, opts)
-    : trainSentimentModel(trainSet, { ...opts, fromScratch: flags.fromScratch === true });
+    : trainSentimentModel(trainSet, { ...opts, mode: flags.fromScratch === true ? 'scratch' : 'stacked' });
   const seconds = (performance.now() - started) / 1000;
   await writeFile(flags.out, JSON.stringify(model));
   process.stderr.write(`trained on ${trainSet.length} examples in ${seconds.toFixed(1)} s → ${flags.out}\n`);

@@ -66,25 +66,34 @@ describe('trainable sentiment model', () => {
     expect(after.classify('quoppa made my week').label).toBe('positive');
   });
 
-  it('learns on top of the shipped model and stores only the difference from it', () => {
-    expect(json.baseModel?.sha256).toBe(shippedModelFile().sha256);
-    expect(json.features).toEqual(shippedModelFile().weights.features);
+  it('stacks on the shipped model by default: its verdict is a feature, and the file names it by hash', () => {
+    expect(json.stackedOn?.sha256).toBe(shippedModelFile().sha256);
+    expect(json.features.stack).toBeGreaterThan(0);
+    expect(json.baseModel).toBeUndefined();
+    const model = sentimentModelFromJson(json);
+    // Text unlike the team's labels is read much as the shipped model reads it.
+    expect(model.classify('this is the worst service ever, I hate it').label).toBe('negative');
+    expect(model.classify('the zorblax arrived').reasons.some((r) => r.startsWith('learned:'))).toBe(true);
+  });
+
+  it('can also continue from the shipped weights, storing only the difference from them', () => {
+    const warm = trainSentimentModel(examples, { mode: 'warm-start', epochs: 10 });
+    expect(warm.baseModel?.sha256).toBe(shippedModelFile().sha256);
+    expect(warm.features).toEqual(shippedModelFile().weights.features);
     // Only features that occur in the team's texts move.
     const shippedNonZero = shippedModelFile().weights.weights.filter((w) => w !== 0).length / 3;
-    expect(json.weights.indices.length).toBeLessThan(shippedNonZero / 10);
-    // Text the team never labelled is read as the shipped model reads it, give or take.
-    const model = sentimentModelFromJson(json);
-    expect(model.classify('this is the worst service ever, I hate it').label).toBe('negative');
+    expect(warm.weights.indices.length).toBeLessThan(shippedNonZero / 10);
+    expect(sentimentModelFromJson(warm).classify('the flimwick is here').label).toBe('negative');
   });
 
   it('refuses a file trained on top of another shipped model', () => {
-    const other = { ...json, baseModel: { name: 'sentiment-en', sha256: '0'.repeat(64) } };
+    const other = { ...json, stackedOn: { name: 'sentiment-en', sha256: '0'.repeat(64) } };
     expect(() => sentimentModelFromJson(other)).toThrow(ModelFileError);
     expect(() => sentimentModelFromJson(other)).toThrow(/another shipped model/);
   });
 
   it('still trains from scratch, and reads files written before the shipped model (scheme 1, no base)', () => {
-    const scratch = trainSentimentModel(examples, { epochs: 10, fromScratch: true });
+    const scratch = trainSentimentModel(examples, { epochs: 10, mode: 'scratch' });
     expect(scratch.baseModel).toBeUndefined();
     const model = sentimentModelFromJson(scratch);
     expect(model.classify('is the flimwick any good').label).toBe('negative');

@@ -26,6 +26,11 @@ export interface FeatureOptions {
    * shape features (capitals, stretched spellings, emoji, punctuation) and the rule-based verdict.
    */
   scheme?: 1 | 2;
+  /**
+   * Set on a team's model stacked on the shipped one: the shipped model's class probabilities are
+   * features too, with this weight (see stackFeatures).
+   */
+  stack?: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { bits: 20, charGrams: true, lexiconWeight: 2 };
@@ -271,4 +276,24 @@ function visitWordCharGrams(words: string[], mask: number, sink: FeatureSink): v
       }
     }
   }
+}
+
+const STACK_LABELS = ['negative', 'neutral', 'positive'] as const;
+
+/**
+ * The shipped model's verdict as features of a team's model: its three class probabilities and its
+ * label, so the team's model starts from what the shipped one reads and learns where its labels differ.
+ */
+export function visitStackFeatures(probabilities: readonly number[], opts: FeatureOptions, sink: FeatureSink): void {
+  const weight = opts.stack ?? 0;
+  if (!weight) return;
+  const mask = (1 << opts.bits) - 1;
+  let best = 0;
+  for (let c = 0; c < 3; c++) {
+    const p = probabilities[c] as number;
+    if (p > (probabilities[best] as number)) best = c;
+    sink(fnv(`shipped:${STACK_LABELS[c]}`, 8) & mask, p * weight, null);
+  }
+  const label = STACK_LABELS[best] as string;
+  sink(fnv(`shipped-label:${label}`, 8) & mask, weight / 2, `shipped:${label}`);
 }

@@ -59,7 +59,9 @@ export async function loadSentimentModel(file: string): Promise<SentimentModel> 
 
 export function sentimentModelFromJson(json: unknown, where = 'model'): SentimentModel {
   const model = validateModel(json, where);
-  return new TrainedSentimentModel(lexiconModel(), model, model.baseModel ? shippedBase(model.baseModel, where).weights : undefined);
+  const base = model.baseModel ? shippedBase(model.baseModel, where).weights : undefined;
+  if (model.stackedOn) shippedBase(model.stackedOn, where);
+  return new TrainedSentimentModel(lexiconModel(), model, base, model.stackedOn ? shippedSentimentModel() : undefined);
 }
 
 /** The shipped model a file was trained on top of; another shipped model would give other results. */
@@ -71,19 +73,34 @@ function shippedBase(ref: NonNullable<TrainedModelJson['baseModel']>, where: str
   return file;
 }
 
-function shippedStart(): NonNullable<TrainOptions['start']> {
-  const file = shippedModelFile();
-  return { weights: file.weights, ref: { name: 'sentiment-en', sha256: file.sha256 } };
+function shippedRef(): { name: string; sha256: string } {
+  return { name: 'sentiment-en', sha256: shippedModelFile().sha256 };
 }
 
 /**
- * Learns a model from labelled texts, on top of the shipped model (its features and weights are
- * the starting point; the file holds the difference). The result is plain JSON, to be saved or
- * passed to sentimentModelFromJson. `fromScratch` learns with no starting point instead.
+ * How `earshot train` uses the shipped model: `stacked` (the default) learns the team's labels
+ * with the shipped model's verdict as a feature; `warm-start` continues from the shipped weights;
+ * `scratch` learns from the team's labels alone.
  */
-export function trainSentimentModel(examples: { text: string; label: SentimentLabel }[], opts: TrainOptions & { fromScratch?: boolean } = {}): TrainedModelJson {
-  const { fromScratch, ...rest } = opts;
-  return trainLinearModel(examples, lexiconModel(), fromScratch ? rest : { start: shippedStart(), ...rest });
+export type TrainMode = 'stacked' | 'warm-start' | 'scratch';
+
+/** Team models' own features when stacked or from scratch (the shipped model's verdict adds to them). */
+const TEAM_FEATURES = { bits: 20, charGrams: true, lexiconWeight: 2 };
+const STACK_WEIGHT = 2;
+
+/**
+ * Learns a model from labelled texts, by default on top of the shipped model (see TrainMode). The
+ * result is plain JSON, to be saved or passed to sentimentModelFromJson.
+ */
+export function trainSentimentModel(examples: { text: string; label: SentimentLabel }[], opts: TrainOptions & { mode?: TrainMode } = {}): TrainedModelJson {
+  const { mode = 'stacked', ...rest } = opts;
+  if (mode === 'warm-start') return trainLinearModel(examples, lexiconModel(), { start: { weights: shippedModelFile().weights, ref: shippedRef() }, ...rest });
+  if (mode === 'scratch') return trainLinearModel(examples, lexiconModel(), { ...rest, features: { ...TEAM_FEATURES, ...rest.features } });
+  return trainLinearModel(examples, lexiconModel(), {
+    ...rest,
+    features: { ...TEAM_FEATURES, stack: STACK_WEIGHT, ...rest.features },
+    stackOn: { model: shippedSentimentModel(), ref: shippedRef() },
+  });
 }
 
 /** Short name used by the corrections flow. */
@@ -96,5 +113,9 @@ export const trainModel = trainSentimentModel;
 export function learnFromCorrections(model: TrainedModelJson, corrections: LabelledText[], opts: TrainOptions = {}): TrainedModelJson {
   // Larger steps than a fresh training run: a handful of corrections must be able to move the model.
   const start = model.baseModel ? { weights: shippedBase(model.baseModel, 'model').weights, ref: model.baseModel } : undefined;
-  return trainLinearModel(corrections, lexiconModel(), { epochs: 5, learningRate: 0.1, ...opts, base: model, ...(start ? { start } : {}) });
+  if (model.stackedOn) shippedBase(model.stackedOn, 'model');
+  const stackOn = model.stackedOn ? { model: shippedSentimentModel(), ref: model.stackedOn } : undefined;
+  return trainLinearModel(corrections, lexiconModel(), {
+    epochs: 5, learningRate: 0.1, ...opts, base: model, ...(start ? { start } : {}), ...(stackOn ? { stackOn } : {}),
+  });
 }

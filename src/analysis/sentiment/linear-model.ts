@@ -1,5 +1,5 @@
 import type { Sentiment, SentimentLabel } from '../../domain/mention.ts';
-import { visitFeatures, type FeatureOptions } from './features.ts';
+import { visitFeatures, visitStackFeatures, type FeatureOptions, type FeatureSink } from './features.ts';
 import { SENTIMENT_LABELS } from './labels.ts';
 import type { LexiconModel } from './lexicon-model.ts';
 
@@ -31,7 +31,10 @@ export class LinearSentimentModel {
   constructor(
     readonly lexicon: LexiconModel,
     params: LinearWeights,
+    /** The model this one is stacked on (features.stack): its probabilities are features here. */
+    readonly stackedOn?: LinearSentimentModel,
   ) {
+    if (params.features.stack && !stackedOn) throw new Error('a stacked model needs the model it is stacked on');
     this.features = params.features;
     this.weights = params.weights;
     this.bias = Float64Array.from(params.bias);
@@ -45,13 +48,19 @@ export class LinearSentimentModel {
     let l1 = this.bias[1] as number;
     let l2 = this.bias[2] as number;
     const w = this.weights;
-    visitFeatures(text, analysis, this.features, (index, value) => {
+    this.visit(text, analysis, (index, value) => {
       const base = index * K;
       l0 += (w[base] as number) * value;
       l1 += (w[base + 1] as number) * value;
       l2 += (w[base + 2] as number) * value;
     });
     return [l0, l1, l2];
+  }
+
+  /** This model's features of a text, with the stacked-on model's verdict when there is one. */
+  private visit(text: string, analysis: ReturnType<LexiconModel['analyze']>, sink: FeatureSink): void {
+    visitFeatures(text, analysis, this.features, sink);
+    if (this.stackedOn) visitStackFeatures(softmax(this.stackedOn.logits(text)), this.features, sink);
   }
 
   classify(text: string): Sentiment {
@@ -66,7 +75,7 @@ export class LinearSentimentModel {
     idx.length = 0;
     val.length = 0;
     names.length = 0;
-    visitFeatures(text, analysis, this.features, (index, value, name) => {
+    this.visit(text, analysis, (index, value, name) => {
       const base = index * K;
       l0 += (w[base] as number) * value;
       l1 += (w[base + 1] as number) * value;

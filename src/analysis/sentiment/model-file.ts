@@ -17,6 +17,8 @@ export interface TrainedModelJson {
    * difference from it, and it is needed (the same file, by hash) to use this one.
    */
   baseModel?: { name: string; sha256: string };
+  /** Set when the model is stacked on the shipped model (features.stack): it reads that model's verdict. */
+  stackedOn?: { name: string; sha256: string };
   bias: number[];
   /** Feature indices with a non-zero weight, and their weights, 3 per index in label order. */
   weights: { indices: number[]; values: number[] };
@@ -52,7 +54,12 @@ export function validateModel(value: unknown, where = 'model'): TrainedModelJson
   const scheme = (f as FeatureOptions).scheme;
   if (scheme !== undefined && scheme !== 1 && scheme !== 2) fail('bad "features.scheme"');
   const b = m.baseModel;
-  if (b !== undefined && (typeof b !== 'object' || b === null || typeof b.name !== 'string' || typeof b.sha256 !== 'string')) fail('bad "baseModel"');
+  for (const [key, ref] of [['baseModel', b], ['stackedOn', m.stackedOn]] as const) {
+    if (ref !== undefined && (typeof ref !== 'object' || ref === null || typeof ref.name !== 'string' || typeof ref.sha256 !== 'string')) fail(`bad "${key}"`);
+  }
+  const stack = (f as FeatureOptions).stack;
+  if (stack !== undefined && (typeof stack !== 'number' || !Number.isFinite(stack) || stack < 0 || stack > 100)) fail('bad "features.stack"');
+  if (stack && !m.stackedOn) fail('"features.stack" without "stackedOn"');
   if (!Array.isArray(m.bias) || m.bias.length !== 3) fail('"bias" must hold 3 numbers');
   const w = m.weights;
   if (!w || !Array.isArray(w.indices) || !Array.isArray(w.values) || w.values.length !== w.indices.length * 3) {

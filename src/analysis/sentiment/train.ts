@@ -1,9 +1,9 @@
 import type { SentimentLabel } from '../../domain/mention.ts';
-import { DEFAULT_FEATURES, extractFeatures, type FeatureOptions, type FeatureVector } from './features.ts';
+import { DEFAULT_FEATURES, extractFeatures, visitStackFeatures, type FeatureOptions, type FeatureVector } from './features.ts';
 import { SENTIMENT_LABELS } from './labels.ts';
 import type { LexiconModel } from './lexicon-model.ts';
 import { MODEL_FORMAT, MODEL_VERSION, type TrainedModelJson } from './model-file.ts';
-import { softmax, type LinearWeights } from './linear-model.ts';
+import { softmax, type LinearSentimentModel, type LinearWeights } from './linear-model.ts';
 import { denseWeights } from './trained-model.ts';
 import { mulberry32 } from '../random.ts';
 
@@ -31,6 +31,8 @@ export interface TrainOptions {
    * without `base`, the weights to start from; the file written then holds only the difference.
    */
   start?: { weights: LinearWeights; ref: NonNullable<TrainedModelJson['baseModel']> };
+  /** Stack on this model (features.stack must be set): its verdict is a feature of the new one. */
+  stackOn?: { model: LinearSentimentModel; ref: NonNullable<TrainedModelJson['stackedOn']> };
   /** Shuffling seed; the same data and seed give the same model. */
   seed?: number;
   /** Train this many times with different shuffles and average the weights (less variance). */
@@ -82,6 +84,7 @@ export function trainLinearModel(examples: readonly LabelledText[], lexicon: Lex
     labels: [...SENTIMENT_LABELS],
     features,
     ...(opts.start ? { baseModel: opts.start.ref } : {}),
+    ...(opts.stackOn && features.stack ? { stackedOn: opts.stackOn.ref } : {}),
     bias: Array.from(bias, (b, c) => b - (start ? (start.bias[c] as number) : 0)),
     weights: { indices, values },
     trainedOn: {
@@ -109,14 +112,22 @@ export function trainWeights(examples: readonly LabelledText[], lexicon: Lexicon
   const init = opts.base ? denseWeights(opts.base, opts.start?.weights) : opts.start?.weights;
   const features: FeatureOptions = { ...(init?.features ?? DEFAULT_FEATURES), ...(init ? {} : opts.features) };
   const dim = 1 << features.bits;
-  const data: Example[] = examples.map((e) => ({
-    fv: extractFeatures(e.text, lexicon.analyze(e.text), features),
-    y: SENTIMENT_LABELS.indexOf(e.label),
-  }));
+  if (features.stack && !opts.stackOn) throw new Error('features.stack needs the model to stack on');
+  const data: Example[] = examples.map((e) => {
+    const fv = extractFeatures(e.text, lexicon.analyze(e.text), features);
+    if (features.stack && opts.stackOn) {
+      visitStackFeatures(softmax(opts.stackOn.model.logits(e.text)), features, (index, value, word) => {
+        fv.indices.push(index);
+        fv.values.push(value);
+        fv.words.push(word);
+      });
+    }
+    return { fv, y: SENTIMENT_LABELS.indexOf(e.label) };
+  });
   const perLabel = { negative: 0, neutral: 0, positive: 0 };
   for (const e of examples) perLabel[e.label]++;
   const params: Params = {
-    epochs: opts.epochs ?? (init ? 3 : 8),
+    epochs: opts.epochs ?? (opts.start ? 3 : 8),
     lr: opts.learningRate ?? 0.05,
     l2: opts.l2 ?? 1e-6,
     classWeight: SENTIMENT_LABELS.map((l) =>

@@ -26,7 +26,7 @@ export function denseWeights(json: TrainedModelJson, base?: LinearWeights): Line
 
 /** A model written by `earshot train`: a multinomial logistic regression over hashed features. */
 export class TrainedSentimentModel extends LinearSentimentModel {
-  constructor(lexicon: LexiconModel, json: TrainedModelJson, base?: LinearWeights) {
-    super(lexicon, denseWeights(json, base));
+  constructor(lexicon: LexiconModel, json: TrainedModelJson, base?: LinearWeights, stackedOn?: LinearSentimentModel) {
+    super(lexicon, denseWeights(json, base), stackedOn);
   }
 }
