@@ -160,6 +160,10 @@ const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'yet']);
 
 /** "soooo" → "soo", "loooove" → "loove": stretched spellings share a feature with each other. */
 export function squeeze(word: string): { norm: string; stretched: boolean } {
+  // Most words have no run of three: say so without building a string.
+  let runs = false;
+  for (let i = 2; i < word.length && !runs; i++) runs = word.charCodeAt(i) === word.charCodeAt(i - 1) && word.charCodeAt(i) === word.charCodeAt(i - 2);
+  if (!runs) return { norm: word, stretched: false };
   let out = '';
   let run = 0;
   let stretched = false;
