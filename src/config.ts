@@ -37,6 +37,8 @@ export interface Config {
   rulesDir: string;
   /** A model written by `earshot train`; the shipped model when null. */
   modelFile: string | null;
+  /** EARSHOT_SENTIMENT_MODEL: the default sentiment model, the shipped learned one or the rule-based one. */
+  sentimentModel: string;
   dryRun: boolean;
   shutdownTimeoutMs: number;
   /** A query that gets no answer in this time fails (client side and statement_timeout). */
@@ -168,6 +170,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxBacklog: r.read('EARSHOT_MAX_BACKLOG', 0, parsers.integer(0, 1_000_000_000)),
     rulesDir: resolve(r.read('EARSHOT_RULES', './rules', parsers.text)),
     modelFile: r.read<string | null>('EARSHOT_MODEL', null, (raw) => resolve(raw)),
+    // Read by analysis/sentiment where the default model is made; validated here so a typo fails at start.
+    sentimentModel: r.read('EARSHOT_SENTIMENT_MODEL', 'learned', parsers.oneOf(['learned', 'rules'])),
     dryRun: r.read('EARSHOT_DRY_RUN', false, parsers.boolean),
     shutdownTimeoutMs: r.read('EARSHOT_SHUTDOWN_TIMEOUT_MS', 25_000, parsers.integer(0, 600_000)),
     dbQueryTimeoutMs: r.read('EARSHOT_DB_QUERY_TIMEOUT_MS', 30_000, parsers.integer(100, 3_600_000)),
@@ -215,5 +219,6 @@ Environment:
                               than this wait to be processed (default 0: no limit)
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
+  EARSHOT_SENTIMENT_MODEL     learned (default: the shipped learned model) | rules (the rule-based model alone)
   EARSHOT_DRY_RUN             1: record replies without sending them
   LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;

@@ -23,7 +23,7 @@ export function register(program: Command): void {
         'Output: one line per input in the same order, {"id","sentiment":{"label","score"},"actionable","category","priority","reasons"};\n' +
         'a line that cannot be read gives {"id"?,"error"} and the run goes on. Logs go to stderr.',
     )
-    .option('--model <file>', 'a model written by `earshot train` (default: the shipped rule-based model)')
+    .option('--model <file>', 'a model written by `earshot train` (default: the shipped learned model; EARSHOT_SENTIMENT_MODEL=rules for the rule-based one)')
     .option('--rules <dir>', 'the triage rules directory (default: $EARSHOT_RULES or the bundled rules/)')
     .addHelpText('after', '\nExample:\n  echo \'{"id":"1","text":"@acme on hold for 2 hours, still no refund"}\' | earshot classify\n')
     .action(async (opts: { model?: string; rules?: string }) => {

@@ -16,6 +16,7 @@ interface TrainFlags {
   epochs?: string;
   holdout?: string;
   base?: string;
+  fromScratch?: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,13 +25,15 @@ export function register(program: Command): void {
     .summary('train a sentiment model on labelled mentions, for classify --model and EARSHOT_MODEL')
     .description(
       'Train a sentiment model on labelled mentions (JSON Lines {"text","label"}, label negative|neutral|positive)\n' +
-        'and write it as JSON for `earshot classify --model`. Pure TypeScript, seconds on a laptop, nothing downloaded.',
+        'and write it as JSON for `earshot classify --model`. It learns on top of the shipped model (whose verdict is one\n' +
+        'of its features). Pure TypeScript, seconds, nothing downloaded.',
     )
     .requiredOption('--input <file>', 'labelled JSON Lines')
     .requiredOption('--out <file>', 'where to write the model')
     .option('--epochs <n>', 'passes over the data (default 8; 5 with --base)')
     .option('--holdout <percent>', 'hold out this share (by a hash of each text) and report accuracy and macro-F1 on it')
     .option('--base <model>', 'continue from this model, e.g. to fold in agents\' corrections')
+    .option('--from-scratch', 'learn from your labels alone, not on top of the shipped model')
     .addHelpText('after', '\nExamples:\n  earshot train --input labelled.jsonl --out model.json\n  earshot train --input corrections.jsonl --base model.json --out model-v2.json\n')
     .action(async (flags: TrainFlags) => {
       try {
@@ -52,7 +55,9 @@ async function train(flags: TrainFlags): Promise<void> {
   const { train: trainSet, test } = holdout > 0 ? hashSplit(examples, (e) => e.text, holdout) : { train: examples, test: [] };
   const started = performance.now();
   const opts = epochs ? { epochs } : {};
-  const model: TrainedModelJson = base ? learnFromCorrections(base, trainSet, opts) : trainSentimentModel(trainSet, opts);
+  const model: TrainedModelJson = base
+    ? learnFromCorrections(base, trainSet, opts)
+    : trainSentimentModel(trainSet, { ...opts, mode: flags.fromScratch === true ? 'scratch' : 'stacked' });
   const seconds = (performance.now() - started) / 1000;
   await writeFile(flags.out, JSON.stringify(model));
   process.stderr.write(`trained on ${trainSet.length} examples in ${seconds.toFixed(1)} s → ${flags.out}\n`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 describe('earshot classify', () => {
   it('answers every line in order, with an error line for a bad one, and only JSON on stdout', async () => {
     const input = [
-      JSON.stringify({ id: 'a', text: '@acme on hold for 2 hours and still no refund 😡', author: { handle: 'sam', followers: 120 } }),
+      JSON.stringify({ id: 'a', text: '@acme on hold for 2 hours and still no refund, worst service ever 😡', author: { handle: 'sam', followers: 120 } }),
       '{"id":"b","text": broken json',
       JSON.stringify({ id: 'c', text: 'thanks @acme, the new app is great!', source: 'twitter' }),
       JSON.stringify({ id: 'd' }),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SentimentLabel } from '../../src/domain/mention.ts';
 import {
-  learnFromCorrections, loadSentimentModel, ModelFileError, sentimentModelFromJson, trainSentimentModel,
+  learnFromCorrections, loadSentimentModel, ModelFileError, sentimentModelFromJson, shippedModelFile, trainSentimentModel,
 } from '../../src/analysis/sentiment/index.ts';
 
 // Made-up product words carry no sentiment in any lexicon, so whatever the model knows about them it learned.
@@ -26,7 +26,7 @@ describe('trainable sentiment model', () => {
 
   it('learns cues that are in no lexicon', () => {
     const model = sentimentModelFromJson(json);
-    expect(model.classify('is the flimwick any good').label).toBe('negative');
+    expect(model.classify('the flimwick is here').label).toBe('negative');
     expect(model.classify('another quoppa for me').label).toBe('positive');
     const s = model.classify('my flimwick');
     expect(s.reasons[0]).toMatch(/^model:negative\(p=/);
@@ -66,12 +66,40 @@ describe('trainable sentiment model', () => {
     expect(after.classify('quoppa made my week').label).toBe('positive');
   });
 
-  it('records how much the rule-based features weigh, and reads older files without it as 1', () => {
-    expect(json.features.lexiconWeight).toBe(2);
-    const { lexiconWeight: _omitted, ...oldFeatures } = json.features;
-    const old = sentimentModelFromJson({ ...json, features: oldFeatures });
+  it('stacks on the shipped model by default: its verdict is a feature, and the file names it by hash', () => {
+    expect(json.stackedOn?.sha256).toBe(shippedModelFile().sha256);
+    expect(json.features.stack).toBeGreaterThan(0);
+    expect(json.baseModel).toBeUndefined();
+    const model = sentimentModelFromJson(json);
+    // Text unlike the team's labels is read much as the shipped model reads it.
+    expect(model.classify('this is the worst service ever, I hate it').label).toBe('negative');
+    expect(model.classify('the zorblax arrived').reasons.some((r) => r.startsWith('learned:'))).toBe(true);
+  });
+
+  it('can also continue from the shipped weights, storing only the difference from them', () => {
+    const warm = trainSentimentModel(examples, { mode: 'warm-start', epochs: 10 });
+    expect(warm.baseModel?.sha256).toBe(shippedModelFile().sha256);
+    expect(warm.features).toEqual(shippedModelFile().weights.features);
+    // Only features that occur in the team's texts move.
+    const shippedNonZero = shippedModelFile().weights.weights.filter((w) => w !== 0).length / 3;
+    expect(warm.weights.indices.length).toBeLessThan(shippedNonZero / 10);
+    expect(sentimentModelFromJson(warm).classify('the flimwick is here').label).toBe('negative');
+  });
+
+  it('refuses a file trained on top of another shipped model', () => {
+    const other = { ...json, stackedOn: { name: 'sentiment-en', sha256: '0'.repeat(64) } };
+    expect(() => sentimentModelFromJson(other)).toThrow(ModelFileError);
+    expect(() => sentimentModelFromJson(other)).toThrow(/another shipped model/);
+  });
+
+  it('still trains from scratch, and reads files written before the shipped model (scheme 1, no base)', () => {
+    const scratch = trainSentimentModel(examples, { epochs: 10, mode: 'scratch' });
+    expect(scratch.baseModel).toBeUndefined();
+    const model = sentimentModelFromJson(scratch);
+    expect(model.classify('is the flimwick any good').label).toBe('negative');
+    const { scheme: _omitted, ...oldFeatures } = scratch.features;
+    const old = sentimentModelFromJson({ ...scratch, features: { ...oldFeatures, lexiconWeight: undefined } });
     expect(['negative', 'neutral', 'positive']).toContain(old.classify('my flimwick broke').label);
-    expect(() => sentimentModelFromJson({ ...json, features: { ...json.features, lexiconWeight: 'x' } })).toThrow(ModelFileError);
+    expect(() => sentimentModelFromJson({ ...scratch, features: { ...scratch.features, lexiconWeight: 'x' } })).toThrow(ModelFileError);
   });
 });
-

@@ -12,6 +12,13 @@ export interface TrainedModelJson {
   language: string;
   labels: SentimentLabel[];
   features: FeatureOptions;
+  /**
+   * Set when the model was trained on top of the shipped model: weights and bias are then the
+   * difference from it, and it is needed (the same file, by hash) to use this one.
+   */
+  baseModel?: { name: string; sha256: string };
+  /** Set when the model is stacked on the shipped model (features.stack): it reads that model's verdict. */
+  stackedOn?: { name: string; sha256: string };
   bias: number[];
   /** Feature indices with a non-zero weight, and their weights, 3 per index in label order. */
   weights: { indices: number[]; values: number[] };
@@ -44,6 +51,15 @@ export function validateModel(value: unknown, where = 'model'): TrainedModelJson
   if (!f || !Number.isInteger(f.bits) || f.bits < 8 || f.bits > 24 || typeof f.charGrams !== 'boolean') fail('bad "features"');
   const lw = (f as FeatureOptions).lexiconWeight;
   if (lw !== undefined && (typeof lw !== 'number' || !Number.isFinite(lw) || lw < 0 || lw > 100)) fail('bad "features.lexiconWeight"');
+  const scheme = (f as FeatureOptions).scheme;
+  if (scheme !== undefined && scheme !== 1 && scheme !== 2) fail('bad "features.scheme"');
+  const b = m.baseModel;
+  for (const [key, ref] of [['baseModel', b], ['stackedOn', m.stackedOn]] as const) {
+    if (ref !== undefined && (typeof ref !== 'object' || ref === null || typeof ref.name !== 'string' || typeof ref.sha256 !== 'string')) fail(`bad "${key}"`);
+  }
+  const stack = (f as FeatureOptions).stack;
+  if (stack !== undefined && (typeof stack !== 'number' || !Number.isFinite(stack) || stack < 0 || stack > 100)) fail('bad "features.stack"');
+  if (stack && !m.stackedOn) fail('"features.stack" without "stackedOn"');
   if (!Array.isArray(m.bias) || m.bias.length !== 3) fail('"bias" must hold 3 numbers');
   const w = m.weights;
   if (!w || !Array.isArray(w.indices) || !Array.isArray(w.values) || w.values.length !== w.indices.length * 3) {
