@@ -45,6 +45,8 @@ export interface Config {
   jobLockMs: number;
   /** Jobs waiting while no worker has taken one for this long: the watchdog reports stalled workers. */
   watchdogStallMs: number;
+  /** How often the crisis watch runs (src/crisis/job.ts). */
+  crisisIntervalMs: number;
   /** X, Facebook and Google Alerts: credentials, what to read, how often (src/channels/config.ts). */
   channels: ChannelsConfig;
   /** Cases, SLA, sessions, metrics (src/support/config.ts). */
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisCommandTimeoutMs: r.read('EARSHOT_REDIS_COMMAND_TIMEOUT_MS', 5_000, parsers.integer(100, 600_000)),
     jobLockMs: r.read('EARSHOT_JOB_LOCK_MS', 30_000, parsers.integer(1_000, 3_600_000)),
     watchdogStallMs: r.read('EARSHOT_WATCHDOG_STALL_MS', 45_000, parsers.integer(1_000, 3_600_000)),
+    crisisIntervalMs: r.read('EARSHOT_CRISIS_INTERVAL_MS', 60_000, parsers.integer(1_000, 3_600_000)),
     channels: readChannels(r),
     support: readSupport(r),
     public: readPublic(r),
@@ -191,4 +194,5 @@ Environment:
   EARSHOT_RULES               triage rules folder (default ./rules)
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them
+  EARSHOT_CRISIS_INTERVAL_MS  how often the crisis watch assesses the last minutes (default 60000)
   LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;

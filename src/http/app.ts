@@ -26,6 +26,7 @@ import statsRoutes from './routes/stats.ts';
 import dashboardRoutes from './routes/dashboard.ts';
 import clusterRoutes from './routes/clusters.ts';
 import alertRoutes from './routes/alerts.ts';
+import crisisRoutes from './routes/crisis.ts';
 import outreachRoutes from './routes/outreach.ts';
 import kbRoutes from './routes/kb.ts';
 import ruleRoutes from './routes/rules.ts';
@@ -109,7 +110,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, kbRoutes, ruleRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, crisisRoutes, outreachRoutes, kbRoutes, ruleRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 

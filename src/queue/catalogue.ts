@@ -50,6 +50,12 @@ export const JOBS = {
     // No retries: the schedule's next run is the retry.
     options: { attempts: 1 },
   },
+  /** Crisis watch: recount recent minutes, assess, open/update alerts (src/crisis/job.ts); scheduled every minute. */
+  'crisis-detect': {
+    payload: Type.Object({}, { additionalProperties: false }),
+    // No retries: the schedule's next run is the retry.
+    options: { attempts: 1 },
+  },
 } satisfies Record<string, { payload: TSchema; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOBS;
