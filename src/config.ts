@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { readChannels, CHANNELS_HELP, type ChannelsConfig } from './channels/config.ts';
 import { readSupport, SUPPORT_HELP, type SupportConfig } from './support/config.ts';
 import { readPublic, PUBLIC_HELP, type PublicConfig } from './kb/config.ts';
+import { readAlerts, ALERTS_HELP, type AlertsConfig } from './alerts/config.ts';
 
 export interface Config {
   port: number;
@@ -53,6 +54,8 @@ export interface Config {
   support: SupportConfig;
   /** Knowledge base, website form, e-mail, surveys (src/kb/config.ts). */
   public: PublicConfig;
+  /** Alert delivery: destinations' guard, SMTP, retries (src/alerts/config.ts). */
+  alerts: AlertsConfig;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     channels: readChannels(r),
     support: readSupport(r),
     public: readPublic(r),
+    alerts: readAlerts(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -195,4 +199,4 @@ Environment:
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them
   EARSHOT_CRISIS_INTERVAL_MS  how often the crisis watch assesses the last minutes (default 60000)
-  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;
+  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${ALERTS_HELP}${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;

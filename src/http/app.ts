@@ -27,6 +27,7 @@ import dashboardRoutes from './routes/dashboard.ts';
 import clusterRoutes from './routes/clusters.ts';
 import alertRoutes from './routes/alerts.ts';
 import crisisRoutes from './routes/crisis.ts';
+import alertDestinationRoutes from './routes/alert-destinations.ts';
 import outreachRoutes from './routes/outreach.ts';
 import kbRoutes from './routes/kb.ts';
 import ruleRoutes from './routes/rules.ts';
@@ -110,7 +111,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, crisisRoutes, outreachRoutes, kbRoutes, ruleRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, alertDestinationRoutes, crisisRoutes, outreachRoutes, kbRoutes, ruleRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 

@@ -56,6 +56,11 @@ export const JOBS = {
     // No retries: the schedule's next run is the retry.
     options: { attempts: 1 },
   },
+  /** Send the alert deliveries that are due (src/alerts/deliver.ts); scheduled, and queued when a crisis opens. */
+  'alert-deliver': {
+    payload: Type.Object({}, { additionalProperties: false }),
+    options: { attempts: 1 },
+  },
 } satisfies Record<string, { payload: TSchema; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOBS;
