@@ -48,6 +48,8 @@ export interface Config {
   watchdogStallMs: number;
   /** How often the crisis watch runs (src/crisis/job.ts). */
   crisisIntervalMs: number;
+  /** How often live event streams poll for events whose notification was lost. */
+  livePollMs: number;
   /** X, Facebook and Google Alerts: credentials, what to read, how often (src/channels/config.ts). */
   channels: ChannelsConfig;
   /** Cases, SLA, sessions, metrics (src/support/config.ts). */
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisCommandTimeoutMs: r.read('EARSHOT_REDIS_COMMAND_TIMEOUT_MS', 5_000, parsers.integer(100, 600_000)),
     jobLockMs: r.read('EARSHOT_JOB_LOCK_MS', 30_000, parsers.integer(1_000, 3_600_000)),
     watchdogStallMs: r.read('EARSHOT_WATCHDOG_STALL_MS', 45_000, parsers.integer(1_000, 3_600_000)),
+    livePollMs: r.read('EARSHOT_LIVE_POLL_MS', 2_000, parsers.integer(100, 60_000)),
     crisisIntervalMs: r.read('EARSHOT_CRISIS_INTERVAL_MS', 60_000, parsers.integer(1_000, 3_600_000)),
     channels: readChannels(r),
     support: readSupport(r),
@@ -199,4 +202,5 @@ Environment:
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_DRY_RUN             1: record replies without sending them
   EARSHOT_CRISIS_INTERVAL_MS  how often the crisis watch assesses the last minutes (default 60000)
+  EARSHOT_LIVE_POLL_MS        how often live event streams look for events a lost NOTIFY missed (default 2000)
   LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${ALERTS_HELP}${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;
