@@ -35,6 +35,8 @@ CREATE TABLE mention_series (
   PRIMARY KEY (brand, channel, minute, sentiment, drill)
 );
 CREATE INDEX mention_series_minute ON mention_series (minute);
+-- The crisis watch recounts the minutes of mentions ingested since its last run (imports, backfills).
+CREATE INDEX mentions_ingested ON mentions (ingested_at);
 
 -- The detector's state per series key ("brand|channel"): the learned baseline and the open crisis.
 CREATE TABLE crisis_state (

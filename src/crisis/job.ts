@@ -6,7 +6,7 @@
  */
 import type { Db, Queryable } from '../storage/db.ts';
 import { withTransaction } from '../storage/db.ts';
-import { assess, emptyBaseline, emptyTracker, learnHour, track, DEFAULT_THRESHOLDS, type Baseline, type Signal, type TrackerState } from '../analysis/crisis/index.ts';
+import { assess, emptyBaseline, emptyTracker, isWarm, learnHour, track, DEFAULT_THRESHOLDS, type Baseline, type Signal, type TrackerState } from '../analysis/crisis/index.ts';
 import { recentMinutes, rollUpSeries, settledHours } from './series.ts';
 import { insertAlert, updateAlert } from './alerts.ts';
 
@@ -18,6 +18,8 @@ interface StoredState {
   baseline: Baseline;
   tracker: TrackerState;
   learnedUpTo: number | null;
+  /** When the last run started: mentions ingested after it are counted by the next. */
+  ingestedUpTo?: string | null;
 }
 
 export interface DetectOutcome {
@@ -33,19 +35,24 @@ export async function runCrisisDetection(db: Db, now: Date = new Date()): Promis
     if (!lock[0]?.ok) return { opened: [], updated: [], ended: [], skipped: 'locked' };
     const nowMs = now.getTime();
     const longest = DEFAULT_THRESHOLDS.windows[DEFAULT_THRESHOLDS.windows.length - 1]!;
-    await rollUpSeries(tx, new Date(nowMs - (SETTLE_HOURS + 1) * 3_600_000));
     const { rows } = await tx.query<{ state: StoredState; alert_id: string | null }>('SELECT state, alert_id FROM crisis_state WHERE series = $1 FOR UPDATE', [SERIES_KEY]);
-    const state: StoredState = rows[0]?.state ?? { baseline: emptyBaseline(), tracker: emptyTracker(), learnedUpTo: null };
+    const state: StoredState = rows[0]?.state ?? { baseline: emptyBaseline(), tracker: emptyTracker(), learnedUpTo: null, ingestedUpTo: null };
     let alertId = rows[0]?.alert_id ? Number(rows[0].alert_id) : null;
+    // Recount the hours late mentions can still change, and every minute that mentions ingested since
+    // the last run landed in (an import or a backfill of older posts); the first run counts two weeks.
+    const ingestedSince = state.ingestedUpTo ? new Date(state.ingestedUpTo) : null;
+    await rollUpSeries(tx, new Date(nowMs - (rows[0] ? SETTLE_HOURS + 1 : 24 * 14) * 3_600_000), ingestedSince);
+    state.ingestedUpTo = now.toISOString();
 
     const settledHour = Math.floor(nowMs / 3_600_000) - SETTLE_HOURS;
-    if (state.learnedUpTo === null) {
-      // First run: learn up to two weeks of history already stored.
+    if (state.learnedUpTo === null || !isWarm(state.baseline)) {
+      // Until the baseline is warm, relearn it from the stored history each run: history that arrives
+      // late (an import, the demo) still counts.
+      state.baseline = emptyBaseline();
       state.learnedUpTo = settledHour - 24 * 14;
     }
     if (settledHour > state.learnedUpTo) {
       for (const h of await settledHours(tx, state.learnedUpTo, settledHour)) learnHour(state.baseline, h);
-      // Silent hours at the end teach too: learnHour fills gaps before the next busy hour only.
       state.learnedUpTo = settledHour;
     }
 

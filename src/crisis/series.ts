@@ -2,17 +2,20 @@
 import type { Queryable } from '../storage/db.ts';
 import type { MinuteCounts, HourCounts } from '../analysis/crisis/index.ts';
 
-/** Recounts every minute from `since` on (late mentions land in minutes already counted). */
-export async function rollUpSeries(db: Queryable, since: Date): Promise<void> {
+/**
+ * Copies and retweets count: how far a crisis spreads is part of it. Recounts every minute from `since` on (late mentions land in minutes already counted), and every
+ * minute that a mention ingested at or after `ingestedSince` belongs to.
+ */
+export async function rollUpSeries(db: Queryable, since: Date, ingestedSince: Date | null = null): Promise<void> {
   await db.query(
     `INSERT INTO mention_series (minute, brand, channel, sentiment, drill, mentions, reach)
      SELECT date_trunc('minute', m.created_at), '*', m.source, COALESCE(m.sentiment, 'neutral'), m.drill, count(*),
             sum(LEAST(COALESCE(a.followers, 0) / 100000.0, 20))
        FROM mentions m JOIN authors a ON a.id = m.author_id
-      WHERE m.created_at >= $1 AND m.duplicate_of IS NULL
+      WHERE (m.created_at >= $1 OR date_trunc('minute', m.created_at) IN (SELECT DISTINCT date_trunc('minute', created_at) FROM mentions WHERE ingested_at >= $2))
       GROUP BY 1, 3, 4, 5
      ON CONFLICT (brand, channel, minute, sentiment, drill) DO UPDATE SET mentions = EXCLUDED.mentions, reach = EXCLUDED.reach`,
-    [since],
+    [since, ingestedSince ?? new Date(8.64e15)],
   );
 }
 
