@@ -24,6 +24,7 @@ const PUBLIC: Record<string, string> = {
   'POST /webhooks/facebook': 'verifies its signature before parsing',
   'GET /': 'the dashboard page: static, holds no data (its API calls are authenticated)',
   'GET /*': 'the dashboard assets (public/): static, hold no data',
+  'GET /vendor/uplot/*': 'uPlot, the charting library (its ES module and CSS from node_modules)',
   'GET /kb': 'the public knowledge base: published clusters only, anonymised',
   'GET /kb/issues/:id': 'a published known issue, anonymised (k = 10)',
   'GET /kb/sitemap.xml': 'the knowledge base for search engines',
