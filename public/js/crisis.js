@@ -78,7 +78,7 @@ async function loadSeries(box, alerts) {
       ],
     },
   };
-  const width = Math.max(280, Math.min(900, box.clientWidth || 720));
+  const width = Math.max(240, Math.min(900, box.clientWidth || 720));
   const plot = new uPlot(
     {
       width,
@@ -90,6 +90,12 @@ async function loadSeries(box, alerts) {
     [xs, points.map((p) => p.total), points.map((p) => p.negative)],
     plotBox,
   );
+  // Follow the page's width (a phone turned, a window resized) without re-fetching.
+  const fit = () => {
+    if (!document.body.contains(plotBox)) return window.removeEventListener('resize', fit);
+    plot.setSize({ width: Math.max(240, Math.min(900, box.clientWidth || width)), height: 220 });
+  };
+  window.addEventListener('resize', fit);
   plotBox.dataset.alertMarks = String(marks.length);
   plotBox.dataset.ready = '1';
   return plot;
