@@ -15,6 +15,8 @@ import { register as importMentions } from './commands/import-mentions.ts';
 import { register as demo } from './commands/demo.ts';
 import { register as kb } from './commands/kb.ts';
 import { register as inbox } from './commands/inbox.ts';
+import { register as detect } from './commands/detect.ts';
+import { register as drill } from './commands/drill.ts';
 
 const program = new Command()
   .name('earshot')
@@ -23,7 +25,7 @@ const program = new Command()
   .showHelpAfterError();
 
 // In the order `earshot --help` lists them: run it, analyse with it, feed and administer it.
-const commands = [start, worker, demo, classify, train, cluster, outreach, kb, importCustomers, importMentions, inbox, user, admin, corrections];
+const commands = [start, worker, demo, classify, detect, drill, train, cluster, outreach, kb, importCustomers, importMentions, inbox, user, admin, corrections];
 for (const register of commands) register(program);
 
 try {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { readChannels, CHANNELS_HELP, type ChannelsConfig } from './channels/config.ts';
 import { readSupport, SUPPORT_HELP, type SupportConfig } from './support/config.ts';
 import { readPublic, PUBLIC_HELP, type PublicConfig } from './kb/config.ts';
+import { readAlerts, ALERTS_HELP, type AlertsConfig } from './alerts/config.ts';
 
 export interface Config {
   port: number;
@@ -51,12 +52,18 @@ export interface Config {
   jobLockMs: number;
   /** Jobs waiting while no worker has taken one for this long: the watchdog reports stalled workers. */
   watchdogStallMs: number;
+  /** How often the crisis watch runs (src/crisis/job.ts). */
+  crisisIntervalMs: number;
+  /** How often live event streams poll for events whose notification was lost. */
+  livePollMs: number;
   /** X, Facebook and Google Alerts: credentials, what to read, how often (src/channels/config.ts). */
   channels: ChannelsConfig;
   /** Cases, SLA, sessions, metrics (src/support/config.ts). */
   support: SupportConfig;
   /** Knowledge base, website form, e-mail, surveys (src/kb/config.ts). */
   public: PublicConfig;
+  /** Alert delivery: destinations' guard, SMTP, retries (src/alerts/config.ts). */
+  alerts: AlertsConfig;
 }
 
 export class ConfigError extends Error {
@@ -179,9 +186,12 @@ export function loadConfig(env: Env = process.env): Config {
     redisCommandTimeoutMs: r.read('EARSHOT_REDIS_COMMAND_TIMEOUT_MS', 5_000, parsers.integer(100, 600_000)),
     jobLockMs: r.read('EARSHOT_JOB_LOCK_MS', 30_000, parsers.integer(1_000, 3_600_000)),
     watchdogStallMs: r.read('EARSHOT_WATCHDOG_STALL_MS', 45_000, parsers.integer(1_000, 3_600_000)),
+    livePollMs: r.read('EARSHOT_LIVE_POLL_MS', 2_000, parsers.integer(100, 60_000)),
+    crisisIntervalMs: r.read('EARSHOT_CRISIS_INTERVAL_MS', 60_000, parsers.integer(1_000, 3_600_000)),
     channels: readChannels(r),
     support: readSupport(r),
     public: readPublic(r),
+    alerts: readAlerts(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -221,4 +231,6 @@ Environment:
   EARSHOT_MODEL               a sentiment model file from \`earshot train\` (default: the shipped model)
   EARSHOT_SENTIMENT_MODEL     learned (default: the shipped learned model) | rules (the rule-based model alone)
   EARSHOT_DRY_RUN             1: record replies without sending them
-  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;
+  EARSHOT_CRISIS_INTERVAL_MS  how often the crisis watch assesses the last minutes (default 60000)
+  EARSHOT_LIVE_POLL_MS        how often live event streams look for events a lost NOTIFY missed (default 2000)
+  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)${ALERTS_HELP}${CHANNELS_HELP}${SUPPORT_HELP}${PUBLIC_HELP}`;

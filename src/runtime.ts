@@ -27,6 +27,8 @@ import { addUsage, usageToday } from './storage/usage.ts';
 import { sendReply } from './replies/send.ts';
 import { createClusterStage } from './clusters/stage.ts';
 import { dispatchDms, sendOutreach } from './outreach/send.ts';
+import { runCrisisDetection } from './crisis/job.ts';
+import { deliverDue } from './alerts/deliver.ts';
 
 export interface Runtime {
   config: Config;
@@ -170,6 +172,15 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
           job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         ),
       'outreach-dispatch': () => dispatchDms(rt.db, rt.queue),
+      'crisis-detect': async () => {
+        const r = await runCrisisDetection(rt.db);
+        if (r.opened.length) {
+          rt.log.warn({ alerts: r.opened }, 'crisis alert opened');
+          await rt.queue.add('alert-deliver', {}, `deliver-${r.opened[0]}`).catch(() => {});
+        }
+        return r;
+      },
+      'alert-deliver': () => deliverDue(rt.db, rt.config.alerts, rt.log),
     },
     rt.config.workerConcurrency,
     rt.log,
@@ -207,6 +218,8 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   // Outreach DMs that are due but have no job: the closed loop's "fixed" messages (queued inside the
   // cluster's status change) and any enqueue lost after a campaign's send.
   if (parts.worker) await rt.queue.upsertJobScheduler('outreach-dispatch', 10_000, 'outreach-dispatch', {});
+  if (parts.worker) await rt.queue.upsertJobScheduler('alert-deliver', Math.min(10_000, rt.config.alerts.retryBaseMs), 'alert-deliver', {});
+  if (parts.worker) await rt.queue.upsertJobScheduler('crisis-detect', rt.config.crisisIntervalMs, 'crisis-detect', {});
   const stream = parts.worker ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null)) : null;
   // Escalations and breach marks; the policy file is read once at start (a bad file stops start-up).
   const slaPolicy = loadSlaPolicy(slaFileOf(rt.config));

@@ -1,7 +1,8 @@
 // The PR view: is something blowing up? Volume and sentiment over time, source health, alerts.
-import { h, clear, notice, fmtTime, relTime, badge } from './dom.js';
-import { get, post, ApiError } from './api.js';
+import { h, clear, fmtTime, relTime, badge } from './dom.js';
+import { get } from './api.js';
 import { volumeChart, sentimentLine, legend, SERIES } from './charts.js';
+import { renderCrisis } from './crisis.js';
 
 const RANGES = {
   '24h': { bucket: 'hour', ms: 24 * 3_600_000, title: 'Last 24 hours' },
@@ -19,6 +20,7 @@ export function renderPr(ctx) {
   );
   const sources = h('div', {});
   const alerts = h('div', {});
+  const crisisChart = h('div', { class: 'chart-box' });
   clear(
     ctx.main,
     h('div', { class: 'view-head' }, h('h1', {}, 'PR: volume, sentiment and alerts')),
@@ -31,12 +33,13 @@ export function renderPr(ctx) {
         h('div', { class: 'row spread' }, h('h2', { id: 'volume-title' }, 'Mention volume and sentiment'), h('div', { class: 'field inline' }, h('label', { for: 'pr-range' }, 'Range'), rangeSelect)),
         chartBox,
       ),
+      h('section', { class: 'card wide', 'aria-labelledby': 'crisis-title' }, h('h2', { id: 'crisis-title' }, 'Crisis watch: the last 24 hours'), crisisChart),
       h('section', { class: 'card', 'aria-labelledby': 'alerts-title' }, h('h2', { id: 'alerts-title' }, 'Alerts'), alerts),
       h('section', { class: 'card', 'aria-labelledby': 'sources-title' }, h('h2', { id: 'sources-title' }, 'Sources'), sources),
     ),
   );
   loadVolume(chartBox);
-  loadAlerts(alerts);
+  renderCrisis(crisisChart, alerts);
   loadSources(sources);
 }
 
@@ -111,45 +114,4 @@ async function loadSources(box) {
   } catch (err) {
     clear(box, h('p', { class: 'notice notice-error' }, `Could not load sources: ${err.message}`));
   }
-}
-
-async function loadAlerts(box) {
-  const status = h('p', { class: 'notice small', role: 'status', hidden: true });
-  let page;
-  try {
-    page = await get('/api/alerts', { limit: 50 });
-  } catch (err) {
-    const text = err instanceof ApiError && err.status === 404 ? 'This earshot has no alerts API yet.' : `Could not load alerts: ${err.message}`;
-    return clear(box, h('p', { class: 'notice' }, text));
-  }
-  const items = page.items ?? page;
-  if (!items.length) return clear(box, h('p', { class: 'muted' }, 'No alerts. All quiet.'));
-  const ack = async (a) => {
-    try {
-      await post(`/api/alerts/${a.id}/ack`);
-      loadAlerts(box);
-    } catch (err) {
-      notice(status, `Could not acknowledge: ${err.message}`, 'error');
-    }
-  };
-  clear(
-    box,
-    status,
-    h(
-      'ul',
-      { class: 'alerts' },
-      items.map((a) =>
-        h(
-          'li',
-          { class: `alert ${a.acknowledged_at ? 'acked' : 'open'}`, 'data-alert-id': a.id },
-          h('div', { class: 'row' }, badge(a.kind, a.severity >= 2 ? 'danger' : 'warn'), h('span', { class: 'muted small' }, fmtTime(a.created_at))),
-          h('p', {}, a.message),
-          a.cluster_id ? h('a', { href: `#/product/${a.cluster_id}`, class: 'small' }, `Cluster #${a.cluster_id}`) : null,
-          a.acknowledged_at
-            ? h('p', { class: 'muted small' }, `Acknowledged by ${a.acknowledged_by ?? 'someone'} ${relTime(a.acknowledged_at)}`)
-            : h('button', { type: 'button', onclick: () => ack(a) }, 'Acknowledge'),
-        ),
-      ),
-    ),
-  );
 }

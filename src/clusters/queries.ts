@@ -1,4 +1,4 @@
-/** What the API shows of clusters and alerts. */
+/** What the API shows of clusters (alerts live in src/crisis/alerts.ts). */
 import type { Queryable } from '../storage/db.ts';
 import { clusterProfile, type AtRisk, type ProfileLine } from './profile.ts';
 
@@ -119,39 +119,4 @@ export async function clusterDetail(db: Queryable, id: number, atRiskLimit: numb
     at_risk_total: p.at_risk.length,
     campaigns: Number(campaigns.rows[0]?.n ?? 0),
   };
-}
-
-export interface AlertView {
-  id: number;
-  kind: string;
-  cluster_id: number | null;
-  severity: number;
-  message: string;
-  data: Record<string, unknown>;
-  created_at: string;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-}
-
-export async function listAlerts(db: Queryable, f: { acknowledged?: boolean; limit: number }): Promise<AlertView[]> {
-  const { rows } = await db.query<Omit<AlertView, 'id' | 'cluster_id' | 'created_at' | 'acknowledged_at'> & { id: string; cluster_id: string | null; created_at: Date; acknowledged_at: Date | null }>(
-    `SELECT * FROM alerts WHERE ($1::boolean IS NULL OR (acknowledged_at IS NOT NULL) = $1) ORDER BY id DESC LIMIT $2`,
-    [f.acknowledged ?? null, f.limit],
-  );
-  return rows.map((a) => ({
-    id: Number(a.id),
-    kind: a.kind,
-    cluster_id: a.cluster_id ? Number(a.cluster_id) : null,
-    severity: a.severity,
-    message: a.message,
-    data: a.data,
-    created_at: a.created_at.toISOString(),
-    acknowledged_at: a.acknowledged_at?.toISOString() ?? null,
-    acknowledged_by: a.acknowledged_by,
-  }));
-}
-
-export async function ackAlert(db: Queryable, id: number, by: string): Promise<boolean> {
-  const r = await db.query('UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, now()), acknowledged_by = COALESCE(acknowledged_by, $2) WHERE id = $1', [id, by]);
-  return (r.rowCount ?? 0) > 0;
 }

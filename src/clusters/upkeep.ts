@@ -82,11 +82,16 @@ async function growthAlert(tx: Queryable, id: number, g: GrowthOptions): Promise
   );
   if (cooling.rows.length > 0) return false;
   const name = c.name ?? c.label.slice(0, 3).join(', ');
-  await tx.query(`INSERT INTO alerts (kind, cluster_id, severity, message, data) VALUES ('cluster_growth', $1, $2, $3, $4)`, [
-    id,
-    c.size >= g.minSize * 5 ? 3 : 2,
-    `cluster "${name}" grew to ${c.size} mentions, ${recent} of them within ${g.windowHours} h`,
-    JSON.stringify({ size: c.size, recent, window_hours: g.windowHours }),
-  ]);
+  // A cluster grown from fire-drill mentions only raises a drill alert (removed with the drill).
+  await tx.query(
+    `INSERT INTO alerts (kind, cluster_id, severity, message, data, drill)
+     VALUES ('cluster_growth', $1, $2, $3, $4, NOT EXISTS (SELECT 1 FROM mentions WHERE cluster_id = $1 AND NOT drill))`,
+    [
+      id,
+      c.size >= g.minSize * 5 ? 3 : 2,
+      `cluster "${name}" grew to ${c.size} mentions, ${recent} of them within ${g.windowHours} h`,
+      JSON.stringify({ size: c.size, recent, window_hours: g.windowHours }),
+    ],
+  );
   return true;
 }

@@ -10,6 +10,8 @@ import { generatePassword } from '../support/password.ts';
 import { DEFAULT_WORLD, generateWorld } from '../demo/world.ts';
 import { backlog, importWorldCustomers, ingestWorld, waitUntilDrained } from '../demo/load.ts';
 import { demoSummary, formatSummary } from '../demo/summary.ts';
+import { crisisBurst, endingNow } from '../demo/crisis.ts';
+import { runCrisisDetection } from '../crisis/job.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, onShutdown } from './shared.ts';
 
 const int = (min: number) => (v: string) => {
@@ -67,7 +69,9 @@ ${CONFIG_HELP}`,
         const imported = await importWorldCustomers(runtime.db, world);
         process.stderr.write(`customers: ${imported.inserted} added, ${imported.updated} updated\n`);
         const users = await demoUsers(runtime.db);
-        const mentions = world.mentions.map((m) => ({ ...m, id: `demo-${opts.seed}-${m.id}` }));
+        // The world ends now, with a crisis in its last quarter hour (the PR view opens on it).
+        const now = Date.now();
+        const mentions = [...endingNow(world.mentions, now), ...crisisBurst(world, opts.seed, now)].map((m) => ({ ...m, id: `demo-${opts.seed}-${m.id}` }));
         const bar = opts.progress ? new cliProgress.SingleBar({ stream: process.stderr, format: 'pipeline {bar} {value}/{total} mentions | clustering {clustering}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
         bar?.start(mentions.length, 0, { clustering: 0 });
         let ingested = 0;
@@ -78,6 +82,8 @@ ${CONFIG_HELP}`,
         });
         bar?.update(mentions.length, { clustering: 0 });
         bar?.stop();
+        // The crisis watch runs every minute; one run now so the summary (and the PR view) has its alert.
+        await runCrisisDetection(runtime.db);
         const left = await backlog(runtime.db);
         const summary = await demoSummary(runtime.db);
         const out = [

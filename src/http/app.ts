@@ -28,6 +28,9 @@ import statsRoutes from './routes/stats.ts';
 import dashboardRoutes from './routes/dashboard.ts';
 import clusterRoutes from './routes/clusters.ts';
 import alertRoutes from './routes/alerts.ts';
+import crisisRoutes from './routes/crisis.ts';
+import alertDestinationRoutes from './routes/alert-destinations.ts';
+import eventRoutes from './routes/events.ts';
 import outreachRoutes from './routes/outreach.ts';
 import kbRoutes from './routes/kb.ts';
 import ruleRoutes from './routes/rules.ts';
@@ -42,6 +45,8 @@ export interface AppDeps {
   sourceHealth: () => Promise<Record<string, string>>;
   /** The worker watchdog's verdict ('ok' or 'failing: …') for /ready; absent where none runs. */
   workerHealth?: () => string;
+  /** The database actually in use (the embedded one's when DATABASE_URL is unset), for LISTEN. */
+  databaseUrl?: string;
   /** The clock support uses for SLA state; tests inject a fake one. */
   now?: () => Date;
 }
@@ -126,7 +131,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
 
   registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
   registerIdChecks(app);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, kbRoutes, ruleRoutes, inboxRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, eventRoutes, alertDestinationRoutes, crisisRoutes, outreachRoutes, kbRoutes, ruleRoutes, inboxRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 

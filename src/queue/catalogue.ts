@@ -50,6 +50,17 @@ export const JOBS = {
     // No retries: the schedule's next run is the retry.
     options: { attempts: 1 },
   },
+  /** Crisis watch: recount recent minutes, assess, open/update alerts (src/crisis/job.ts); scheduled every minute. */
+  'crisis-detect': {
+    payload: Type.Object({}, { additionalProperties: false }),
+    // No retries: the schedule's next run is the retry.
+    options: { attempts: 1 },
+  },
+  /** Send the alert deliveries that are due (src/alerts/deliver.ts); scheduled, and queued when a crisis opens. */
+  'alert-deliver': {
+    payload: Type.Object({}, { additionalProperties: false }),
+    options: { attempts: 1 },
+  },
 } satisfies Record<string, { payload: TSchema; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOBS;

@@ -45,6 +45,8 @@ describe('earshot demo', () => {
       // At least one cluster with a profile and an at-risk list.
       expect(out).toMatch(/^ {2}#\d+ \[.+\] \d+ mentions, \d+ customers — \d+ of \d+ complainants have .+; at risk: [1-9]\d*$/m);
       expect(out).toMatch(/^alerts: \d+$/m);
+      // The world ends now, with a crisis the watch has alerted on (the PR view opens on it).
+      expect(out).toMatch(/^ {2}(Negative volume spike|Sentiment turned negative): \d+ negative mentions in \d+ min/m);
       for (const role of ['agent', 'pr', 'product', 'admin']) expect(out).toMatch(new RegExp(`^ {2}${role} +${role}@lumora\\.example {2}\\S{20}$`, 'm'));
 
       const url = /earshot is running at (http:\/\/\S+) /.exec(out)?.[1];

@@ -24,6 +24,7 @@ const PUBLIC: Record<string, string> = {
   'POST /webhooks/facebook': 'verifies its signature before parsing',
   'GET /': 'the dashboard page: static, holds no data (its API calls are authenticated)',
   'GET /*': 'the dashboard assets (public/): static, hold no data',
+  'GET /vendor/uplot/*': 'uPlot, the charting library (its ES module and CSS from node_modules)',
   'GET /kb': 'the public knowledge base: published clusters only, anonymised',
   'GET /kb/issues/:id': 'a published known issue, anonymised (k = 10)',
   'GET /kb/sitemap.xml': 'the knowledge base for search engines',
@@ -72,6 +73,18 @@ const EXPECTED: Record<string, readonly string[]> = {
   'POST /api/clusters/:id/unpublish': ['product'],
   'GET /api/alerts': ['pr', 'product'],
   'POST /api/alerts/:id/ack': ['pr', 'product'],
+  'GET /api/alerts/:id': ['pr', 'product'],
+  'POST /api/alerts/:id/resolve': ['pr', 'product'],
+  'GET /api/alerts/:id/deliveries': ['pr', 'product'],
+  'DELETE /api/drills': ['pr'],
+  'GET /api/series': ['pr', 'product'],
+  'GET /api/metrics/pr': ['pr', 'product'],
+  'GET /api/alert-destinations': [],
+  'POST /api/alert-destinations': [],
+  'PATCH /api/alert-destinations/:id': [],
+  'DELETE /api/alert-destinations/:id': [],
+  'POST /api/alert-destinations/:id/test': [],
+  'GET /api/events': ['agent', 'pr', 'product'],
   'POST /api/clusters/:id/campaigns': ['product'],
   'GET /api/outreach/campaigns': ['product', 'agent', 'pr'],
   'GET /api/outreach/campaigns/:id': ['product', 'agent', 'pr'],
@@ -101,8 +114,16 @@ afterAll(async () => {
 });
 
 const fill = (url: string) => url.replace(/:customer_id/g, 'nobody').replace(/:[a-z_]+/g, '999999').replace(/\*/g, 'x');
-const call = (r: RouteEntry, headers: Record<string, string>) =>
-  app.inject({ method: r.method as 'GET', url: fill(r.url), headers, ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { payload: {} } : {}) });
+// The event stream never ends: its answer is read as a stream (status and headers), then dropped.
+const STREAMS = new Set(['/api/events']);
+const call = async (r: RouteEntry, headers: Record<string, string>) => {
+  const res = await app.inject({ method: r.method as 'GET', url: fill(r.url), headers, ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { payload: {} } : {}), ...(STREAMS.has(r.url) ? { payloadAsStream: true } : {}) });
+  if (STREAMS.has(r.url)) {
+    res.stream().destroy();
+    return { statusCode: res.statusCode, body: '' };
+  }
+  return res;
+};
 const routes = () => app.routeTable.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
 
 describe('role × route matrix', () => {

@@ -5,12 +5,17 @@
  * markup could ever do, on top of the app rendering all user text with textContent.
  */
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 
 /** public/ at the package root, from src/http/routes (tsx) and dist/http/routes (built) alike. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../../public/', import.meta.url));
+
+/** uPlot's ES module and CSS, served from node_modules (no build step, no third-party origin). */
+const UPLOT_DIR = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
 
 export const DASHBOARD_CSP = [
   "default-src 'self'",
@@ -34,6 +39,7 @@ export default async function dashboardRoutes(app: FastifyInstance, _deps: AppDe
       return payload;
     });
     await scope.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: true, cacheControl: true, maxAge: 0 });
+    await scope.register(fastifyStatic, { root: UPLOT_DIR, prefix: '/vendor/uplot/', decorateReply: false, index: false, allowedPath: (path) => /^\/uPlot\.(esm\.js|min\.css)$/.test(path) });
     scope.get('/', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
   });
 }
