@@ -9,6 +9,7 @@ import { customerRefOf, linkCaseAuthor } from '../../storage/customers.ts';
 import { assignCase, setStatus, addNote, changeTags, mergeCases, splitCase } from '../../support/lifecycle.ts';
 import { STATUSES } from '../../support/status.ts';
 import { supportContext } from '../../support/context.ts';
+import { siteOf } from './kb.ts';
 import { supportDetail } from '../../support/case-view.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
@@ -116,7 +117,7 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
       if (!found) throw new HttpError(404, `no case ${req.params.id}`);
-      const detail = await supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null);
+      const detail = await supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null, siteOf(deps, req).base);
       return { items: detail.suggested_replies };
     },
   );
