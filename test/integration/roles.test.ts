@@ -29,6 +29,9 @@ const PUBLIC: Record<string, string> = {
   'GET /kb/sitemap.xml': 'the knowledge base for search engines',
   'GET /kb/kb.css': 'the knowledge base stylesheet',
   'GET /robots.txt': 'for search engines',
+  'POST /api/public/cases': 'the website form: honeypot, size limits, rate limits per client and per address',
+  'GET /kb/contact': 'the embeddable contact form',
+  'POST /kb/contact': 'the contact form posting (same protections as POST /api/public/cases)',
 };
 const isPublic = (r: RouteEntry) => PUBLIC[`${r.method} ${r.url}`] !== undefined || r.url === '/docs' || r.url.startsWith('/docs/');
 
