@@ -30,6 +30,7 @@ import outreachRoutes from './routes/outreach.ts';
 import kbRoutes from './routes/kb.ts';
 import ruleRoutes from './routes/rules.ts';
 import publicCaseRoutes from './routes/public-cases.ts';
+import surveyRoutes from './routes/survey.ts';
 
 export interface AppDeps {
   config: Config;
@@ -110,7 +111,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
-  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, kbRoutes, ruleRoutes, publicCaseRoutes, ...extraRoutes]) await plugin(app, deps);
+  for (const plugin of [healthRoutes, mentionRoutes, caseRoutes, caseActionRoutes, customerRoutes, userRoutes, sessionRoutes, supportMetricsRoutes, correctionRoutes, twitterWebhook, facebookWebhook, sourceRoutes, replyRoutes, statsRoutes, dashboardRoutes, clusterRoutes, alertRoutes, outreachRoutes, kbRoutes, ruleRoutes, publicCaseRoutes, surveyRoutes, ...extraRoutes]) await plugin(app, deps);
   return app;
 }
 

@@ -177,3 +177,20 @@ export function renderContactDone(site: Site, reference: string): string {
 <p><a href="/kb">Known issues</a></p>`;
   return layout(site, { title: `Message received · ${site.name}`, description: 'Message received.', canonical: `${site.base}/kb/contact`, body, robots: 'noindex' });
 }
+
+/** The survey: one question (1–5) and an optional comment; posts back to the same signed address. */
+export function renderSurvey(site: Site, token: string, error: string | null = null): string {
+  const options = [1, 2, 3, 4, 5]
+    .map((n) => `<label><input type="radio" name="rating" value="${n}" required> ${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label>`)
+    .join('\n');
+  const body = `<h1>How satisfied are you with the help you got?</h1>
+${error ? `<p role="alert" class="error">${esc(error)}</p>` : ''}
+<form method="post" action="/survey/${esc(encodeURIComponent(token))}">
+<fieldset><legend>Your rating</legend>
+${options}
+</fieldset>
+<label for="comment">Anything to add? (optional)</label><textarea id="comment" name="comment" maxlength="2000" rows="4"></textarea>
+<p><button type="submit">Send</button></p>
+</form>`;
+  return layout(site, { title: `Your opinion · ${site.name}`, description: 'A one-question survey.', canonical: `${site.base}/kb`, body, robots: 'noindex' });
+}

@@ -5,41 +5,14 @@
  * per address, shared by two API processes through PostgreSQL) hold.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { SMTPServer } from 'smtp-server';
 import { testRuntime, drained, type TestRuntime } from '../helpers/runtime.ts';
 import { eventually } from '../helpers/browser.ts';
+import { startSmtp } from '../helpers/smtp.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { openRuntime, startService, type Runtime, type Service } from '../../src/runtime.ts';
 import { createLogger } from '../../src/log.ts';
 import { upsertCustomers } from '../../src/storage/customers.ts';
-
-export interface Received {
-  to: string[];
-  data: string;
-}
-
-/** A real SMTP server on 127.0.0.1 that keeps what it receives. */
-export async function startSmtp(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 let rt: TestRuntime;
 let other: Runtime;

@@ -14,7 +14,7 @@ const DEFAULT_RANGE_DAYS = 30;
 const Query = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time', description: 'start of the range (inclusive); default 30 days before "to"' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'end of the range (exclusive); default now' })),
-  group_by: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('team')])),
+  group_by: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('team'), Type.Literal('category'), Type.Literal('cluster')])),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'or send Accept: text/csv' })),
   agent_hours: Type.Optional(Type.Number({ minimum: 0, description: 'staffed agent hours over the range; estimated from the SLA calendar when absent' })),
 });
@@ -27,8 +27,8 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
       config: { roles: ['agent', 'pr'] },
       schema: {
         tags: ['metrics'],
-        summary: 'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case',
-        description: 'Clocks count business minutes of the SLA calendar. Per agent (assignee) or per team (the assignee\'s team, else the case queue).',
+        summary: 'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case, CSAT',
+        description: 'Clocks count business minutes of the SLA calendar. Per agent (assignee), per team (the assignee\'s team, else the case queue), per category or per cluster. `csat` gives satisfaction per agent, team, category and cluster whatever the grouping.',
         security: [{ bearer: [] }],
         querystring: Query,
         response: { 200: Type.Any(), ...errorResponses },
