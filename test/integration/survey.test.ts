@@ -98,4 +98,14 @@ describe('satisfaction surveys', { timeout: 60_000 }, () => {
     expect(header.slice(-3)).toEqual(['csat_responses', 'csat_mean', 'csat_satisfied_pct']);
     expect(csv[1]!.split(',').slice(-3)).toEqual(['1', '5', '100']);
   });
+
+  it('reports retention of customers who complained, from churned_at given through the customers API', async () => {
+    const ingest = await createToken(rt.db, 'survey crm', 'ingest');
+    const put = await app.inject({ method: 'PUT', url: '/api/customers/S1', headers: { authorization: `Bearer ${ingest}` }, payload: { email: 'survey.me@example.com', churned_at: new Date(Date.now() - 60_000).toISOString() } });
+    expect(put.json()).toMatchObject({ inserted: 1, authors_linked: 1 });
+    const m = (await app.inject({ url: '/api/metrics/support', headers: { authorization: `Bearer ${agent}` } })).json();
+    expect(m.retention.complainants).toEqual({ customers: 1, retained: 0, retained_pct: 0 });
+    expect(m.retention.not_answered.customers).toBe(1);
+    expect(m.time_to_productivity).toEqual([expect.objectContaining({ agent: 'agent@example.com', cases_to_reach: null })]);
+  });
 });
