@@ -5,7 +5,7 @@
  */
 import type { KbPage } from './pages.ts';
 
-export const KB_CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
+export const KB_CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
 /** The contact form may be embedded in the brand's own site (an iframe), nothing else differs. */
 export const FORM_CSP = KB_CSP.replace("frame-ancestors 'none'", 'frame-ancestors *');
 
@@ -46,6 +46,7 @@ export function layout(site: Site, o: { title: string; description: string; cano
 <title>${esc(o.title)}</title>
 <meta name="description" content="${esc(o.description)}">
 ${o.robots ? `<meta name="robots" content="${esc(o.robots)}">\n` : ''}<link rel="canonical" href="${esc(o.canonical)}">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/kb/kb.css">
 ${o.jsonLd === undefined ? '' : `<script type="application/ld+json">${jsonForScript(o.jsonLd)}</script>\n`}</head>
 <body>
@@ -181,7 +182,7 @@ export function renderContactDone(site: Site, reference: string): string {
 /** The survey: one question (1–5) and an optional comment; posts back to the same signed address. */
 export function renderSurvey(site: Site, token: string, error: string | null = null): string {
   const options = [1, 2, 3, 4, 5]
-    .map((n) => `<label><input type="radio" name="rating" value="${n}" required> ${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label>`)
+    .map((n) => `<p><input type="radio" id="rating-${n}" name="rating" value="${n}" required><label for="rating-${n}">${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label></p>`)
     .join('\n');
   const body = `<h1>How satisfied are you with the help you got?</h1>
 ${error ? `<p role="alert" class="error">${esc(error)}</p>` : ''}
