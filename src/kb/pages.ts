@@ -1,6 +1,7 @@
 /** The knowledge base's pages as data: one per published cluster, built from the database, anonymised. */
 import type { Queryable } from '../storage/db.ts';
-import { clusterProfile } from '../clusters/profile.ts';
+import { complainantIds, customerBase } from '../clusters/profile.ts';
+import { profileComplainants } from '../analysis/profile/index.ts';
 import { paraphraseSymptoms, redactText, type Redactions } from './anonymise.ts';
 import { complaintTexts, publishedCluster, publishedClusters, rareValues, redactionsFor, type PublishedCluster } from './store.ts';
 
@@ -41,10 +42,12 @@ const paragraphs = (text: string) =>
 export async function buildPage(db: Queryable, c: PublishedCluster, k: number): Promise<KbPage> {
   const redactions: Redactions = await redactionsFor(db, c.id, k);
   const symptoms = paraphraseSymptoms(await complaintTexts(db, c.id, c.representatives), redactions);
-  const profile = await clusterProfile(db, c.id, 0);
+  // The profile only (not the at-risk ranking, which scores every customer).
+  const base = await customerBase(db);
+  const complainants = (await complainantIds(db, c.id)).map((id) => base.indexOfId.get(id)).filter((i): i is number => i !== undefined);
   // Only values at least k customers hold; a single value already said by a pair above it adds nothing.
   const said = new Set<string>();
-  const affected = profile.items
+  const affected = profileComplainants(base, complainants)
     .filter((i) => i.baseCount >= k && i.count >= 1)
     .filter((i) => {
       const parts = i.columns.map((col, j) => `${col}=${i.values[j]}`);
@@ -74,9 +77,35 @@ export async function buildPage(db: Queryable, c: PublishedCluster, k: number): 
   };
 }
 
+/**
+ * Built pages for a short while, keyed by what changes them (the cluster row, its size, k, the customer
+ * records): every view
+ * still reads which clusters are published, so unpublishing takes effect at once; only the retold
+ * symptoms and the profile of a page still published may be up to a minute old.
+ */
+const CACHE_MS = 60_000;
+const cache = new Map<string, { at: number; page: KbPage }>();
+
+/** Changes whenever a customer is added or updated: what is rare (under k) may have changed. */
+async function customersVersion(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ n: string; at: Date | null }>('SELECT count(*) AS n, max(updated_at) AS at FROM customers');
+  return `${rows[0]?.n}/${rows[0]?.at?.toISOString() ?? ''}`;
+}
+
+async function cachedPage(db: Queryable, c: PublishedCluster, k: number, customers: string): Promise<KbPage> {
+  const key = `${c.id}/${c.updated_at.toISOString()}/${c.size}/${c.status}/${c.name ?? ''}/${c.solution.length}/${k}/${customers}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.page;
+  const page = await buildPage(db, c, k);
+  if (cache.size > 1000) cache.clear();
+  cache.set(key, { at: Date.now(), page });
+  return page;
+}
+
 export async function allPages(db: Queryable, k: number): Promise<KbPage[]> {
   const pages: KbPage[] = [];
-  for (const c of await publishedClusters(db)) pages.push(await buildPage(db, c, k));
+  const customers = await customersVersion(db);
+  for (const c of await publishedClusters(db)) pages.push(await cachedPage(db, c, k, customers));
   return pages;
 }
 
@@ -84,7 +113,7 @@ export async function onePage(db: Queryable, id: number, k: number): Promise<KbP
   const found = await publishedCluster(db, id);
   if (found.kind === 'gone') return 'gone';
   if (found.kind === 'none') return null;
-  return buildPage(db, found.cluster, k);
+  return cachedPage(db, found.cluster, k, await customersVersion(db));
 }
 
 /** Pages holding every word of the query (title, symptoms, who is affected, the fix). */

@@ -5,7 +5,7 @@
  */
 import type { KbPage } from './pages.ts';
 
-export const KB_CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
+export const KB_CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
 /** The contact form may be embedded in the brand's own site (an iframe), nothing else differs. */
 export const FORM_CSP = KB_CSP.replace("frame-ancestors 'none'", 'frame-ancestors *');
 
@@ -37,7 +37,7 @@ form.search{display:flex;gap:.5rem;margin:1rem 0}input,textarea{font:inherit;pad
 label{display:block;margin:.6rem 0 .2rem}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .results li{margin:.8rem 0}.muted{color:#5f6b7a}button{font:inherit;padding:.4rem 1rem}`;
 
-function layout(site: Site, o: { title: string; description: string; canonical: string; body: string; jsonLd?: unknown; robots?: string }): string {
+export function layout(site: Site, o: { title: string; description: string; canonical: string; body: string; jsonLd?: unknown; robots?: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -46,6 +46,7 @@ function layout(site: Site, o: { title: string; description: string; canonical: 
 <title>${esc(o.title)}</title>
 <meta name="description" content="${esc(o.description)}">
 ${o.robots ? `<meta name="robots" content="${esc(o.robots)}">\n` : ''}<link rel="canonical" href="${esc(o.canonical)}">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/kb/kb.css">
 ${o.jsonLd === undefined ? '' : `<script type="application/ld+json">${jsonForScript(o.jsonLd)}</script>\n`}</head>
 <body>
@@ -148,4 +149,49 @@ export function renderSitemap(pages: readonly KbPage[], site: Site): string {
 
 export function renderRobots(site: Site): string {
   return `User-agent: *\nAllow: /kb\nDisallow: /kb/contact\nDisallow: /api/\nDisallow: /survey/\nDisallow: /docs\nSitemap: ${site.base}/kb/sitemap.xml\n`;
+}
+
+export interface ContactValues {
+  email?: string;
+  name?: string;
+  text?: string;
+}
+
+/** The contact form: plain HTML that posts to /kb/contact, no script; "website" is the honeypot. */
+export function renderContactForm(site: Site, v: ContactValues = {}, error: string | null = null): string {
+  const body = `<h1>Contact support</h1>
+${error ? `<p role="alert" class="error">${esc(error)}</p>` : '<p>Tell us what went wrong; we answer by e-mail. <a href="/kb">Known issues</a> may already have the fix.</p>'}
+<form method="post" action="/kb/contact">
+<label for="email">E-mail</label><input id="email" name="email" type="email" required maxlength="320" autocomplete="email" value="${esc(v.email ?? '')}">
+<label for="name">Name (optional)</label><input id="name" name="name" maxlength="200" autocomplete="name" value="${esc(v.name ?? '')}">
+<label for="text">Message</label><textarea id="text" name="text" required minlength="10" maxlength="5000" rows="8">${esc(v.text ?? '')}</textarea>
+<div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
+<p><button type="submit">Send</button></p>
+</form>`;
+  return layout(site, { title: `Contact support · ${site.name}`, description: `Contact ${site.name} support.`, canonical: `${site.base}/kb/contact`, body, robots: 'noindex' });
+}
+
+export function renderContactDone(site: Site, reference: string): string {
+  const body = `<h1>Thank you</h1>
+<p role="status">We received your message and will answer by e-mail.</p>
+<p>Your reference: <code>${esc(reference)}</code></p>
+<p><a href="/kb">Known issues</a></p>`;
+  return layout(site, { title: `Message received · ${site.name}`, description: 'Message received.', canonical: `${site.base}/kb/contact`, body, robots: 'noindex' });
+}
+
+/** The survey: one question (1–5) and an optional comment; posts back to the same signed address. */
+export function renderSurvey(site: Site, token: string, error: string | null = null): string {
+  const options = [1, 2, 3, 4, 5]
+    .map((n) => `<p><input type="radio" id="rating-${n}" name="rating" value="${n}" required><label for="rating-${n}">${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label></p>`)
+    .join('\n');
+  const body = `<h1>How satisfied are you with the help you got?</h1>
+${error ? `<p role="alert" class="error">${esc(error)}</p>` : ''}
+<form method="post" action="/survey/${esc(encodeURIComponent(token))}">
+<fieldset><legend>Your rating</legend>
+${options}
+</fieldset>
+<label for="comment">Anything to add? (optional)</label><textarea id="comment" name="comment" maxlength="2000" rows="4"></textarea>
+<p><button type="submit">Send</button></p>
+</form>`;
+  return layout(site, { title: `Your opinion · ${site.name}`, description: 'A one-question survey.', canonical: `${site.base}/kb`, body, robots: 'noindex' });
 }

@@ -16,6 +16,8 @@ export interface CustomerInput {
   attributes?: Record<string, string>;
   /** source '*' matches every channel. */
   handles?: { source: string; handle: string }[];
+  /** When the customer left (ISO date-time); for retention. Absent: unchanged; null: clears it. */
+  churned_at?: string | null;
 }
 
 export interface UpsertOutcome {
@@ -31,15 +33,20 @@ export async function upsertCustomers(db: Queryable, input: CustomerInput[]): Pr
   const list = [...byId.values()];
   if (list.length === 0) return { inserted: 0, updated: 0, authorsLinked: 0 };
   const { rows } = await db.query<{ id: string; customer_id: string; inserted: boolean }>(
-    `INSERT INTO customers (customer_id, name, email, attributes)
-     SELECT x.customer_id, x.name, x.email, coalesce(x.attributes, '{}') FROM jsonb_to_recordset($1::jsonb) AS x(customer_id text, name text, email text, attributes jsonb)
+    `INSERT INTO customers (customer_id, name, email, attributes, churned_at)
+     SELECT x.customer_id, x.name, x.email, coalesce(x.attributes, '{}'), x.churned_at FROM jsonb_to_recordset($1::jsonb) AS x(customer_id text, name text, email text, attributes jsonb, churned_at timestamptz, churn_given boolean)
      ON CONFLICT (customer_id) DO UPDATE SET
        name = coalesce(excluded.name, customers.name),
        email = coalesce(excluded.email, customers.email),
        attributes = customers.attributes || excluded.attributes,
+       churned_at = CASE WHEN (SELECT y.churn_given FROM jsonb_to_recordset($1::jsonb) AS y(customer_id text, churn_given boolean) WHERE y.customer_id = excluded.customer_id) THEN excluded.churned_at ELSE customers.churned_at END,
        updated_at = now()
      RETURNING id, customer_id, (xmax = 0) AS inserted`,
-    [JSON.stringify(list.map((c) => ({ customer_id: c.customer_id, name: c.name ?? null, email: c.email?.trim() || null, attributes: c.attributes ?? {} })))],
+    [
+      JSON.stringify(
+        list.map((c) => ({ customer_id: c.customer_id, name: c.name ?? null, email: c.email?.trim() || null, attributes: c.attributes ?? {}, churned_at: c.churned_at ?? null, churn_given: c.churned_at !== undefined })),
+      ),
+    ],
   );
   const refOf = new Map(rows.map((r) => [r.customer_id, Number(r.id)]));
   const handles = new Map<string, { customer_ref: number; source: string; handle: string }>();

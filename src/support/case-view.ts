@@ -68,12 +68,14 @@ export async function listBySla(db: Queryable, f: CaseFilter, policy: SlaPolicy,
   return { items: await withSupportFields(db, rows, policy, now), next: null };
 }
 
-export async function supportDetail(db: Queryable, detail: CaseDetail, policy: SlaPolicy, templates: Template[], now: Date, agent: string | null): Promise<CaseDetail & CaseSupportDetail> {
+/** `kbBase`: the public site's address, for links to a published cluster's page in suggested replies. */
+export async function supportDetail(db: Queryable, detail: CaseDetail, policy: SlaPolicy, templates: Template[], now: Date, agent: string | null, kbBase: string | null = null): Promise<CaseDetail & CaseSupportDetail> {
   const ex = (await extras(db, [detail.id])).get(detail.id);
   if (!ex) throw new Error(`case ${detail.id} vanished`);
-  const { rows } = await db.query<{ customer: CaseSupportDetail['customer']; solution: string | null; handle: string; author_name: string | null }>(
+  const { rows } = await db.query<{ customer: CaseSupportDetail['customer']; solution: string | null; handle: string; author_name: string | null; kb_page: number | null }>(
     `SELECT CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object('customer_id', cu.customer_id, 'name', cu.name, 'attributes', cu.attributes, 'link_origin', a.link_origin) END AS customer,
-       cl.solution, a.handle, a.name AS author_name
+       cl.solution, a.handle, a.name AS author_name,
+       CASE WHEN cl.published_at IS NOT NULL AND cl.merged_into IS NULL AND cl.solution IS NOT NULL THEN cl.id::int END AS kb_page
      FROM cases c JOIN authors a ON a.id = c.author_id LEFT JOIN customers cu ON cu.id = c.customer_ref LEFT JOIN clusters cl ON cl.id = c.cluster_id
      WHERE c.id = $1`,
     [detail.id],
@@ -92,6 +94,7 @@ export async function supportDetail(db: Queryable, detail: CaseDetail, policy: S
     attributes: r?.customer?.attributes ?? {},
     agent: detail.assignee ?? agent,
     solution: r?.solution ?? null,
+    kbUrl: r?.kb_page && kbBase ? `${kbBase}/kb/issues/${r.kb_page}` : null,
   });
   return { ...detail, ...fields(ex, policy, now), notes, customer: r?.customer ?? null, cluster_solution: r?.solution ?? null, suggested_replies: suggested };
 }

@@ -1,7 +1,8 @@
 /**
  * Turns CSV records into customers: `customer_id` (required), `handle` (every channel) or per-channel
  * `<source>_handle` columns (twitter_handle, facebook_handle…), `email`, `name`; every other column
- * is kept as an attribute. Several handles in one cell may be separated by ';' or spaces.
+ * is kept as an attribute. Several handles in one cell may be separated by ';' or spaces. `churned_at`
+ * (a date or date-time) records when the customer left, for retention.
  */
 import type { CustomerInput } from '../storage/customers.ts';
 import { canonicalHandle } from '../domain/mention.ts';
@@ -44,6 +45,9 @@ export function toCustomer(columns: string[], fields: string[], line: number): C
     else if (col === 'email') {
       if (value && !isEmailAddress(value)) return { line, reason: `email "${value}" is not an e-mail address` };
       input.email = value || null;
+    } else if (col === 'churned_at') {
+      if (value && Number.isNaN(Date.parse(value))) return { line, reason: `churned_at "${value}" is not a date (use YYYY-MM-DD or an ISO date-time)` };
+      input.churned_at = value ? new Date(value).toISOString() : null;
     } else if (col === 'handle' || col.endsWith('_handle')) {
       const source = col === 'handle' ? '*' : col.slice(0, -'_handle'.length);
       if (source !== '*' && !SOURCE.test(source)) return { line, reason: `column "${col}" does not name a channel` };

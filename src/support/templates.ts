@@ -18,6 +18,8 @@ export interface Template {
   bySource: Record<string, string>;
   /** Offered only once the case's cluster has a solution text. */
   needsSolution: boolean;
+  /** Offered only when the case's cluster is on the public knowledge base ({kb_url}). */
+  needsKbPage: boolean;
   file: string;
 }
 
@@ -33,6 +35,8 @@ export interface CaseFacts {
   attributes: Record<string, string>;
   agent: string | null;
   solution: string | null;
+  /** The absolute link to the cluster's public page, when it is published. */
+  kbUrl?: string | null;
 }
 
 export interface Suggestion {
@@ -62,6 +66,7 @@ export function parseTemplates(text: string, file: string): Template[] {
       text: t.text,
       bySource,
       needsSolution: t.needs_solution === true || /\{solution\}/.test(t.text),
+      needsKbPage: t.needs_kb_page === true || /\{kb_url\}/.test(t.text),
       file,
     };
   });
@@ -94,6 +99,7 @@ export function fill(text: string, facts: CaseFacts): string {
     agent: facts.agent ?? '',
     customer_id: facts.customerId ?? '',
     solution: facts.solution ?? '',
+    kb_url: facts.kbUrl ?? '',
   };
   return text
     .replace(/\{(attr\.)?([\w-]+)\}/g, (_m, attr: string | undefined, key: string) => String((attr ? ownValue(facts.attributes, key) : ownValue(values, key)) ?? ''))
@@ -103,7 +109,10 @@ export function fill(text: string, facts: CaseFacts): string {
 
 /** The templates that fit the case, filled: its category's first, then the standard ones. */
 export function suggestReplies(templates: Template[], facts: CaseFacts): Suggestion[] {
-  const fits = templates.filter((t) => (t.categories.includes(facts.category) || t.categories.includes('*')) && (!t.needsSolution || Boolean(facts.solution)));
-  fits.sort((a, b) => Number(b.categories.includes(facts.category)) - Number(a.categories.includes(facts.category)));
+  const fits = templates.filter(
+    (t) => (t.categories.includes(facts.category) || t.categories.includes('*')) && (!t.needsSolution || Boolean(facts.solution)) && (!t.needsKbPage || Boolean(facts.kbUrl)),
+  );
+  // The public page answers a known issue best: it comes first, then the case's category.
+  fits.sort((a, b) => Number(b.needsKbPage) - Number(a.needsKbPage) || Number(b.categories.includes(facts.category)) - Number(a.categories.includes(facts.category)));
   return fits.map((t) => ({ id: t.id, title: t.title, text: fill(t.bySource[facts.source] ?? t.text, facts) }));
 }

@@ -30,6 +30,11 @@ const PUBLIC: Record<string, string> = {
   'GET /kb/sitemap.xml': 'the knowledge base for search engines',
   'GET /kb/kb.css': 'the knowledge base stylesheet',
   'GET /robots.txt': 'for search engines',
+  'POST /api/public/cases': 'the website form: honeypot, size limits, rate limits per client and per address',
+  'GET /kb/contact': 'the embeddable contact form',
+  'POST /kb/contact': 'the contact form posting (same protections as POST /api/public/cases)',
+  'GET /survey/:token': 'the satisfaction survey: the HMAC-signed, expiring token is the authorisation',
+  'POST /survey/:token': 'answers the survey once; the signed token is the authorisation',
 };
 const isPublic = (r: RouteEntry) => PUBLIC[`${r.method} ${r.url}`] !== undefined || r.url === '/docs' || r.url.startsWith('/docs/');
 
@@ -45,6 +50,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   'POST /api/cases/:id/split': ['agent'],
   'POST /api/cases/:id/link-customer': ['agent'],
   'GET /api/cases/:id/suggested-replies': ['agent', 'pr'],
+  'POST /api/cases/:id/survey': ['agent'],
   'GET /api/customers': ['agent', 'pr', 'product'],
   'GET /api/customers/:customer_id': ['agent', 'pr', 'product'],
   'PUT /api/customers/:customer_id': ['ingest'],

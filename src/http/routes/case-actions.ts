@@ -9,6 +9,9 @@ import { customerRefOf, linkCaseAuthor } from '../../storage/customers.ts';
 import { assignCase, setStatus, addNote, changeTags, mergeCases, splitCase } from '../../support/lifecycle.ts';
 import { STATUSES } from '../../support/status.ts';
 import { supportContext } from '../../support/context.ts';
+import { siteOf } from './kb.ts';
+import { createMailer } from '../../kb/mail.ts';
+import { createSurvey } from '../../kb/survey.ts';
 import { supportDetail } from '../../support/case-view.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
@@ -45,6 +48,8 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
   const support = supportContext(deps.config, deps.now);
   const actor = (req: FastifyRequest) => req.principal?.name ?? 'unknown';
   const inTx = <T>(work: (tx: PoolClient) => Promise<T>) => withTransaction(deps.db, work);
+  const mailer = deps.config.public.csatSurvey ? createMailer(deps.config.public) : null;
+  app.addHook('onClose', async () => mailer?.close());
 
   app.post<{ Params: P; Body: Static<typeof Assign> }>('/api/cases/:id/assign', { config: AGENT, schema: schema('Assign to a person or a team queue', Assign) }, async (req) => {
     await inTx((tx) => assignCase(tx, req.params.id, req.body, actor(req), support.now()));
@@ -56,6 +61,14 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     { config: AGENT, schema: schema('Change status: new → assigned → waiting → resolved → reopened', StatusBody) },
     async (req) => {
       await inTx((tx) => setStatus(tx, req.params.id, req.body.status, actor(req), support.now(), req.body.reason));
+      if (req.body.status === 'resolved' && deps.config.public.csatSurvey) {
+        // After the commit: a survey that cannot be made or mailed never undoes the resolution.
+        try {
+          await createSurvey({ db: deps.db, log: deps.log, config: deps.config.public, mailer, base: siteOf(deps, req).base, now: support.now }, req.params.id, actor(req));
+        } catch (err) {
+          req.log.warn({ err, case: req.params.id }, 'satisfaction survey not sent');
+        }
+      }
       return { ok: true, case_id: req.params.id, status: req.body.status };
     },
   );
@@ -117,7 +130,7 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
       if (!found) throw new HttpError(404, `no case ${req.params.id}`);
-      const detail = await supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null);
+      const detail = await supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null, siteOf(deps, req).base);
       return { items: detail.suggested_replies };
     },
   );

@@ -5,6 +5,7 @@ import { getCase, listCases } from '../../storage/cases.ts';
 import { HttpError } from '../auth.ts';
 import { Case, CaseDetail, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { supportContext } from '../../support/context.ts';
+import { siteOf } from './kb.ts';
 import { listBySla, supportDetail, withSupportFields } from '../../support/case-view.ts';
 import { IdParam } from '../ids.ts';
 
@@ -49,7 +50,7 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
       if (!found) throw new HttpError(404, `no case ${req.params.id}`);
-      return supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null);
+      return supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null, siteOf(deps, req).base);
     },
   );
 }

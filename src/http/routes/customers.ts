@@ -14,6 +14,7 @@ const Fields = {
   email: Type.Optional(Nullable(Type.String({ maxLength: 320 }))),
   attributes: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 2000 }))),
   handles: Type.Optional(Type.Array(Handle, { maxItems: 50 })),
+  churned_at: Type.Optional(Nullable(Type.String({ format: 'date-time', description: 'when the customer left (retention in the support metrics); null clears it' }))),
 };
 const CustomerBody = Type.Object(Fields, { additionalProperties: false });
 const CustomerId = Type.String({ minLength: 1, maxLength: 200 });

@@ -2,7 +2,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { metricCases } from '../../storage/support-metrics.ts';
+import { complainantRows, handledCases, metricCases } from '../../storage/support-metrics.ts';
+import { retention, timeToProductivity, type HandledCase } from '../../support/retention.ts';
+import { businessMsBetween } from '../../support/business-hours.ts';
+import { summarize } from '../../support/metrics.ts';
 import { supportMetrics, metricsCsv } from '../../support/metrics.ts';
 import { supportContext } from '../../support/context.ts';
 import { HttpError } from '../auth.ts';
@@ -14,7 +17,7 @@ const DEFAULT_RANGE_DAYS = 30;
 const Query = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time', description: 'start of the range (inclusive); default 30 days before "to"' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'end of the range (exclusive); default now' })),
-  group_by: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('team')])),
+  group_by: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('team'), Type.Literal('category'), Type.Literal('cluster')])),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'or send Accept: text/csv' })),
   agent_hours: Type.Optional(Type.Number({ minimum: 0, description: 'staffed agent hours over the range; estimated from the SLA calendar when absent' })),
 });
@@ -27,8 +30,8 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
       config: { roles: ['agent', 'pr'] },
       schema: {
         tags: ['metrics'],
-        summary: 'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case',
-        description: 'Clocks count business minutes of the SLA calendar. Per agent (assignee) or per team (the assignee\'s team, else the case queue).',
+        summary: 'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case, CSAT, retention of complainants, time to productivity',
+        description: 'Clocks count business minutes of the SLA calendar. Per agent (assignee), per team (the assignee\'s team, else the case queue), per category or per cluster. `csat` gives satisfaction per agent, team, category and cluster whatever the grouping.',
         security: [{ bearer: [] }],
         querystring: Query,
         response: { 200: Type.Any(), ...errorResponses },
@@ -48,8 +51,14 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
         costPerHour: deps.config.support.agentCostPerHour,
         ...(req.query.agent_hours === undefined ? {} : { agentHours: req.query.agent_hours }),
       });
+      // Retention of complainants and new agents' ramp: whole-range figures, in the JSON only.
+      const handled: HandledCase[] = (await handledCases(deps.db, to)).map((c) => ({ assignee: c.assignee, team: c.team, resolved_at: c.resolved_at, minutes: businessMsBetween(support.policy.calendar, c.opened_at, c.resolved_at) / 60_000 }));
+      const teamMinutes = new Map<string, number[]>();
+      for (const c of handled) if (c.resolved_at >= from) teamMinutes.set(c.team ?? '(unassigned)', [...(teamMinutes.get(c.team ?? '(unassigned)') ?? []), c.minutes]);
+      const teamMedian = new Map([...teamMinutes].map(([team, mins]) => [team, summarize(mins).median ?? 0]));
+      const full = { ...m, retention: retention(await complainantRows(deps.db, from, to), to), time_to_productivity: timeToProductivity(handled, teamMedian) };
       const csv = req.query.format === 'csv' || (req.query.format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
-      if (!csv) return m;
+      if (!csv) return full;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="support-metrics-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
