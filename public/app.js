@@ -9,6 +9,7 @@ import { renderPr } from './js/pr.js';
 import { renderProduct, renderCluster } from './js/product.js';
 import { renderAdmin } from './js/admin.js';
 import { setShortcuts } from './js/keys.js';
+import { resetLive, closeLive } from './js/live.js';
 
 /** Which roles see which view; the API checks every call anyway, this only keeps menus honest. */
 const VIEWS = [
@@ -42,6 +43,7 @@ async function logout() {
   await api('/api/session', { method: 'DELETE' }).catch(() => {});
   user = null;
   setCsrf(null);
+  closeLive();
   location.hash = '';
   showLogin();
 }
@@ -68,6 +70,7 @@ async function route() {
   if (chosen.id !== view) return void (location.hash = `#/${chosen.id}`);
   renderChrome(chosen.id);
   setShortcuts([]);
+  resetLive();
   const ctx = { user, main, canWork: user.role === 'agent' || user.role === 'admin' };
   main.focus({ preventScroll: true });
   if (chosen.id === 'inbox') return id ? renderCase(ctx, Number(id)) : renderInbox(ctx);

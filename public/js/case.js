@@ -7,6 +7,7 @@ import { mentionThread, customerPanel, historyList } from './thread.js';
 import { replyPanel } from './reply.js';
 import { setShortcuts } from './keys.js';
 import { nextCaseId } from './inbox.js';
+import { onLive, debounce } from './live.js';
 
 const NEXT = { new: ['assigned', 'waiting', 'resolved'], assigned: ['new', 'waiting', 'resolved'], waiting: ['assigned', 'new', 'resolved'], resolved: ['reopened'], reopened: ['assigned', 'new', 'waiting', 'resolved'] };
 
@@ -64,7 +65,7 @@ export async function renderCase(ctx, id, focusId) {
       h(
         'div',
         { class: 'col-main' },
-        h('section', { class: 'card', 'aria-labelledby': 'thread-title' }, h('h2', { id: 'thread-title' }, `Thread (${detail.mentions.length})`), mentionThread(detail.mentions, ctx.canWork)),
+        threadSection(detail, ctx.canWork),
         replyPanel(detail, ctx.canWork),
       ),
       h(
@@ -81,6 +82,18 @@ export async function renderCase(ctx, id, focusId) {
   const keep = focusId ? document.getElementById(focusId) : null;
   (keep && !keep.disabled ? keep : document.getElementById('case-title')).focus({ preventScroll: !keep });
   const canResolve = (NEXT[detail.status] ?? []).includes('resolved');
+  // New posts join the open thread as they arrive; the reply being written is left alone.
+  onLive(
+    ['mention', 'case'],
+    debounce(async () => {
+      const fresh = await get(`/api/cases/${id}`).catch(() => null);
+      const section = document.getElementById('thread-section');
+      if (fresh && section && fresh.mentions.length !== detail.mentions.length) {
+        detail.mentions = fresh.mentions;
+        section.replaceWith(threadSection(fresh, ctx.canWork));
+      }
+    }),
+  );
   setShortcuts([
     { keys: 'n', text: 'Next case', run: async () => {
       const next = await nextCaseId(ctx, detail.id).catch(() => null);
@@ -98,6 +111,10 @@ export async function renderCase(ctx, id, focusId) {
         ]
       : []),
   ]);
+}
+
+function threadSection(detail, canWork) {
+  return h('section', { class: 'card', id: 'thread-section', 'aria-labelledby': 'thread-title' }, h('h2', { id: 'thread-title' }, `Thread (${detail.mentions.length})`), mentionThread(detail.mentions, canWork));
 }
 
 /** Puts the first suggested reply in the reply box (the suggestion button also focuses it). */

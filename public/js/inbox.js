@@ -2,6 +2,7 @@
 import { h, clear, notice, fmtTime } from './dom.js';
 import { get } from './api.js';
 import { setShortcuts } from './keys.js';
+import { onLive, debounce } from './live.js';
 import { slaBadge, priorityBadge, statusBadge, handleText } from './format.js';
 
 const STATUSES = ['new', 'assigned', 'waiting', 'resolved', 'reopened'];
@@ -73,14 +74,19 @@ export function renderInbox(ctx) {
   ]);
 
   /** The first page, or the next one after `cursor` (newest-first order only: the SLA order is one capped list). */
+  let pages = 0;
   async function load(cursor) {
-    notice(status, 'Loading cases…');
+    const focusedCase = document.activeElement?.closest('tr')?.dataset.caseId;
+    if (!cursor) notice(status, 'Loading cases…');
     const params = { cursor, ...caseQuery(ctx), limit: 100 };
     try {
       const page = await get('/api/cases', params);
       notice(status, '');
       if (cursor && page.items.length) list.querySelector('tbody')?.append(...caseRows(page.items));
       else clear(list, page.items.length ? caseTable(page.items) : h('p', { class: 'empty' }, 'No cases match these filters.'));
+      pages = cursor ? pages + 1 : 1;
+      // A refresh keeps the keyboard where it was: on the same case when it is still listed.
+      if (focusedCase && !cursor) list.querySelector(`tr[data-case-id="${focusedCase}"] td.subject a`)?.focus();
       more.hidden = !page.next;
       if (page.next) more.dataset.cursor = page.next;
     } catch (err) {
@@ -88,6 +94,9 @@ export function renderInbox(ctx) {
     }
   }
   load();
+  // New and changed cases appear without a reload; only the first page is refreshed, so an agent
+  // paging further back is not yanked to the top.
+  onLive(['case', 'mention'], debounce(() => pages === 1 && load()));
 }
 
 function caseTable(items) {
