@@ -7,16 +7,16 @@ import cliProgress from 'cli-progress';
 import { openRuntime, startService } from '../runtime.ts';
 import { createUser, getUserByEmailForDemo, USER_ROLES, UserExistsError, updateUser, type UserRole } from '../demo/users.ts';
 import { generatePassword } from '../support/password.ts';
-import { DEFAULT_WORLD, generateWorld } from '../demo/world.ts';
+import { DEFAULT_WORLD, generateWorld, WORLD_PAGE_ID } from '../demo/world.ts';
 import { backlog, importWorldCustomers, ingestWorld, waitUntilDrained } from '../demo/load.ts';
 import { demoSummary, formatSummary } from '../demo/summary.ts';
 import { crisisBurst, endingNow } from '../demo/crisis.ts';
 import { runCrisisDetection } from '../crisis/job.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, onShutdown } from './shared.ts';
 
-const int = (min: number) => (v: string) => {
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`expected an integer ≥ ${min}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
   return n;
 };
 
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .command('demo')
     .description('replay a generated demo world (the fictional brand Lumora) through the real pipeline and show the cases, clusters and alerts it finds')
     .option('--customers <n>', 'customers in the world', int(100), 20_000)
-    .option('--seed <n>', 'world seed (the same seed gives the same world)', int(0), DEFAULT_WORLD.seed)
+    .option('--seed <n>', 'world seed (the same seed gives the same world)', int(0, 999_999_999), DEFAULT_WORLD.seed)
     .option('--days <n>', 'days the mentions span (fewer days: burstier clusters, more growth alerts)', int(1), 7)
     .option('--keep-running', 'keep serving the API (and the workers) afterwards, to browse it')
     .option('--no-progress', 'no progress bar')
@@ -71,7 +71,7 @@ ${CONFIG_HELP}`,
         const users = await demoUsers(runtime.db);
         // The world ends now, with a crisis in its last quarter hour (the PR view opens on it).
         const now = Date.now();
-        const mentions = [...endingNow(world.mentions, now), ...crisisBurst(world, opts.seed, now)].map((m) => ({ ...m, id: `demo-${opts.seed}-${m.id}` }));
+        const mentions = [...endingNow(world.mentions, now), ...crisisBurst(world, opts.seed, now)].map((m, i) => ({ ...m, id: demoId(m.source, opts.seed, i) }));
         const bar = opts.progress ? new cliProgress.SingleBar({ stream: process.stderr, format: 'pipeline {bar} {value}/{total} mentions | clustering {clustering}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
         bar?.start(mentions.length, 0, { clustering: 0 });
         let ingested = 0;
@@ -123,4 +123,15 @@ async function demoUsers(db: Parameters<typeof createUser>[0]): Promise<Array<{ 
     out.push({ role, email, password });
   }
   return out;
+}
+
+/**
+ * Ids of the platform's shape (digits on X, page_post on Facebook; the ingest contract refuses others),
+ * distinct per seed so two demos with different seeds can share a database.
+ */
+function demoId(source: string, seed: number, index: number): string {
+  const n = `${seed}${String(index).padStart(8, '0')}`;
+  if (source === 'facebook') return `${WORLD_PAGE_ID}_${n}`;
+  if (source === 'twitter' || source === 'x') return n;
+  return `demo-${n}`;
 }

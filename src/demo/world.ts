@@ -313,7 +313,7 @@ function roughen(rand: Rand, text: string): string {
 // ---- the world ----
 
 /** The Facebook page of the generated brand. */
-const WORLD_PAGE_ID = '100000000000001';
+export const WORLD_PAGE_ID = '100000000000001';
 
 export function generateWorld(options: Partial<WorldOptions> = {}): World {
   const o = { ...DEFAULT_WORLD, ...options };

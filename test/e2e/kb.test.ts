@@ -14,7 +14,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { startService, type Service } from '../../src/runtime.ts';
 import { createToken } from '../../src/storage/tokens.ts';
 
-const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
+const ADMIN = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 const SHOTS = '/tmp';
 
 let rt: TestRuntime;

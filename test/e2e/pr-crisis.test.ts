@@ -56,7 +56,7 @@ afterAll(async () => {
 
 async function drillAlert(): Promise<AlertView> {
   return eventually(async () => {
-    const res = await fetch(`${base}/api/alerts`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const res = await fetch(`${base}/api/alerts`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
     const found = ((await res.json()) as { items: AlertView[] }).items.find((a) => a.drill && a.kind !== 'cluster_growth');
     expect(found).toBeDefined();
     return found!;

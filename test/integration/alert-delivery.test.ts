@@ -21,7 +21,7 @@ let app: FastifyInstance;
 let slack: FakeServer;
 let hook: FakeServer;
 let smtp: FakeSmtp;
-const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 
 beforeAll(async () => {
   [slack, hook, smtp] = await Promise.all([startSlack(), startWebhookReceiver(), startSmtp()]);

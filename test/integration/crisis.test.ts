@@ -15,7 +15,7 @@ import type { AlertView } from '../../src/crisis/alerts.ts';
 let rt: TestRuntime;
 let service: Service;
 let app: FastifyInstance;
-const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 
 beforeAll(async () => {
   rt = await testRuntime({ env: { EARSHOT_CRISIS_INTERVAL_MS: '1000' } });

@@ -136,13 +136,13 @@ describe('the public knowledge base', { timeout: 60_000 }, () => {
   it("offers a case of the published cluster a suggested reply linking to the page, first", async () => {
     const { rows } = await rt.db.query<{ id: number }>('SELECT id::int AS id FROM cases WHERE cluster_id = $1 ORDER BY id LIMIT 1', [clusterId]);
     expect(rows[0], 'a case of the cluster').toBeDefined();
-    const res = await app.inject({ url: `/api/cases/${rows[0]!.id}/suggested-replies`, headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const res = await app.inject({ url: `/api/cases/${rows[0]!.id}/suggested-replies`, headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
     const items = res.json().items as { id: string; text: string }[];
     expect(items[0]?.id).toBe('known-issue-page');
     expect(items[0]?.text).toContain(`https://help.example.com/kb/issues/${clusterId}`);
     const other = await rt.db.query<{ id: number }>('SELECT id::int AS id FROM cases WHERE cluster_id IS DISTINCT FROM $1 ORDER BY id LIMIT 1', [clusterId]);
     if (other.rows[0]) {
-      const none = await app.inject({ url: `/api/cases/${other.rows[0].id}/suggested-replies`, headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+      const none = await app.inject({ url: `/api/cases/${other.rows[0].id}/suggested-replies`, headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
       expect((none.json().items as { id: string }[]).map((i) => i.id)).not.toContain('known-issue-page');
     }
   });

@@ -70,7 +70,7 @@ describe('hostile rules', () => {
     const dir = rulesDirWith('55-hostile.yaml', rulesFile('(a+)+$'));
     const database = await testDatabase();
     try {
-      const r = await runCli(['start'], '', { DATABASE_URL: database.url, EARSHOT_DB_SCHEMA: database.schema, EARSHOT_RULES: dir, PORT: '0', EARSHOT_ADMIN_TOKEN: 'hostile-rules-admin-token-0123', LOG_LEVEL: 'warn' });
+      const r = await runCli(['start'], '', { DATABASE_URL: database.url, EARSHOT_DB_SCHEMA: database.schema, EARSHOT_RULES: dir, PORT: '0', EARSHOT_ADMIN_TOKEN: 'hostile-rules-admin-token-0123456789abcdef', LOG_LEVEL: 'warn' });
       expect(r.code).not.toBe(0);
       expect(r.stderr + r.stdout).toMatch(/55-hostile\.yaml:\d+: rule "hostile": unsafe regex: "\(a\+\)\+"/);
     } finally {

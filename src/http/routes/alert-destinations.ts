@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 import { createDestination, deleteDestination, deliveriesOf, getDestination, listDestinations, updateDestination } from '../../alerts/store.ts';
 import { checkDestinationUrl } from '../../alerts/guard.ts';
 import { sendAlert } from '../../alerts/send.ts';
@@ -36,7 +37,7 @@ const Create = Type.Object(
   { additionalProperties: false },
 );
 const Patch = Type.Partial(Type.Omit(Create, ['kind']), { additionalProperties: false });
-const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Params = Type.Object({ id: IdParam });
 const Delivery = Type.Object({
   id: Type.Integer(),
   alert_id: Type.Integer(),

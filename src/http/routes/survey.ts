@@ -7,13 +7,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
+import { IdParam } from '../ids.ts';
 import { createMailer } from '../../kb/mail.ts';
 import { KB_CSP, renderMessage, renderSurvey } from '../../kb/render.ts';
 import { answerSurvey, createSurvey, getSurvey, signingKey, verifySurvey } from '../../kb/survey.ts';
 import { publicHeaders, siteOf } from './kb.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
-const CaseParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const CaseParams = Type.Object({ id: IdParam });
 const Created = Type.Object({ survey_id: Type.Integer(), url: Type.String(), email: Type.Union([Type.String(), Type.Null()]), emailed: Type.Boolean() });
 
 export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
