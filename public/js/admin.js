@@ -12,6 +12,7 @@ const SECTIONS = [
   ['sources', 'Sources'],
   ['rules', 'Rules'],
   ['sla', 'SLA calendar'],
+  ['alerts', 'Alert destinations'],
 ];
 
 export function renderAdmin(ctx) {
@@ -27,6 +28,7 @@ export function renderAdmin(ctx) {
   sourcesSection(boxes.sources);
   rulesSection(boxes.rules);
   slaSection(boxes.sla);
+  destinationsSection(boxes.alerts);
 }
 
 function field(id, label, control) {
@@ -145,6 +147,7 @@ async function tokensSection(box) {
   const out = h('div', {});
   const name = h('input', { id: 'new-token-name', type: 'text', required: true, maxlength: 200, placeholder: 'e.g. website form' });
   const role = roleSelect('new-token-role', TOKEN_ROLES, 'ingest');
+  const expiry = h('select', { id: 'new-token-expiry' }, [['', 'never'], ['30d', '30 days'], ['90d', '90 days'], ['365d', '1 year']].map(([v, t]) => h('option', { value: v }, t)));
   const table = h('div', {});
   const form = h(
     'form',
@@ -154,7 +157,7 @@ async function tokensSection(box) {
       onsubmit: async (ev) => {
         ev.preventDefault();
         try {
-          const wanted = { name: name.value.trim(), role: role.value };
+          const wanted = { name: name.value.trim(), role: role.value, ...(expiry.value ? { expires_in: expiry.value } : {}) };
           const created = await post('/api/tokens', wanted);
           clear(out, shownOnce(`Token "${wanted.name}" (${wanted.role})`, created.token));
           name.value = '';
@@ -167,6 +170,7 @@ async function tokensSection(box) {
     },
     field('new-token-name', 'Name', name),
     field('new-token-role', 'Role', role),
+    field('new-token-expiry', 'Expires after', expiry),
     h('button', { type: 'submit', class: 'primary' }, 'Create token'),
   );
   clear(box, form, status, out, table);
@@ -181,7 +185,7 @@ async function tokensSection(box) {
               'table',
               { class: 'cases' },
               h('caption', { class: 'sr-only' }, 'API tokens'),
-              h('thead', {}, h('tr', {}, ['Name', 'Role', 'Created', 'Last used', 'State'].map((t) => h('th', { scope: 'col' }, t)))),
+              h('thead', {}, h('tr', {}, ['Name', 'Role', 'Created', 'Expires', 'Last used', 'State'].map((t) => h('th', { scope: 'col' }, t)))),
               h(
                 'tbody',
                 {},
@@ -192,6 +196,7 @@ async function tokensSection(box) {
                     h('td', {}, t.name),
                     h('td', {}, t.role),
                     h('td', {}, fmtTime(t.created_at)),
+                    h('td', {}, t.expires_at ? fmtTime(t.expires_at) : 'never'),
                     h('td', {}, t.last_used_at ? relTime(t.last_used_at) : 'never'),
                     h(
                       'td',
@@ -389,4 +394,93 @@ async function slaSection(box) {
   } catch (err) {
     clear(box, h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load the SLA calendar: ${err.message}`));
   }
+}
+
+async function destinationsSection(box) {
+  const status = h('p', { class: 'notice', role: 'status', hidden: true });
+  const out = h('div', {});
+  const table = h('div', {});
+  const name = h('input', { id: 'dest-name', type: 'text', required: true, maxlength: 100, placeholder: 'e.g. PR on-call' });
+  const kind = h('select', { id: 'dest-kind' }, [['slack', 'Slack incoming webhook'], ['webhook', 'Signed webhook'], ['email', 'E-mail']].map(([v, t]) => h('option', { value: v }, t)));
+  const target = h('input', { id: 'dest-target', type: 'text', required: true, maxlength: 2000, placeholder: 'https://… or an e-mail address' });
+  const severity = h('select', { id: 'dest-severity' }, [1, 2, 3].map((n) => h('option', { value: String(n) }, `${n} and above`)));
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      'aria-label': 'Add an alert destination',
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        try {
+          const created = await post('/api/alert-destinations', { name: name.value.trim(), kind: kind.value, target: target.value.trim(), min_severity: Number(severity.value) });
+          clear(out, created.secret ? shownOnce(`Signing secret of "${created.name}"`, created.secret) : null);
+          name.value = '';
+          target.value = '';
+          notice(status, 'Destination added.', 'ok');
+          await load();
+        } catch (err) {
+          notice(status, `Could not add the destination: ${err.message}`, 'error');
+        }
+      },
+    },
+    field('dest-name', 'Name', name),
+    field('dest-kind', 'Kind', kind),
+    field('dest-target', 'Where', target),
+    field('dest-severity', 'Severity', severity),
+    h('button', { type: 'submit', class: 'primary' }, 'Add destination'),
+  );
+  clear(box, form, status, out, table);
+
+  async function act(d, run, done) {
+    try {
+      const res = await run();
+      if (res && res.ok === false) return notice(status, `${d.name}: ${res.error}`, 'error');
+      notice(status, done, 'ok');
+      await load();
+    } catch (err) {
+      notice(status, `${d.name}: ${err.message}`, 'error');
+    }
+  }
+
+  async function load() {
+    try {
+      const { items } = await get('/api/alert-destinations');
+      clear(
+        table,
+        items.length
+          ? h(
+              'table',
+              { class: 'cases' },
+              h('caption', { class: 'sr-only' }, 'Alert destinations'),
+              h('thead', {}, h('tr', {}, ['Name', 'Kind', 'Where', 'Severity', 'State', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+              h(
+                'tbody',
+                {},
+                items.map((d) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, d.name),
+                    h('td', {}, d.kind),
+                    h('td', { class: 'small subject' }, d.target),
+                    h('td', {}, `${d.min_severity}+`),
+                    h('td', {}, d.enabled ? badge('on', 'ok') : badge('off', 'muted')),
+                    h(
+                      'td',
+                      {},
+                      h('button', { type: 'button', onclick: () => act(d, () => post(`/api/alert-destinations/${d.id}/test`), `Test alert sent to ${d.name}.`) }, `Test ${d.name}`),
+                      h('button', { type: 'button', onclick: () => act(d, () => api(`/api/alert-destinations/${d.id}`, { method: 'PATCH', body: { enabled: !d.enabled } }), `${d.name} is ${d.enabled ? 'off' : 'on'}.`) }, d.enabled ? 'Turn off' : 'Turn on'),
+                      h('button', { type: 'button', onclick: () => act(d, () => api(`/api/alert-destinations/${d.id}`, { method: 'DELETE' }), `${d.name} removed.`) }, 'Remove'),
+                    ),
+                  ),
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, 'No destinations: alerts show only in the PR view.'),
+      );
+    } catch (err) {
+      notice(status, `Could not load destinations: ${err.message}`, 'error');
+    }
+  }
+  load();
 }

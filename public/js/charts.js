@@ -1,15 +1,28 @@
-// Small SVG charts, drawn from numbers only (no user text inside the SVG except via text nodes).
-// Each chart has a text summary for screen readers; the PR view also offers the data as a table.
-import { s, h } from './dom.js';
+// Charts drawn by uPlot (served from node_modules at /vendor/uplot), from numbers only. Each chart
+// is a role="img" box whose label is a text summary for screen readers; the canvas is decoration.
+import uPlot from '/vendor/uplot/uPlot.esm.js';
+import { h } from './dom.js';
 
-const COLORS = { negative: 'var(--neg)', neutral: 'var(--neu)', positive: 'var(--pos)' };
 export const SERIES = ['negative', 'neutral', 'positive'];
+const COLOR = { negative: '#d04437', neutral: '#9aa4b2', positive: '#2e9b57', unscored: '#d9dde3' };
 
-/** A "nice" axis maximum whose half is a whole number too: 2, 4, 6, 8, 10 × 10^k at or above the largest value. */
-function niceMax(v) {
-  if (v <= 2) return 2;
-  const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 4, 6, 8, 10].map((m) => m * p).find((m) => m >= v && Number.isInteger(m / 2));
+/** Width of the box once it is in the page (a detached box has none yet: assume a laptop's). */
+const widthOf = (box, fallback) => Math.max(200, Math.min(900, box.parentElement?.clientWidth || fallback));
+
+/** Draws the plot when the box joins the page, and follows the window's width afterwards. */
+function mount(box, build, fallbackWidth) {
+  const draw = () => {
+    const plot = build(widthOf(box, fallbackWidth));
+    const fit = () => {
+      if (!document.body.contains(box)) return window.removeEventListener('resize', fit);
+      plot.setSize({ width: widthOf(box, fallbackWidth), height: plot.height });
+    };
+    window.addEventListener('resize', fit);
+    box.dataset.ready = '1';
+  };
+  // The box is built before its view is put on the page; draw on the next frame, when it is.
+  requestAnimationFrame(draw);
+  return box;
 }
 
 /**
@@ -17,75 +30,80 @@ function niceMax(v) {
  * points: [{at, total, negative, neutral, positive}]
  */
 export function volumeChart(points, { label, formatTick }) {
-  const W = 720;
-  const H = 240;
-  const pad = { l: 40, r: 10, t: 10, b: 28 };
-  const iw = W - pad.l - pad.r;
-  const ih = H - pad.t - pad.b;
-  const max = niceMax(Math.max(0, ...points.map((p) => p.total)));
-  const bw = iw / Math.max(1, points.length);
-  const y = (v) => pad.t + ih - (v / max) * ih;
-  const bars = points.flatMap((p, i) => {
-    const x = pad.l + i * bw + bw * 0.1;
-    const w = Math.max(1, bw * 0.8);
-    let base = 0;
-    const parts = [];
-    for (const key of SERIES) {
-      const v = p[key];
-      if (!v) continue;
-      parts.push(s('rect', { x, y: y(base + v), width: w, height: y(base) - y(base + v), fill: COLORS[key], class: `bar bar-${key}` }, s('title', {}, `${formatTick(p.at)}: ${v} ${key}`)));
-      base += v;
-    }
-    const other = p.total - base;
-    if (other > 0) parts.push(s('rect', { x, y: y(base + other), width: w, height: y(base) - y(base + other), fill: 'var(--unk)', class: 'bar' }, s('title', {}, `${formatTick(p.at)}: ${other} not scored`)));
-    return parts;
-  });
-  const ticks = [0, max / 2, max].map((v) => [s('line', { x1: pad.l, x2: W - pad.r, y1: y(v), y2: y(v), class: 'grid' }), s('text', { x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(Math.round(v)))]);
-  const every = Math.max(1, Math.ceil(points.length / 8));
-  const xLabels = points.map((p, i) => (i % every === 0 ? s('text', { x: pad.l + i * bw + bw / 2, y: H - 8, 'text-anchor': 'middle', class: 'tick' }, formatTick(p.at)) : null));
   const total = points.reduce((n, p) => n + p.total, 0);
   const neg = points.reduce((n, p) => n + p.negative, 0);
-  return s(
-    'svg',
-    { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': `${label}: ${total} mentions, ${neg} negative` },
-    ticks,
-    bars,
-    xLabels,
+  const box = h('div', { class: 'chart uplot-box', role: 'img', 'aria-label': `${label}: ${total} mentions, ${neg} negative` });
+  const xs = points.map((p) => new Date(p.at).getTime() / 1000);
+  // Stacked: each series is drawn as the running sum, the largest first, so the smaller ones sit on top.
+  const layers = [...SERIES, 'unscored'];
+  const value = (p, key) => (key === 'unscored' ? Math.max(0, p.total - SERIES.reduce((n, k) => n + (p[k] ?? 0), 0)) : (p[key] ?? 0));
+  const sums = layers.map((_, i) => points.map((p) => layers.slice(i).reduce((n, k) => n + value(p, k), 0)));
+  const bars = uPlot.paths.bars({ size: [0.8, 60] });
+  return mount(
+    box,
+    (width) =>
+      new uPlot(
+        {
+          width,
+          height: 240,
+          legend: { show: false },
+          cursor: { points: { show: false } },
+          scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(2, max)] } },
+          axes: [{ values: (_u, ticks) => ticks.map((t) => formatTick(new Date(t * 1000).toISOString())) }, {}],
+          series: [{}, ...layers.map((k) => ({ label: k, fill: COLOR[k], stroke: COLOR[k], width: 0, paths: bars }))],
+        },
+        [xs, ...sums],
+        box,
+      ),
+    720,
   );
 }
 
 /** A line of mean sentiment (-1…1) per bucket; gaps where nothing was scored. */
 export function sentimentLine(points, { label }) {
-  const W = 720;
-  const H = 120;
-  const pad = { l: 40, r: 10, t: 10, b: 10 };
-  const iw = W - pad.l - pad.r;
-  const ih = H - pad.t - pad.b;
-  const x = (i) => pad.l + (points.length <= 1 ? iw / 2 : (i / (points.length - 1)) * iw);
-  const y = (v) => pad.t + ((1 - v) / 2) * ih;
-  const segments = [];
-  let current = [];
-  points.forEach((p, i) => {
-    if (p.mean_score === null || p.mean_score === undefined) {
-      if (current.length) segments.push(current);
-      current = [];
-    } else current.push(`${x(i).toFixed(1)},${y(Math.max(-1, Math.min(1, p.mean_score))).toFixed(1)}`);
-  });
-  if (current.length) segments.push(current);
-  return s(
-    'svg',
-    { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': label },
-    [1, 0, -1].map((v) => [s('line', { x1: pad.l, x2: W - pad.r, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'grid' }), s('text', { x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, v > 0 ? '+1' : String(v))]),
-    segments.map((pts) => (pts.length === 1 ? s('circle', { cx: pts[0].split(',')[0], cy: pts[0].split(',')[1], r: 3, class: 'line-dot' }) : s('polyline', { points: pts.join(' '), class: 'line' }))),
+  const box = h('div', { class: 'chart uplot-box', role: 'img', 'aria-label': label });
+  const xs = points.map((p) => new Date(p.at).getTime() / 1000);
+  const ys = points.map((p) => (p.mean_score === null || p.mean_score === undefined ? null : Math.max(-1, Math.min(1, p.mean_score))));
+  return mount(
+    box,
+    (width) =>
+      new uPlot(
+        {
+          width,
+          height: 130,
+          legend: { show: false },
+          scales: { x: { time: true }, y: { range: [-1, 1] } },
+          axes: [{}, { splits: () => [-1, 0, 1] }],
+          series: [{}, { label: 'mean sentiment', stroke: '#2456c7', width: 2, spanGaps: false, points: { show: true, size: 4 } }],
+        },
+        [xs, ys],
+        box,
+      ),
+    720,
   );
 }
 
 /** A tiny trend line for a table cell. values: numbers, oldest first. */
 export function sparkline(values, { label, width = 96, height = 24 } = {}) {
-  const max = Math.max(1, ...values);
-  const step = values.length > 1 ? width / (values.length - 1) : 0;
-  const pts = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`).join(' ');
-  return s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'sparkline', role: 'img', 'aria-label': label ?? `trend: ${values.join(', ')}` }, values.length ? s('polyline', { points: pts }) : null);
+  const box = h('div', { class: 'sparkline', role: 'img', 'aria-label': label ?? `trend: ${values.join(', ')}` });
+  box.dataset.points = String(values.length);
+  if (!values.length) return box;
+  const plot = new uPlot(
+    {
+      width,
+      height,
+      legend: { show: false },
+      cursor: { show: false },
+      select: { show: false },
+      axes: [{ show: false }, { show: false }],
+      scales: { x: { time: false }, y: { range: [0, Math.max(1, ...values)] } },
+      series: [{}, { stroke: '#2456c7', width: 1.5, points: { show: false } }],
+    },
+    [values.map((_, i) => i), values],
+    box,
+  );
+  box.dataset.ready = plot ? '1' : '0';
+  return box;
 }
 
 export function legend() {

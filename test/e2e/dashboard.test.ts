@@ -267,7 +267,8 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     await sees(page.getByTestId('total-mentions'), new RegExp(`^${posted}$`));
     const chart = page.getByRole('img', { name: new RegExp(`Mentions per hour: ${posted} mentions, \\d+ negative`) });
     await chart.waitFor();
-    expect(await chart.locator('rect').count()).toBeGreaterThan(0);
+    await eventually(async () => expect(await chart.getAttribute('data-ready')).toBe('1'));
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
     await page.getByRole('region', { name: 'Sources' }).waitFor();
     const alerts = page.getByRole('region', { name: 'Alerts' });
     const alert = alerts.locator(`[data-alert-id="${spike}"]`);
@@ -286,7 +287,7 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allInnerTexts()).toEqual(['Inbox', 'Product']);
     const row = page.locator('tr[data-cluster-id]').first();
     await sees(row, /x200|firmware|reboot/i);
-    await row.locator('svg.sparkline polyline').waitFor();
+    await row.locator('.sparkline canvas').waitFor();
     await page.screenshot({ path: `${SHOTS}/earshot-clusters.png`, fullPage: true });
 
     await row.getByRole('link').click();
