@@ -47,11 +47,12 @@ let posted = 4;
  * other X200/4.1 owners have not complained yet (the at-risk list), the rest of the base is mixed.
  */
 async function seedRootCause(): Promise<void> {
-  const customers = Array.from({ length: 40 }, (_, i) => ({
+  // 120 customers, 30 of them X200 owners on 4.1: enough for the profile test to find the pair significant.
+  const customers = Array.from({ length: 120 }, (_, i) => ({
     customer_id: `C${100 + i}`,
     name: `Customer ${i}`,
     handles: [{ handle: `owner_${i}` }],
-    attributes: i < 14 ? { model: 'X200', firmware: '4.1', plan: 'pro' } : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0', plan: i % 2 ? 'basic' : 'pro' },
+    attributes: i < 30 ? { model: 'X200', firmware: '4.1', plan: i % 2 ? 'pro' : 'basic' } : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0', plan: i % 2 ? 'basic' : 'pro' },
   }));
   await api('/api/customers/bulk', { method: 'POST', body: JSON.stringify({ customers }) });
   const words = [
@@ -66,7 +67,8 @@ async function seedRootCause(): Promise<void> {
     'my X200 constantly reboots since the 4.1 firmware, awful',
     'X200 will not stop rebooting after firmware 4.1, really bad',
   ];
-  const mentions = words.map((text, i) => mention({ source: 'twitter', author: { handle: `owner_${i}` }, text }));
+  // Twenty of the thirty owners complain (the ten texts, the second time with a follow-up).
+  const mentions = Array.from({ length: 20 }, (_, i) => mention({ source: 'twitter', author: { handle: `owner_${i}` }, text: `${words[i % words.length]}${i >= words.length ? ', still broken today' : ''}` }));
   await api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions }) });
   posted += mentions.length;
 }
