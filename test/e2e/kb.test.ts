@@ -59,11 +59,13 @@ beforeAll(async () => {
   app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
   base = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   const ingest = { authorization: `Bearer ${await createToken(rt.db, 'e2e kb bridge', 'ingest')}` };
-  const customers = Array.from({ length: 40 }, (_, i) => ({
+  // 120 customers, 30 of them X200 owners on 4.1, 20 of whom complain: a profile significant under the
+  // conjunction test, and every value shown held by at least k = 10 customers.
+  const customers = Array.from({ length: 120 }, (_, i) => ({
     customer_id: `P${i}`,
     name: `Owner ${i}`,
     handles: [{ handle: `lamp_owner_${i}` }],
-    attributes: i < 14 ? { model: 'X200', firmware: '4.1' } : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0' },
+    attributes: i < 30 ? { model: 'X200', firmware: '4.1' } : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0' },
   }));
   await api('/api/customers/bulk', { method: 'POST', body: JSON.stringify({ customers }) }, ingest);
   const words = [
@@ -78,7 +80,7 @@ beforeAll(async () => {
     'my X200 constantly reboots since the 4.1 firmware, awful',
     'X200 will not stop rebooting after firmware 4.1, really bad',
   ];
-  const mentions = words.map((text, i) => mention({ source: 'twitter', author: { handle: `lamp_owner_${i}` }, text }));
+  const mentions = Array.from({ length: 20 }, (_, i) => mention({ source: 'twitter', author: { handle: `lamp_owner_${i}` }, text: `${words[i % words.length]}${i >= words.length ? ', still broken today' : ''}` }));
   await api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions }) }, ingest);
   await drained(rt);
   clusterId = await eventually(async () => {
