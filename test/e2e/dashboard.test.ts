@@ -7,6 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Locator, Page } from 'playwright-core';
 import { testRuntime, drained, mention, type TestRuntime } from '../helpers/runtime.ts';
+import { plantedRebootLoop } from '../helpers/planted-cause.ts';
 import { launchBrowser, requireChromium, eventually, type TestBrowser } from '../helpers/browser.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { startService, type Service } from '../../src/runtime.ts';
@@ -47,28 +48,8 @@ let posted = 4;
  * other X200/4.1 owners have not complained yet (the at-risk list), the rest of the base is mixed.
  */
 async function seedRootCause(): Promise<void> {
-  // 120 customers, 30 of them X200 owners on 4.1: enough for the profile test to find the pair significant.
-  const customers = Array.from({ length: 120 }, (_, i) => ({
-    customer_id: `C${100 + i}`,
-    name: `Customer ${i}`,
-    handles: [{ handle: `owner_${i}` }],
-    attributes: i < 30 ? { model: 'X200', firmware: '4.1', plan: i % 2 ? 'pro' : 'basic' } : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0', plan: i % 2 ? 'basic' : 'pro' },
-  }));
+  const { customers, mentions } = plantedRebootLoop((i) => `C${100 + i}`, (i) => `owner_${i}`);
   await api('/api/customers/bulk', { method: 'POST', body: JSON.stringify({ customers }) });
-  const words = [
-    'my X200 is stuck in a reboot loop since firmware 4.1, useless',
-    'after the 4.1 firmware update my X200 keeps rebooting over and over',
-    'X200 reboot loop again after updating to firmware 4.1, please fix',
-    'firmware 4.1 bricked my X200, it just reboots endlessly',
-    'X200 stuck rebooting after the 4.1 update, cannot use it at all',
-    'the new firmware 4.1 put my X200 into a boot loop, so annoyed',
-    'X200 keeps restarting in a loop since firmware 4.1 was installed',
-    'reboot loop on my X200 after the firmware 4.1 update, terrible',
-    'my X200 constantly reboots since the 4.1 firmware, awful',
-    'X200 will not stop rebooting after firmware 4.1, really bad',
-  ];
-  // Twenty of the thirty owners complain (the ten texts, the second time with a follow-up).
-  const mentions = Array.from({ length: 20 }, (_, i) => mention({ source: 'twitter', author: { handle: `owner_${i}` }, text: `${words[i % words.length]}${i >= words.length ? ', still broken today' : ''}` }));
   await api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions }) });
   posted += mentions.length;
 }

@@ -7,7 +7,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { testRuntime, drained, mention, type TestRuntime } from '../helpers/runtime.ts';
+import { testRuntime, drained, type TestRuntime } from '../helpers/runtime.ts';
+import { plantedRebootLoop } from '../helpers/planted-cause.ts';
 import { launchBrowser, requireChromium, eventually, type TestBrowser } from '../helpers/browser.ts';
 import { startSmtp, linkIn } from '../helpers/smtp.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -59,28 +60,8 @@ beforeAll(async () => {
   app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
   base = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   const ingest = { authorization: `Bearer ${await createToken(rt.db, 'e2e kb bridge', 'ingest')}` };
-  // 120 customers, 30 of them X200 owners on 4.1, 20 of whom complain: a profile significant under the
-  // conjunction test, and every value shown held by at least k = 10 customers.
-  const customers = Array.from({ length: 120 }, (_, i) => ({
-    customer_id: `P${i}`,
-    name: `Owner ${i}`,
-    handles: [{ handle: `lamp_owner_${i}` }],
-    attributes: i < 30 ? { model: 'X200', firmware: '4.1' } : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0' },
-  }));
+  const { customers, mentions } = plantedRebootLoop((i) => `P${i}`, (i) => `lamp_owner_${i}`);
   await api('/api/customers/bulk', { method: 'POST', body: JSON.stringify({ customers }) }, ingest);
-  const words = [
-    'my X200 is stuck in a reboot loop since firmware 4.1, useless',
-    'after the 4.1 firmware update my X200 keeps rebooting over and over',
-    'X200 reboot loop again after updating to firmware 4.1, please fix',
-    'firmware 4.1 bricked my X200, it just reboots endlessly',
-    'X200 stuck rebooting after the 4.1 update, cannot use it at all',
-    'the new firmware 4.1 put my X200 into a boot loop, so annoyed',
-    'X200 keeps restarting in a loop since firmware 4.1 was installed',
-    'reboot loop on my X200 after the firmware 4.1 update, terrible',
-    'my X200 constantly reboots since the 4.1 firmware, awful',
-    'X200 will not stop rebooting after firmware 4.1, really bad',
-  ];
-  const mentions = Array.from({ length: 20 }, (_, i) => mention({ source: 'twitter', author: { handle: `lamp_owner_${i}` }, text: `${words[i % words.length]}${i >= words.length ? ', still broken today' : ''}` }));
   await api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions }) }, ingest);
   await drained(rt);
   clusterId = await eventually(async () => {
