@@ -50,7 +50,7 @@ export function volumeChart(points, { label, formatTick }) {
           cursor: { points: { show: false } },
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(2, max)] } },
           axes: [{ values: (_u, ticks) => ticks.map((t) => formatTick(new Date(t * 1000).toISOString())) }, {}],
-          series: [{}, ...layers.map((k) => ({ label: k, fill: COLOR[k], stroke: COLOR[k], width: 0, paths: bars }))],
+          series: [{}, ...layers.map((k) => ({ label: k, fill: COLOR[k], stroke: COLOR[k], width: 0, paths: bars, points: { show: false } }))],
         },
         [xs, ...sums],
         box,
