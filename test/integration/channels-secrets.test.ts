@@ -65,6 +65,7 @@ describe('secrets', () => {
       FACEBOOK_GRAPH_BASE: g.url,
       X_POLL_INTERVAL_MS: '600000',
       FACEBOOK_POLL_INTERVAL_MS: '600000',
+      PORT: '0', // any free port: a running earshot on 3000 must not fail the test
     });
     rt = await openRuntime(config, createLogger({ level: 'trace', destination: sink }));
     rt.log.info({ config }, 'starting with this configuration');
