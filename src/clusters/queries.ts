@@ -82,12 +82,6 @@ export async function listClusters(db: Queryable, f: { status?: ClusterStatus; s
   return items.slice(0, f.limit);
 }
 
-export async function clusterExists(db: Queryable, id: number): Promise<{ merged_into: number | null; status: ClusterStatus } | null> {
-  const { rows } = await db.query<{ merged_into: string | null; status: ClusterStatus }>('SELECT merged_into, status FROM clusters WHERE id = $1', [id]);
-  const r = rows[0];
-  return r ? { merged_into: r.merged_into ? Number(r.merged_into) : null, status: r.status } : null;
-}
-
 export async function clusterDetail(db: Queryable, id: number, atRiskLimit: number): Promise<ClusterDetailView | null> {
   const { rows } = await db.query<SummaryRow & { daily: Record<string, number>; channels: Record<string, number>; representatives: number[] }>(
     `${SUMMARY_SQL.replace('c.solution,', 'c.solution, c.daily, c.channels, c.representatives,')} WHERE c.id = $1`,

@@ -38,10 +38,6 @@ export async function listUsers(db: Queryable): Promise<User[]> {
   return (await db.query<User>(`${USER_SELECT} ORDER BY id`)).rows;
 }
 
-export async function getUser(db: Queryable, id: number): Promise<User | null> {
-  return (await db.query<User>(`${USER_SELECT} WHERE id = $1`, [id])).rows[0] ?? null;
-}
-
 export async function updateUser(
   db: Queryable,
   id: number,

@@ -25,5 +25,3 @@ export function transitionProblem(from: string, to: CaseStatus): string | null {
   if (from === to) return `case is already ${to}`;
   return NEXT[from].includes(to) ? null : `a ${from} case cannot become ${to} (allowed: ${NEXT[from].join(', ')})`;
 }
-
-export const isOpen = (s: string) => s !== 'resolved';

@@ -118,7 +118,3 @@ export function extractTerms(text: string, fold: (word: string) => string = (w) 
 }
 
 const MOOD_STEMS = new Set([...MOOD].map(lightStem));
-
-export function isStopWord(word: string): boolean {
-  return STOP.has(word);
-}

@@ -103,8 +103,6 @@ export function trainSentimentModel(examples: { text: string; label: SentimentLa
   });
 }
 
-/** Short name used by the corrections flow. */
-export const trainModel = trainSentimentModel;
 
 /**
  * Folds agents' corrections ("not negative: neutral") into an existing model: a few passes over the
