@@ -41,7 +41,6 @@ export interface StageOptions {
 
 export interface StageOutcome {
   placed: number;
-  clustered: number;
   touched: number[];
   alerts: number;
   version: number;
@@ -210,7 +209,7 @@ export function createClusterStage(options: Partial<StageOptions> = {}): Cluster
       return engine;
     },
     async run(db) {
-      const total: StageOutcome = { placed: 0, clustered: 0, touched: [], alerts: 0, version };
+      const total: StageOutcome = { placed: 0, touched: [], alerts: 0, version };
       try {
         while (await once(db, total));
       } catch (err) {
