@@ -30,6 +30,9 @@ export interface Triage {
   rules: string[];
 }
 
+/** One map key for a value unique within a source: a handle, an external id, an author id, a thread. */
+export const sourceKey = (source: string, value: string | number): string => `${source}\u0000${value}`;
+
 /** Strips a leading '@' and lower-cases: handles match case-insensitively on every platform we read. */
 export function canonicalHandle(handle: string): string {
   return handle.trim().replace(/^@+/, '').toLowerCase();

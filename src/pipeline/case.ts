@@ -3,7 +3,7 @@
  * mention. A customer's follow-ups (a reply in the thread, a second post an hour later, a retweet
  * of the complaint) join their open case instead of opening another.
  */
-import type { Triage } from '../domain/mention.ts';
+import { sourceKey, type Triage } from '../domain/mention.ts';
 import type { Deduped } from './dedupe.ts';
 
 export interface Classified extends Deduped {
@@ -30,8 +30,8 @@ export type CasePlan =
   | { action: 'reopen'; caseId: number }
   | { action: 'none' };
 
-export const authorKey = (source: string, authorId: number) => `${source}\u0000${authorId}`;
-export const threadKey = (source: string, conversation: string) => `${source}\u0000${conversation}`;
+export const authorKey = (source: string, authorId: number) => sourceKey(source, authorId);
+export const threadKey = (source: string, conversation: string) => sourceKey(source, conversation);
 
 export function planCases(batch: Classified[], ctx: CaseContext): CasePlan[] {
   const openedInBatch = new Map<string, number>();

@@ -3,7 +3,7 @@
  * triage → case, write mentions and cases, mark the inbox rows done — all in one transaction, so a
  * job that dies half-way leaves nothing behind and its retry finds the rows still pending.
  */
-import type { Sentiment, Triage } from '../domain/mention.ts';
+import { sourceKey, type Sentiment, type Triage } from '../domain/mention.ts';
 import { withTransaction, type Db } from '../storage/db.ts';
 import { loadPending, markProcessed, markRejected } from '../storage/inbox.ts';
 import { upsertAuthors, customerAttributes } from '../storage/authors.ts';
@@ -66,7 +66,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
     const attributes = await customerAttributes(tx, [...new Set([...authors.values()].flatMap((a) => (a.customer_ref ? [a.customer_ref] : [])))]);
 
     const classified: Classified[] = deduped.map((m) => {
-      const author = authors.get(`${m.source}\u0000${m.author.handle}`);
+      const author = authors.get(sourceKey(m.source, m.author.handle));
       if (!author) throw new Error(`author ${m.author.handle} was not stored`);
       const sentiment = models.sentiment(m.text);
       const customerAttrs = author.customer_ref ? attributes.get(author.customer_ref) : undefined;
@@ -98,7 +98,7 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
         queue: m.triage.queue,
         source: m.source,
         authorId: m.authorId,
-        customerRef: authors.get(`${m.source}\u0000${m.author.handle}`)?.customer_ref ?? null,
+        customerRef: authors.get(sourceKey(m.source, m.author.handle))?.customer_ref ?? null,
         conversationKey: m.conversationId,
         subject: m.text.slice(0, 140),
         openedAt: m.createdAt,

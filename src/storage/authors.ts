@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { sourceKey } from '../domain/mention.ts';
 
 export interface AuthorRow {
   id: number;
@@ -18,7 +19,7 @@ export async function upsertAuthors(
   // One row per author: a batch may hold several posts of one author, not all carrying name or followers.
   const unique = new Map<string, (typeof authors)[number]>();
   for (const a of authors) {
-    const key = `${a.source}\u0000${a.handle}`;
+    const key = sourceKey(a.source, a.handle);
     const seen = unique.get(key);
     unique.set(key, seen ? { ...a, name: a.name ?? seen.name, followers: a.followers ?? seen.followers } : a);
   }
@@ -41,7 +42,7 @@ export async function upsertAuthors(
     [list.map((a) => a.source), list.map((a) => a.handle), list.map((a) => a.name), list.map((a) => a.followers)],
   );
   return new Map(
-    rows.map((r) => [`${r.source}\u0000${r.handle}`, { ...r, id: Number(r.id), customer_ref: r.customer_ref === null ? null : Number(r.customer_ref) }]),
+    rows.map((r) => [sourceKey(r.source, r.handle), { ...r, id: Number(r.id), customer_ref: r.customer_ref === null ? null : Number(r.customer_ref) }]),
   );
 }
 

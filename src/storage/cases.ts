@@ -1,6 +1,7 @@
 import type { Queryable } from './db.ts';
 import { decodeCursor, toPage, Where, type Page } from './page.ts';
 import { MENTION_SELECT, type MentionRow } from './mentions.ts';
+import { sourceKey } from '../domain/mention.ts';
 
 export interface CaseRow {
   id: number;
@@ -42,7 +43,7 @@ export async function openCasesByAuthor(db: Queryable, authors: { source: string
      WHERE c.status <> 'resolved' ORDER BY c.source, c.author_id, c.id DESC`,
     [authors.map((a) => a.source), authors.map((a) => a.authorId)],
   );
-  return new Map(rows.map((r) => [`${r.source}\u0000${Number(r.author_id)}`, Number(r.id)]));
+  return new Map(rows.map((r) => [sourceKey(r.source, Number(r.author_id)), Number(r.id)]));
 }
 
 export interface NewCase {
@@ -164,7 +165,7 @@ export async function openCasesByConversation(db: Queryable, threads: { source: 
      ORDER BY t.source, t.conversation, c.id DESC`,
     [threads.map((t) => t.source), threads.map((t) => t.conversation)],
   );
-  return new Map(rows.map((r) => [`${r.source}\u0000${r.conversation}`, Number(r.id)]));
+  return new Map(rows.map((r) => [sourceKey(r.source, r.conversation), Number(r.id)]));
 }
 
 /** Each author's most recently resolved case (merged cases excluded), for reopening. */
@@ -177,7 +178,7 @@ export async function resolvedCasesByAuthor(db: Queryable, authors: { source: st
      ORDER BY c.source, c.author_id, c.resolved_at DESC`,
     [authors.map((a) => a.source), authors.map((a) => a.authorId)],
   );
-  return new Map(rows.map((r) => [`${r.source}\u0000${Number(r.author_id)}`, { caseId: Number(r.id), resolvedAt: r.resolved_at }]));
+  return new Map(rows.map((r) => [sourceKey(r.source, Number(r.author_id)), { caseId: Number(r.id), resolvedAt: r.resolved_at }]));
 }
 
 /** Reopens resolved cases (the customer spoke again): open again, the resolution clock runs again. */

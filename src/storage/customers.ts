@@ -2,7 +2,7 @@
  * Customers (the CRM side): upsert by customer_id, handles stored canonical, and the links from
  * authors to customers — by handle, by email or by hand — which the author's cases follow.
  */
-import { canonicalHandle } from '../domain/mention.ts';
+import { canonicalHandle, sourceKey } from '../domain/mention.ts';
 import type { Queryable } from './db.ts';
 import type { AuthorRow } from './authors.ts';
 import { appendEvents } from './cases.ts';
@@ -54,7 +54,7 @@ export async function upsertCustomers(db: Queryable, input: CustomerInput[]): Pr
     for (const h of c.handles ?? []) {
       const handle = canonicalHandle(h.handle);
       const ref = refOf.get(c.customer_id);
-      if (handle && ref) handles.set(`${h.source}\u0000${handle}`, { customer_ref: ref, source: h.source, handle });
+      if (handle && ref) handles.set(sourceKey(h.source, handle), { customer_ref: ref, source: h.source, handle });
     }
   }
   if (handles.size > 0) {

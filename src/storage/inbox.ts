@@ -1,5 +1,5 @@
 /** The inbox: every delivery lands here before it is acknowledged, and leaves only when processed. */
-import type { MentionInput } from '../domain/mention.ts';
+import { sourceKey, type MentionInput } from '../domain/mention.ts';
 import type { Queryable } from './db.ts';
 
 export interface InboxRow {
@@ -23,7 +23,7 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
   const unique: MentionInput[] = [];
   const duplicates: DeliveryResult['duplicates'] = [];
   for (const m of mentions) {
-    const key = `${m.source}\u0000${m.external_id}`;
+    const key = sourceKey(m.source, m.external_id);
     if (seen.has(key)) duplicates.push({ source: m.source, external_id: m.external_id });
     else {
       seen.add(key);
@@ -40,9 +40,9 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
      RETURNING id, source, external_id`,
     [unique.map((m) => m.source), unique.map((m) => m.external_id), unique.map((m) => JSON.stringify(m))],
   );
-  const inserted = new Set(rows.map((r) => `${r.source}\u0000${r.external_id}`));
+  const inserted = new Set(rows.map((r) => sourceKey(r.source, r.external_id)));
   for (const m of unique) {
-    if (!inserted.has(`${m.source}\u0000${m.external_id}`)) duplicates.push({ source: m.source, external_id: m.external_id });
+    if (!inserted.has(sourceKey(m.source, m.external_id))) duplicates.push({ source: m.source, external_id: m.external_id });
   }
   return { accepted: rows.map((r) => ({ id: Number(r.id), source: r.source, external_id: r.external_id })), duplicates };
 }

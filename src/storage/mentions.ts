@@ -1,5 +1,6 @@
 import type { Queryable } from './db.ts';
 import { decodeCursor, toPage, Where, type Page } from './page.ts';
+import { sourceKey } from '../domain/mention.ts';
 
 export interface MentionRow {
   id: number;
@@ -80,8 +81,8 @@ export async function insertMentions(db: Queryable, ms: NewMention[]): Promise<(
       ms.map((m) => JSON.stringify(m.reasons)), ms.map((m) => JSON.stringify(m.rules)), col('caseId'),
     ],
   );
-  const ids = new Map(rows.map((r) => [`${r.source}\u0000${r.external_id}`, Number(r.id)]));
-  return ms.map((m) => ids.get(`${m.source}\u0000${m.externalId}`) ?? null);
+  const ids = new Map(rows.map((r) => [sourceKey(r.source, r.external_id), Number(r.id)]));
+  return ms.map((m) => ids.get(sourceKey(m.source, m.externalId)) ?? null);
 }
 
 export async function setDuplicateOf(db: Queryable, pairs: { id: number; duplicateOf: number }[]): Promise<void> {
