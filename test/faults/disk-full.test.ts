@@ -17,6 +17,8 @@ import type { MentionInput } from '../../src/domain/mention.ts';
 
 const TOKEN = 'disk-full-admin-token-0123456789';
 
+// A real full disk needs a real small filesystem: mounting a tmpfs takes root (CI runs as root, so it
+// runs there); a normal user's run skips it rather than fake a full disk.
 describe.skipIf(!canMountTmpfs)('the embedded database disk full', () => {
   it('answers 503 with Retry-After, loses nothing it accepted, and recovers when space returns', { timeout: 480_000 }, async () => {
     const fs = mountTmpfs(160);
