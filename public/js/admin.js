@@ -20,8 +20,14 @@ export function renderAdmin(ctx) {
   clear(
     ctx.main,
     h('div', { class: 'view-head' }, h('h1', {}, 'Admin')),
-    h('nav', { class: 'subnav', 'aria-label': 'Admin sections' }, SECTIONS.map(([id, title]) => h('a', { href: `#admin-${id}` }, title))),
-    SECTIONS.map(([id, title]) => h('section', { class: 'card', id: `admin-${id}`, 'aria-labelledby': `admin-${id}-title` }, h('h2', { id: `admin-${id}-title` }, title), boxes[id])),
+    h(
+      'nav',
+      { class: 'subnav', 'aria-label': 'Admin sections' },
+      SECTIONS.map(([id, title]) => h('a', { href: `#admin-${id}` }, title)),
+    ),
+    SECTIONS.map(([id, title]) =>
+      h('section', { class: 'card', id: `admin-${id}`, 'aria-labelledby': `admin-${id}-title` }, h('h2', { id: `admin-${id}-title` }, title), boxes[id]),
+    ),
   );
   usersSection(boxes.users, ctx);
   tokensSection(boxes.tokens);
@@ -31,17 +37,45 @@ export function renderAdmin(ctx) {
   destinationsSection(boxes.alerts);
 }
 
+/** A table in the inbox's style; the caption is for screen readers unless it should show. */
+function table(caption, headers, rows, { visibleCaption = false } = {}) {
+  return h(
+    'table',
+    { class: 'cases' },
+    h('caption', visibleCaption ? {} : { class: 'sr-only' }, caption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
+}
+
 function field(id, label, control) {
   return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 }
 
 function roleSelect(id, roles, value) {
-  return h('select', { id }, roles.map((r) => h('option', { value: r, selected: r === value }, r)));
+  return h(
+    'select',
+    { id },
+    roles.map((r) => h('option', { value: r, selected: r === value }, r)),
+  );
 }
 
 /** A secret shown once, selectable, with the reason it will not be shown again. */
 function shownOnce(label, secret) {
-  return h('div', { class: 'notice notice-ok secret', role: 'status' }, h('p', {}, `${label} (shown once, copy it now):`), h('code', { class: 'secret-value', tabindex: '0' }, secret));
+  return h(
+    'div',
+    { class: 'notice notice-ok secret', role: 'status' },
+    h('p', {}, `${label} (shown once, copy it now):`),
+    h('code', { class: 'secret-value', tabindex: '0' }, secret),
+  );
 }
 
 async function usersSection(box, ctx) {
@@ -50,7 +84,7 @@ async function usersSection(box, ctx) {
   const email = h('input', { id: 'new-user-email', type: 'email', required: true, autocomplete: 'off' });
   const name = h('input', { id: 'new-user-name', type: 'text', maxlength: 200 });
   const role = roleSelect('new-user-role', USER_ROLES, 'agent');
-  const table = h('div', {});
+  const tableBox = h('div', {});
   const form = h(
     'form',
     {
@@ -76,7 +110,7 @@ async function usersSection(box, ctx) {
     field('new-user-role', 'Role', role),
     h('button', { type: 'submit', class: 'primary' }, 'Invite user'),
   );
-  clear(box, form, status, out, table);
+  clear(box, form, status, out, tableBox);
 
   async function change(user, patch, done) {
     try {
@@ -102,37 +136,49 @@ async function usersSection(box, ctx) {
     try {
       const { items } = await get('/api/users');
       clear(
-        table,
-        h(
-          'table',
-          { class: 'cases' },
-          h('caption', { class: 'sr-only' }, 'Users'),
-          h('thead', {}, h('tr', {}, ['User', 'Role', 'State', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
-          h(
-            'tbody',
-            {},
-            items.map((u) => {
-              const self = u.email === ctx.user.email;
-              const roleBox = roleSelect(`role-${u.id}`, USER_ROLES, u.role);
-              return h(
-                'tr',
-                { 'data-user-email': u.email },
-                h('td', {}, u.name ? `${u.name} ` : '', h('span', { class: 'muted small' }, u.email)),
-                h('td', {}, h('label', { for: `role-${u.id}`, class: 'sr-only' }, `Role of ${u.email}`), roleBox, h('button', { type: 'button', disabled: self, onclick: () => change(u, { role: roleBox.value }, `Role of ${u.email} is now ${roleBox.value}.`) }, 'Set role')),
-                h('td', {}, u.disabled_at ? badge(`disabled ${relTime(u.disabled_at)}`, 'muted') : badge('active', 'ok')),
+        tableBox,
+        table(
+          'Users',
+          ['User', 'Role', 'State', 'Actions'],
+          items.map((u) => {
+            const self = u.email === ctx.user.email;
+            const roleBox = roleSelect(`role-${u.id}`, USER_ROLES, u.role);
+            return h(
+              'tr',
+              { 'data-user-email': u.email },
+              h('td', {}, u.name ? `${u.name} ` : '', h('span', { class: 'muted small' }, u.email)),
+              h(
+                'td',
+                {},
+                h('label', { for: `role-${u.id}`, class: 'sr-only' }, `Role of ${u.email}`),
+                roleBox,
                 h(
-                  'td',
-                  {},
-                  self
-                    ? h('span', { class: 'muted small' }, 'you')
-                    : [
-                        h('button', { type: 'button', onclick: () => change(u, { disabled: !u.disabled_at }, u.disabled_at ? `${u.email} is enabled.` : `${u.email} is disabled; their sessions ended.`) }, u.disabled_at ? 'Enable' : 'Disable'),
-                        h('button', { type: 'button', onclick: () => resetPassword(u) }, 'Reset password'),
-                      ],
+                  'button',
+                  { type: 'button', disabled: self, onclick: () => change(u, { role: roleBox.value }, `Role of ${u.email} is now ${roleBox.value}.`) },
+                  'Set role',
                 ),
-              );
-            }),
-          ),
+              ),
+              h('td', {}, u.disabled_at ? badge(`disabled ${relTime(u.disabled_at)}`, 'muted') : badge('active', 'ok')),
+              h(
+                'td',
+                {},
+                self
+                  ? h('span', { class: 'muted small' }, 'you')
+                  : [
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          onclick: () =>
+                            change(u, { disabled: !u.disabled_at }, u.disabled_at ? `${u.email} is enabled.` : `${u.email} is disabled; their sessions ended.`),
+                        },
+                        u.disabled_at ? 'Enable' : 'Disable',
+                      ),
+                      h('button', { type: 'button', onclick: () => resetPassword(u) }, 'Reset password'),
+                    ],
+              ),
+            );
+          }),
         ),
       );
     } catch (err) {
@@ -147,8 +193,17 @@ async function tokensSection(box) {
   const out = h('div', {});
   const name = h('input', { id: 'new-token-name', type: 'text', required: true, maxlength: 200, placeholder: 'e.g. website form' });
   const role = roleSelect('new-token-role', TOKEN_ROLES, 'ingest');
-  const expiry = h('select', { id: 'new-token-expiry' }, [['', 'never'], ['30d', '30 days'], ['90d', '90 days'], ['365d', '1 year']].map(([v, t]) => h('option', { value: v }, t)));
-  const table = h('div', {});
+  const expiry = h(
+    'select',
+    { id: 'new-token-expiry' },
+    [
+      ['', 'never'],
+      ['30d', '30 days'],
+      ['90d', '90 days'],
+      ['365d', '1 year'],
+    ].map(([v, t]) => h('option', { value: v }, t)),
+  );
+  const tableBox = h('div', {});
   const form = h(
     'form',
     {
@@ -173,53 +228,47 @@ async function tokensSection(box) {
     field('new-token-expiry', 'Expires after', expiry),
     h('button', { type: 'submit', class: 'primary' }, 'Create token'),
   );
-  clear(box, form, status, out, table);
+  clear(box, form, status, out, tableBox);
 
   async function load() {
     try {
       const { items } = await get('/api/tokens');
       clear(
-        table,
+        tableBox,
         items.length
-          ? h(
-              'table',
-              { class: 'cases' },
-              h('caption', { class: 'sr-only' }, 'API tokens'),
-              h('thead', {}, h('tr', {}, ['Name', 'Role', 'Created', 'Expires', 'Last used', 'State'].map((t) => h('th', { scope: 'col' }, t)))),
-              h(
-                'tbody',
-                {},
-                items.map((t) =>
+          ? table(
+              'API tokens',
+              ['Name', 'Role', 'Created', 'Expires', 'Last used', 'State'],
+              items.map((t) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, t.name),
+                  h('td', {}, t.role),
+                  h('td', {}, fmtTime(t.created_at)),
+                  h('td', {}, t.expires_at ? fmtTime(t.expires_at) : 'never'),
+                  h('td', {}, t.last_used_at ? relTime(t.last_used_at) : 'never'),
                   h(
-                    'tr',
+                    'td',
                     {},
-                    h('td', {}, t.name),
-                    h('td', {}, t.role),
-                    h('td', {}, fmtTime(t.created_at)),
-                    h('td', {}, t.expires_at ? fmtTime(t.expires_at) : 'never'),
-                    h('td', {}, t.last_used_at ? relTime(t.last_used_at) : 'never'),
-                    h(
-                      'td',
-                      {},
-                      t.revoked_at
-                        ? badge('revoked', 'muted')
-                        : h(
-                            'button',
-                            {
-                              type: 'button',
-                              onclick: async () => {
-                                try {
-                                  await api(`/api/tokens/${t.id}`, { method: 'DELETE' });
-                                  notice(status, `Token "${t.name}" revoked.`, 'ok');
-                                  await load();
-                                } catch (err) {
-                                  notice(status, `Could not revoke: ${err.message}`, 'error');
-                                }
-                              },
+                    t.revoked_at
+                      ? badge('revoked', 'muted')
+                      : h(
+                          'button',
+                          {
+                            type: 'button',
+                            onclick: async () => {
+                              try {
+                                await api(`/api/tokens/${t.id}`, { method: 'DELETE' });
+                                notice(status, `Token "${t.name}" revoked.`, 'ok');
+                                await load();
+                              } catch (err) {
+                                notice(status, `Could not revoke: ${err.message}`, 'error');
+                              }
                             },
-                            `Revoke ${t.name}`,
-                          ),
-                    ),
+                          },
+                          `Revoke ${t.name}`,
+                        ),
                   ),
                 ),
               ),
@@ -240,27 +289,31 @@ async function sourcesSection(box) {
     const share = plan.monthly_cap ? Math.round((plan.read_this_month / plan.monthly_cap) * 1000) / 10 : 0;
     clear(
       box,
-      h('p', {}, `X posts read this month: ${plan.read_this_month.toLocaleString()} of ${plan.monthly_cap.toLocaleString()} (${share}%).`, h('meter', { min: 0, max: plan.monthly_cap, value: plan.read_this_month, 'aria-label': 'X posts read this month against the plan cap' })),
+      h(
+        'p',
+        {},
+        `X posts read this month: ${plan.read_this_month.toLocaleString()} of ${plan.monthly_cap.toLocaleString()} (${share}%).`,
+        h('meter', { min: 0, max: plan.monthly_cap, value: plan.read_this_month, 'aria-label': 'X posts read this month against the plan cap' }),
+      ),
       data.sources.length
-        ? h(
-            'table',
-            { class: 'cases' },
-            h('caption', { class: 'sr-only' }, 'Sources'),
-            h('thead', {}, h('tr', {}, ['Source', 'Health', 'Last error', 'Last success', 'Position', 'Read today'].map((t) => h('th', { scope: 'col' }, t)))),
-            h(
-              'tbody',
-              {},
-              data.sources.map((s) =>
+        ? table(
+            'Sources',
+            ['Source', 'Health', 'Last error', 'Last success', 'Position', 'Read today'],
+            data.sources.map((s) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, s.label),
                 h(
-                  'tr',
+                  'td',
                   {},
-                  h('td', {}, s.label),
-                  h('td', {}, s.healthy ? badge('healthy', 'ok') : badge(`failing (${s.consecutive_failures})`, 'danger'), s.paused_until ? badge(`paused until ${fmtTime(s.paused_until)}`, 'warn') : null),
-                  h('td', { class: 'small' }, s.last_error ?? '—'),
-                  h('td', {}, s.last_success_at ? relTime(s.last_success_at) : 'never'),
-                  h('td', {}, s.has_cursor ? 'resumes where it stopped' : 'from the start'),
-                  h('td', {}, String(data.read_today[s.source] ?? 0)),
+                  s.healthy ? badge('healthy', 'ok') : badge(`failing (${s.consecutive_failures})`, 'danger'),
+                  s.paused_until ? badge(`paused until ${fmtTime(s.paused_until)}`, 'warn') : null,
                 ),
+                h('td', { class: 'small' }, s.last_error ?? '—'),
+                h('td', {}, s.last_success_at ? relTime(s.last_success_at) : 'never'),
+                h('td', {}, s.has_cursor ? 'resumes where it stopped' : 'from the start'),
+                h('td', {}, String(data.read_today[s.source] ?? 0)),
               ),
             ),
           )
@@ -281,7 +334,11 @@ async function rulesSection(box) {
     return clear(box, h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load rules: ${err.message}`));
   }
   if (!files.length) return clear(box, h('p', { class: 'muted' }, 'The rules folder has no .yaml files.'));
-  const picker = h('select', { id: 'rule-file', onchange: () => show(picker.value) }, files.map((f) => h('option', { value: f.name }, f.name)));
+  const picker = h(
+    'select',
+    { id: 'rule-file', onchange: () => show(picker.value) },
+    files.map((f) => h('option', { value: f.name }, f.name)),
+  );
   const editor = h('textarea', { id: 'rule-source', rows: 16, spellcheck: 'false', class: 'code' });
   const save = h('button', { type: 'button', disabled: true, onclick: () => saveFile() }, 'Save');
   let previewed = null;
@@ -350,14 +407,19 @@ function previewTable(p) {
   return h(
     'div',
     { 'data-testid': 'rules-preview' },
-    lines.length ? h('ul', {}, lines.map(([n, text]) => h('li', {}, `${n} ${text}`))) : h('p', { class: 'muted' }, 'No decision changes.'),
-    p.examples.length
+    lines.length
       ? h(
-          'table',
-          { class: 'cases' },
-          h('caption', {}, 'Examples'),
-          h('thead', {}, h('tr', {}, ['Mention', 'Before', 'After'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, p.examples.map((e) => h('tr', {}, h('td', { class: 'subject' }, e.text), h('td', {}, decision(e.before)), h('td', {}, decision(e.after))))),
+          'ul',
+          {},
+          lines.map(([n, text]) => h('li', {}, `${n} ${text}`)),
+        )
+      : h('p', { class: 'muted' }, 'No decision changes.'),
+    p.examples.length
+      ? table(
+          'Examples',
+          ['Mention', 'Before', 'After'],
+          p.examples.map((e) => h('tr', {}, h('td', { class: 'subject' }, e.text), h('td', {}, decision(e.before)), h('td', {}, decision(e.after)))),
+          { visibleCaption: true },
         )
       : null,
   );
@@ -382,12 +444,13 @@ async function slaSection(box) {
         h('dt', {}, 'Near breach at'),
         h('dd', {}, `${Math.round(sla.near_breach * 100)}% of a target`),
       ),
-      h(
-        'table',
-        { class: 'cases' },
-        h('caption', {}, 'Targets (business minutes)'),
-        h('thead', {}, h('tr', {}, ['Priority', 'First response', 'Resolution'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, Object.entries(sla.targets).map(([p, t]) => h('tr', {}, h('td', {}, p), h('td', {}, String(t.first_response_minutes)), h('td', {}, String(t.resolution_minutes))))),
+      table(
+        'Targets (business minutes)',
+        ['Priority', 'First response', 'Resolution'],
+        Object.entries(sla.targets).map(([p, t]) =>
+          h('tr', {}, h('td', {}, p), h('td', {}, String(t.first_response_minutes)), h('td', {}, String(t.resolution_minutes))),
+        ),
+        { visibleCaption: true },
       ),
       h('p', { class: 'muted small' }, `Edit ${sla.file} and restart earshot to change the calendar.`),
     );
@@ -399,11 +462,23 @@ async function slaSection(box) {
 async function destinationsSection(box) {
   const status = h('p', { class: 'notice', role: 'status', hidden: true });
   const out = h('div', {});
-  const table = h('div', {});
+  const tableBox = h('div', {});
   const name = h('input', { id: 'dest-name', type: 'text', required: true, maxlength: 100, placeholder: 'e.g. PR on-call' });
-  const kind = h('select', { id: 'dest-kind' }, [['slack', 'Slack incoming webhook'], ['webhook', 'Signed webhook'], ['email', 'E-mail']].map(([v, t]) => h('option', { value: v }, t)));
+  const kind = h(
+    'select',
+    { id: 'dest-kind' },
+    [
+      ['slack', 'Slack incoming webhook'],
+      ['webhook', 'Signed webhook'],
+      ['email', 'E-mail'],
+    ].map(([v, t]) => h('option', { value: v }, t)),
+  );
   const target = h('input', { id: 'dest-target', type: 'text', required: true, maxlength: 2000, placeholder: 'https://… or an e-mail address' });
-  const severity = h('select', { id: 'dest-severity' }, [1, 2, 3].map((n) => h('option', { value: String(n) }, `${n} and above`)));
+  const severity = h(
+    'select',
+    { id: 'dest-severity' },
+    [1, 2, 3].map((n) => h('option', { value: String(n) }, `${n} and above`)),
+  );
   const form = h(
     'form',
     {
@@ -412,7 +487,12 @@ async function destinationsSection(box) {
       onsubmit: async (ev) => {
         ev.preventDefault();
         try {
-          const created = await post('/api/alert-destinations', { name: name.value.trim(), kind: kind.value, target: target.value.trim(), min_severity: Number(severity.value) });
+          const created = await post('/api/alert-destinations', {
+            name: name.value.trim(),
+            kind: kind.value,
+            target: target.value.trim(),
+            min_severity: Number(severity.value),
+          });
           clear(out, created.secret ? shownOnce(`Signing secret of "${created.name}"`, created.secret) : null);
           name.value = '';
           target.value = '';
@@ -429,7 +509,7 @@ async function destinationsSection(box) {
     field('dest-severity', 'Severity', severity),
     h('button', { type: 'submit', class: 'primary' }, 'Add destination'),
   );
-  clear(box, form, status, out, table);
+  clear(box, form, status, out, tableBox);
 
   async function act(d, run, done) {
     try {
@@ -446,31 +526,45 @@ async function destinationsSection(box) {
     try {
       const { items } = await get('/api/alert-destinations');
       clear(
-        table,
+        tableBox,
         items.length
-          ? h(
-              'table',
-              { class: 'cases' },
-              h('caption', { class: 'sr-only' }, 'Alert destinations'),
-              h('thead', {}, h('tr', {}, ['Name', 'Kind', 'Where', 'Severity', 'State', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
-              h(
-                'tbody',
-                {},
-                items.map((d) =>
+          ? table(
+              'Alert destinations',
+              ['Name', 'Kind', 'Where', 'Severity', 'State', 'Actions'],
+              items.map((d) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, d.name),
+                  h('td', {}, d.kind),
+                  h('td', { class: 'small subject' }, d.target),
+                  h('td', {}, `${d.min_severity}+`),
+                  h('td', {}, d.enabled ? badge('on', 'ok') : badge('off', 'muted')),
                   h(
-                    'tr',
+                    'td',
                     {},
-                    h('td', {}, d.name),
-                    h('td', {}, d.kind),
-                    h('td', { class: 'small subject' }, d.target),
-                    h('td', {}, `${d.min_severity}+`),
-                    h('td', {}, d.enabled ? badge('on', 'ok') : badge('off', 'muted')),
                     h(
-                      'td',
-                      {},
-                      h('button', { type: 'button', onclick: () => act(d, () => post(`/api/alert-destinations/${d.id}/test`), `Test alert sent to ${d.name}.`) }, `Test ${d.name}`),
-                      h('button', { type: 'button', onclick: () => act(d, () => api(`/api/alert-destinations/${d.id}`, { method: 'PATCH', body: { enabled: !d.enabled } }), `${d.name} is ${d.enabled ? 'off' : 'on'}.`) }, d.enabled ? 'Turn off' : 'Turn on'),
-                      h('button', { type: 'button', onclick: () => act(d, () => api(`/api/alert-destinations/${d.id}`, { method: 'DELETE' }), `${d.name} removed.`) }, 'Remove'),
+                      'button',
+                      { type: 'button', onclick: () => act(d, () => post(`/api/alert-destinations/${d.id}/test`), `Test alert sent to ${d.name}.`) },
+                      `Test ${d.name}`,
+                    ),
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        onclick: () =>
+                          act(
+                            d,
+                            () => api(`/api/alert-destinations/${d.id}`, { method: 'PATCH', body: { enabled: !d.enabled } }),
+                            `${d.name} is ${d.enabled ? 'off' : 'on'}.`,
+                          ),
+                      },
+                      d.enabled ? 'Turn off' : 'Turn on',
+                    ),
+                    h(
+                      'button',
+                      { type: 'button', onclick: () => act(d, () => api(`/api/alert-destinations/${d.id}`, { method: 'DELETE' }), `${d.name} removed.`) },
+                      'Remove',
                     ),
                   ),
                 ),
