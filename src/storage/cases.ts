@@ -128,9 +128,9 @@ const CASE_SELECT = `
     c.cluster_id::int AS cluster_id, c.opened_at, c.updated_at, c.first_response_at, c.resolved_at
   FROM cases c JOIN authors a ON a.id = c.author_id LEFT JOIN customers cu ON cu.id = c.customer_ref`;
 
-export async function listCases(db: Queryable, f: CaseFilter): Promise<Page<CaseRow>> {
-  const where = new Where()
-    .add('c.id < ?', decodeCursor(f.cursor))
+/** The inbox's filters, the same for the newest-first and the SLA order. */
+function filtered(f: Omit<CaseFilter, 'cursor'>): Where {
+  return new Where()
     .add('c.status = ?', f.status)
     .add('c.priority = ?', f.priority)
     .add('c.category = ?', f.category)
@@ -138,6 +138,10 @@ export async function listCases(db: Queryable, f: CaseFilter): Promise<Page<Case
     .add('c.assignee = ?', f.assignee)
     .add('c.source = ?', f.source)
     .add("(c.status <> 'resolved') = ?", f.open);
+}
+
+export async function listCases(db: Queryable, f: CaseFilter): Promise<Page<CaseRow>> {
+  const where = filtered(f).add('c.id < ?', decodeCursor(f.cursor));
   const { rows } = await db.query<CaseRow>(`${CASE_SELECT} ${where} ORDER BY c.id DESC LIMIT ${where.param(f.limit + 1)}`, where.params);
   return toPage(rows, f.limit);
 }
@@ -198,14 +202,7 @@ export async function reopenCases(db: Queryable, caseIds: number[], actor: strin
  * breached first, then near breach, then running clocks by due time, then stopped clocks; ties by id.
  */
 export async function listCasesBySla(db: Queryable, f: Omit<CaseFilter, 'cursor'>, now: Date): Promise<CaseRow[]> {
-  const where = new Where()
-    .add('c.status = ?', f.status)
-    .add('c.priority = ?', f.priority)
-    .add('c.category = ?', f.category)
-    .add('c.queue = ?', f.queue)
-    .add('c.assignee = ?', f.assignee)
-    .add('c.source = ?', f.source)
-    .add("(c.status <> 'resolved') = ?", f.open);
+  const where = filtered(f);
   const at = where.param(now);
   const { rows } = await db.query<CaseRow>(
     `${CASE_SELECT} ${where}
