@@ -137,9 +137,8 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         metrics.casesOpened.inc(outcome.casesOpened);
         metrics.rejected.inc(outcome.rejected.length);
         for (const r of outcome.rejected) rt.log.warn({ inboxId: r.inboxId, error: r.error }, 'inbox row rejected');
-        // After the commit: clustering has its own job (one writer). A lost enqueue is caught up by
-        // the 'cluster-catch-up' schedule, since the stage takes every unplaced mention.
-        // Coalesced: the stage takes every unplaced mention whatever the payload, so one job per
+        // After the commit: clustering has its own job (one writer), and a lost enqueue is caught up by
+        // the 'cluster-catch-up' schedule. The stage takes every unplaced mention whatever the payload, so one job per
         // CLUSTER_COALESCE_MS window (the queue drops a repeated job id) does the work of all the
         // batches committed within it. The job is held back to the window's end, so it starts after
         // every one of those commits and none of their mentions waits for the catch-up schedule.
@@ -176,7 +175,8 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         const r = await runCrisisDetection(rt.db);
         if (r.opened.length) {
           rt.log.warn({ alerts: r.opened }, 'crisis alert opened');
-          await rt.queue.add('alert-deliver', {}, `deliver-${r.opened[0]}`).catch(() => {});
+          // The delivery schedule sends it anyway within seconds; enqueueing now only saves the wait.
+          await rt.queue.add('alert-deliver', {}, `deliver-${r.opened[0]}`).catch((err: unknown) => rt.log.warn({ err }, 'alert delivery not queued now; the delivery schedule will send it'));
         }
         return r;
       },
