@@ -14,6 +14,22 @@ export default tseslint.config(
   },
   {
     files: ['public/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', location: 'readonly', localStorage: 'readonly', URLSearchParams: 'readonly', setTimeout: 'readonly', Node: 'readonly', HTMLElement: 'readonly', clearTimeout: 'readonly', EventSource: 'readonly', devicePixelRatio: 'readonly', requestAnimationFrame: 'readonly' } },
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        fetch: 'readonly',
+        location: 'readonly',
+        localStorage: 'readonly',
+        URLSearchParams: 'readonly',
+        setTimeout: 'readonly',
+        Node: 'readonly',
+        HTMLElement: 'readonly',
+        clearTimeout: 'readonly',
+        EventSource: 'readonly',
+        devicePixelRatio: 'readonly',
+        requestAnimationFrame: 'readonly',
+      },
+    },
   },
 );

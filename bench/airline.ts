@@ -37,5 +37,8 @@ function hash(id: string): number {
 
 export function airlineSplit(rows: AirlineRow[]): { tune: AirlineRow[]; heldOut: AirlineRow[] } {
   const withReason = rows.filter((r) => r.reason !== null);
-  return { tune: withReason.filter((r) => hash(String(r.id)) % 2 === 0), heldOut: withReason.filter((r) => hash(String(r.id)) % 2 === 1) };
+  return {
+    tune: withReason.filter((r) => hash(String(r.id)) % 2 === 0),
+    heldOut: withReason.filter((r) => hash(String(r.id)) % 2 === 1),
+  };
 }

@@ -35,7 +35,11 @@ const BATCH = 500;
 /** Runs measured just before each size: the last fifth of the way there, at least 4 runs. */
 const windowOf = (size: number): number => Math.max(4 * BATCH, size / 5);
 
-async function insertBatch(db: Db, author: string, ms: ReadonlyArray<{ id: string; text: string; created_at: string }>): Promise<void> {
+async function insertBatch(
+  db: Db,
+  author: string,
+  ms: ReadonlyArray<{ id: string; text: string; created_at: string }>,
+): Promise<void> {
   await db.query(
     `INSERT INTO mentions (source, external_id, author_id, text, created_at, sentiment, actionable)
      SELECT 'x', e, $1, tx, c, 'negative', true FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS v(e, tx, c)`,
@@ -57,14 +61,19 @@ async function curve(url: string, label: string, mod: StageModule, sizes: readon
   const points: Point[] = [];
   try {
     await migrate(db, schema);
-    const author = (await db.query<{ id: string }>(`INSERT INTO authors (source, handle) VALUES ('x', 'bench') RETURNING id`)).rows[0]!.id;
+    const author = (
+      await db.query<{ id: string }>(`INSERT INTO authors (source, handle) VALUES ('x', 'bench') RETURNING id`)
+    ).rows[0]!.id;
     const stage = mod.createClusterStage({ batch: BATCH });
     const stream = mentionStream(3);
     const top = Math.max(...sizes);
     let stored = 0;
     let window = { ms: 0, placed: 0, bytes: 0, runs: [] as number[] };
     while (stored < top) {
-      const next = Array.from({ length: BATCH }, () => stream.next().value as { id: string; text: string; created_at: string });
+      const next = Array.from(
+        { length: BATCH },
+        () => stream.next().value as { id: string; text: string; created_at: string },
+      );
       await insertBatch(db, author, next);
       const t0 = performance.now();
       const r = await stage.run(db);
@@ -107,13 +116,17 @@ export async function run(
   const stages = opts.stages ?? (process.env.EARSHOT_BENCH_STAGES ?? 'src/clusters/stage.ts').split(',');
   const log = opts.log ?? ((line: string) => console.log(line));
   const all: Point[] = [];
-  log('| stage | stored | ms per placed mention (mean of window) | median run, ms per mention | engine state bytes written per mention |');
+  log(
+    '| stage | stored | ms per placed mention (mean of window) | median run, ms per mention | engine state bytes written per mention |',
+  );
   log('|---|---:|---:|---:|---:|');
   for (const path of stages) {
     const mod = (await import(pathToFileURL(resolve(path)).href)) as StageModule;
     for (const p of await curve(url, path, mod, sizes)) {
       all.push(p);
-      log(`| ${p.stage} | ${p.stored} | ${p.msPerMention.toFixed(3)} | ${p.medianMsPerMention.toFixed(3)} | ${p.stateBytesPerMention.toFixed(0)} |`);
+      log(
+        `| ${p.stage} | ${p.stored} | ${p.msPerMention.toFixed(3)} | ${p.medianMsPerMention.toFixed(3)} | ${p.stateBytesPerMention.toFixed(0)} |`,
+      );
     }
   }
   return all;

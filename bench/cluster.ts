@@ -8,7 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BATCH_STRAGGLER_FLOOR, agreement, createClusterer, extractTerms, type Agreement } from '../src/analysis/cluster/index.ts';
+import {
+  BATCH_STRAGGLER_FLOOR,
+  agreement,
+  createClusterer,
+  extractTerms,
+  type Agreement,
+} from '../src/analysis/cluster/index.ts';
 import { mentionStream } from '../src/demo/world.ts';
 import { gsdmm } from './baselines/gsdmm.ts';
 import { tfidfKmeans } from './baselines/tfidf-kmeans.ts';
@@ -44,12 +50,32 @@ export function quality(rows: Row[]): string[] {
   out.push(row('earshot (incremental, k not given)', agreement(truth, ours), performance.now() - t));
   t = performance.now();
   const km = tfidfKmeans(docs, { k, seed: 1 }).map(String);
-  out.push(row(`TF-IDF + k-means (k=${k} given, k-means++ seed 1, best of 5)`, agreement(truth, km), performance.now() - t));
+  out.push(
+    row(`TF-IDF + k-means (k=${k} given, k-means++ seed 1, best of 5)`, agreement(truth, km), performance.now() - t),
+  );
   t = performance.now();
   const gs = gsdmm(docs, { k: 40, alpha: 0.1, beta: 0.1, iterations: 15, seed: 1 }).map(String);
   out.push(row('GSDMM (K≤40, α=β=0.1, 15 iterations, seed 1)', agreement(truth, gs), performance.now() - t));
-  out.push(row('reference: every item its own singleton', agreement(truth, truth.map(() => null)), 0));
-  out.push(row('reference: everything in one cluster', agreement(truth, truth.map(() => 'all')), 0));
+  out.push(
+    row(
+      'reference: every item its own singleton',
+      agreement(
+        truth,
+        truth.map(() => null),
+      ),
+      0,
+    ),
+  );
+  out.push(
+    row(
+      'reference: everything in one cluster',
+      agreement(
+        truth,
+        truth.map(() => 'all'),
+      ),
+      0,
+    ),
+  );
   out.push('', scoredOtherWays(truth, ours));
   return out;
 }
@@ -70,7 +96,10 @@ export function splitTable(rows: Row[]): string[] {
     const k = new Set(truth).size;
     const docs = part.map((r) => extractTerms(r.text).stems);
     const ours = clusterBatch(part, BATCH);
-    const one = agreement(truth, ours.map((p) => p ?? '\u0000unclustered'));
+    const one = agreement(
+      truth,
+      ours.map((p) => p ?? '\u0000unclustered'),
+    );
     const km = agreement(truth, tfidfKmeans(docs, { k, seed: 1 }).map(String));
     const gs = agreement(truth, gsdmm(docs, { k: 40, alpha: 0.1, beta: 0.1, iterations: 15, seed: 1 }).map(String));
     const coverage = ours.filter((p) => p !== null).length / ours.length;
@@ -99,9 +128,15 @@ export function splitTable(rows: Row[]): string[] {
  */
 function scoredOtherWays(truth: string[], predicted: Array<string | null>): string {
   const f = (x: number): string => x.toFixed(3);
-  const asOneGroup = agreement(truth, predicted.map((p) => p ?? 'unclustered'));
+  const asOneGroup = agreement(
+    truth,
+    predicted.map((p) => p ?? 'unclustered'),
+  );
   const kept = predicted.flatMap((p, i) => (p === null ? [] : [i]));
-  const clusteredOnly = agreement(kept.map((i) => truth[i] as string), kept.map((i) => predicted[i] as string));
+  const clusteredOnly = agreement(
+    kept.map((i) => truth[i] as string),
+    kept.map((i) => predicted[i] as string),
+  );
   return (
     `earshot scored two other ways: unclustered items as one group NMI ${f(asOneGroup.nmi)}, AMI ${f(asOneGroup.ami)}; ` +
     `clustered items only (${((100 * kept.length) / truth.length).toFixed(0)}% of them) NMI ${f(clusteredOnly.nmi)}, AMI ${f(clusteredOnly.ami)}, ARI ${f(clusteredOnly.ari)}.`
@@ -146,7 +181,9 @@ export function costCurve(sizes: number[], window = 2000, windows = 10): string[
     const perAdd = (comparisons - before) / (window * windows);
     const heap = (process.memoryUsage().heapUsed / 1e6).toFixed(0);
     const f = (x: number): string => x.toFixed(1);
-    out.push(`| ${size.toLocaleString('en-US')} | ${f(median)} | ${f(times[0] as number)} | ${f(times[times.length - 1] as number)} | ${f(perAdd)} | ${live} | ${heap} |`);
+    out.push(
+      `| ${size.toLocaleString('en-US')} | ${f(median)} | ${f(times[0] as number)} | ${f(times[times.length - 1] as number)} | ${f(perAdd)} | ${live} | ${heap} |`,
+    );
   }
   return out;
 }
@@ -165,7 +202,9 @@ export async function run(): Promise<void> {
     console.log(`${splitTable(rows).join('\n')}\n`);
   }
   const sizes = (process.env.EARSHOT_BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
-  console.log('## Incremental cost (synthetic complaint stream: templated complaints, everyday noise, open-vocabulary one-offs)\n');
+  console.log(
+    '## Incremental cost (synthetic complaint stream: templated complaints, everyday noise, open-vocabulary one-offs)\n',
+  );
   console.log(`${costCurve(sizes).join('\n')}\n`);
 }
 

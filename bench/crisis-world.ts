@@ -129,7 +129,12 @@ export function generateWorld(spec: WorldSpec): World {
           for (let r = 0; r < replies; r++) {
             // Replies lean the way the post does, and trail it by minutes.
             const sentiment = rand() < 0.6 ? tone : pickSentiment(rand, neg, pos);
-            mentions.push({ at: at0 + Math.floor(rand() * 20 * 60_000), brand: brand.name, sentiment, followers: followers(rand) });
+            mentions.push({
+              at: at0 + Math.floor(rand() * 20 * 60_000),
+              brand: brand.name,
+              sentiment,
+              followers: followers(rand),
+            });
           }
         }
       };
@@ -141,7 +146,12 @@ export function generateWorld(spec: WorldSpec): World {
   mentions.sort((a, b) => a.at - b.at);
   const crises = spec.events
     .filter((e) => e.kind === 'crisis')
-    .map((e) => ({ brand: e.brand, onset: e.start, end: e.start + e.hours * HOUR, label: `${e.brand} ${e.replace ? 'shift' : e.rampMinutes > 30 ? 'slow burn' : 'sudden'} ×${e.strength}` }));
+    .map((e) => ({
+      brand: e.brand,
+      onset: e.start,
+      end: e.start + e.hours * HOUR,
+      label: `${e.brand} ${e.replace ? 'shift' : e.rampMinutes > 30 ? 'slow burn' : 'sudden'} ×${e.strength}`,
+    }));
   return { mentions: mentions.filter((m) => m.at < end), crises, weeks: (spec.days / 7) * spec.brands.length };
 }
 
@@ -161,10 +171,28 @@ export function tuningWorld(seed: number): WorldSpec {
       const day = 4 + Math.floor(rand() * 9);
       const at = start + day * 24 * HOUR + Math.floor(rand() * 24) * HOUR + Math.floor(rand() * 60) * 60_000;
       const sudden = rand() < 0.7;
-      events.push({ brand: b.name, kind: 'crisis', start: at, hours: 3, strength: b.perDay < 100 ? 12 : 2 + rand() * 4, rampMinutes: sudden ? 3 : 60, negShare: 0.85, posShare: 0.03 });
+      events.push({
+        brand: b.name,
+        kind: 'crisis',
+        start: at,
+        hours: 3,
+        strength: b.perDay < 100 ? 12 : 2 + rand() * 4,
+        rampMinutes: sudden ? 3 : 60,
+        negShare: 0.85,
+        posShare: 0.03,
+      });
     }
     const vday = 4 + Math.floor(rand() * 9);
-    events.push({ brand: b.name, kind: 'viral_positive', start: start + vday * 24 * HOUR + 14 * HOUR, hours: 2, strength: 5, rampMinutes: 5, negShare: 0.08, posShare: 0.8 });
+    events.push({
+      brand: b.name,
+      kind: 'viral_positive',
+      start: start + vday * 24 * HOUR + 14 * HOUR,
+      hours: 2,
+      strength: 5,
+      rampMinutes: 5,
+      negShare: 0.08,
+      posShare: 0.8,
+    });
   }
   return { seed, start, days: 14, brands, events, dailyAmplitude: 0.6, weekendFactor: 0.7, repliesPerThread: 1.5 };
 }

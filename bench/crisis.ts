@@ -80,7 +80,9 @@ const huginn = ruleDetector((sum, i) => {
   if (i < 14 * 1440) return false;
   const lastHour = sum(i - 59, i);
   // Hourly counts of the two weeks before, on the hour grid ending at i.
-  let s = 0, s2 = 0, n = 0;
+  let s = 0,
+    s2 = 0,
+    n = 0;
   for (let h = 1; h <= 14 * 24; h++) {
     const v = sum(i - 60 * (h + 1) + 1, i - 60 * h);
     s += v;
@@ -105,7 +107,15 @@ interface Score {
 }
 
 export function score(world: World, detector: Detector): Score {
-  const s: Score = { crises: world.crises.length, within15: 0, detected: 0, delays: [], falseAlarms: 0, brandWeeks: world.weeks, missed: [] };
+  const s: Score = {
+    crises: world.crises.length,
+    within15: 0,
+    detected: 0,
+    delays: [],
+    falseAlarms: 0,
+    brandWeeks: world.weeks,
+    missed: [],
+  };
   const byBrand = new Map<string, GenMention[]>();
   for (const m of world.mentions) {
     let list = byBrand.get(m.brand);
@@ -165,19 +175,41 @@ export async function run(): Promise<Record<string, unknown>> {
   const rows = Object.keys(tuning).map((name) => {
     const t = tuning[name]!;
     const a = adversarial[name]!;
-    const cell = (s: Score) => [`${s.within15}/${s.crises}`, `${s.detected}/${s.crises}`, median(s.delays), s.delays.length ? Math.max(...s.delays) : Number.NaN, s.falseAlarms / s.brandWeeks];
+    const cell = (s: Score) => [
+      `${s.within15}/${s.crises}`,
+      `${s.detected}/${s.crises}`,
+      median(s.delays),
+      s.delays.length ? Math.max(...s.delays) : Number.NaN,
+      s.falseAlarms / s.brandWeeks,
+    ];
     return [name, ...cell(t), ...cell(a)].map((c) => (typeof c === 'number' && Number.isNaN(c) ? '–' : c));
   });
   console.log('\n## Crisis detection: tuning worlds vs the frozen adversarial generator\n');
-  console.log(`Tuning: seeds ${TUNING_SEEDS.join(', ')}, 4 brands (40–5,000 mentions/day) × 14 days. Adversarial: seeds ${ADVERSARIAL_SEEDS.join(', ')}, 4 brands (25–9,000/day) × 21 days, slow burns, shifts at constant volume, viral/launch/news bursts. Delay in minutes from onset; FA = false alarms per brand-week.\n`);
+  console.log(
+    `Tuning: seeds ${TUNING_SEEDS.join(', ')}, 4 brands (40–5,000 mentions/day) × 14 days. Adversarial: seeds ${ADVERSARIAL_SEEDS.join(', ')}, 4 brands (25–9,000/day) × 21 days, slow burns, shifts at constant volume, viral/launch/news bursts. Delay in minutes from onset; FA = false alarms per brand-week.\n`,
+  );
   console.log(
     table(
-      ['detector', 'tune ≤15 min', 'tune caught', 'tune median', 'tune max', 'tune FA/wk', 'adv ≤15 min', 'adv caught', 'adv median', 'adv max', 'adv FA/wk'],
+      [
+        'detector',
+        'tune ≤15 min',
+        'tune caught',
+        'tune median',
+        'tune max',
+        'tune FA/wk',
+        'adv ≤15 min',
+        'adv caught',
+        'adv median',
+        'adv max',
+        'adv FA/wk',
+      ],
       rows as (string | number)[][],
     ),
   );
-  if (tuning.earshot) console.log(`\nearshot, not within 15 min (tuning): ${tuning.earshot.missed.join('; ') || 'none'}`);
-  if (adversarial.earshot) console.log(`earshot, not within 15 min (adversarial): ${adversarial.earshot.missed.join('; ') || 'none'}`);
+  if (tuning.earshot)
+    console.log(`\nearshot, not within 15 min (tuning): ${tuning.earshot.missed.join('; ') || 'none'}`);
+  if (adversarial.earshot)
+    console.log(`earshot, not within 15 min (adversarial): ${adversarial.earshot.missed.join('; ') || 'none'}`);
   return { tuning, adversarial };
 }
 

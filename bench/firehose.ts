@@ -74,7 +74,17 @@ interface Env {
 
 async function environment(extra: Record<string, string> = {}): Promise<Env> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const env = { DATABASE_URL, EARSHOT_DB_SCHEMA: schema, REDIS_URL, EARSHOT_QUEUE: schema, EARSHOT_RULES: `${ROOT}rules`, EARSHOT_WORKER_CONCURRENCY: '4', LOG_LEVEL: 'silent', PORT: '0', ...extra };
+  const env = {
+    DATABASE_URL,
+    EARSHOT_DB_SCHEMA: schema,
+    REDIS_URL,
+    EARSHOT_QUEUE: schema,
+    EARSHOT_RULES: `${ROOT}rules`,
+    EARSHOT_WORKER_CONCURRENCY: '4',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...extra,
+  };
   const config = loadConfig(env);
   const rt = await openRuntime(config, createLogger({ level: 'silent' }));
   return { schema, env, config, rt };
@@ -119,15 +129,32 @@ async function inProcess(): Promise<Record<string, number | string>> {
     const ms = performance.now() - t0;
     await service.stop();
     stopped = true;
-    return { shape: 'in-process, 1 worker (concurrency 4)', mentions: N, rate: rate(N, ms), load: `${before} → ${load()}` };
+    return {
+      shape: 'in-process, 1 worker (concurrency 4)',
+      mentions: N,
+      rate: rate(N, ms),
+      load: `${before} → ${load()}`,
+    };
   } finally {
     await dispose(e, stopped);
   }
 }
 
 function startWorker(env: Record<string, string>, i: number): Promise<ChildProcess> {
-  const args = [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`, `--cpu-prof-name=worker-${i}-${Date.now()}.cpuprofile`] : []), '--import', 'tsx', `${ROOT}src/cli.ts`, 'worker'];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [
+    ...(PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`, `--cpu-prof-name=worker-${i}-${Date.now()}.cpuprofile`]
+      : []),
+    '--import',
+    'tsx',
+    `${ROOT}src/cli.ts`,
+    'worker',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -145,7 +172,13 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 }
 
 /** Posts batches of 100 with `inFlight` requests at a time; paced to `perSecond` when given. Resends 429s after Retry-After. */
-async function post(url: string, token: string, all: MentionInput[], inFlight: number, perSecond?: number): Promise<{ refused: number }> {
+async function post(
+  url: string,
+  token: string,
+  all: MentionInput[],
+  inFlight: number,
+  perSecond?: number,
+): Promise<{ refused: number }> {
   const batches: MentionInput[][] = [];
   for (let i = 0; i < all.length; i += 100) batches.push(all.slice(i, i + 100));
   let next = 0;
@@ -162,7 +195,11 @@ async function post(url: string, token: string, all: MentionInput[], inFlight: n
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
       for (;;) {
-        const res = await fetch(`${url}/api/mentions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ mentions: batch }) });
+        const res = await fetch(`${url}/api/mentions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ mentions: batch }),
+        });
         await res.arrayBuffer();
         if (res.status === 202) break;
         if (res.status !== 429) throw new Error(`POST /api/mentions answered ${res.status}`);
@@ -215,7 +252,9 @@ async function endToEnd(workers: number, perSecond?: number, maxBacklog = 0): Pr
 async function slaSort(n: number): Promise<Record<string, number | string>> {
   const e = await environment();
   try {
-    const { rows } = await e.rt.db.query<{ id: string }>(`INSERT INTO authors (source, handle) SELECT 'bench', 'a' || g FROM generate_series(1, 500) g RETURNING id`);
+    const { rows } = await e.rt.db.query<{ id: string }>(
+      `INSERT INTO authors (source, handle) SELECT 'bench', 'a' || g FROM generate_series(1, 500) g RETURNING id`,
+    );
     const authors = rows.map((r) => r.id);
     const nine = 270 * 86_400_000;
     const now = Date.now();
@@ -224,7 +263,12 @@ async function slaSort(n: number): Promise<Record<string, number | string>> {
       `INSERT INTO cases (priority, category, source, author_id, subject, opened_at, first_response_at, status)
        SELECT p, 'support', 'bench', a, 'subject', o, CASE WHEN i % 3 = 0 THEN o + interval '2 hours' END, CASE WHEN i % 4 = 0 THEN 'resolved' ELSE 'new' END
        FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::int[]) AS t(p, a, o, i)`,
-      [opened.map((_, i) => PRIORITIES[i % 4]), opened.map((_, i) => authors[i % authors.length]), opened, opened.map((_, i) => i)],
+      [
+        opened.map((_, i) => PRIORITIES[i % 4]),
+        opened.map((_, i) => authors[i % authors.length]),
+        opened,
+        opened.map((_, i) => i),
+      ],
     );
     await e.rt.db.query('ANALYZE cases');
     const t0 = performance.now();
@@ -237,18 +281,32 @@ async function slaSort(n: number): Promise<Record<string, number | string>> {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    return { cases: n, 'first call ms': Math.round(first), 'steady ms (median of 5)': Math.round(times[2] ?? 0), load: load() };
+    return {
+      cases: n,
+      'first call ms': Math.round(first),
+      'steady ms (median of 5)': Math.round(times[2] ?? 0),
+      load: load(),
+    };
   } finally {
     await dispose(e);
   }
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const result: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, loadAtStart: loadavg() };
+  const result: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    node: process.version,
+    loadAtStart: loadavg(),
+  };
   const pipeline = PARTS.has('pipeline') ? [await inProcess()] : [];
   if (pipeline.length) {
     console.log(`\n## Firehose: the pipeline alone (${N.toLocaleString('en-US')} mentions queued first)\n`);
-    console.log(table(['shape', 'mentions', 'mentions/s', 'load avg (1 min)'], pipeline.map((r) => [r.shape, r.mentions, r.rate, r.load] as (string | number)[])));
+    console.log(
+      table(
+        ['shape', 'mentions', 'mentions/s', 'load avg (1 min)'],
+        pipeline.map((r) => [r.shape, r.mentions, r.rate, r.load] as (string | number)[]),
+      ),
+    );
   }
   const e2e = [];
   if (PARTS.has('e2e')) for (const w of WORKERS) e2e.push(await endToEnd(w));
@@ -256,11 +314,16 @@ export async function run(): Promise<Record<string, unknown>> {
   // Offered above capacity with a bounded backlog: 429s instead of a growing queue and latency.
   if (PARTS.has('backpressure')) e2e.push(await endToEnd(WORKERS[0] ?? 1, OFFERED, MAX_BACKLOG));
   if (e2e.length) {
-    console.log(`\n## Firehose: end to end through POST /api/mentions (batches of 100, 8 in flight, API in the bench process, workers as \`earshot worker\` processes)\n`);
+    console.log(
+      `\n## Firehose: end to end through POST /api/mentions (batches of 100, 8 in flight, API in the bench process, workers as \`earshot worker\` processes)\n`,
+    );
     console.log(
       table(
         ['shape', 'mentions', 'accepted/s', 'processed/s', 'p50 accept→case ms', 'p99 ms', 'cases', '429s', 'load avg'],
-        e2e.map((r) => [r.shape, r.mentions, r.accepted, r.rate, r.p50, r.p99, r.cases, r.refused, r.load] as (string | number)[]),
+        e2e.map(
+          (r) =>
+            [r.shape, r.mentions, r.accepted, r.rate, r.p50, r.p99, r.cases, r.refused, r.load] as (string | number)[],
+        ),
       ),
     );
   }
@@ -268,7 +331,12 @@ export async function run(): Promise<Record<string, unknown>> {
   if (PARTS.has('sla')) for (const n of SLA_CASES) sla.push(await slaSort(n));
   if (sla.length) {
     console.log('\n## GET /api/cases?sort=sla&limit=100 (listBySla), cases opened over nine months, ¾ open\n');
-    console.log(table(['cases', 'first call ms (stores due times)', 'steady ms (median of 5)', 'load avg'], sla.map((r) => [r.cases, r['first call ms'], r['steady ms (median of 5)'], r.load] as (string | number)[])));
+    console.log(
+      table(
+        ['cases', 'first call ms (stores due times)', 'steady ms (median of 5)', 'load avg'],
+        sla.map((r) => [r.cases, r['first call ms'], r['steady ms (median of 5)'], r.load] as (string | number)[]),
+      ),
+    );
   }
   Object.assign(result, { pipeline, e2e, sla });
   mkdirSync(RESULTS, { recursive: true });

@@ -27,7 +27,7 @@ export async function run(): Promise<void> {
   const lines = [
     '## Outreach on generated worlds',
     '',
-    'Precision@K: the at-risk list of the cluster sharing most complainants with the cause, top K, against affected customers who did not complain (K = their number). Pair rank: position of the planted conjunction in that cluster\'s profile.',
+    "Precision@K: the at-risk list of the cluster sharing most complainants with the cause, top K, against affected customers who did not complain (K = their number). Pair rank: position of the planted conjunction in that cluster's profile.",
     '',
     '| world | cause (planted conjunction) | affected | complained | K | precision@K | pair rank | top profile item | report ms |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -39,7 +39,9 @@ export async function run(): Promise<void> {
     const world = generateWorld(opts);
     const t = performance.now();
     const base = buildCustomerBase(world.customers);
-    const report = buildOutreachReport(base, world.mentions, { isActionable: (m) => model.classify(m.text).label === 'negative' });
+    const report = buildOutreachReport(base, world.mentions, {
+      isActionable: (m) => model.classify(m.text).label === 'negative',
+    });
     const ms = performance.now() - t;
     const name = `seed ${opts.seed}, ${(opts.customers ?? 0).toLocaleString('en-US')} customers, rate ${opts.complaintRate ?? 0.08}, ${world.mentions.length} mentions`;
     scoreWorld(world, report).forEach((s, i) => {
@@ -52,7 +54,10 @@ export async function run(): Promise<void> {
       );
     });
   }
-  lines.push('', `Mean precision@K ${(all.reduce((a, b) => a + b, 0) / all.length).toFixed(3)}, minimum ${Math.min(...all).toFixed(3)}; planted pair ranked first for ${ranked1} of ${causes} causes.`);
+  lines.push(
+    '',
+    `Mean precision@K ${(all.reduce((a, b) => a + b, 0) / all.length).toFixed(3)}, minimum ${Math.min(...all).toFixed(3)}; planted pair ranked first for ${ranked1} of ${causes} causes.`,
+  );
   console.log(`${lines.join('\n')}\n`);
   console.log(`${hardWorlds().join('\n')}\n`);
 }
@@ -68,11 +73,14 @@ export function hardWorlds(): string[] {
   return [
     '## Outreach on adversarial worlds (two- and three-value causes, near misses, confusers, retweets, replays, 2k–50k customers)',
     '',
-    'Rule recovery: the planted conjunction among the top three profile rows of the cause\'s best cluster. False alarms: clusters listing ≥ 50 at-risk customers, fewer than half of them affected by any cause. Best-cluster share: the share of a cause\'s complainants in the cluster holding most of them.',
+    "Rule recovery: the planted conjunction among the top three profile rows of the cause's best cluster. False alarms: clusters listing ≥ 50 at-risk customers, fewer than half of them affected by any cause. Best-cluster share: the share of a cause's complainants in the cluster holding most of them.",
     '',
     ...FIGURES_HEADER,
     figuresRow(`hard, tuning seeds ${TUNING_SEEDS[0]}–${TUNING_SEEDS[TUNING_SEEDS.length - 1]}`, tuned),
-    figuresRow(`hard, frozen seeds ${FROZEN_SEEDS[0]}–${FROZEN_SEEDS[FROZEN_SEEDS.length - 1]} (never tuned on)`, frozen),
+    figuresRow(
+      `hard, frozen seeds ${FROZEN_SEEDS[0]}–${FROZEN_SEEDS[FROZEN_SEEDS.length - 1]} (never tuned on)`,
+      frozen,
+    ),
     figuresRow('demo worlds above', demo),
   ];
 }

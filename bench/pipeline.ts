@@ -73,8 +73,12 @@ export async function run(): Promise<void> {
   const shapes = (process.env.BENCH_QUEUES ?? 'redis,postgres').split(',') as ('redis' | 'postgres')[];
   const rows = [];
   for (const shape of shapes) rows.push(await measure(shape));
-  console.log(`\n## Pipeline throughput (${N.toLocaleString('en-US')} mentions, batches of 100, worker concurrency 4, PostgreSQL 15 local)\n`);
-  console.log(table(['queue', 'ingest (inbox + enqueue) mentions/s', 'through the pipeline mentions/s', 'cases opened'], rows));
+  console.log(
+    `\n## Pipeline throughput (${N.toLocaleString('en-US')} mentions, batches of 100, worker concurrency 4, PostgreSQL 15 local)\n`,
+  );
+  console.log(
+    table(['queue', 'ingest (inbox + enqueue) mentions/s', 'through the pipeline mentions/s', 'cases opened'], rows),
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

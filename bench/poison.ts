@@ -22,7 +22,13 @@ const SIZE = 100;
 
 async function measure(poisonPerBatch: number): Promise<(string | number)[]> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL, EARSHOT_DB_SCHEMA: schema, EARSHOT_QUEUE: schema, EARSHOT_RULES: RULES, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATABASE_URL,
+    EARSHOT_DB_SCHEMA: schema,
+    EARSHOT_QUEUE: schema,
+    EARSHOT_RULES: RULES,
+    LOG_LEVEL: 'silent',
+  });
   const rt = await openRuntime(config, createLogger({ level: 'silent' }));
   const models = await createModels(config, rt.log);
   try {
@@ -34,7 +40,9 @@ async function measure(poisonPerBatch: number): Promise<(string | number)[]> {
     let ms = 0;
     for (let b = 0; b < BATCHES; b++) {
       // Bad rows spread through the batch, so bisection has to find each one.
-      const badAt = new Set(Array.from({ length: poisonPerBatch }, (_, k) => 7 + k * Math.floor(SIZE / poisonPerBatch)));
+      const badAt = new Set(
+        Array.from({ length: poisonPerBatch }, (_, k) => 7 + k * Math.floor(SIZE / poisonPerBatch)),
+      );
       const rows = Array.from({ length: SIZE }, (_, i) => ({
         source: 'bench',
         external_id: badAt.has(i) ? `bad-${b}-${i}` : `ok-${b}-${i}`,
@@ -44,13 +52,26 @@ async function measure(poisonPerBatch: number): Promise<(string | number)[]> {
       }));
       const { accepted } = await insertDeliveries(rt.db, rows);
       const t0 = performance.now();
-      const out = await processIsolated(rt.db, models, accepted.map((a) => a.id), { maxAttempts: 5 });
+      const out = await processIsolated(
+        rt.db,
+        models,
+        accepted.map((a) => a.id),
+        { maxAttempts: 5 },
+      );
       ms += performance.now() - t0;
       transactions += out.transactions;
       stored += out.mentions;
     }
-    const bad = Number((await rt.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.inbox WHERE attempts > 0`)).rows[0]?.n);
-    return [poisonPerBatch, (transactions / BATCHES).toFixed(1), (ms / BATCHES).toFixed(0), `${stored} / ${BATCHES * (SIZE - poisonPerBatch)}`, bad];
+    const bad = Number(
+      (await rt.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.inbox WHERE attempts > 0`)).rows[0]?.n,
+    );
+    return [
+      poisonPerBatch,
+      (transactions / BATCHES).toFixed(1),
+      (ms / BATCHES).toFixed(0),
+      `${stored} / ${BATCHES * (SIZE - poisonPerBatch)}`,
+      bad,
+    ];
   } finally {
     models.close();
     await rt.close();
@@ -64,8 +85,21 @@ async function measure(poisonPerBatch: number): Promise<(string | number)[]> {
 export async function run(): Promise<void> {
   const rows = [];
   for (const poison of [0, 1, 5]) rows.push(await measure(poison));
-  console.log(`\n## Poisoned batches (${BATCHES} batches of ${SIZE} inbox rows, rows the database refuses per batch)\n`);
-  console.log(table(['bad rows per batch', 'transactions per batch', 'ms per batch', 'good rows stored', 'rows with a counted attempt'], rows));
+  console.log(
+    `\n## Poisoned batches (${BATCHES} batches of ${SIZE} inbox rows, rows the database refuses per batch)\n`,
+  );
+  console.log(
+    table(
+      [
+        'bad rows per batch',
+        'transactions per batch',
+        'ms per batch',
+        'good rows stored',
+        'rows with a counted attempt',
+      ],
+      rows,
+    ),
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

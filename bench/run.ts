@@ -17,7 +17,9 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(`Usage: npm run bench [-- ${Object.keys(BENCHES).join(' | ')} …]\nRuns all benchmarks when none is named.`);
+  console.log(
+    `Usage: npm run bench [-- ${Object.keys(BENCHES).join(' | ')} …]\nRuns all benchmarks when none is named.`,
+  );
   process.exit(0);
 }
 const unknown = chosen.filter((n) => !(n in BENCHES));
@@ -26,7 +28,12 @@ if (unknown.length) {
   process.exit(2);
 }
 
-console.log(`# earshot benchmarks — ${new Date().toISOString()}, Node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `# earshot benchmarks — ${new Date().toISOString()}, Node ${process.version}, load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 /** Run only when named: sweeps take minutes and choose defaults rather than report them. */
 const ONLY_WHEN_NAMED = new Set(['sweep']);
 for (const name of chosen.length ? chosen : Object.keys(BENCHES).filter((n) => !ONLY_WHEN_NAMED.has(n))) {

@@ -33,10 +33,16 @@ function visibleViews() {
 function renderChrome(current) {
   clear(
     nav,
-    visibleViews().map((v) => h('a', { href: `#/${v.id}`, 'aria-current': v.id === current ? 'page' : undefined }, v.title)),
+    visibleViews().map((v) =>
+      h('a', { href: `#/${v.id}`, 'aria-current': v.id === current ? 'page' : undefined }, v.title),
+    ),
   );
   if (!user) return clear(who);
-  clear(who, h('span', { class: 'muted' }, `${user.name} · ${user.role}`), h('button', { type: 'button', class: 'link', onclick: logout }, 'Log out'));
+  clear(
+    who,
+    h('span', { class: 'muted' }, `${user.name} · ${user.role}`),
+    h('button', { type: 'button', class: 'link', onclick: logout }, 'Log out'),
+  );
 }
 
 async function logout() {

@@ -51,7 +51,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.input) {
-  console.error('usage: npm run build-model -- --input semeval-train.jsonl [--out models/sentiment-en] [--seed 1] [--grid full|quick]');
+  console.error(
+    'usage: npm run build-model -- --input semeval-train.jsonl [--out models/sentiment-en] [--seed 1] [--grid full|quick]',
+  );
   process.exit(2);
 }
 const seed = Number(args.seed);
@@ -70,12 +72,27 @@ const byYear = rows.some((r) => r.set === '2016-test');
 const frozen = rows.filter((r) => splitOf(r, byYear) === 'frozen');
 const tune = rows.filter((r) => splitOf(r, byYear) === 'tune');
 const fit = rows.filter((r) => splitOf(r, byYear) === 'fit');
-log(`rows ${rows.length}: fit ${fit.length}, tune ${tune.length} (${byYear ? '2016-test' : '20% by hash'}), frozen ${frozen.length}`);
+log(
+  `rows ${rows.length}: fit ${fit.length}, tune ${tune.length} (${byYear ? '2016-test' : '20% by hash'}), frozen ${frozen.length}`,
+);
 
-const base: Candidate = { features: { bits, charGrams: true, lexiconWeight: 2, scheme: 2 }, epochs: 8, learningRate: 0.05, l2: 1e-6, balanceClasses: true, runs: 1 };
-const candidates: Candidate[] = args.grid === 'quick'
-  ? [base]
-  : [base, { ...base, epochs: 12 }, { ...base, features: { ...base.features, lexiconWeight: 1 } }, { ...base, runs: 3 }];
+const base: Candidate = {
+  features: { bits, charGrams: true, lexiconWeight: 2, scheme: 2 },
+  epochs: 8,
+  learningRate: 0.05,
+  l2: 1e-6,
+  balanceClasses: true,
+  runs: 1,
+};
+const candidates: Candidate[] =
+  args.grid === 'quick'
+    ? [base]
+    : [
+        base,
+        { ...base, epochs: 12 },
+        { ...base, features: { ...base.features, lexiconWeight: 1 } },
+        { ...base, runs: 3 },
+      ];
 
 const lexicon = lexiconModel();
 const train = (data: Row[], c: Candidate): LinearWeights => {
@@ -88,7 +105,10 @@ const logitsOf = (model: LinearWeights, data: Row[]): [number, number, number][]
   return data.map((r) => m.logits(r.text));
 };
 const f1With = (logits: [number, number, number][], data: Row[], offsets: number[]) =>
-  evaluate(data.map((r) => r.label), logits.map((l) => SENTIMENT_LABELS[argmax(l.map((v, c) => v + (offsets[c] as number)))] as SentimentLabel));
+  evaluate(
+    data.map((r) => r.label),
+    logits.map((l) => SENTIMENT_LABELS[argmax(l.map((v, c) => v + (offsets[c] as number)))] as SentimentLabel),
+  );
 
 /** Class offsets added to the bias, chosen on the tune split for macro-F1 (neutral stays at 0). */
 function tuneOffsets(logits: [number, number, number][], data: Row[]): number[] {
@@ -108,7 +128,12 @@ function tuneOffsets(logits: [number, number, number][], data: Row[]): number[] 
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
-const scores = (e: ReturnType<typeof evaluate>) => ({ n: e.n, accuracy: round(e.accuracy), macroF1: round(e.macroF1), negativeF1: round(e.perClass.negative.f1) });
+const scores = (e: ReturnType<typeof evaluate>) => ({
+  n: e.n,
+  accuracy: round(e.accuracy),
+  macroF1: round(e.macroF1),
+  negativeF1: round(e.perClass.negative.f1),
+});
 
 // 1. Choose hyper-parameters on the tune split, with models that never saw it.
 const tried: { candidate: Candidate; tuneMacroF1: number; tuneMacroF1WithOffsets: number; offsets: number[] }[] = [];
@@ -121,11 +146,16 @@ for (const candidate of candidates) {
   const offsets = tuneOffsets(logits, tune);
   const tuned = f1With(logits, tune, offsets).macroF1;
   tried.push({ candidate, tuneMacroF1: round(plain), tuneMacroF1WithOffsets: round(tuned), offsets });
-  log(`candidate ${JSON.stringify(candidate)}: tune macro-F1 ${plain.toFixed(3)}, with offsets ${JSON.stringify(offsets)} ${tuned.toFixed(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  log(
+    `candidate ${JSON.stringify(candidate)}: tune macro-F1 ${plain.toFixed(3)}, with offsets ${JSON.stringify(offsets)} ${tuned.toFixed(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  );
   if (!chosen || tuned > chosen.f1) chosen = { candidate, model, offsets, f1: tuned };
 }
 if (!chosen) throw new Error('no candidate');
-const withOffsets = (m: LinearWeights, offsets: number[]): LinearWeights => ({ ...m, bias: Array.from(m.bias, (b, c) => b + (offsets[c] as number)) });
+const withOffsets = (m: LinearWeights, offsets: number[]): LinearWeights => ({
+  ...m,
+  bias: Array.from(m.bias, (b, c) => b + (offsets[c] as number)),
+});
 
 // 2. The validation model (fit only) on the frozen split: the by-year model's untouched figure.
 const validation = withOffsets(chosen.model, chosen.offsets);
@@ -138,9 +168,12 @@ const file = encodeShippedModel(final);
 const shipped = decodeShippedModel(file);
 const frozenFloat = f1With(logitsOf(final, frozen), frozen, [0, 0, 0]);
 const frozenShipped = f1With(logitsOf(shipped, frozen), frozen, [0, 0, 0]);
-log(`frozen: validation model ${validationFrozen.macroF1.toFixed(3)}, shipped (float) ${frozenFloat.macroF1.toFixed(3)}, shipped (int8) ${frozenShipped.macroF1.toFixed(3)}`);
+log(
+  `frozen: validation model ${validationFrozen.macroF1.toFixed(3)}, shipped (float) ${frozenFloat.macroF1.toFixed(3)}, shipped (int8) ${frozenShipped.macroF1.toFixed(3)}`,
+);
 
-const count = (data: Row[]) => Object.fromEntries(SENTIMENT_LABELS.map((l) => [l, data.filter((r) => r.label === l).length]));
+const count = (data: Row[]) =>
+  Object.fromEntries(SENTIMENT_LABELS.map((l) => [l, data.filter((r) => r.label === l).length]));
 const provenance = {
   model: `${args.out.split('/').pop()}.model`,
   modelSha256: sha256(file),
@@ -148,13 +181,17 @@ const provenance = {
   built: 'npm run build-model -- --input <semeval-train.jsonl>' + (args.seed !== '1' ? ` --seed ${args.seed}` : ''),
   data: { file: args.input.split('/').pop(), sha256: sha256(source), rows: rows.length, perLabel: count(rows) },
   splits: {
-    rule: 'frozen = FNV-1a("frozen:" + id) mod 100 < 10; tune = ' + (byYear ? 'set 2016-test' : 'FNV-1a("tune:" + id) mod 100 < 20') + ' outside frozen; fit = the rest',
+    rule:
+      'frozen = FNV-1a("frozen:" + id) mod 100 < 10; tune = ' +
+      (byYear ? 'set 2016-test' : 'FNV-1a("tune:" + id) mod 100 < 20') +
+      ' outside frozen; fit = the rest',
     fit: { rows: fit.length, perLabel: count(fit) },
     tune: { rows: tune.length, perLabel: count(tune) },
     frozen: { rows: frozen.length, perLabel: count(frozen) },
   },
   seed,
-  trainer: 'multinomial logistic regression, SGD with AdaGrad steps, classes weighted by inverse frequency; class offsets on the bias tuned for macro-F1 on the tune split',
+  trainer:
+    'multinomial logistic regression, SGD with AdaGrad steps, classes weighted by inverse frequency; class offsets on the bias tuned for macro-F1 on the tune split',
   chosen: { ...chosen.candidate, offsets: chosen.offsets },
   tried,
   quantisation: 'int8 per class, step = 99.99th percentile of |w| / 127',

@@ -20,12 +20,31 @@ import { register as drill } from './commands/drill.ts';
 
 const program = new Command()
   .name('earshot')
-  .description('Social listening that turns support proactive: mentions in, triaged cases, root causes and outreach out.')
+  .description(
+    'Social listening that turns support proactive: mentions in, triaged cases, root causes and outreach out.',
+  )
   .version('0.1.0')
   .showHelpAfterError();
 
 // In the order `earshot --help` lists them: run it, analyse with it, feed and administer it.
-const commands = [start, worker, demo, classify, detect, drill, train, cluster, outreach, kb, importCustomers, importMentions, inbox, user, admin, corrections];
+const commands = [
+  start,
+  worker,
+  demo,
+  classify,
+  detect,
+  drill,
+  train,
+  cluster,
+  outreach,
+  kb,
+  importCustomers,
+  importMentions,
+  inbox,
+  user,
+  admin,
+  corrections,
+];
 for (const register of commands) register(program);
 
 try {

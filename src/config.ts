@@ -86,7 +86,9 @@ class Reader {
     const value = parse(raw.trim());
     if (isExpectation(value)) {
       // A secret's value is never echoed: the message goes to logs and terminals.
-      const shown = /TOKEN|SECRET|PASSWORD/.test(name) ? ` (${raw.trim().length} characters)` : `=${JSON.stringify(raw)}`;
+      const shown = /TOKEN|SECRET|PASSWORD/.test(name)
+        ? ` (${raw.trim().length} characters)`
+        : `=${JSON.stringify(raw)}`;
       this.problems.push(`${name}${shown}: expected ${value.expected}`);
       return fallback;
     }
@@ -117,25 +119,37 @@ export const parsers = {
       return { expected: `a ${protocols.join(' or ')}// URL` };
     }
   },
-  identifier: (raw: string) => (/^[a-z_][a-z0-9_]{0,62}$/.test(raw) ? raw : { expected: 'a lower-case SQL identifier (a-z, 0-9, _)' }),
-  queueName: (raw: string) => (/^[\w-]{1,64}$/.test(raw) ? raw : { expected: 'letters, digits, _ or - (BullMQ forbids ":")' }),
+  identifier: (raw: string) =>
+    /^[a-z_][a-z0-9_]{0,62}$/.test(raw) ? raw : { expected: 'a lower-case SQL identifier (a-z, 0-9, _)' },
+  queueName: (raw: string) =>
+    /^[\w-]{1,64}$/.test(raw) ? raw : { expected: 'letters, digits, _ or - (BullMQ forbids ":")' },
   secret: (minLength: number) => (raw: string) =>
     raw.length >= minLength ? raw : { expected: `at least ${minLength} characters` },
   /** A bearer token that grants admin: long, not a placeholder from a sample file, not one character repeated. */
   adminToken: (raw: string) => {
     const squashed = raw.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (KNOWN_PLACEHOLDERS.some((p) => squashed.includes(p))) return { expected: 'a random token, not a placeholder from a sample file (generate one: openssl rand -hex 32)' };
-    if (raw.length < ADMIN_TOKEN_MIN) return { expected: `at least ${ADMIN_TOKEN_MIN} characters (generate one: openssl rand -hex 32)` };
-    if (new Set(raw).size < 8) return { expected: 'a random token with at least 8 different characters (generate one: openssl rand -hex 32)' };
+    if (KNOWN_PLACEHOLDERS.some((p) => squashed.includes(p)))
+      return { expected: 'a random token, not a placeholder from a sample file (generate one: openssl rand -hex 32)' };
+    if (raw.length < ADMIN_TOKEN_MIN)
+      return { expected: `at least ${ADMIN_TOKEN_MIN} characters (generate one: openssl rand -hex 32)` };
+    if (new Set(raw).size < 8)
+      return { expected: 'a random token with at least 8 different characters (generate one: openssl rand -hex 32)' };
     return raw;
   },
-  oneOf: (options: string[]) => (raw: string) => (options.includes(raw) ? raw : { expected: `one of ${options.join(', ')}` }),
+  oneOf: (options: string[]) => (raw: string) =>
+    options.includes(raw) ? raw : { expected: `one of ${options.join(', ')}` },
   text: (raw: string) => raw,
   trustProxy: (raw: string): false | number | string[] | { expected: string } => {
-    const expected = { expected: 'off, a hop count (1-10), or comma-separated proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)' };
+    const expected = {
+      expected:
+        'off, a hop count (1-10), or comma-separated proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+    };
     if (['off', 'false', 'no', '0'].includes(raw.toLowerCase())) return false;
     if (/^\d+$/.test(raw)) return Number(raw) >= 1 && Number(raw) <= 10 ? Number(raw) : expected;
-    const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     return parts.length > 0 && parts.every(isProxyAddress) ? parts : expected;
   },
 };
@@ -151,7 +165,16 @@ function isProxyAddress(part: string): boolean {
 
 export const ADMIN_TOKEN_MIN = 32;
 /** Squashed (lower-case, letters and digits only): sample values people copy from compose files and docs. */
-const KNOWN_PLACEHOLDERS = ['changeme', 'changethis', 'replaceme', 'yourtoken', 'yoursecret', 'placeholder', 'example', 'xxxxxxxx'];
+const KNOWN_PLACEHOLDERS = [
+  'changeme',
+  'changethis',
+  'replaceme',
+  'yourtoken',
+  'yoursecret',
+  'placeholder',
+  'example',
+  'xxxxxxxx',
+];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 

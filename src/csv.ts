@@ -69,7 +69,8 @@ export class CsvReader {
 
   /** The last record; throws when the text ends inside quotes. */
   end(): CsvRecord[] {
-    if (this.quoted && !this.quoteSeen) throw new CsvError(this.rowLine, 'the file ends inside a quoted field (a missing closing ")');
+    if (this.quoted && !this.quoteSeen)
+      throw new CsvError(this.rowLine, 'the file ends inside a quoted field (a missing closing ")');
     this.quoted = false;
     const out: CsvRecord[] = [];
     if (this.field !== '' || this.row.length > 0) this.endRow(out);

@@ -17,7 +17,16 @@ export const REDACT_PATHS = [
   '*.secret',
   'config.adminToken',
   // Channel credentials (src/channels/config.ts), wherever a config or part of it is logged.
-  ...['bearerToken', 'consumerKey', 'consumerSecret', 'accessSecret', 'appSecret', 'verifyToken', 'pageTokens', 'groupTokens'].flatMap((k) => [
+  ...[
+    'bearerToken',
+    'consumerKey',
+    'consumerSecret',
+    'accessSecret',
+    'appSecret',
+    'verifyToken',
+    'pageTokens',
+    'groupTokens',
+  ].flatMap((k) => [
     `*.${k}`,
     `config.channels.x.${k}`,
     `config.channels.facebook.${k}`,
@@ -31,7 +40,10 @@ export const REDACT_PATHS = [
 
 /** Removes credentials that travel inside URLs (Graph puts access_token in the query string). */
 export function scrubUrl(url: string): string {
-  return url.replace(/([?&](?:access_token|appsecret_proof|crc_token|token|hub\.verify_token)=)[^&#\s]+/gi, '$1[redacted]');
+  return url.replace(
+    /([?&](?:access_token|appsecret_proof|crc_token|token|hub\.verify_token)=)[^&#\s]+/gi,
+    '$1[redacted]',
+  );
 }
 
 export interface LoggerOptions {
@@ -49,7 +61,10 @@ export function createLogger({ level = 'info', fd = 1, destination }: LoggerOpti
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
-      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url ? scrubUrl(req.url) : req.url }),
+      req: (req: { method?: string; url?: string }) => ({
+        method: req.method,
+        url: req.url ? scrubUrl(req.url) : req.url,
+      }),
       err: pino.stdSerializers.err,
     },
   };

@@ -22,7 +22,14 @@ import { metrics } from './metrics.ts';
 import { ingest } from './ingest/ingest.ts';
 import { createChannels, type Channels } from './channels/service.ts';
 import { addChannelCollectors } from './channels/metrics.ts';
-import { getCursor, saveCursor, pauseCursor, recordPollSuccess, recordPollFailure, listSourceStates } from './storage/cursors.ts';
+import {
+  getCursor,
+  saveCursor,
+  pauseCursor,
+  recordPollSuccess,
+  recordPollFailure,
+  listSourceStates,
+} from './storage/cursors.ts';
 import { addUsage, usageToday } from './storage/usage.ts';
 import { sendReply } from './replies/send.ts';
 import { createClusterStage } from './clusters/stage.ts';
@@ -47,12 +54,24 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const started = Date.now();
-    embedded = await startEmbeddedPostgres(config.dataDir, { log: (msg) => log.warn(msg), defaultFolder: config.dataDirIsDefault });
+    embedded = await startEmbeddedPostgres(config.dataDir, {
+      log: (msg) => log.warn(msg),
+      defaultFolder: config.dataDirIsDefault,
+    });
     databaseUrl = embedded.url;
     const runsAs = embedded.runsAs ? ` (started as root: PostgreSQL runs as the '${embedded.runsAs}' user)` : '';
-    log.info({ dataDir: embedded.dataDir, ms: Date.now() - started }, `embedded PostgreSQL started, data in ${embedded.dataDir}${runsAs}`);
+    log.info(
+      { dataDir: embedded.dataDir, ms: Date.now() - started },
+      `embedded PostgreSQL started, data in ${embedded.dataDir}${runsAs}`,
+    );
   }
-  const db = createDb({ url: databaseUrl, schema: config.databaseSchema, log, queryTimeoutMs: config.dbQueryTimeoutMs, connectTimeoutMs: config.dbConnectTimeoutMs });
+  const db = createDb({
+    url: databaseUrl,
+    schema: config.databaseSchema,
+    log,
+    queryTimeoutMs: config.dbQueryTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+  });
   try {
     const applied = await migrate(db, config.databaseSchema);
     if (applied.length) log.info({ applied }, 'database migrated');
@@ -71,7 +90,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   });
   log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
   const channels = openChannels(config, db, queue, log);
-  const detachChannelMetrics = addChannelCollectors({ health: () => listSourceStates(db), readToday: () => usageToday(db) });
+  const detachChannelMetrics = addChannelCollectors({
+    health: () => listSourceStates(db),
+    readToday: () => usageToday(db),
+  });
   return {
     config,
     log,
@@ -130,7 +152,11 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         end();
         metrics.inboxFailures.inc(outcome.failed.length);
         for (const f of outcome.failed) {
-          if (f.dead) rt.log.error({ inboxId: f.inboxId, error: f.error }, 'inbox row is a dead letter after too many failed attempts (earshot inbox list-dead / retry)');
+          if (f.dead)
+            rt.log.error(
+              { inboxId: f.inboxId, error: f.error },
+              'inbox row is a dead letter after too many failed attempts (earshot inbox list-dead / retry)',
+            );
           else rt.log.warn({ inboxId: f.inboxId, error: f.error }, 'inbox row failed; the sweeper will try it again');
         }
         metrics.mentionsProcessed.inc(outcome.mentions);
@@ -148,7 +174,9 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
           const windowEnd = (Math.floor(now / CLUSTER_COALESCE_MS) + 1) * CLUSTER_COALESCE_MS;
           await rt.queue
             .add('cluster-mentions', { mentionIds: ids.slice(0, 1000) }, `cluster-${windowEnd}`, windowEnd - now)
-            .catch((err: unknown) => rt.log.warn({ err }, 'cluster job not queued; the catch-up schedule will place these mentions'));
+            .catch((err: unknown) =>
+              rt.log.warn({ err }, 'cluster job not queued; the catch-up schedule will place these mentions'),
+            );
         }
         return { ...outcome, mentionIds: undefined, failed: outcome.failed.length };
       },
@@ -176,7 +204,11 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         if (r.opened.length) {
           rt.log.warn({ alerts: r.opened }, 'crisis alert opened');
           // The delivery schedule sends it anyway within seconds; enqueueing now only saves the wait.
-          await rt.queue.add('alert-deliver', {}, `deliver-${r.opened[0]}`).catch((err: unknown) => rt.log.warn({ err }, 'alert delivery not queued now; the delivery schedule will send it'));
+          await rt.queue
+            .add('alert-deliver', {}, `deliver-${r.opened[0]}`)
+            .catch((err: unknown) =>
+              rt.log.warn({ err }, 'alert delivery not queued now; the delivery schedule will send it'),
+            );
         }
         return r;
       },
@@ -214,21 +246,35 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   if (parts.worker && (await rt.channels.schedule(rt.queue)) > 0) {
     rt.log.info({ sources: rt.channels.targets.map((t) => `${t.source}/${t.key}`) }, 'source polling scheduled');
   }
-  if (parts.worker) await rt.queue.upsertJobScheduler('cluster-catch-up', 60_000, 'cluster-mentions', { mentionIds: [] });
+  if (parts.worker)
+    await rt.queue.upsertJobScheduler('cluster-catch-up', 60_000, 'cluster-mentions', { mentionIds: [] });
   // Outreach DMs that are due but have no job: the closed loop's "fixed" messages (queued inside the
   // cluster's status change) and any enqueue lost after a campaign's send.
   if (parts.worker) await rt.queue.upsertJobScheduler('outreach-dispatch', 10_000, 'outreach-dispatch', {});
-  if (parts.worker) await rt.queue.upsertJobScheduler('alert-deliver', Math.min(10_000, rt.config.alerts.retryBaseMs), 'alert-deliver', {});
+  if (parts.worker)
+    await rt.queue.upsertJobScheduler(
+      'alert-deliver',
+      Math.min(10_000, rt.config.alerts.retryBaseMs),
+      'alert-deliver',
+      {},
+    );
   if (parts.worker) await rt.queue.upsertJobScheduler('crisis-detect', rt.config.crisisIntervalMs, 'crisis-detect', {});
-  const stream = parts.worker ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null)) : null;
+  const stream = parts.worker
+    ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null))
+    : null;
   // Escalations and breach marks; the policy file is read once at start (a bad file stops start-up).
   const slaPolicy = loadSlaPolicy(slaFileOf(rt.config));
-  const stopSlaChecker = parts.worker ? startSlaChecker(rt, () => slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs) : () => {};
+  const stopSlaChecker = parts.worker
+    ? startSlaChecker(rt, () => slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs)
+    : () => {};
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   const watchdog = parts.api ? startWatchdog(rt.queue, rt.config.watchdogStallMs, rt.log) : undefined;
   if (parts.api) {
-    app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health(), workerHealth: watchdog?.state }, parts.extraRoutes);
+    app = await buildApp(
+      { ...rt, sourceHealth: () => rt.channels.health(), workerHealth: watchdog?.state },
+      parts.extraRoutes,
+    );
     url = await app.listen({ port: rt.config.port, host: rt.config.host });
     rt.log.info({ url, docs: `${url}/docs` }, 'earshot is listening');
   }

@@ -10,5 +10,10 @@ const log = createLogger({ level: config.logLevel });
 const runtime = await openRuntime(config, log);
 const service = await startService(runtime, { api: false, worker: true });
 for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.once(signal, () => service.stop().then(() => process.exit(0), () => process.exit(1)));
+  process.once(signal, () =>
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    ),
+  );
 }

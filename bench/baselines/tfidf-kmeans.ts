@@ -30,7 +30,10 @@ export function tfidfVectors(docs: string[][]): { vectors: Sparse[]; dims: numbe
       const id = vocab.get(w) as number;
       tf.set(id, (tf.get(id) ?? 0) + 1);
     }
-    const v: Sparse = [...tf].map(([id, f]) => [id, (1 + Math.log(f)) * (Math.log((1 + N) / (1 + (df[id] as number))) + 1)]);
+    const v: Sparse = [...tf].map(([id, f]) => [
+      id,
+      (1 + Math.log(f)) * (Math.log((1 + N) / (1 + (df[id] as number))) + 1),
+    ]);
     const len = Math.sqrt(v.reduce((s, [, w]) => s + w * w, 0)) || 1;
     return v.map(([id, w]) => [id, w / len] as [number, number]);
   });

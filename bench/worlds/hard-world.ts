@@ -39,7 +39,15 @@ export interface HardWorldOptions {
 export const FROZEN_SEEDS = [7001, 7002, 7003, 7004, 7005, 7006, 7007, 7008, 7009, 7010] as const;
 export const TUNING_SEEDS = [100, 101, 102, 103, 104, 105, 106, 107, 108, 109] as const;
 
-const DEFAULTS: HardWorldOptions = { seed: 1, causes: 3, noiseComplaints: 400, chatter: 1200, retweetShare: 0.15, replayShare: 0.05, confuserShare: 0.4 };
+const DEFAULTS: HardWorldOptions = {
+  seed: 1,
+  causes: 3,
+  noiseComplaints: 400,
+  chatter: 1200,
+  retweetShare: 0.15,
+  replayShare: 0.05,
+  confuserShare: 0.4,
+};
 
 type Rand = () => number;
 type Weighted = ReadonlyArray<readonly [string, number]>;
@@ -52,34 +60,163 @@ function pickWeighted(rand: Rand, xs: Weighted): string {
   return xs[xs.length - 1]![0];
 }
 
-const HANDSETS: Weighted = [['Pixa 7', 14], ['Pixa 8', 12], ['Orion S', 16], ['Orion Max', 9], ['Kestrel', 11], ['Kestrel Lite', 13], ['Juno', 8], ['Vega 2', 10], ['Vega 3', 7]];
+const HANDSETS: Weighted = [
+  ['Pixa 7', 14],
+  ['Pixa 8', 12],
+  ['Orion S', 16],
+  ['Orion Max', 9],
+  ['Kestrel', 11],
+  ['Kestrel Lite', 13],
+  ['Juno', 8],
+  ['Vega 2', 10],
+  ['Vega 3', 7],
+];
 const OS: Record<string, Weighted> = {
-  'Pixa 7': [['14', 40], ['15', 60]],
-  'Pixa 8': [['15', 70], ['16', 30]],
-  'Orion S': [['12', 25], ['13', 45], ['14', 30]],
-  'Orion Max': [['13', 50], ['14', 50]],
-  Kestrel: [['11', 30], ['12', 40], ['13', 30]],
-  'Kestrel Lite': [['11', 60], ['12', 40]],
-  Juno: [['9', 50], ['10', 50]],
-  'Vega 2': [['10', 40], ['11', 60]],
-  'Vega 3': [['11', 35], ['12', 65]],
+  'Pixa 7': [
+    ['14', 40],
+    ['15', 60],
+  ],
+  'Pixa 8': [
+    ['15', 70],
+    ['16', 30],
+  ],
+  'Orion S': [
+    ['12', 25],
+    ['13', 45],
+    ['14', 30],
+  ],
+  'Orion Max': [
+    ['13', 50],
+    ['14', 50],
+  ],
+  Kestrel: [
+    ['11', 30],
+    ['12', 40],
+    ['13', 30],
+  ],
+  'Kestrel Lite': [
+    ['11', 60],
+    ['12', 40],
+  ],
+  Juno: [
+    ['9', 50],
+    ['10', 50],
+  ],
+  'Vega 2': [
+    ['10', 40],
+    ['11', 60],
+  ],
+  'Vega 3': [
+    ['11', 35],
+    ['12', 65],
+  ],
 };
-const PLANS: Weighted = [['Go', 30], ['Flex', 28], ['Unlimited', 22], ['Family', 12], ['Business', 8]];
+const PLANS: Weighted = [
+  ['Go', 30],
+  ['Flex', 28],
+  ['Unlimited', 22],
+  ['Family', 12],
+  ['Business', 8],
+];
 const NETWORK_BY_PLAN: Record<string, Weighted> = {
-  Go: [['4G', 80], ['5G', 20]],
-  Flex: [['4G', 55], ['5G', 45]],
-  Unlimited: [['4G', 25], ['5G', 75]],
-  Family: [['4G', 50], ['5G', 50]],
-  Business: [['4G', 30], ['5G', 70]],
+  Go: [
+    ['4G', 80],
+    ['5G', 20],
+  ],
+  Flex: [
+    ['4G', 55],
+    ['5G', 45],
+  ],
+  Unlimited: [
+    ['4G', 25],
+    ['5G', 75],
+  ],
+  Family: [
+    ['4G', 50],
+    ['5G', 50],
+  ],
+  Business: [
+    ['4G', 30],
+    ['5G', 70],
+  ],
 };
-const REGIONS: Weighted = [['North', 18], ['South', 16], ['East', 15], ['West', 17], ['Central', 20], ['Coast', 8], ['Islands', 6]];
-const SIMS: Weighted = [['physical', 70], ['eSIM', 30]];
-const CONTRACTS: Weighted = [['prepaid', 35], ['12m', 25], ['24m', 30], ['business', 10]];
-const BUNDLES: Weighted = [['none', 45], ['tv', 15], ['broadband', 25], ['tv+broadband', 15]];
-const PAYMENTS: Weighted = [['card', 45], ['direct debit', 40], ['voucher', 15]];
-const LANGS: Weighted = [['en', 70], ['es', 15], ['fr', 8], ['pl', 7]];
-const FIRST = ['aiden', 'bea', 'carlos', 'dana', 'eli', 'fatima', 'gus', 'hiro', 'isla', 'jamal', 'kira', 'leo', 'maya', 'nico', 'olu', 'priya', 'quinn', 'rosa', 'sven', 'tara', 'umar', 'vera'];
-const LAST = ['adeyemi', 'brooks', 'chen', 'dubois', 'evans', 'ferraro', 'gupta', 'hansen', 'ivanova', 'jones', 'kimura', 'lopez', 'mensah', 'nowak', 'ortiz'];
+const REGIONS: Weighted = [
+  ['North', 18],
+  ['South', 16],
+  ['East', 15],
+  ['West', 17],
+  ['Central', 20],
+  ['Coast', 8],
+  ['Islands', 6],
+];
+const SIMS: Weighted = [
+  ['physical', 70],
+  ['eSIM', 30],
+];
+const CONTRACTS: Weighted = [
+  ['prepaid', 35],
+  ['12m', 25],
+  ['24m', 30],
+  ['business', 10],
+];
+const BUNDLES: Weighted = [
+  ['none', 45],
+  ['tv', 15],
+  ['broadband', 25],
+  ['tv+broadband', 15],
+];
+const PAYMENTS: Weighted = [
+  ['card', 45],
+  ['direct debit', 40],
+  ['voucher', 15],
+];
+const LANGS: Weighted = [
+  ['en', 70],
+  ['es', 15],
+  ['fr', 8],
+  ['pl', 7],
+];
+const FIRST = [
+  'aiden',
+  'bea',
+  'carlos',
+  'dana',
+  'eli',
+  'fatima',
+  'gus',
+  'hiro',
+  'isla',
+  'jamal',
+  'kira',
+  'leo',
+  'maya',
+  'nico',
+  'olu',
+  'priya',
+  'quinn',
+  'rosa',
+  'sven',
+  'tara',
+  'umar',
+  'vera',
+];
+const LAST = [
+  'adeyemi',
+  'brooks',
+  'chen',
+  'dubois',
+  'evans',
+  'ferraro',
+  'gupta',
+  'hansen',
+  'ivanova',
+  'jones',
+  'kimura',
+  'lopez',
+  'mensah',
+  'nowak',
+  'ortiz',
+];
 
 /** Columns a cause may be planted on (the noisy ones — language, payment — never are). */
 const CAUSE_COLUMNS = ['handset', 'os_version', 'plan', 'network', 'region', 'sim', 'contract', 'bundle'];
@@ -94,7 +231,8 @@ function makeCustomers(rand: Rand, n: number): Customer[] {
     const last = pick(rand, LAST);
     let handle = '';
     if (rand() < 0.7) {
-      do handle = `${first}${pick(rand, ['', '_', '.'])}${last.slice(0, 2 + Math.floor(rand() * 4))}${Math.floor(rand() * 10000)}`;
+      do
+        handle = `${first}${pick(rand, ['', '_', '.'])}${last.slice(0, 2 + Math.floor(rand() * 4))}${Math.floor(rand() * 10000)}`;
       while (taken.has(handle));
       taken.add(handle);
     }
@@ -108,7 +246,13 @@ function makeCustomers(rand: Rand, n: number): Customer[] {
       network: pickWeighted(rand, NETWORK_BY_PLAN[plan]!),
       region: pickWeighted(rand, REGIONS),
       sim: pickWeighted(rand, SIMS),
-      contract: plan === 'Business' ? 'business' : pickWeighted(rand, CONTRACTS.filter(([c]) => c !== 'business')),
+      contract:
+        plan === 'Business'
+          ? 'business'
+          : pickWeighted(
+              rand,
+              CONTRACTS.filter(([c]) => c !== 'business'),
+            ),
       bundle: pickWeighted(rand, BUNDLES),
       payment: pickWeighted(rand, PAYMENTS),
       language: pickWeighted(rand, LANGS),
@@ -137,7 +281,11 @@ const SYMPTOMS: Symptom[] = [
       '{at} call dropped again. third time today. {vent}',
       'anyone else getting dropped calls with {at}? {since}',
     ],
-    confusers: ['{at} cant make calls abroad, roaming call blocked {vent}', '{at} call centre dropped my call twice while on hold {vent}', '{at} calls to your helpline cost me a fortune'],
+    confusers: [
+      '{at} cant make calls abroad, roaming call blocked {vent}',
+      '{at} call centre dropped my call twice while on hold {vent}',
+      '{at} calls to your helpline cost me a fortune',
+    ],
   },
   {
     name: 'mobile data dead',
@@ -148,7 +296,11 @@ const SYMPTOMS: Symptom[] = [
       '{at} internet on my phone is dead {since}, full bars but no data',
       'no data connection {since}?? {at} {vent}',
     ],
-    confusers: ['{at} I ran out of data way too fast this month {vent}', '{at} data roaming charges on my bill are wrong', '{at} home broadband internet down again {vent}'],
+    confusers: [
+      '{at} I ran out of data way too fast this month {vent}',
+      '{at} data roaming charges on my bill are wrong',
+      '{at} home broadband internet down again {vent}',
+    ],
   },
   {
     name: 'esim activation fails',
@@ -159,7 +311,11 @@ const SYMPTOMS: Symptom[] = [
       '{at} the qr code for the esim does not work, activation error',
       'esim wont activate on the new phone {at} {vent}',
     ],
-    confusers: ['{at} when will the esim be available for my phone model?', '{at} ordered a new sim card two weeks ago, still not here {vent}', '{at} how do I move my esim to a new phone'],
+    confusers: [
+      '{at} when will the esim be available for my phone model?',
+      '{at} ordered a new sim card two weeks ago, still not here {vent}',
+      '{at} how do I move my esim to a new phone',
+    ],
   },
   {
     name: 'texts arrive late',
@@ -170,7 +326,11 @@ const SYMPTOMS: Symptom[] = [
       '{at} texts delayed by an hour {since}, missed my bank code',
       'sms delivery is so slow {since} {at} {vent}',
     ],
-    confusers: ['{at} I keep getting spam texts from your marketing {vent}', '{at} my bill arrived late again this month', '{at} group texts show up with the wrong names'],
+    confusers: [
+      '{at} I keep getting spam texts from your marketing {vent}',
+      '{at} my bill arrived late again this month',
+      '{at} group texts show up with the wrong names',
+    ],
   },
   {
     name: 'voicemail broken',
@@ -181,7 +341,10 @@ const SYMPTOMS: Symptom[] = [
       '{at} voicemail greeting reset and messages gone {vent}',
       'voicemail broken again {at} {vent}',
     ],
-    confusers: ['{at} how do I turn voicemail off, it is annoying', '{at} your support line left me a voicemail and never called back {vent}'],
+    confusers: [
+      '{at} how do I turn voicemail off, it is annoying',
+      '{at} your support line left me a voicemail and never called back {vent}',
+    ],
   },
   {
     name: 'hotspot disconnects',
@@ -192,7 +355,10 @@ const SYMPTOMS: Symptom[] = [
       '{at} my hotspot disconnects constantly, cant work from the train {vent}',
       'hotspot connection unstable {since} {at}',
     ],
-    confusers: ['{at} is hotspot included in the Go plan?', '{at} wifi at your store was down, couldnt set up my phone {vent}'],
+    confusers: [
+      '{at} is hotspot included in the Go plan?',
+      '{at} wifi at your store was down, couldnt set up my phone {vent}',
+    ],
   },
   {
     name: 'double charged',
@@ -203,7 +369,11 @@ const SYMPTOMS: Symptom[] = [
       '{at} my card was charged twice for the same bill {vent}',
       '{at} two identical payments taken this month?? refund please',
     ],
-    confusers: ['{at} my plan price went up without warning {vent}', '{at} charged for a roaming pass I never bought', '{at} the payment page wont accept my card {vent}'],
+    confusers: [
+      '{at} my plan price went up without warning {vent}',
+      '{at} charged for a roaming pass I never bought',
+      '{at} the payment page wont accept my card {vent}',
+    ],
   },
 ];
 
@@ -229,13 +399,46 @@ const CHATTER = [
   '{at} is the new Pixa 8 deal still on?',
   'finally got my {at} bill down, happy',
 ];
-const VENT = ['seriously', 'fix it', 'not good enough', 'so fed up', 'ridiculous', 'terrible service', 'unacceptable', 'this is a joke', '😡', '🙄', ''];
-const SINCE = ['since tuesday', 'since the update', 'all week', 'for days now', 'since yesterday', 'since I upgraded', ''];
+const VENT = [
+  'seriously',
+  'fix it',
+  'not good enough',
+  'so fed up',
+  'ridiculous',
+  'terrible service',
+  'unacceptable',
+  'this is a joke',
+  '😡',
+  '🙄',
+  '',
+];
+const SINCE = [
+  'since tuesday',
+  'since the update',
+  'all week',
+  'for days now',
+  'since yesterday',
+  'since I upgraded',
+  '',
+];
 const AT = ['@NorviaMobile', '@NorviaMobile', '@NorviaHelp', 'Norvia'];
 
 function text(rand: Rand, template: string, net: string): string {
-  const t = template.replace(/\{(\w+)\}/g, (_, k: string) => (k === 'at' ? pick(rand, AT) : k === 'vent' ? pick(rand, VENT) : k === 'since' ? pick(rand, SINCE) : k === 'net' ? net : k));
-  let out = t.replace(/\s+/g, ' ').replace(/\s([,.?])/g, '$1').trim();
+  const t = template.replace(/\{(\w+)\}/g, (_, k: string) =>
+    k === 'at'
+      ? pick(rand, AT)
+      : k === 'vent'
+        ? pick(rand, VENT)
+        : k === 'since'
+          ? pick(rand, SINCE)
+          : k === 'net'
+            ? net
+            : k,
+  );
+  let out = t
+    .replace(/\s+/g, ' ')
+    .replace(/\s([,.?])/g, '$1')
+    .trim();
   if (rand() < 0.2) out = typo(rand, out);
   if (rand() < 0.15) out = out.toLowerCase();
   if (rand() < 0.1) out = out.toUpperCase();
@@ -320,7 +523,14 @@ export function generateHardWorld(options: Partial<HardWorldOptions> = {}): Worl
     const found = plant(rand, customers, sizes[c]!, claimed, rate) ?? plant(rand, customers, 2, claimed, rate);
     if (!found) continue;
     for (const i of found.members) claimed.add(i);
-    const cause: PlantedCause = { id: `cause-${c + 1}`, conjunction: found.conjunction, symptom: symptom.name, affected: [], complained: [], mentionIds: [] };
+    const cause: PlantedCause = {
+      id: `cause-${c + 1}`,
+      conjunction: found.conjunction,
+      symptom: symptom.name,
+      affected: [],
+      complained: [],
+      mentionIds: [],
+    };
     const onset = rand() * 0.5;
     const posts: Raw[] = [];
     for (const i of found.members) {
@@ -328,7 +538,14 @@ export function generateHardWorld(options: Partial<HardWorldOptions> = {}): Worl
       cause.affected.push(cu.customer_id);
       if (!cu.handle || rand() >= rate) continue;
       cause.complained.push(cu.customer_id);
-      posts.push({ text: text(rand, pick(rand, symptom.templates), cu.network as string), author: { handle: handleOf(i) }, source: pick(rand, ['x', 'x', 'facebook']), created_at: at(onset), kind: 'cause', cause: c });
+      posts.push({
+        text: text(rand, pick(rand, symptom.templates), cu.network as string),
+        author: { handle: handleOf(i) },
+        source: pick(rand, ['x', 'x', 'facebook']),
+        created_at: at(onset),
+        kind: 'cause',
+        cause: c,
+      });
     }
     raw.push(...posts);
     // Retweets by other people: the words of the cause, the author of no complaint.
@@ -336,7 +553,13 @@ export function generateHardWorld(options: Partial<HardWorldOptions> = {}): Worl
       if (rand() >= o.retweetShare) continue;
       const who = Math.floor(rand() * n);
       const author = handleOf(who) || stranger();
-      raw.push({ text: `RT @${p.author.handle}: ${p.text}`, author: { handle: author }, source: 'x', created_at: p.created_at, kind: 'noise' });
+      raw.push({
+        text: `RT @${p.author.handle}: ${p.text}`,
+        author: { handle: author },
+        source: 'x',
+        created_at: p.created_at,
+        kind: 'noise',
+      });
     }
     // Confusers: half from near misses (all values but one), half from anyone.
     const confusers = Math.round(posts.length * o.confuserShare);
@@ -344,19 +567,48 @@ export function generateHardWorld(options: Partial<HardWorldOptions> = {}): Worl
       const fromNear = rand() < 0.5 && found.nearMisses.length > 0;
       const who = fromNear ? pick(rand, found.nearMisses) : Math.floor(rand() * n);
       const author = handleOf(who) || stranger();
-      raw.push({ text: text(rand, pick(rand, symptom.confusers), customers[who]!.network as string), author: { handle: author }, source: 'x', created_at: at(onset), kind: 'noise' });
+      raw.push({
+        text: text(rand, pick(rand, symptom.confusers), customers[who]!.network as string),
+        author: { handle: author },
+        source: 'x',
+        created_at: at(onset),
+        kind: 'noise',
+      });
     }
     // Strangers (not in the base) with the same problem.
     for (let k = 0; k < Math.round(posts.length * 0.1); k++) {
-      raw.push({ text: text(rand, pick(rand, symptom.templates), pick(rand, ['4G', '5G'])), author: { handle: stranger() }, source: 'x', created_at: at(onset), kind: 'cause', cause: c });
+      raw.push({
+        text: text(rand, pick(rand, symptom.templates), pick(rand, ['4G', '5G'])),
+        author: { handle: stranger() },
+        source: 'x',
+        created_at: at(onset),
+        kind: 'cause',
+        cause: c,
+      });
     }
     causes.push(cause);
   }
   const someone = (): string => handleOf(Math.floor(rand() * n)) || stranger();
-  for (let i = 0; i < o.noiseComplaints; i++) raw.push({ text: text(rand, pick(rand, NOISE), '4G'), author: { handle: someone() }, source: pick(rand, ['x', 'facebook', 'google_alerts']), created_at: at(0), kind: 'noise' });
-  for (let i = 0; i < o.chatter; i++) raw.push({ text: text(rand, pick(rand, CHATTER), '5G'), author: { handle: someone() }, source: 'x', created_at: at(0), kind: 'chatter' });
+  for (let i = 0; i < o.noiseComplaints; i++)
+    raw.push({
+      text: text(rand, pick(rand, NOISE), '4G'),
+      author: { handle: someone() },
+      source: pick(rand, ['x', 'facebook', 'google_alerts']),
+      created_at: at(0),
+      kind: 'noise',
+    });
+  for (let i = 0; i < o.chatter; i++)
+    raw.push({
+      text: text(rand, pick(rand, CHATTER), '5G'),
+      author: { handle: someone() },
+      source: 'x',
+      created_at: at(0),
+      kind: 'chatter',
+    });
   // Replays: the same post delivered again later under a new id.
-  const replays = raw.filter((r) => r.kind !== 'chatter' && rand() < o.replayShare).map((r) => ({ ...r, created_at: new Date(Date.parse(r.created_at) + 3_600_000).toISOString() }));
+  const replays = raw
+    .filter((r) => r.kind !== 'chatter' && rand() < o.replayShare)
+    .map((r) => ({ ...r, created_at: new Date(Date.parse(r.created_at) + 3_600_000).toISOString() }));
   raw.push(...replays);
   raw.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
 
@@ -366,7 +618,8 @@ export function generateHardWorld(options: Partial<HardWorldOptions> = {}): Worl
   raw.forEach((r, i) => {
     const id = `h${String(i + 1).padStart(6, '0')}`;
     mentions.push({ id, text: r.text, author: r.author, source: r.source, created_at: r.created_at });
-    if (r.kind === 'cause') causes[causes.findIndex((c) => c.id === `cause-${(r.cause as number) + 1}`)]!.mentionIds.push(id);
+    if (r.kind === 'cause')
+      causes[causes.findIndex((c) => c.id === `cause-${(r.cause as number) + 1}`)]!.mentionIds.push(id);
     else if (r.kind === 'noise') noiseMentionIds.push(id);
     else chatterIds.push(id);
   });

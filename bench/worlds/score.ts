@@ -3,7 +3,13 @@
  * lists, rule recovery (the planted conjunction among the top three profile rows of the cause's best
  * cluster), false-alarm clusters, and the share of a cause's complainants its best cluster holds.
  */
-import { buildCustomerBase, buildOutreachReport, falseAlarms, scoreWorld, type OutreachOptions } from '../../src/analysis/profile/index.ts';
+import {
+  buildCustomerBase,
+  buildOutreachReport,
+  falseAlarms,
+  scoreWorld,
+  type OutreachOptions,
+} from '../../src/analysis/profile/index.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
 import type { World } from '../../src/demo/world.ts';
 
@@ -33,7 +39,10 @@ export function scoreWorlds(worlds: Iterable<World>, options: Partial<OutreachOp
   for (const world of worlds) {
     count++;
     const base = buildCustomerBase(world.customers);
-    const report = buildOutreachReport(base, world.mentions, { isActionable: (m) => model.classify(m.text).label === 'negative', ...options });
+    const report = buildOutreachReport(base, world.mentions, {
+      isActionable: (m) => model.classify(m.text).label === 'negative',
+      ...options,
+    });
     clusters += report.clusters.length;
     alarms += falseAlarms(world, report).length;
     scoreWorld(world, report).forEach((s, i) => {

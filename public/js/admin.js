@@ -26,7 +26,12 @@ export function renderAdmin(ctx) {
       SECTIONS.map(([id, title]) => h('a', { href: `#admin-${id}` }, title)),
     ),
     SECTIONS.map(([id, title]) =>
-      h('section', { class: 'card', id: `admin-${id}`, 'aria-labelledby': `admin-${id}-title` }, h('h2', { id: `admin-${id}-title` }, title), boxes[id]),
+      h(
+        'section',
+        { class: 'card', id: `admin-${id}`, 'aria-labelledby': `admin-${id}-title` },
+        h('h2', { id: `admin-${id}-title` }, title),
+        boxes[id],
+      ),
     ),
   );
   usersSection(boxes.users, ctx);
@@ -93,8 +98,15 @@ async function usersSection(box, ctx) {
       onsubmit: async (ev) => {
         ev.preventDefault();
         try {
-          const created = await post('/api/users', { email: email.value.trim(), role: role.value, ...(name.value.trim() ? { name: name.value.trim() } : {}) });
-          clear(out, created.password ? shownOnce(`Password for ${created.user?.email ?? email.value}`, created.password) : null);
+          const created = await post('/api/users', {
+            email: email.value.trim(),
+            role: role.value,
+            ...(name.value.trim() ? { name: name.value.trim() } : {}),
+          });
+          clear(
+            out,
+            created.password ? shownOnce(`Password for ${created.user?.email ?? email.value}`, created.password) : null,
+          );
           email.value = '';
           name.value = '';
           notice(status, 'User created.', 'ok');
@@ -154,7 +166,11 @@ async function usersSection(box, ctx) {
                 roleBox,
                 h(
                   'button',
-                  { type: 'button', disabled: self, onclick: () => change(u, { role: roleBox.value }, `Role of ${u.email} is now ${roleBox.value}.`) },
+                  {
+                    type: 'button',
+                    disabled: self,
+                    onclick: () => change(u, { role: roleBox.value }, `Role of ${u.email} is now ${roleBox.value}.`),
+                  },
                   'Set role',
                 ),
               ),
@@ -170,7 +186,13 @@ async function usersSection(box, ctx) {
                         {
                           type: 'button',
                           onclick: () =>
-                            change(u, { disabled: !u.disabled_at }, u.disabled_at ? `${u.email} is enabled.` : `${u.email} is disabled; their sessions ended.`),
+                            change(
+                              u,
+                              { disabled: !u.disabled_at },
+                              u.disabled_at
+                                ? `${u.email} is enabled.`
+                                : `${u.email} is disabled; their sessions ended.`,
+                            ),
                         },
                         u.disabled_at ? 'Enable' : 'Disable',
                       ),
@@ -191,7 +213,13 @@ async function usersSection(box, ctx) {
 async function tokensSection(box) {
   const status = h('p', { class: 'notice', role: 'status', hidden: true });
   const out = h('div', {});
-  const name = h('input', { id: 'new-token-name', type: 'text', required: true, maxlength: 200, placeholder: 'e.g. website form' });
+  const name = h('input', {
+    id: 'new-token-name',
+    type: 'text',
+    required: true,
+    maxlength: 200,
+    placeholder: 'e.g. website form',
+  });
   const role = roleSelect('new-token-role', TOKEN_ROLES, 'ingest');
   const expiry = h(
     'select',
@@ -212,7 +240,11 @@ async function tokensSection(box) {
       onsubmit: async (ev) => {
         ev.preventDefault();
         try {
-          const wanted = { name: name.value.trim(), role: role.value, ...(expiry.value ? { expires_in: expiry.value } : {}) };
+          const wanted = {
+            name: name.value.trim(),
+            role: role.value,
+            ...(expiry.value ? { expires_in: expiry.value } : {}),
+          };
           const created = await post('/api/tokens', wanted);
           clear(out, shownOnce(`Token "${wanted.name}" (${wanted.role})`, created.token));
           name.value = '';
@@ -293,7 +325,12 @@ async function sourcesSection(box) {
         'p',
         {},
         `X posts read this month: ${plan.read_this_month.toLocaleString()} of ${plan.monthly_cap.toLocaleString()} (${share}%).`,
-        h('meter', { min: 0, max: plan.monthly_cap, value: plan.read_this_month, 'aria-label': 'X posts read this month against the plan cap' }),
+        h('meter', {
+          min: 0,
+          max: plan.monthly_cap,
+          value: plan.read_this_month,
+          'aria-label': 'X posts read this month against the plan cap',
+        }),
       ),
       data.sources.length
         ? table(
@@ -317,7 +354,11 @@ async function sourcesSection(box) {
               ),
             ),
           )
-        : h('p', { class: 'muted' }, 'No sources configured: set X_*, FACEBOOK_* or GOOGLE_ALERTS_FEEDS (see `earshot start --help`).'),
+        : h(
+            'p',
+            { class: 'muted' },
+            'No sources configured: set X_*, FACEBOOK_* or GOOGLE_ALERTS_FEEDS (see `earshot start --help`).',
+          ),
     );
   } catch (err) {
     clear(box, h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load sources: ${err.message}`));
@@ -359,7 +400,11 @@ async function rulesSection(box) {
       const p = await post('/api/rules/preview', { name: picker.value, source: editor.value });
       previewed = editor.value;
       save.disabled = false;
-      notice(status, `Valid. On the latest ${p.checked} mentions this change alters ${p.changed} decision${p.changed === 1 ? '' : 's'}.`, 'ok');
+      notice(
+        status,
+        `Valid. On the latest ${p.checked} mentions this change alters ${p.changed} decision${p.changed === 1 ? '' : 's'}.`,
+        'ok',
+      );
       clear(result, previewTable(p));
     } catch (err) {
       notice(status, `Not valid: ${err.message}`, 'error');
@@ -385,7 +430,12 @@ async function rulesSection(box) {
     h('div', { class: 'row' }, field('rule-file', 'File', picker)),
     h('label', { for: 'rule-source' }, 'Rules (YAML, see rules/README.md)'),
     editor,
-    h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary', onclick: preview }, 'Validate and preview'), save),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', class: 'primary', onclick: preview }, 'Validate and preview'),
+      save,
+    ),
     status,
     result,
   );
@@ -403,7 +453,8 @@ function previewTable(p) {
     [s.priority_changed, 'change priority'],
     [s.queue_changed, 'change queue'],
   ].filter(([n]) => n > 0);
-  const decision = (d) => `${d.ignored ? 'ignored' : d.actionable ? 'case' : 'no case'} · ${d.category} · ${d.priority}${d.queue ? ` · ${d.queue}` : ''}`;
+  const decision = (d) =>
+    `${d.ignored ? 'ignored' : d.actionable ? 'case' : 'no case'} · ${d.category} · ${d.priority}${d.queue ? ` · ${d.queue}` : ''}`;
   return h(
     'div',
     { 'data-testid': 'rules-preview' },
@@ -418,7 +469,15 @@ function previewTable(p) {
       ? table(
           'Examples',
           ['Mention', 'Before', 'After'],
-          p.examples.map((e) => h('tr', {}, h('td', { class: 'subject' }, e.text), h('td', {}, decision(e.before)), h('td', {}, decision(e.after)))),
+          p.examples.map((e) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'subject' }, e.text),
+              h('td', {}, decision(e.before)),
+              h('td', {}, decision(e.after)),
+            ),
+          ),
           { visibleCaption: true },
         )
       : null,
@@ -448,14 +507,23 @@ async function slaSection(box) {
         'Targets (business minutes)',
         ['Priority', 'First response', 'Resolution'],
         Object.entries(sla.targets).map(([p, t]) =>
-          h('tr', {}, h('td', {}, p), h('td', {}, String(t.first_response_minutes)), h('td', {}, String(t.resolution_minutes))),
+          h(
+            'tr',
+            {},
+            h('td', {}, p),
+            h('td', {}, String(t.first_response_minutes)),
+            h('td', {}, String(t.resolution_minutes)),
+          ),
         ),
         { visibleCaption: true },
       ),
       h('p', { class: 'muted small' }, `Edit ${sla.file} and restart earshot to change the calendar.`),
     );
   } catch (err) {
-    clear(box, h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load the SLA calendar: ${err.message}`));
+    clear(
+      box,
+      h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load the SLA calendar: ${err.message}`),
+    );
   }
 }
 
@@ -463,7 +531,13 @@ async function destinationsSection(box) {
   const status = h('p', { class: 'notice', role: 'status', hidden: true });
   const out = h('div', {});
   const tableBox = h('div', {});
-  const name = h('input', { id: 'dest-name', type: 'text', required: true, maxlength: 100, placeholder: 'e.g. PR on-call' });
+  const name = h('input', {
+    id: 'dest-name',
+    type: 'text',
+    required: true,
+    maxlength: 100,
+    placeholder: 'e.g. PR on-call',
+  });
   const kind = h(
     'select',
     { id: 'dest-kind' },
@@ -473,7 +547,13 @@ async function destinationsSection(box) {
       ['email', 'E-mail'],
     ].map(([v, t]) => h('option', { value: v }, t)),
   );
-  const target = h('input', { id: 'dest-target', type: 'text', required: true, maxlength: 2000, placeholder: 'https://… or an e-mail address' });
+  const target = h('input', {
+    id: 'dest-target',
+    type: 'text',
+    required: true,
+    maxlength: 2000,
+    placeholder: 'https://… or an e-mail address',
+  });
   const severity = h(
     'select',
     { id: 'dest-severity' },
@@ -545,7 +625,11 @@ async function destinationsSection(box) {
                     {},
                     h(
                       'button',
-                      { type: 'button', onclick: () => act(d, () => post(`/api/alert-destinations/${d.id}/test`), `Test alert sent to ${d.name}.`) },
+                      {
+                        type: 'button',
+                        onclick: () =>
+                          act(d, () => post(`/api/alert-destinations/${d.id}/test`), `Test alert sent to ${d.name}.`),
+                      },
                       `Test ${d.name}`,
                     ),
                     h(
@@ -555,7 +639,11 @@ async function destinationsSection(box) {
                         onclick: () =>
                           act(
                             d,
-                            () => api(`/api/alert-destinations/${d.id}`, { method: 'PATCH', body: { enabled: !d.enabled } }),
+                            () =>
+                              api(`/api/alert-destinations/${d.id}`, {
+                                method: 'PATCH',
+                                body: { enabled: !d.enabled },
+                              }),
                             `${d.name} is ${d.enabled ? 'off' : 'on'}.`,
                           ),
                       },
@@ -563,7 +651,15 @@ async function destinationsSection(box) {
                     ),
                     h(
                       'button',
-                      { type: 'button', onclick: () => act(d, () => api(`/api/alert-destinations/${d.id}`, { method: 'DELETE' }), `${d.name} removed.`) },
+                      {
+                        type: 'button',
+                        onclick: () =>
+                          act(
+                            d,
+                            () => api(`/api/alert-destinations/${d.id}`, { method: 'DELETE' }),
+                            `${d.name} removed.`,
+                          ),
+                      },
                       'Remove',
                     ),
                   ),

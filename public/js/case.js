@@ -9,7 +9,13 @@ import { setShortcuts } from './keys.js';
 import { nextCaseId } from './inbox.js';
 import { onLive, debounce } from './live.js';
 
-const NEXT = { new: ['assigned', 'waiting', 'resolved'], assigned: ['new', 'waiting', 'resolved'], waiting: ['assigned', 'new', 'resolved'], resolved: ['reopened'], reopened: ['assigned', 'new', 'waiting', 'resolved'] };
+const NEXT = {
+  new: ['assigned', 'waiting', 'resolved'],
+  assigned: ['new', 'waiting', 'resolved'],
+  waiting: ['assigned', 'new', 'resolved'],
+  resolved: ['reopened'],
+  reopened: ['assigned', 'new', 'waiting', 'resolved'],
+};
 
 /**
  * Renders case `id`. `focusId` is the element that had focus before an action re-rendered the case:
@@ -22,7 +28,11 @@ export async function renderCase(ctx, id, focusId) {
   try {
     detail = await get(`/api/cases/${id}`);
   } catch (err) {
-    return clear(ctx.main, back, h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load case #${id}: ${err.message}`));
+    return clear(
+      ctx.main,
+      back,
+      h('p', { class: 'notice notice-error', role: 'alert' }, `Could not load case #${id}: ${err.message}`),
+    );
   }
   const reload = () => renderCase(ctx, id, document.activeElement?.id || null);
   const status = h('p', { class: 'notice', role: 'status', hidden: true });
@@ -39,8 +49,20 @@ export async function renderCase(ctx, id, focusId) {
   const head = h(
     'header',
     { class: 'case-head' },
-    h('h1', { id: 'case-title', tabindex: '-1' }, `Case #${detail.id}: `, h('span', { class: 'subject' }, detail.subject)),
-    h('div', { class: 'row' }, statusBadge(detail.status), priorityBadge(detail.priority), slaBadge(detail.sla), detail.merged_into ? `merged into #${detail.merged_into}` : null),
+    h(
+      'h1',
+      { id: 'case-title', tabindex: '-1' },
+      `Case #${detail.id}: `,
+      h('span', { class: 'subject' }, detail.subject),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      statusBadge(detail.status),
+      priorityBadge(detail.priority),
+      slaBadge(detail.sla),
+      detail.merged_into ? `merged into #${detail.merged_into}` : null,
+    ),
     h(
       'dl',
       { class: 'kv' },
@@ -50,7 +72,14 @@ export async function renderCase(ctx, id, focusId) {
       field('Assignee', detail.assignee ?? '—'),
       field('Opened', fmtTime(detail.opened_at)),
       field('First response', detail.first_response_at ? fmtTime(detail.first_response_at) : 'not yet'),
-      detail.sla ? field('SLA', h('span', {}, clockText('first response', detail.sla.first_response)), h('br'), h('span', {}, clockText('resolution', detail.sla.resolution))) : null,
+      detail.sla
+        ? field(
+            'SLA',
+            h('span', {}, clockText('first response', detail.sla.first_response)),
+            h('br'),
+            h('span', {}, clockText('resolution', detail.sla.resolution)),
+          )
+        : null,
     ),
   );
 
@@ -62,12 +91,7 @@ export async function renderCase(ctx, id, focusId) {
     h(
       'div',
       { class: 'case-grid' },
-      h(
-        'div',
-        { class: 'col-main' },
-        threadSection(detail, ctx.canWork),
-        replyPanel(detail, ctx.canWork),
-      ),
+      h('div', { class: 'col-main' }, threadSection(detail, ctx.canWork), replyPanel(detail, ctx.canWork)),
       h(
         'div',
         { class: 'col-side' },
@@ -75,7 +99,12 @@ export async function renderCase(ctx, id, focusId) {
         customerPanel(detail, ctx.canWork, reload),
         tagsPanel(detail, ctx.canWork, act),
         notesPanel(detail, ctx.canWork, act),
-        h('section', { class: 'card', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), historyList(detail.events)),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'history-title' },
+          h('h2', { id: 'history-title' }, 'History'),
+          historyList(detail.events),
+        ),
       ),
     ),
   );
@@ -95,17 +124,32 @@ export async function renderCase(ctx, id, focusId) {
     }),
   );
   setShortcuts([
-    { keys: 'n', text: 'Next case', run: async () => {
-      const next = await nextCaseId(ctx, detail.id).catch(() => null);
-      if (next) location.hash = `#/inbox/${next}`;
-      else notice(status, 'No other case in the inbox.', 'info');
-    } },
+    {
+      keys: 'n',
+      text: 'Next case',
+      run: async () => {
+        const next = await nextCaseId(ctx, detail.id).catch(() => null);
+        if (next) location.hash = `#/inbox/${next}`;
+        else notice(status, 'No other case in the inbox.', 'info');
+      },
+    },
     { keys: 'u', text: 'Back to the inbox', run: () => (location.hash = '#/inbox') },
     ...(ctx.canWork
       ? [
           { keys: 'r', text: 'Reply with the first suggested reply (edit, then Ctrl+Enter)', run: replyWithSuggestion },
-          { keys: 'a', text: 'Assign to me', run: () => detail.assignee !== ctx.user.name && act('assign', { assignee: ctx.user.name }) },
-          { keys: 'e', text: 'Resolve the case', run: () => (canResolve ? act('status', { status: 'resolved' }) : notice(status, `A ${detail.status} case cannot be resolved.`, 'error')) },
+          {
+            keys: 'a',
+            text: 'Assign to me',
+            run: () => detail.assignee !== ctx.user.name && act('assign', { assignee: ctx.user.name }),
+          },
+          {
+            keys: 'e',
+            text: 'Resolve the case',
+            run: () =>
+              canResolve
+                ? act('status', { status: 'resolved' })
+                : notice(status, `A ${detail.status} case cannot be resolved.`, 'error'),
+          },
           { keys: 'm', text: 'Write an internal note', run: () => document.getElementById('note-text')?.focus() },
           { keys: 't', text: 'Add a tag', run: () => document.getElementById('add-tag')?.focus() },
         ]
@@ -114,7 +158,12 @@ export async function renderCase(ctx, id, focusId) {
 }
 
 function threadSection(detail, canWork) {
-  return h('section', { class: 'card', id: 'thread-section', 'aria-labelledby': 'thread-title' }, h('h2', { id: 'thread-title' }, `Thread (${detail.mentions.length})`), mentionThread(detail.mentions, canWork));
+  return h(
+    'section',
+    { class: 'card', id: 'thread-section', 'aria-labelledby': 'thread-title' },
+    h('h2', { id: 'thread-title' }, `Thread (${detail.mentions.length})`),
+    mentionThread(detail.mentions, canWork),
+  );
 }
 
 /** Puts the first suggested reply in the reply box (the suggestion button also focuses it). */
@@ -127,7 +176,11 @@ function replyWithSuggestion() {
 function actionsPanel(ctx, detail, act) {
   const queue = h('input', { id: 'assign-queue', type: 'text', value: detail.queue ?? '', placeholder: 'team queue' });
   const next = NEXT[detail.status] ?? [];
-  const statusSelect = h('select', { id: 'case-status' }, next.map((s) => h('option', { value: s }, s)));
+  const statusSelect = h(
+    'select',
+    { id: 'case-status' },
+    next.map((s) => h('option', { value: s }, s)),
+  );
   const reason = h('input', { id: 'status-reason', type: 'text', placeholder: 'optional' });
   return h(
     'section',
@@ -136,11 +189,23 @@ function actionsPanel(ctx, detail, act) {
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'button', id: 'assign-me', disabled: detail.assignee === ctx.user.name, onclick: () => act('assign', { assignee: ctx.user.name }) }, 'Assign to me'),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'assign-me',
+          disabled: detail.assignee === ctx.user.name,
+          onclick: () => act('assign', { assignee: ctx.user.name }),
+        },
+        'Assign to me',
+      ),
     ),
     h(
       'form',
-      { class: 'inline', onsubmit: (ev) => (ev.preventDefault(), act('assign', { queue: queue.value.trim() || null })) },
+      {
+        class: 'inline',
+        onsubmit: (ev) => (ev.preventDefault(), act('assign', { queue: queue.value.trim() || null })),
+      },
       h('label', { for: 'assign-queue' }, 'Queue'),
       queue,
       h('button', { type: 'submit' }, 'Move to queue'),
@@ -148,7 +213,16 @@ function actionsPanel(ctx, detail, act) {
     next.length
       ? h(
           'form',
-          { class: 'inline', onsubmit: (ev) => (ev.preventDefault(), act('status', { status: statusSelect.value, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) })) },
+          {
+            class: 'inline',
+            onsubmit: (ev) => (
+              ev.preventDefault(),
+              act('status', {
+                status: statusSelect.value,
+                ...(reason.value.trim() ? { reason: reason.value.trim() } : {}),
+              })
+            ),
+          },
           h('label', { for: 'case-status' }, 'New status'),
           statusSelect,
           h('label', { for: 'status-reason' }, 'Reason'),
@@ -170,13 +244,34 @@ function tagsPanel(detail, canWork, act) {
       'ul',
       { class: 'tags' },
       tags.length
-        ? tags.map((t) => h('li', { class: 'tag' }, t, canWork ? h('button', { type: 'button', class: 'icon', 'aria-label': `Remove tag ${t}`, onclick: () => act('tags', { remove: [t] }) }, '×') : null))
+        ? tags.map((t) =>
+            h(
+              'li',
+              { class: 'tag' },
+              t,
+              canWork
+                ? h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'icon',
+                      'aria-label': `Remove tag ${t}`,
+                      onclick: () => act('tags', { remove: [t] }),
+                    },
+                    '×',
+                  )
+                : null,
+            ),
+          )
         : h('li', { class: 'muted' }, 'No tags.'),
     ),
     canWork
       ? h(
           'form',
-          { class: 'inline', onsubmit: (ev) => (ev.preventDefault(), input.value.trim() && act('tags', { add: [input.value.trim()] })) },
+          {
+            class: 'inline',
+            onsubmit: (ev) => (ev.preventDefault(), input.value.trim() && act('tags', { add: [input.value.trim()] })),
+          },
           h('label', { for: 'add-tag', class: 'sr-only' }, 'Add a tag'),
           input,
           h('button', { type: 'submit' }, 'Add tag'),
@@ -193,7 +288,13 @@ function notesPanel(detail, canWork, act) {
     { class: 'card', 'aria-labelledby': 'notes-title' },
     h('h2', { id: 'notes-title' }, 'Internal notes'),
     notes.length
-      ? h('ol', { class: 'notes' }, notes.map((n) => h('li', {}, h('p', {}, n.text), h('p', { class: 'muted small' }, `${n.actor} · ${fmtTime(n.at)}`))))
+      ? h(
+          'ol',
+          { class: 'notes' },
+          notes.map((n) =>
+            h('li', {}, h('p', {}, n.text), h('p', { class: 'muted small' }, `${n.actor} · ${fmtTime(n.at)}`)),
+          ),
+        )
       : h('p', { class: 'muted' }, 'No notes.'),
     canWork
       ? h(

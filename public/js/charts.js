@@ -32,11 +32,16 @@ function mount(box, build, fallbackWidth) {
 export function volumeChart(points, { label, formatTick }) {
   const total = points.reduce((n, p) => n + p.total, 0);
   const neg = points.reduce((n, p) => n + p.negative, 0);
-  const box = h('div', { class: 'chart uplot-box', role: 'img', 'aria-label': `${label}: ${total} mentions, ${neg} negative` });
+  const box = h('div', {
+    class: 'chart uplot-box',
+    role: 'img',
+    'aria-label': `${label}: ${total} mentions, ${neg} negative`,
+  });
   const xs = points.map((p) => new Date(p.at).getTime() / 1000);
   // Stacked: each series is drawn as the running sum, the largest first, so the smaller ones sit on top.
   const layers = [...SERIES, 'unscored'];
-  const value = (p, key) => (key === 'unscored' ? Math.max(0, p.total - SERIES.reduce((n, k) => n + (p[k] ?? 0), 0)) : (p[key] ?? 0));
+  const value = (p, key) =>
+    key === 'unscored' ? Math.max(0, p.total - SERIES.reduce((n, k) => n + (p[k] ?? 0), 0)) : (p[key] ?? 0);
   const sums = layers.map((_, i) => points.map((p) => layers.slice(i).reduce((n, k) => n + value(p, k), 0)));
   const bars = uPlot.paths.bars({ size: [0.8, 60] });
   return mount(
@@ -50,7 +55,17 @@ export function volumeChart(points, { label, formatTick }) {
           cursor: { points: { show: false } },
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(2, max)] } },
           axes: [{ values: (_u, ticks) => ticks.map((t) => formatTick(new Date(t * 1000).toISOString())) }, {}],
-          series: [{}, ...layers.map((k) => ({ label: k, fill: COLOR[k], stroke: COLOR[k], width: 0, paths: bars, points: { show: false } }))],
+          series: [
+            {},
+            ...layers.map((k) => ({
+              label: k,
+              fill: COLOR[k],
+              stroke: COLOR[k],
+              width: 0,
+              paths: bars,
+              points: { show: false },
+            })),
+          ],
         },
         [xs, ...sums],
         box,
@@ -63,7 +78,9 @@ export function volumeChart(points, { label, formatTick }) {
 export function sentimentLine(points, { label }) {
   const box = h('div', { class: 'chart uplot-box', role: 'img', 'aria-label': label });
   const xs = points.map((p) => new Date(p.at).getTime() / 1000);
-  const ys = points.map((p) => (p.mean_score === null || p.mean_score === undefined ? null : Math.max(-1, Math.min(1, p.mean_score))));
+  const ys = points.map((p) =>
+    p.mean_score === null || p.mean_score === undefined ? null : Math.max(-1, Math.min(1, p.mean_score)),
+  );
   return mount(
     box,
     (width) =>
@@ -74,7 +91,10 @@ export function sentimentLine(points, { label }) {
           legend: { show: false },
           scales: { x: { time: true }, y: { range: [-1, 1] } },
           axes: [{}, { splits: () => [-1, 0, 1] }],
-          series: [{}, { label: 'mean sentiment', stroke: '#2456c7', width: 2, spanGaps: false, points: { show: true, size: 4 } }],
+          series: [
+            {},
+            { label: 'mean sentiment', stroke: '#2456c7', width: 2, spanGaps: false, points: { show: true, size: 4 } },
+          ],
         },
         [xs, ys],
         box,

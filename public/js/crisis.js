@@ -52,9 +52,16 @@ async function loadSeries(box, alerts) {
     { class: 'small', id: 'crisis-summary', 'data-testid': 'crisis-summary' },
     `Last 24 hours in 10-minute steps: ${total} mentions, ${negative} negative.`,
     peak && peak.negative > 0 ? ` Most negative step: ${peak.negative} at ${fmtTime(peak.t)}.` : '',
-    marks.length ? ` ${marks.length} crisis alert${marks.length > 1 ? 's' : ''} marked: ${marks.map((a) => `${a.drill ? 'drill ' : ''}${a.kind.replace('_', ' ')} at ${fmtTime(a.created_at)}`).join('; ')}.` : ' No crisis alert in this period.',
+    marks.length
+      ? ` ${marks.length} crisis alert${marks.length > 1 ? 's' : ''} marked: ${marks.map((a) => `${a.drill ? 'drill ' : ''}${a.kind.replace('_', ' ')} at ${fmtTime(a.created_at)}`).join('; ')}.`
+      : ' No crisis alert in this period.',
   );
-  const plotBox = h('div', { class: 'uplot-box', role: 'img', 'aria-describedby': 'crisis-summary', 'aria-label': 'Mentions and negative mentions per 10 minutes, with crisis alerts marked' });
+  const plotBox = h('div', {
+    class: 'uplot-box',
+    role: 'img',
+    'aria-describedby': 'crisis-summary',
+    'aria-label': 'Mentions and negative mentions per 10 minutes, with crisis alerts marked',
+  });
   clear(box, plotBox, summary);
   if (!points.length) return;
   const markers = {
@@ -84,7 +91,11 @@ async function loadSeries(box, alerts) {
       width,
       height: 220,
       plugins: [markers],
-      series: [{}, { label: 'All mentions', stroke: '#5b6b7f', width: 1.5 }, { label: 'Negative', stroke: '#c0392b', width: 2, fill: 'rgba(192,57,43,0.12)' }],
+      series: [
+        {},
+        { label: 'All mentions', stroke: '#5b6b7f', width: 1.5 },
+        { label: 'Negative', stroke: '#c0392b', width: 2, fill: 'rgba(192,57,43,0.12)' },
+      ],
       axes: [{}, { label: 'per 10 min' }],
     },
     [xs, points.map((p) => p.total), points.map((p) => p.negative)],
@@ -130,18 +141,36 @@ async function loadAlerts(box, reload) {
       items.map((a) =>
         h(
           'li',
-          { class: `alert ${a.resolved_at ? 'resolved' : a.acknowledged_at ? 'acked' : 'open'}${a.drill ? ' drill' : ''}`, 'data-alert-id': a.id },
-          h('h3', { tabindex: '-1', class: 'row' }, a.drill ? badge('DRILL', 'warn') : null, badge(a.kind.replace(/_/g, ' '), a.severity >= 2 ? 'danger' : a.kind.startsWith('positive') ? 'ok' : 'warn'), h('span', { class: 'muted small' }, fmtTime(a.created_at))),
+          {
+            class: `alert ${a.resolved_at ? 'resolved' : a.acknowledged_at ? 'acked' : 'open'}${a.drill ? ' drill' : ''}`,
+            'data-alert-id': a.id,
+          },
+          h(
+            'h3',
+            { tabindex: '-1', class: 'row' },
+            a.drill ? badge('DRILL', 'warn') : null,
+            badge(
+              a.kind.replace(/_/g, ' '),
+              a.severity >= 2 ? 'danger' : a.kind.startsWith('positive') ? 'ok' : 'warn',
+            ),
+            h('span', { class: 'muted small' }, fmtTime(a.created_at)),
+          ),
           h('p', {}, a.message),
           topTerms(a),
-          a.cluster_id ? h('a', { href: `#/product/${a.cluster_id}`, class: 'small' }, `Cluster #${a.cluster_id}`) : null,
+          a.cluster_id
+            ? h('a', { href: `#/product/${a.cluster_id}`, class: 'small' }, `Cluster #${a.cluster_id}`)
+            : null,
           a.resolved_at
             ? h('p', { class: 'muted small' }, `Resolved by ${a.resolved_by ?? 'someone'} ${relTime(a.resolved_at)}`)
             : h(
                 'div',
                 { class: 'row' },
                 a.acknowledged_at
-                  ? h('span', { class: 'muted small' }, `Acknowledged by ${a.acknowledged_by ?? 'someone'} ${relTime(a.acknowledged_at)}`)
+                  ? h(
+                      'span',
+                      { class: 'muted small' },
+                      `Acknowledged by ${a.acknowledged_by ?? 'someone'} ${relTime(a.acknowledged_at)}`,
+                    )
                   : h('button', { type: 'button', onclick: act(a, 'ack') }, 'Acknowledge'),
                 h('button', { type: 'button', onclick: act(a, 'resolve') }, 'Resolve'),
               ),
@@ -155,5 +184,12 @@ async function loadAlerts(box, reload) {
 function topTerms(a) {
   const terms = Array.isArray(a.data?.top_terms) ? a.data.top_terms : [];
   if (!terms.length) return null;
-  return h('p', { class: 'muted small' }, `Top terms: ${terms.slice(0, 5).map((t) => `${t.term} (${t.count})`).join(', ')}`);
+  return h(
+    'p',
+    { class: 'muted small' },
+    `Top terms: ${terms
+      .slice(0, 5)
+      .map((t) => `${t.term} (${t.count})`)
+      .join(', ')}`,
+  );
 }

@@ -57,7 +57,9 @@ export function safeLink(url, text) {
 export function fmtTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(d.getTime())
+    ? String(iso)
+    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** "in 3 h", "12 min ago" — for due dates and freshness. */
@@ -65,7 +67,12 @@ export function relTime(iso, now = Date.now()) {
   if (!iso) return '';
   const diff = new Date(iso).getTime() - now;
   const abs = Math.abs(diff);
-  const [n, unit] = abs < 3_600_000 ? [Math.round(abs / 60_000), 'min'] : abs < 172_800_000 ? [Math.round(abs / 3_600_000), 'h'] : [Math.round(abs / 86_400_000), 'd'];
+  const [n, unit] =
+    abs < 3_600_000
+      ? [Math.round(abs / 60_000), 'min']
+      : abs < 172_800_000
+        ? [Math.round(abs / 3_600_000), 'h']
+        : [Math.round(abs / 86_400_000), 'd'];
   return diff >= 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
 }
 

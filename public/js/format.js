@@ -31,7 +31,8 @@ export function sentimentBadge(sentiment) {
   return badge(`${sentiment.label} (${Number(sentiment.score).toFixed(2)})`, SENTIMENT_KIND[sentiment.label] ?? '');
 }
 
-export const handleText = (author) => (author?.handle ? `@${String(author.handle).replace(/^@/, '')}` : 'unknown author');
+export const handleText = (author) =>
+  author?.handle ? `@${String(author.handle).replace(/^@/, '')}` : 'unknown author';
 
 export function field(label, ...value) {
   return [h('dt', {}, label), h('dd', {}, ...value)];

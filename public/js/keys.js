@@ -18,7 +18,8 @@ export function setShortcuts(list) {
   viewKeys = list;
 }
 
-const typing = (el) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+const typing = (el) =>
+  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 function helpDialog() {
   let dialog = document.getElementById('shortcuts');
@@ -28,7 +29,16 @@ function helpDialog() {
     'dialog',
     { id: 'shortcuts', 'aria-labelledby': 'shortcuts-title' },
     h('h2', { id: 'shortcuts-title' }, 'Keyboard shortcuts'),
-    h('table', { class: 'keys' }, h('tbody', {}, [...viewKeys, ...GLOBAL].map(row), row({ keys: 'Ctrl+Enter', text: 'Send the reply or note being written' }))),
+    h(
+      'table',
+      { class: 'keys' },
+      h(
+        'tbody',
+        {},
+        [...viewKeys, ...GLOBAL].map(row),
+        row({ keys: 'Ctrl+Enter', text: 'Send the reply or note being written' }),
+      ),
+    ),
     h('form', { method: 'dialog' }, h('button', { type: 'submit', class: 'primary' }, 'Close')),
   );
   document.body.append(dialog);

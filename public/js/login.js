@@ -4,8 +4,20 @@ import { api, ApiError } from './api.js';
 
 export function renderLogin(main, onLoggedIn) {
   const error = h('p', { class: 'notice', role: 'alert', hidden: true });
-  const email = h('input', { id: 'login-email', type: 'email', name: 'email', autocomplete: 'username', required: true });
-  const password = h('input', { id: 'login-password', type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const email = h('input', {
+    id: 'login-email',
+    type: 'email',
+    name: 'email',
+    autocomplete: 'username',
+    required: true,
+  });
+  const password = h('input', {
+    id: 'login-password',
+    type: 'password',
+    name: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Log in');
   const form = h(
     'form',
@@ -23,7 +35,11 @@ export function renderLogin(main, onLoggedIn) {
     submit.disabled = true;
     notice(error, '');
     try {
-      const session = await api('/api/session', { method: 'POST', body: { email: email.value.trim(), password: password.value }, quiet401: true });
+      const session = await api('/api/session', {
+        method: 'POST',
+        body: { email: email.value.trim(), password: password.value },
+        quiet401: true,
+      });
       onLoggedIn(session);
     } catch (err) {
       notice(error, err instanceof ApiError ? err.message : 'earshot could not be reached; try again', 'error');

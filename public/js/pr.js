@@ -30,12 +30,32 @@ export function renderPr(ctx) {
       h(
         'section',
         { class: 'card wide', 'aria-labelledby': 'volume-title' },
-        h('div', { class: 'row spread' }, h('h2', { id: 'volume-title' }, 'Mention volume and sentiment'), h('div', { class: 'field inline' }, h('label', { for: 'pr-range' }, 'Range'), rangeSelect)),
+        h(
+          'div',
+          { class: 'row spread' },
+          h('h2', { id: 'volume-title' }, 'Mention volume and sentiment'),
+          h('div', { class: 'field inline' }, h('label', { for: 'pr-range' }, 'Range'), rangeSelect),
+        ),
         chartBox,
       ),
-      h('section', { class: 'card wide', 'aria-labelledby': 'crisis-title' }, h('h2', { id: 'crisis-title' }, 'Crisis watch: the last 24 hours'), crisisChart),
-      h('section', { class: 'card', 'aria-labelledby': 'alerts-title' }, h('h2', { id: 'alerts-title' }, 'Alerts'), alerts),
-      h('section', { class: 'card', 'aria-labelledby': 'sources-title' }, h('h2', { id: 'sources-title' }, 'Sources'), sources),
+      h(
+        'section',
+        { class: 'card wide', 'aria-labelledby': 'crisis-title' },
+        h('h2', { id: 'crisis-title' }, 'Crisis watch: the last 24 hours'),
+        crisisChart,
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'alerts-title' },
+        h('h2', { id: 'alerts-title' }, 'Alerts'),
+        alerts,
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'sources-title' },
+        h('h2', { id: 'sources-title' }, 'Sources'),
+        sources,
+      ),
     ),
   );
   loadVolume(chartBox);
@@ -52,12 +72,27 @@ async function loadVolume(box) {
   const from = new Date(to.getTime() - r.ms);
   try {
     const data = await get('/api/stats/volume', { from: from.toISOString(), to: to.toISOString(), bucket: r.bucket });
-    const fmt = (iso) => new Date(iso).toLocaleString(undefined, r.bucket === 'day' ? { month: 'short', day: 'numeric' } : range === '24h' ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', hour: '2-digit' });
+    const fmt = (iso) =>
+      new Date(iso).toLocaleString(
+        undefined,
+        r.bucket === 'day'
+          ? { month: 'short', day: 'numeric' }
+          : range === '24h'
+            ? { hour: '2-digit', minute: '2-digit' }
+            : { weekday: 'short', hour: '2-digit' },
+      );
     const total = data.points.reduce((n, p) => n + p.total, 0);
     const negative = data.points.reduce((n, p) => n + p.negative, 0);
     clear(
       box,
-      h('p', { class: 'big-numbers' }, h('span', { class: 'num', 'data-testid': 'total-mentions' }, String(total)), ' mentions, ', h('span', { class: 'num neg' }, String(negative)), ` negative (${total ? Math.round((negative / total) * 100) : 0}%)`),
+      h(
+        'p',
+        { class: 'big-numbers' },
+        h('span', { class: 'num', 'data-testid': 'total-mentions' }, String(total)),
+        ' mentions, ',
+        h('span', { class: 'num neg' }, String(negative)),
+        ` negative (${total ? Math.round((negative / total) * 100) : 0}%)`,
+      ),
       volumeChart(data.points, { label: `Mentions per ${r.bucket}`, formatTick: fmt }),
       legend(),
       h('h3', {}, 'Mean sentiment'),
@@ -69,8 +104,33 @@ async function loadVolume(box) {
         h(
           'table',
           { class: 'data small' },
-          h('thead', {}, h('tr', {}, [r.bucket === 'day' ? 'Day' : 'Hour', 'Total', ...SERIES, 'Mean score'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, data.points.filter((p) => p.total > 0).map((p) => h('tr', {}, h('td', {}, fmtTime(p.at)), h('td', {}, String(p.total)), SERIES.map((k) => h('td', {}, String(p[k]))), h('td', {}, p.mean_score === null ? '—' : String(p.mean_score))))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [r.bucket === 'day' ? 'Day' : 'Hour', 'Total', ...SERIES, 'Mean score'].map((t) =>
+                h('th', { scope: 'col' }, t),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            data.points
+              .filter((p) => p.total > 0)
+              .map((p) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, fmtTime(p.at)),
+                  h('td', {}, String(p.total)),
+                  SERIES.map((k) => h('td', {}, String(p[k]))),
+                  h('td', {}, p.mean_score === null ? '—' : String(p.mean_score)),
+                ),
+              ),
+          ),
         ),
       ),
     );
@@ -82,13 +142,25 @@ async function loadVolume(box) {
 async function loadSources(box) {
   try {
     const data = await get('/api/sources');
-    if (!data.sources.length) return clear(box, h('p', { class: 'muted' }, 'No polled sources are configured; mentions arrive through the API and webhooks.'));
+    if (!data.sources.length)
+      return clear(
+        box,
+        h('p', { class: 'muted' }, 'No polled sources are configured; mentions arrive through the API and webhooks.'),
+      );
     clear(
       box,
       h(
         'table',
         { class: 'data' },
-        h('thead', {}, h('tr', {}, ['Source', 'Health', 'Last success', 'Read today'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Source', 'Health', 'Last success', 'Read today'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
         h(
           'tbody',
           {},

@@ -5,7 +5,11 @@ import { post } from './api.js';
 import { sentimentBadge, handleText } from './format.js';
 
 export function mentionThread(mentions, canWork) {
-  return h('ol', { class: 'thread', 'aria-label': 'Posts on this case' }, mentions.map((m) => h('li', {}, mentionCard(m, canWork))));
+  return h(
+    'ol',
+    { class: 'thread', 'aria-label': 'Posts on this case' },
+    mentions.map((m) => h('li', {}, mentionCard(m, canWork))),
+  );
 }
 
 function mentionCard(m, canWork) {
@@ -15,7 +19,9 @@ function mentionCard(m, canWork) {
     { class: 'who-line' },
     h('strong', {}, a.name || handleText(a)),
     a.name ? h('span', { class: 'muted' }, ` ${handleText(a)}`) : null,
-    a.followers !== null && a.followers !== undefined ? h('span', { class: 'muted small' }, ` · ${Number(a.followers).toLocaleString()} followers`) : null,
+    a.followers !== null && a.followers !== undefined
+      ? h('span', { class: 'muted small' }, ` · ${Number(a.followers).toLocaleString()} followers`)
+      : null,
     a.customer_id ? badge(`customer ${a.customer_id}`, 'info') : null,
   );
   const meta = h(
@@ -33,7 +39,13 @@ function mentionCard(m, canWork) {
     m.priority ? badge(`priority ${m.priority}`) : null,
     m.actionable === false ? badge('not actionable', 'muted') : null,
   );
-  const reasons = m.reasons?.length ? h('ul', { class: 'reasons small', 'aria-label': 'Why triage decided this' }, m.reasons.map((r) => h('li', {}, r))) : null;
+  const reasons = m.reasons?.length
+    ? h(
+        'ul',
+        { class: 'reasons small', 'aria-label': 'Why triage decided this' },
+        m.reasons.map((r) => h('li', {}, r)),
+      )
+    : null;
   return h(
     'article',
     { class: 'mention', 'data-mention-id': m.id },
@@ -80,9 +92,23 @@ function corrections(m) {
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'button', onclick: () => send({ kind: 'not_actionable' }, 'not actionable') }, 'Not actionable'),
-      h('button', { type: 'button', onclick: () => ((categoryForm.hidden = false), categoryInput.focus()) }, 'Wrong category'),
-      m.sentiment?.label === 'negative' ? h('button', { type: 'button', onclick: () => send({ kind: 'sentiment', value: 'neutral' }, 'not negative') }, 'Not negative') : null,
+      h(
+        'button',
+        { type: 'button', onclick: () => send({ kind: 'not_actionable' }, 'not actionable') },
+        'Not actionable',
+      ),
+      h(
+        'button',
+        { type: 'button', onclick: () => ((categoryForm.hidden = false), categoryInput.focus()) },
+        'Wrong category',
+      ),
+      m.sentiment?.label === 'negative'
+        ? h(
+            'button',
+            { type: 'button', onclick: () => send({ kind: 'sentiment', value: 'neutral' }, 'not negative') },
+            'Not negative',
+          )
+        : null,
     ),
     categoryForm,
     status,
@@ -99,7 +125,10 @@ export function customerPanel(detail, canWork, reload) {
         h('dd', {}, c.name ? `${c.name} (${c.customer_id})` : c.customer_id),
         h('dt', {}, 'Linked by'),
         h('dd', {}, c.link_origin ?? 'unknown'),
-        Object.entries(c.attributes ?? {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, typeof v === 'string' ? v : JSON.stringify(v))]),
+        Object.entries(c.attributes ?? {}).map(([k, v]) => [
+          h('dt', {}, k),
+          h('dd', {}, typeof v === 'string' ? v : JSON.stringify(v)),
+        ]),
       )
     : h('p', { class: 'muted' }, 'This author is not linked to a customer.');
   const status = h('p', { class: 'notice small', role: 'status', hidden: true });
@@ -124,7 +153,14 @@ export function customerPanel(detail, canWork, reload) {
         h('button', { type: 'submit' }, 'Link'),
       )
     : null;
-  return h('section', { class: 'card', 'aria-labelledby': 'customer-title' }, h('h2', { id: 'customer-title' }, 'Customer'), body, form, status);
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'customer-title' },
+    h('h2', { id: 'customer-title' }, 'Customer'),
+    body,
+    form,
+    status,
+  );
 }
 
 export function historyList(events) {
@@ -151,4 +187,3 @@ const describe = (data) =>
     .filter(([k]) => k !== 'at')
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');
-

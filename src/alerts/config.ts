@@ -11,7 +11,12 @@ interface Reader {
   read<T>(name: string, fallback: T, parse: (raw: string) => T | { expected: string }): T;
 }
 
-const bool = (raw: string) => (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase()) ? false : { expected: '1/true/yes/on or 0/false/no/off' });
+const bool = (raw: string) =>
+  ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())
+    ? true
+    : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
+      ? false
+      : { expected: '1/true/yes/on or 0/false/no/off' };
 const int = (min: number, max: number) => (raw: string) => {
   const n = Number(raw);
   return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
@@ -20,10 +25,19 @@ const int = (min: number, max: number) => (raw: string) => {
 export function readAlerts(r: Reader): AlertsConfig {
   return {
     allowPrivate: r.read('EARSHOT_ALERT_ALLOW_PRIVATE', false, bool),
-    httpHosts: r.read<string[]>('EARSHOT_ALERT_HTTP_HOSTS', [], (raw) => raw.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
-    smtpUrl: r.read<string | null>('EARSHOT_SMTP_URL', null, (raw) => (/^smtps?:\/\//.test(raw) ? raw : { expected: 'an smtp:// or smtps:// URL' })),
+    httpHosts: r.read<string[]>('EARSHOT_ALERT_HTTP_HOSTS', [], (raw) =>
+      raw
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    smtpUrl: r.read<string | null>('EARSHOT_SMTP_URL', null, (raw) =>
+      /^smtps?:\/\//.test(raw) ? raw : { expected: 'an smtp:// or smtps:// URL' },
+    ),
     mailFrom: r.read('EARSHOT_ALERT_FROM', 'earshot <alerts@earshot.invalid>', (raw) => raw),
-    publicUrl: r.read<string | null>('EARSHOT_PUBLIC_URL', null, (raw) => (/^https?:\/\//.test(raw) ? raw : { expected: 'an http(s):// URL' })),
+    publicUrl: r.read<string | null>('EARSHOT_PUBLIC_URL', null, (raw) =>
+      /^https?:\/\//.test(raw) ? raw : { expected: 'an http(s):// URL' },
+    ),
     timeoutMs: r.read('EARSHOT_ALERT_TIMEOUT_MS', 10_000, int(100, 120_000)),
     maxAttempts: r.read('EARSHOT_ALERT_MAX_ATTEMPTS', 6, int(1, 50)),
     retryBaseMs: r.read('EARSHOT_ALERT_RETRY_MS', 30_000, int(10, 3_600_000)),

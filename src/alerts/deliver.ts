@@ -22,14 +22,27 @@ export async function planDeliveries(db: Db): Promise<number> {
   return r.rowCount ?? 0;
 }
 
-export async function deliverDue(db: Db, cfg: AlertsConfig, log: Logger, limit = 20): Promise<{ sent: number; failed: number; dead: number }> {
+export async function deliverDue(
+  db: Db,
+  cfg: AlertsConfig,
+  log: Logger,
+  limit = 20,
+): Promise<{ sent: number; failed: number; dead: number }> {
   const out = { sent: 0, failed: 0, dead: 0 };
   await planDeliveries(db);
   for (let i = 0; i < limit; i++) {
     const client = await db.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; attempts: number; alert: AlertMessage; d_id: string; d_kind: Destination['kind']; target: string; secret: string | null }>(
+      const { rows } = await client.query<{
+        id: string;
+        attempts: number;
+        alert: AlertMessage;
+        d_id: string;
+        d_kind: Destination['kind'];
+        target: string;
+        secret: string | null;
+      }>(
         `SELECT dl.id, dl.attempts, d.id AS d_id, d.kind AS d_kind, d.target, d.secret,
                 jsonb_build_object('id', a.id, 'kind', a.kind, 'severity', a.severity, 'message', a.message, 'drill', a.drill,
                                    'created_at', a.created_at, 'scope', a.scope, 'data', a.data) AS alert
@@ -44,17 +57,33 @@ export async function deliverDue(db: Db, cfg: AlertsConfig, log: Logger, limit =
       }
       const attempt = row.attempts + 1;
       try {
-        await sendAlert({ id: Number(row.d_id), kind: row.d_kind, target: row.target, secret: row.secret }, { ...row.alert, id: Number(row.alert.id) }, cfg);
-        await client.query(`UPDATE alert_deliveries SET status = 'sent', attempts = $2, sent_at = now(), last_error = NULL WHERE id = $1`, [row.id, attempt]);
+        await sendAlert(
+          { id: Number(row.d_id), kind: row.d_kind, target: row.target, secret: row.secret },
+          { ...row.alert, id: Number(row.alert.id) },
+          cfg,
+        );
+        await client.query(
+          `UPDATE alert_deliveries SET status = 'sent', attempts = $2, sent_at = now(), last_error = NULL WHERE id = $1`,
+          [row.id, attempt],
+        );
         out.sent++;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const dead = attempt >= cfg.maxAttempts;
         await client.query(
           `UPDATE alert_deliveries SET attempts = $2, last_error = $3, status = $4, next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1`,
-          [row.id, attempt, message.slice(0, 500), dead ? 'dead' : 'pending', (cfg.retryBaseMs * 2 ** (attempt - 1)) / 1000],
+          [
+            row.id,
+            attempt,
+            message.slice(0, 500),
+            dead ? 'dead' : 'pending',
+            (cfg.retryBaseMs * 2 ** (attempt - 1)) / 1000,
+          ],
         );
-        log.warn({ delivery: Number(row.id), attempt, dead, error: message }, dead ? 'alert delivery dead' : 'alert delivery failed; will retry');
+        log.warn(
+          { delivery: Number(row.id), attempt, dead, error: message },
+          dead ? 'alert delivery dead' : 'alert delivery failed; will retry',
+        );
         if (dead) out.dead++;
         else out.failed++;
       }

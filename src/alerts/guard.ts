@@ -15,10 +15,27 @@ export interface GuardOptions {
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv6');
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
@@ -42,10 +59,13 @@ export function checkDestinationUrl(raw: string, o: GuardOptions): URL {
   if (url.username || url.password) throw new Error('credentials in the URL are refused');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (url.protocol === 'http:') {
-    if (!o.httpHosts.includes(host.toLowerCase())) throw new Error(`http:// is allowed only for hosts in EARSHOT_ALERT_HTTP_HOSTS; use https://`);
+    if (!o.httpHosts.includes(host.toLowerCase()))
+      throw new Error(`http:// is allowed only for hosts in EARSHOT_ALERT_HTTP_HOSTS; use https://`);
   } else if (url.protocol !== 'https:') throw new Error('only https:// URLs are allowed');
-  if (isIP(host) && !o.allowPrivate && isPrivateAddress(host)) throw new Error(`${host} is a private or loopback address`);
-  if (!o.allowPrivate && /^(localhost|.*\.localhost|.*\.local|.*\.internal)$/i.test(host)) throw new Error(`${host} is a local name`);
+  if (isIP(host) && !o.allowPrivate && isPrivateAddress(host))
+    throw new Error(`${host} is a private or loopback address`);
+  if (!o.allowPrivate && /^(localhost|.*\.localhost|.*\.local|.*\.internal)$/i.test(host))
+    throw new Error(`${host} is a local name`);
   return url;
 }
 
@@ -59,7 +79,9 @@ export function guardedLookup(o: GuardOptions) {
       const list = addresses as LookupAddress[];
       const bad = list.find((a) => isPrivateAddress(a.address));
       if (bad && !o.allowPrivate) {
-        const e: NodeJS.ErrnoException = new Error(`${hostname} resolves to ${bad.address}, a private or loopback address`);
+        const e: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves to ${bad.address}, a private or loopback address`,
+        );
         e.code = 'EPRIVATE';
         return callback(e, []);
       }

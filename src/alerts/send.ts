@@ -64,7 +64,12 @@ function post(url: URL, body: string, headers: Record<string, string>, s: SendSe
   return new Promise((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: guardedLookup(s), timeout: s.timeoutMs },
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(s),
+        timeout: s.timeoutMs,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -93,7 +98,12 @@ async function sendMail(to: string, a: AlertMessage, s: SendSettings, link: stri
     await transport.sendMail({
       to,
       subject: title(a),
-      text: [a.message, '', ...reps.slice(0, 3).map((r) => `@${r.author}: ${r.text}`), ...(link ? ['', link] : [])].join('\n'),
+      text: [
+        a.message,
+        '',
+        ...reps.slice(0, 3).map((r) => `@${r.author}: ${r.text}`),
+        ...(link ? ['', link] : []),
+      ].join('\n'),
     });
   } finally {
     transport.close();

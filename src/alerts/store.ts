@@ -55,7 +55,11 @@ export interface DestinationInput {
 }
 
 /** Returns the destination and, for a webhook, its signing secret (shown once). */
-export async function createDestination(db: Queryable, d: DestinationInput, by: string): Promise<DestinationView & { secret?: string }> {
+export async function createDestination(
+  db: Queryable,
+  d: DestinationInput,
+  by: string,
+): Promise<DestinationView & { secret?: string }> {
   const secret = d.kind === 'webhook' ? randomBytes(24).toString('base64url') : null;
   const { rows } = await db.query<Row>(
     `INSERT INTO alert_destinations (name, kind, target, secret, min_severity, drills, enabled, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
@@ -73,11 +77,22 @@ export async function getDestination(db: Queryable, id: number): Promise<(Destin
   return r ? { ...view(r), id: Number(r.id), secret: r.secret } : null;
 }
 
-export async function updateDestination(db: Queryable, id: number, patch: Partial<DestinationInput>): Promise<DestinationView | null> {
+export async function updateDestination(
+  db: Queryable,
+  id: number,
+  patch: Partial<DestinationInput>,
+): Promise<DestinationView | null> {
   const { rows } = await db.query<Row>(
     `UPDATE alert_destinations SET name = COALESCE($2, name), target = COALESCE($3, target), min_severity = COALESCE($4, min_severity),
             drills = COALESCE($5, drills), enabled = COALESCE($6, enabled), updated_at = now() WHERE id = $1 RETURNING *`,
-    [id, patch.name ?? null, patch.target ?? null, patch.min_severity ?? null, patch.drills ?? null, patch.enabled ?? null],
+    [
+      id,
+      patch.name ?? null,
+      patch.target ?? null,
+      patch.min_severity ?? null,
+      patch.drills ?? null,
+      patch.enabled ?? null,
+    ],
   );
   return rows[0] ? view(rows[0]) : null;
 }
@@ -97,9 +112,22 @@ export interface DeliveryView {
 }
 
 export async function deliveriesOf(db: Queryable, alertId: number): Promise<DeliveryView[]> {
-  const { rows } = await db.query<{ id: string; alert_id: string; destination_id: string; status: DeliveryView['status']; attempts: number; last_error: string | null; sent_at: Date | null }>(
-    'SELECT * FROM alert_deliveries WHERE alert_id = $1 ORDER BY id',
-    [alertId],
-  );
-  return rows.map((r) => ({ id: Number(r.id), alert_id: Number(r.alert_id), destination_id: Number(r.destination_id), status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null }));
+  const { rows } = await db.query<{
+    id: string;
+    alert_id: string;
+    destination_id: string;
+    status: DeliveryView['status'];
+    attempts: number;
+    last_error: string | null;
+    sent_at: Date | null;
+  }>('SELECT * FROM alert_deliveries WHERE alert_id = $1 ORDER BY id', [alertId]);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    alert_id: Number(r.alert_id),
+    destination_id: Number(r.destination_id),
+    status: r.status,
+    attempts: r.attempts,
+    last_error: r.last_error,
+    sent_at: r.sent_at?.toISOString() ?? null,
+  }));
 }

@@ -62,11 +62,18 @@ const int = (min: number, max: number) => (raw: string) => {
   return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
 };
 const text = (raw: string) => raw;
-const bool = (raw: string) => (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase()) ? false : { expected: '1/true/yes/on or 0/false/no/off' });
+const bool = (raw: string) =>
+  ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())
+    ? true
+    : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
+      ? false
+      : { expected: '1/true/yes/on or 0/false/no/off' };
 const httpUrl = (raw: string) => {
   try {
     const u = new URL(raw);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? raw.replace(/\/+$/, '') : { expected: 'an http:// or https:// URL' };
+    return u.protocol === 'http:' || u.protocol === 'https:'
+      ? raw.replace(/\/+$/, '')
+      : { expected: 'an http:// or https:// URL' };
   } catch {
     return { expected: 'an http:// or https:// URL' };
   }
@@ -83,17 +90,27 @@ export function parseQueries(raw: string): string[] | Expect {
     }
     return { expected: 'a JSON array of non-empty strings, or queries separated by ";"' };
   }
-  return raw.split(/[;\n]/).map((q) => q.trim()).filter(Boolean);
+  return raw
+    .split(/[;\n]/)
+    .map((q) => q.trim())
+    .filter(Boolean);
 }
 
 export function parseHandles(raw: string): string[] | Expect {
-  const handles = raw.split(/[\s,]+/).map((h) => h.trim().replace(/^@+/, '').toLowerCase()).filter(Boolean);
-  return handles.every((h) => /^\w{1,15}$/.test(h)) ? handles : { expected: 'X handles (letters, digits, _; up to 15) separated by commas' };
+  const handles = raw
+    .split(/[\s,]+/)
+    .map((h) => h.trim().replace(/^@+/, '').toLowerCase())
+    .filter(Boolean);
+  return handles.every((h) => /^\w{1,15}$/.test(h))
+    ? handles
+    : { expected: 'X handles (letters, digits, _; up to 15) separated by commas' };
 }
 
 /** `ID:TOKEN,ID:TOKEN`, or a JSON object `{"ID":"TOKEN"}`. Ids are numeric Graph ids. */
 export function parseTokenMap(raw: string): { id: string; token: string }[] | Expect {
-  const expected = { expected: 'ID:TOKEN pairs separated by commas (e.g. 123:EAAB…,456:EAAC…), or a JSON object {"ID":"TOKEN"}' };
+  const expected = {
+    expected: 'ID:TOKEN pairs separated by commas (e.g. 123:EAAB…,456:EAAC…), or a JSON object {"ID":"TOKEN"}',
+  };
   let pairs: [string, unknown][];
   if (raw.startsWith('{')) {
     try {
@@ -102,10 +119,14 @@ export function parseTokenMap(raw: string): { id: string; token: string }[] | Ex
       return expected;
     }
   } else {
-    pairs = raw.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
-      const at = p.indexOf(':');
-      return at > 0 ? [p.slice(0, at).trim(), p.slice(at + 1).trim()] : ['', ''];
-    });
+    pairs = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const at = p.indexOf(':');
+        return at > 0 ? [p.slice(0, at).trim(), p.slice(at + 1).trim()] : ['', ''];
+      });
   }
   const out = pairs.map(([id, token]) => ({ id, token: typeof token === 'string' ? token : '' }));
   return out.length > 0 && out.every((p) => /^\d{1,40}$/.test(p.id) && /^\S+$/.test(p.token)) ? out : expected;
@@ -113,7 +134,9 @@ export function parseTokenMap(raw: string): { id: string; token: string }[] | Ex
 
 export function parseFeeds(raw: string): string[] | Expect {
   const feeds = raw.split(/[\s,]+/).filter(Boolean);
-  return feeds.every((f) => typeof httpUrl(f) === 'string') ? feeds : { expected: 'http(s) feed URLs separated by commas or spaces' };
+  return feeds.every((f) => typeof httpUrl(f) === 'string')
+    ? feeds
+    : { expected: 'http(s) feed URLs separated by commas or spaces' };
 }
 
 export function readChannels(r: EnvReader): ChannelsConfig {
@@ -140,7 +163,9 @@ export function readChannels(r: EnvReader): ChannelsConfig {
       pageTokens: r.read<{ id: string; token: string }[]>('FACEBOOK_PAGE_TOKENS', [], parseTokenMap),
       groupTokens: r.read<{ id: string; token: string }[]>('FACEBOOK_GROUP_TOKENS', [], parseTokenMap),
       graphBase: r.read('FACEBOOK_GRAPH_BASE', 'https://graph.facebook.com', httpUrl),
-      graphVersion: r.read('FACEBOOK_GRAPH_VERSION', 'v26.0', (raw) => (/^v\d+\.\d+$/.test(raw) ? raw : { expected: 'a Graph version like v26.0' })),
+      graphVersion: r.read('FACEBOOK_GRAPH_VERSION', 'v26.0', (raw) =>
+        /^v\d+\.\d+$/.test(raw) ? raw : { expected: 'a Graph version like v26.0' },
+      ),
       pollIntervalMs: r.read('FACEBOOK_POLL_INTERVAL_MS', 5 * 60_000, int(1000, 86_400_000)),
     },
     googleAlerts: {
@@ -153,7 +178,8 @@ export function readChannels(r: EnvReader): ChannelsConfig {
 }
 
 /** A short, stable, non-secret key for a configured item (used in cursors and job data). */
-export const keyOf = (prefix: string, value: string) => `${prefix}${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+export const keyOf = (prefix: string, value: string) =>
+  `${prefix}${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
 
 export const CHANNELS_HELP = `
 Channels (each is off until configured; see docs/channels.md):

@@ -29,10 +29,30 @@ async function firstAnswer<T>(read: (c: Collectors) => Promise<T>): Promise<T | 
 }
 
 export const channelMetrics = {
-  polls: new Counter({ name: 'earshot_source_polls_total', help: 'Polls by source and outcome (ok, failed, rate_limited, skipped)', labelNames: ['source', 'outcome'], registers: [registry] }),
-  postsRead: new Counter({ name: 'earshot_source_posts_read_total', help: 'Posts, comments and entries read from each platform by this process', labelNames: ['source', 'kind'], registers: [registry] }),
-  replies: new Counter({ name: 'earshot_replies_total', help: 'Replies by source and outcome (sent, dry_run, failed, retry)', labelNames: ['source', 'outcome'], registers: [registry] }),
-  webhooks: new Counter({ name: 'earshot_webhooks_total', help: 'Webhook deliveries by source and outcome (accepted, bad_signature, bad_body)', labelNames: ['source', 'outcome'], registers: [registry] }),
+  polls: new Counter({
+    name: 'earshot_source_polls_total',
+    help: 'Polls by source and outcome (ok, failed, rate_limited, skipped)',
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  }),
+  postsRead: new Counter({
+    name: 'earshot_source_posts_read_total',
+    help: 'Posts, comments and entries read from each platform by this process',
+    labelNames: ['source', 'kind'],
+    registers: [registry],
+  }),
+  replies: new Counter({
+    name: 'earshot_replies_total',
+    help: 'Replies by source and outcome (sent, dry_run, failed, retry)',
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  }),
+  webhooks: new Counter({
+    name: 'earshot_webhooks_total',
+    help: 'Webhook deliveries by source and outcome (accepted, bad_signature, bad_body)',
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  }),
   healthy: new Gauge({
     name: 'earshot_source_healthy',
     help: '1 when the source polls fine, 0 after EARSHOT_SOURCE_FAILURES failures in a row',

@@ -6,7 +6,18 @@
  */
 import type { Logger } from '../log.ts';
 import { keyOf, type ChannelsConfig } from './config.ts';
-import { RateLimitedError, defaultSleep, type CursorStore, type CountUsage, type Ingest, type PollDeps, type PollResult, type SendDm, type SendReply, type SourceName } from './types.ts';
+import {
+  RateLimitedError,
+  defaultSleep,
+  type CursorStore,
+  type CountUsage,
+  type Ingest,
+  type PollDeps,
+  type PollResult,
+  type SendDm,
+  type SendReply,
+  type SourceName,
+} from './types.ts';
 import { channelMetrics } from './metrics.ts';
 import { createXReadClient, createXWriteClient } from './twitter/client.ts';
 import { pollTimeline, pollMentions, searchTimeline } from './twitter/poller.ts';
@@ -22,7 +33,16 @@ export interface HealthStore {
   success(source: SourceName, key: string): Promise<void>;
   /** Returns whether the source is still healthy after this failure. */
   failure(source: SourceName, key: string, error: string, threshold: number): Promise<boolean>;
-  list(): Promise<{ source: string; key: string; healthy: boolean; consecutive_failures: number; last_error: string | null; paused_until: string | Date | null }[]>;
+  list(): Promise<
+    {
+      source: string;
+      key: string;
+      healthy: boolean;
+      consecutive_failures: number;
+      last_error: string | null;
+      paused_until: string | Date | null;
+    }[]
+  >;
 }
 
 export interface ChannelDeps {
@@ -45,11 +65,17 @@ export interface PollTarget {
   run(deps: PollDeps): Promise<PollResult>;
 }
 
-export type PollOutcome = (PollResult & { status: 'ok' | 'rate_limited' }) | { status: 'skipped' | 'failed'; reason: string };
+export type PollOutcome =
+  (PollResult & { status: 'ok' | 'rate_limited' }) | { status: 'skipped' | 'failed'; reason: string };
 
 /** The subset of the job queue the channels need. */
 export interface SchedulerQueue {
-  upsertJobScheduler(id: string, everyMs: number, name: 'poll-source', payload: { source: string; key: string }): Promise<void>;
+  upsertJobScheduler(
+    id: string,
+    everyMs: number,
+    name: 'poll-source',
+    payload: { source: string; key: string },
+  ): Promise<void>;
 }
 
 export interface Channels {
@@ -83,14 +109,44 @@ export interface TargetInfo {
 export function describeTargets(config: ChannelsConfig): TargetInfo[] {
   const out: TargetInfo[] = [];
   if (config.x.bearerToken) {
-    for (const query of config.x.queries) out.push({ source: 'twitter', key: keyOf('search-', query), label: `search: ${query}`, intervalMs: config.x.pollIntervalMs, what: { kind: 'search', query } });
-    for (const handle of config.x.accounts) out.push({ source: 'twitter', key: `mentions-${handle}`, label: `mentions of @${handle}`, intervalMs: config.x.pollIntervalMs, what: { kind: 'mentions', handle } });
+    for (const query of config.x.queries)
+      out.push({
+        source: 'twitter',
+        key: keyOf('search-', query),
+        label: `search: ${query}`,
+        intervalMs: config.x.pollIntervalMs,
+        what: { kind: 'search', query },
+      });
+    for (const handle of config.x.accounts)
+      out.push({
+        source: 'twitter',
+        key: `mentions-${handle}`,
+        label: `mentions of @${handle}`,
+        intervalMs: config.x.pollIntervalMs,
+        what: { kind: 'mentions', handle },
+      });
   }
-  for (const [kind, list] of [['page', config.facebook.pageTokens], ['group', config.facebook.groupTokens]] as const) {
-    for (const t of list) out.push({ source: 'facebook', key: `${kind}-${t.id}`, label: `${kind} ${t.id}: feed and comments`, intervalMs: config.facebook.pollIntervalMs, what: { kind: 'feed', id: t.id, token: t.token } });
+  for (const [kind, list] of [
+    ['page', config.facebook.pageTokens],
+    ['group', config.facebook.groupTokens],
+  ] as const) {
+    for (const t of list)
+      out.push({
+        source: 'facebook',
+        key: `${kind}-${t.id}`,
+        label: `${kind} ${t.id}: feed and comments`,
+        intervalMs: config.facebook.pollIntervalMs,
+        what: { kind: 'feed', id: t.id, token: t.token },
+      });
   }
   for (const url of config.googleAlerts.feeds) {
-    out.push({ source: 'google-alerts', key: keyOf('feed-', url), label: `feed ${new URL(url).pathname}`, intervalMs: config.googleAlerts.pollIntervalMs, what: { kind: 'alerts', url } });
+    out.push({
+      source: 'google-alerts',
+      key: keyOf('feed-', url),
+      label: `feed ${new URL(url).pathname}`,
+      intervalMs: config.googleAlerts.pollIntervalMs,
+      what: { kind: 'alerts', url },
+    });
   }
   return out;
 }
@@ -130,7 +186,9 @@ export function createChannels(d: ChannelDeps): Channels {
     ...(fb.pageTokens.length ? { facebook: facebookReplier(graph, fb.pageTokens) } : {}),
   };
 
-  const dm: SendDm | null = xWrite ? xDirectMessenger(xWrite, { maxWaitMs: config.x.maxRateWaitMs, sleep: d.sleep ?? defaultSleep, now: Date.now }) : null;
+  const dm: SendDm | null = xWrite
+    ? xDirectMessenger(xWrite, { maxWaitMs: config.x.maxRateWaitMs, sleep: d.sleep ?? defaultSleep, now: Date.now })
+    : null;
 
   return {
     targets,
@@ -141,39 +199,68 @@ export function createChannels(d: ChannelDeps): Channels {
       // One poll of a target at a time in this process: an overlapping run would only re-read.
       if (running.has(id)) return skipped(source, 'a poll of this source is already running');
       const cursor = await d.cursors.get(target.source, key);
-      if (cursor.pausedUntil && cursor.pausedUntil.getTime() > Date.now()) return skipped(source, `paused until ${cursor.pausedUntil.toISOString()}`);
+      if (cursor.pausedUntil && cursor.pausedUntil.getTime() > Date.now())
+        return skipped(source, `paused until ${cursor.pausedUntil.toISOString()}`);
       running.add(id);
       try {
-        const result = await target.run({ cursors: d.cursors, ingest: d.ingest, countUsage, ...(d.sleep ? { sleep: d.sleep } : {}) });
+        const result = await target.run({
+          cursors: d.cursors,
+          ingest: d.ingest,
+          countUsage,
+          ...(d.sleep ? { sleep: d.sleep } : {}),
+        });
         await d.health.success(target.source, key);
         if (result.pausedUntil) {
-          await d.cursors.pause(target.source, key, result.pausedUntil, `rate limited until ${result.pausedUntil.toISOString()}`);
+          await d.cursors.pause(
+            target.source,
+            key,
+            result.pausedUntil,
+            `rate limited until ${result.pausedUntil.toISOString()}`,
+          );
           channelMetrics.polls.inc({ source, outcome: 'rate_limited' });
-          d.log.warn({ source, key, read: result.read, accepted: result.accepted, until: result.pausedUntil.toISOString() }, 'source rate limited: paused, cursor kept before the unread posts');
+          d.log.warn(
+            { source, key, read: result.read, accepted: result.accepted, until: result.pausedUntil.toISOString() },
+            'source rate limited: paused, cursor kept before the unread posts',
+          );
           return { ...result, status: 'rate_limited' };
         }
         channelMetrics.polls.inc({ source, outcome: 'ok' });
-        d.log.info({ source, key, read: result.read, accepted: result.accepted, duplicates: result.duplicates }, 'source polled');
+        d.log.info(
+          { source, key, read: result.read, accepted: result.accepted, duplicates: result.duplicates },
+          'source polled',
+        );
         return { ...result, status: 'ok' };
       } catch (err) {
         if (err instanceof RateLimitedError) {
           await d.cursors.pause(target.source, key, err.until, err.message);
           await d.health.success(target.source, key);
           channelMetrics.polls.inc({ source, outcome: 'rate_limited' });
-          d.log.warn({ source, key, until: err.until.toISOString() }, 'source rate limited: paused, cursor kept before the unread posts');
+          d.log.warn(
+            { source, key, until: err.until.toISOString() },
+            'source rate limited: paused, cursor kept before the unread posts',
+          );
           return { status: 'rate_limited', accepted: 0, duplicates: 0, read: 0, pausedUntil: err.until };
         }
         const reason = err instanceof Error ? err.message : String(err);
         const healthy = await d.health.failure(target.source, key, reason, config.failuresBeforeUnhealthy);
         channelMetrics.polls.inc({ source, outcome: 'failed' });
-        d.log.warn({ source, key, error: reason, healthy }, healthy ? 'source poll failed; will retry at the next interval' : 'source poll failed again: marked unhealthy');
+        d.log.warn(
+          { source, key, error: reason, healthy },
+          healthy
+            ? 'source poll failed; will retry at the next interval'
+            : 'source poll failed again: marked unhealthy',
+        );
         return { status: 'failed', reason };
       } finally {
         running.delete(id);
       }
     },
     async schedule(queue) {
-      for (const t of targets) await queue.upsertJobScheduler(`poll-${t.source}-${t.key}`, t.intervalMs, 'poll-source', { source: t.source, key: t.key });
+      for (const t of targets)
+        await queue.upsertJobScheduler(`poll-${t.source}-${t.key}`, t.intervalMs, 'poll-source', {
+          source: t.source,
+          key: t.key,
+        });
       return targets.length;
     },
     replier: (source) => repliers[source] ?? null,
@@ -191,7 +278,10 @@ export function createChannels(d: ChannelDeps): Channels {
           await countUsage('twitter', 'stream', ms.length);
           await d.ingest(ms);
         },
-        onState: (s) => (s.connected ? d.log.info('X stream connected') : d.log.warn({ error: s.error, retryInMs: s.retryInMs }, 'X stream disconnected; reconnecting')),
+        onState: (s) =>
+          s.connected
+            ? d.log.info('X stream connected')
+            : d.log.warn({ error: s.error, retryInMs: s.retryInMs }, 'X stream disconnected; reconnecting'),
       });
     },
     async health() {
@@ -201,8 +291,15 @@ export function createChannels(d: ChannelDeps): Channels {
       for (const s of states) {
         const id = `${s.source}/${s.key}`;
         if (!configured.has(id)) continue;
-        const paused = s.paused_until && new Date(s.paused_until).getTime() > Date.now() ? new Date(s.paused_until).toISOString() : null;
-        out[id] = !s.healthy ? `failing: ${s.last_error ?? 'unknown'} (${s.consecutive_failures} in a row)` : paused ? `ok (rate limited until ${paused})` : 'ok';
+        const paused =
+          s.paused_until && new Date(s.paused_until).getTime() > Date.now()
+            ? new Date(s.paused_until).toISOString()
+            : null;
+        out[id] = !s.healthy
+          ? `failing: ${s.last_error ?? 'unknown'} (${s.consecutive_failures} in a row)`
+          : paused
+            ? `ok (rate limited until ${paused})`
+            : 'ok';
       }
       for (const id of configured) out[id] ??= 'ok (not polled yet)';
       return out;

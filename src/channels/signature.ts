@@ -12,6 +12,7 @@ export function verifyHmacHeader(header: string | undefined, prefix: string, exp
   if (!header) return { ok: false, reason: 'signature header missing' };
   const given = Buffer.from(header.trim(), 'utf8');
   const want = Buffer.from(`${prefix}${expected}`, 'utf8');
-  if (given.length !== want.length || !timingSafeEqual(given, want)) return { ok: false, reason: 'signature does not match' };
+  if (given.length !== want.length || !timingSafeEqual(given, want))
+    return { ok: false, reason: 'signature does not match' };
   return { ok: true };
 }

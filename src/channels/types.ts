@@ -89,7 +89,10 @@ export class ReplyError extends Error {
 
 /** The platform asked us to wait: not a failure of the source. */
 export class RateLimitedError extends Error {
-  constructor(readonly until: Date, message = `rate limited until ${until.toISOString()}`) {
+  constructor(
+    readonly until: Date,
+    message = `rate limited until ${until.toISOString()}`,
+  ) {
     super(message);
     this.name = 'RateLimitedError';
   }

@@ -15,7 +15,10 @@ export class ClusterError extends Error {
 }
 
 async function live(tx: Queryable, id: number): Promise<void> {
-  const { rows } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM clusters WHERE id = $1 FOR UPDATE', [id]);
+  const { rows } = await tx.query<{ merged_into: string | null }>(
+    'SELECT merged_into FROM clusters WHERE id = $1 FOR UPDATE',
+    [id],
+  );
   if (!rows[0]) throw new ClusterError(404, `no cluster ${id}`);
   if (rows[0].merged_into) throw new ClusterError(409, `cluster ${id} was merged into cluster ${rows[0].merged_into}`);
 }
@@ -32,11 +35,20 @@ export async function mergeClusters(tx: Queryable, into: number, from: readonly 
 }
 
 /** Moves the given mentions of cluster `id` into a new cluster; they stay there (pinned). */
-export async function splitCluster(tx: Queryable, id: number, mentionIds: readonly number[], name: string | null): Promise<number> {
+export async function splitCluster(
+  tx: Queryable,
+  id: number,
+  mentionIds: readonly number[],
+  name: string | null,
+): Promise<number> {
   await lockClusters(tx);
   await live(tx, id);
-  const own = await tx.query<{ id: string }>('SELECT id FROM mentions WHERE cluster_id = $1 AND id = ANY($2::bigint[])', [id, mentionIds]);
-  if (own.rows.length !== new Set(mentionIds).size) throw new ClusterError(400, `body.mention_ids must all be mentions of cluster ${id}`);
+  const own = await tx.query<{ id: string }>(
+    'SELECT id FROM mentions WHERE cluster_id = $1 AND id = ANY($2::bigint[])',
+    [id, mentionIds],
+  );
+  if (own.rows.length !== new Set(mentionIds).size)
+    throw new ClusterError(400, `body.mention_ids must all be mentions of cluster ${id}`);
   const { rows } = await tx.query<{ id: string; label: string[] }>(
     `INSERT INTO clusters (name, label, status) SELECT $2, label, 'new' FROM clusters WHERE id = $1 RETURNING id`,
     [id, name],
@@ -57,11 +69,18 @@ export async function renameCluster(tx: Queryable, id: number, name: string): Pr
 
 export async function setSolution(tx: Queryable, id: number, solution: string | null): Promise<void> {
   await live(tx, id);
-  await tx.query('UPDATE clusters SET solution = $2, solution_updated_at = now(), updated_at = now() WHERE id = $1', [id, solution]);
+  await tx.query('UPDATE clusters SET solution = $2, solution_updated_at = now(), updated_at = now() WHERE id = $1', [
+    id,
+    solution,
+  ]);
 }
 
 /** Returns how many customers got the closed loop's "fixed" message (0 when it was already sent). */
-export async function setClusterStatus(tx: Queryable, id: number, status: ClusterStatus): Promise<{ fixedNotified: number }> {
+export async function setClusterStatus(
+  tx: Queryable,
+  id: number,
+  status: ClusterStatus,
+): Promise<{ fixedNotified: number }> {
   await live(tx, id);
   await tx.query('UPDATE clusters SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
   return { fixedNotified: status === 'fixed' ? await notifyFixed(tx, id) : 0 };

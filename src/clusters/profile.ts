@@ -4,7 +4,16 @@
  * to the authors of the cluster's mentions. The analysis itself is src/analysis/profile/.
  */
 import type { Queryable } from '../storage/db.ts';
-import { buildCustomerBase, profileComplainants, rankAtRisk, toReportItem, type CustomerBase, type ProfileItem, type ReportAtRisk, type ReportProfileItem } from '../analysis/profile/index.ts';
+import {
+  buildCustomerBase,
+  profileComplainants,
+  rankAtRisk,
+  toReportItem,
+  type CustomerBase,
+  type ProfileItem,
+  type ReportAtRisk,
+  type ReportProfileItem,
+} from '../analysis/profile/index.ts';
 
 /** The same lines and at-risk entries as `earshot outreach` reports, so the API and the CLI agree. */
 export type ProfileLine = ReportProfileItem;
@@ -20,13 +29,18 @@ let cached: { key: string; base: CustomerBase } | null = null;
 
 /** The indexed base; rebuilt only when customers were added or changed since the last call. */
 export async function customerBase(db: Queryable): Promise<CustomerBase> {
-  const { rows } = await db.query<{ n: string; at: Date | null }>('SELECT count(*) AS n, max(updated_at) AS at FROM customers');
+  const { rows } = await db.query<{ n: string; at: Date | null }>(
+    'SELECT count(*) AS n, max(updated_at) AS at FROM customers',
+  );
   const key = `${rows[0]?.n}/${rows[0]?.at?.toISOString() ?? ''}`;
   if (cached?.key === key) return cached.base;
-  const all = await db.query<{ customer_id: string; attributes: Record<string, unknown> }>('SELECT customer_id, attributes FROM customers ORDER BY id');
+  const all = await db.query<{ customer_id: string; attributes: Record<string, unknown> }>(
+    'SELECT customer_id, attributes FROM customers ORDER BY id',
+  );
   const records = all.rows.map((r) => {
     const rec: Record<string, string> = { customer_id: r.customer_id };
-    for (const [k, v] of Object.entries(r.attributes ?? {})) if (v !== null && typeof v !== 'object') rec[k] = String(v);
+    for (const [k, v] of Object.entries(r.attributes ?? {}))
+      if (v !== null && typeof v !== 'object') rec[k] = String(v);
     return rec;
   });
   const base = buildCustomerBase(records);
@@ -44,7 +58,11 @@ export async function complainantIds(db: Queryable, clusterId: number): Promise<
   return rows.map((r) => r.customer_id);
 }
 
-export async function clusterProfile(db: Queryable, clusterId: number, atRiskLimit = Infinity): Promise<ClusterProfile & { items: ProfileItem[] }> {
+export async function clusterProfile(
+  db: Queryable,
+  clusterId: number,
+  atRiskLimit = Infinity,
+): Promise<ClusterProfile & { items: ProfileItem[] }> {
   const base = await customerBase(db);
   const complainants = await complainantIds(db, clusterId);
   const idx = complainants.map((id) => base.indexOfId.get(id)).filter((i): i is number => i !== undefined);

@@ -71,7 +71,10 @@ function toSummary(r: SummaryRow): ClusterSummaryView {
   };
 }
 
-export async function listClusters(db: Queryable, f: { status?: ClusterStatus; sort: 'size' | 'growth' | 'recent'; limit: number; minSize: number }): Promise<ClusterSummaryView[]> {
+export async function listClusters(
+  db: Queryable,
+  f: { status?: ClusterStatus; sort: 'size' | 'growth' | 'recent'; limit: number; minSize: number },
+): Promise<ClusterSummaryView[]> {
   const { rows } = await db.query<SummaryRow>(
     `${SUMMARY_SQL} WHERE c.merged_into IS NULL AND c.size >= $1 AND ($2::text IS NULL OR c.status = $2) ORDER BY c.size DESC, c.id LIMIT 1000`,
     [f.minSize, f.status ?? null],
@@ -83,10 +86,11 @@ export async function listClusters(db: Queryable, f: { status?: ClusterStatus; s
 }
 
 export async function clusterDetail(db: Queryable, id: number, atRiskLimit: number): Promise<ClusterDetailView | null> {
-  const { rows } = await db.query<SummaryRow & { daily: Record<string, number>; channels: Record<string, number>; representatives: number[] }>(
-    `${SUMMARY_SQL.replace('c.solution,', 'c.solution, c.daily, c.channels, c.representatives,')} WHERE c.id = $1`,
-    [id],
-  );
+  const { rows } = await db.query<
+    SummaryRow & { daily: Record<string, number>; channels: Record<string, number>; representatives: number[] }
+  >(`${SUMMARY_SQL.replace('c.solution,', 'c.solution, c.daily, c.channels, c.representatives,')} WHERE c.id = $1`, [
+    id,
+  ]);
   const r = rows[0];
   if (!r) return null;
   const reps = await db.query<{ id: string; text: string; source: string; handle: string; created_at: Date }>(
@@ -98,7 +102,10 @@ export async function clusterDetail(db: Queryable, id: number, atRiskLimit: numb
     'SELECT id, status, priority, subject, opened_at FROM cases WHERE cluster_id = $1 ORDER BY opened_at DESC LIMIT 100',
     [id],
   );
-  const campaigns = await db.query<{ n: string }>('SELECT count(*) AS n FROM outreach_campaigns WHERE cluster_id = $1', [id]);
+  const campaigns = await db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM outreach_campaigns WHERE cluster_id = $1',
+    [id],
+  );
   const p = await clusterProfile(db, id);
   return {
     ...toSummary(r),
@@ -106,8 +113,20 @@ export async function clusterDetail(db: Queryable, id: number, atRiskLimit: numb
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, count]) => ({ day, count })),
     channels: r.channels,
-    representatives: reps.rows.map((m) => ({ id: Number(m.id), text: m.text, source: m.source, author: m.handle, created_at: m.created_at.toISOString() })),
-    cases: cases.rows.map((c) => ({ id: Number(c.id), status: c.status, priority: c.priority, subject: c.subject, opened_at: c.opened_at.toISOString() })),
+    representatives: reps.rows.map((m) => ({
+      id: Number(m.id),
+      text: m.text,
+      source: m.source,
+      author: m.handle,
+      created_at: m.created_at.toISOString(),
+    })),
+    cases: cases.rows.map((c) => ({
+      id: Number(c.id),
+      status: c.status,
+      priority: c.priority,
+      subject: c.subject,
+      opened_at: c.opened_at.toISOString(),
+    })),
     profile: p.profile,
     at_risk: p.at_risk.slice(0, atRiskLimit),
     at_risk_total: p.at_risk.length,

@@ -24,7 +24,13 @@
  */
 import type pg from 'pg';
 import { withTransaction, type Db, type Queryable } from '../storage/db.ts';
-import { createClusterer, restoreClusterer, type Clusterer, type ClustererOptions, type ClustererState } from '../analysis/cluster/index.ts';
+import {
+  createClusterer,
+  restoreClusterer,
+  type Clusterer,
+  type ClustererOptions,
+  type ClustererState,
+} from '../analysis/cluster/index.ts';
 import { lockClusters, moveMentions, refreshCluster, resolveCluster } from './store.ts';
 import { afterGrowth, type GrowthOptions } from './upkeep.ts';
 
@@ -81,7 +87,12 @@ export async function readEngineHead(q: Queryable): Promise<EngineHead> {
   );
   const r = rows[0];
   return r
-    ? { version: Number(r.version), seq: Number(r.seq), checkpointSeq: Number(r.checkpoint_seq), checkpointVersion: Number(r.checkpoint_version) }
+    ? {
+        version: Number(r.version),
+        seq: Number(r.seq),
+        checkpointSeq: Number(r.checkpoint_seq),
+        checkpointVersion: Number(r.checkpoint_version),
+      }
     : { version: 0, seq: 0, checkpointSeq: 0, checkpointVersion: 0 };
 }
 
@@ -96,7 +107,7 @@ const REPLAY_CHUNK = 5_000;
 /** Feeds the logged mentions with after < seq ≤ to, in seq order; returns the last id fed. */
 async function replay(q: Queryable, e: Clusterer, after: number, to: number): Promise<string | null> {
   let last: string | null = null;
-  for (let from = after; from < to; ) {
+  for (let from = after; from < to;) {
     const { rows } = await q.query<Pending & { cluster_seq: string }>(
       `SELECT id, text, created_at, cluster_seq FROM mentions WHERE cluster_seq > $1 AND cluster_seq <= $2 ORDER BY cluster_seq LIMIT $3`,
       [from, to, REPLAY_CHUNK],
@@ -113,7 +124,10 @@ async function replay(q: Queryable, e: Clusterer, after: number, to: number): Pr
  * The engine as the last writer left it: the checkpoint, then every mention logged after it. Without a
  * checkpoint, an empty engine with `clusterer` options (the stage writes one on its first run).
  */
-export async function loadEngine(q: Queryable, clusterer: Partial<ClustererOptions> = DEFAULTS.clusterer): Promise<{ engine: Clusterer; head: EngineHead; lastId: string | null }> {
+export async function loadEngine(
+  q: Queryable,
+  clusterer: Partial<ClustererOptions> = DEFAULTS.clusterer,
+): Promise<{ engine: Clusterer; head: EngineHead; lastId: string | null }> {
   const head = await readEngineHead(q);
   const { rows } = await q.query<{ state: ClustererState | null }>('SELECT state FROM cluster_engine WHERE id = 1');
   const state = rows[0]?.state ?? null;
@@ -188,7 +202,10 @@ export function createClusterStage(options: Partial<StageOptions> = {}): Cluster
           [nextVersion, nextSeq, JSON.stringify(e.toJSON())],
         );
       } else {
-        await tx.query('UPDATE cluster_engine SET version = $1, seq = $2, updated_at = now() WHERE id = 1', [nextVersion, nextSeq]);
+        await tx.query('UPDATE cluster_engine SET version = $1, seq = $2, updated_at = now() WHERE id = 1', [
+          nextVersion,
+          nextSeq,
+        ]);
       }
       version = nextVersion;
       seq = nextSeq;
@@ -231,7 +248,12 @@ export function createClusterStage(options: Partial<StageOptions> = {}): Cluster
  * members of clusters that only now became reported, and the members of clusters the engine merged
  * away. Returns the cluster rows touched (their sizes and days are then recomputed).
  */
-async function writeRun(tx: pg.PoolClient, e: Clusterer, added: readonly string[], merged: ReadonlyArray<{ from: string; members: readonly string[] }>): Promise<number[]> {
+async function writeRun(
+  tx: pg.PoolClient,
+  e: Clusterer,
+  added: readonly string[],
+  merged: ReadonlyArray<{ from: string; members: readonly string[] }>,
+): Promise<number[]> {
   const keys = new Set<string>();
   for (const id of added) {
     const k = e.clusterOf(id);
@@ -253,7 +275,12 @@ async function writeRun(tx: pg.PoolClient, e: Clusterer, added: readonly string[
   const fresh: string[] = [];
   if (keys.size > 0) {
     const summaries = [...keys].flatMap((k) => e.cluster(k) ?? []);
-    const rows = summaries.map((c) => ({ key: c.id, label: c.label, size: c.size, reps: c.representativeIds.map(Number) }));
+    const rows = summaries.map((c) => ({
+      key: c.id,
+      label: c.label,
+      size: c.size,
+      reps: c.representativeIds.map(Number),
+    }));
     const up = await tx.query<{ id: string; engine_key: string; merged_into: string | null; inserted: boolean }>(
       `INSERT INTO clusters (engine_key, label, engine_size, representatives)
        SELECT key, label, size, reps FROM jsonb_to_recordset($1::jsonb) AS x(key text, label jsonb, size integer, reps jsonb)
@@ -276,7 +303,10 @@ async function writeRun(tx: pg.PoolClient, e: Clusterer, added: readonly string[
   }
 
   if (gone.size > 0) {
-    const had = await tx.query<{ id: string; engine_key: string }>('SELECT id, engine_key FROM clusters WHERE engine_key = ANY($1::text[])', [[...gone.keys()]]);
+    const had = await tx.query<{ id: string; engine_key: string }>(
+      'SELECT id, engine_key FROM clusters WHERE engine_key = ANY($1::text[])',
+      [[...gone.keys()]],
+    );
     const rowOf = new Map(had.rows.map((r) => [r.engine_key, Number(r.id)]));
     for (const [k, g] of gone) {
       const to = g.into ? target.get(g.into) : undefined;

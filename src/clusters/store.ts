@@ -16,7 +16,9 @@ export async function lockClusters(tx: Queryable): Promise<void> {
 export async function resolveCluster(tx: Queryable, id: number): Promise<number> {
   let at = id;
   for (let hops = 0; hops < 50; hops++) {
-    const { rows } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM clusters WHERE id = $1', [at]);
+    const { rows } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM clusters WHERE id = $1', [
+      at,
+    ]);
     const next = rows[0]?.merged_into;
     if (!next) return at;
     at = Number(next);
@@ -25,7 +27,12 @@ export async function resolveCluster(tx: Queryable, id: number): Promise<number>
 }
 
 /** Moves mentions to a cluster; returns the clusters they left. Pinned mentions move only when `pin`. */
-export async function moveMentions(tx: Queryable, mentionIds: readonly number[], to: number, opts: { pin?: boolean } = {}): Promise<number[]> {
+export async function moveMentions(
+  tx: Queryable,
+  mentionIds: readonly number[],
+  to: number,
+  opts: { pin?: boolean } = {},
+): Promise<number[]> {
   if (mentionIds.length === 0) return [];
   const { rows } = await tx.query<{ old: string | null }>(
     `WITH old AS (SELECT id, cluster_id FROM mentions WHERE id = ANY($1::bigint[]) AND cluster_id IS DISTINCT FROM $2 ${opts.pin ? '' : 'AND NOT cluster_pinned'} FOR UPDATE)
@@ -57,7 +64,12 @@ export async function refreshCluster(tx: Queryable, id: number): Promise<void> {
 /** Merges `from` into `into`: members move, `from` keeps a pointer so the engine's later members follow. */
 export async function mergeInto(tx: Queryable, into: number, from: number): Promise<void> {
   const { rows } = await tx.query<{ id: string }>('SELECT id FROM mentions WHERE cluster_id = $1', [from]);
-  await moveMentions(tx, rows.map((r) => Number(r.id)), into, { pin: true });
+  await moveMentions(
+    tx,
+    rows.map((r) => Number(r.id)),
+    into,
+    { pin: true },
+  );
   await tx.query('UPDATE clusters SET merged_into = $2, size = 0, updated_at = now() WHERE id = $1', [from, into]);
   await refreshCluster(tx, into);
 }

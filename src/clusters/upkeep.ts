@@ -33,11 +33,20 @@ export async function afterGrowth(tx: Queryable, touched: readonly number[], gro
  * are one cause told in different words (as `earshot outreach` does): the smaller goes into the larger,
  * so neither lists the other's complainants as at risk. Returns the cluster that lives on.
  */
-export async function refreshProfile(tx: Queryable, id: number, opts: { autoMerge: boolean } = { autoMerge: true }): Promise<number> {
+export async function refreshProfile(
+  tx: Queryable,
+  id: number,
+  opts: { autoMerge: boolean } = { autoMerge: true },
+): Promise<number> {
   const p = await clusterProfile(tx, id, 0);
   const top = p.profile[0];
   const key = top ? `${top.attribute}=${top.value}` : null;
-  await tx.query('UPDATE clusters SET profile_key = $2, profile_text = $3, complainants = $4 WHERE id = $1', [id, key, top?.text ?? null, p.complainants.length]);
+  await tx.query('UPDATE clusters SET profile_key = $2, profile_text = $3, complainants = $4 WHERE id = $1', [
+    id,
+    key,
+    top?.text ?? null,
+    p.complainants.length,
+  ]);
   if (!key || !opts.autoMerge) return id;
   const { rows } = await tx.query<{ id: string; size: number; status: string }>(
     // Only the engine's own clusters: a cluster product split off by hand stays apart.
@@ -65,7 +74,13 @@ async function markComplainedAnyway(tx: Queryable, id: number): Promise<void> {
 
 /** Raises 'cluster_growth' when the cluster at least doubled within the window and is big enough. */
 async function growthAlert(tx: Queryable, id: number, g: GrowthOptions): Promise<boolean> {
-  const { rows } = await tx.query<{ size: number; recent: string; label: string[]; name: string | null; status: string }>(
+  const { rows } = await tx.query<{
+    size: number;
+    recent: string;
+    label: string[];
+    name: string | null;
+    status: string;
+  }>(
     `SELECT c.size, c.label, c.name, c.status,
             (SELECT count(*) FROM mentions m WHERE m.cluster_id = c.id AND m.created_at > c.last_seen - make_interval(hours => $2)) AS recent
        FROM clusters c WHERE c.id = $1 AND c.merged_into IS NULL`,

@@ -22,7 +22,10 @@ export function register(program: Command): void {
     .requiredOption('--name <name>', 'what the token is for, e.g. "forum bridge"')
     .option('--role <role>', `one of ${ROLES.join(', ')}`, 'ingest')
     .option('--expires-in <duration>', `the token stops working after this long: ${DURATION_HELP} (default: never)`)
-    .addHelpText('after', `\nExample:\n  npx earshot token create --name "zendesk bridge" --role ingest --expires-in 90d\n${CONFIG_HELP}`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  npx earshot token create --name "zendesk bridge" --role ingest --expires-in 90d\n${CONFIG_HELP}`,
+    )
     .action(async (opts: { name: string; role: string; expiresIn?: string }) => {
       if (!(ROLES as readonly string[]).includes(opts.role)) fail(`--role must be one of ${ROLES.join(', ')}`, 2);
       const ttlMs = opts.expiresIn === undefined ? null : parseDuration(opts.expiresIn);

@@ -23,9 +23,15 @@ export function register(program: Command): void {
         'Output: one line per input in the same order, {"id","sentiment":{"label","score"},"actionable","category","priority","reasons"};\n' +
         'a line that cannot be read gives {"id"?,"error"} and the run goes on. Logs go to stderr.',
     )
-    .option('--model <file>', 'a model written by `earshot train` (default: the shipped learned model; EARSHOT_SENTIMENT_MODEL=rules for the rule-based one)')
+    .option(
+      '--model <file>',
+      'a model written by `earshot train` (default: the shipped learned model; EARSHOT_SENTIMENT_MODEL=rules for the rule-based one)',
+    )
     .option('--rules <dir>', 'the triage rules directory (default: $EARSHOT_RULES or the bundled rules/)')
-    .addHelpText('after', '\nExample:\n  echo \'{"id":"1","text":"@acme on hold for 2 hours, still no refund"}\' | earshot classify\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  echo \'{"id":"1","text":"@acme on hold for 2 hours, still no refund"}\' | earshot classify\n',
+    )
     .action(async (opts: { model?: string; rules?: string }) => {
       try {
         const model = opts.model ? await loadSentimentModel(opts.model) : defaultSentimentModel();
@@ -83,7 +89,8 @@ export function classifyLine(line: string, model: SentimentModel, rules: RuleSet
   } catch (err) {
     return JSON.stringify({ error: `not JSON: ${(err as Error).message}` });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return JSON.stringify({ error: 'expected a JSON object' });
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return JSON.stringify({ error: 'expected a JSON object' });
   const m = parsed as Record<string, unknown>;
   const id = typeof m.id === 'string' || typeof m.id === 'number' ? (m.id as string | number) : undefined;
   if (id === undefined) return JSON.stringify({ error: '"id" must be a string or a number' });

@@ -5,7 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { BATCH_STRAGGLER_FLOOR, createClusterer, DEFAULT_OPTIONS, type ClusterSummary } from '../analysis/cluster/index.ts';
+import {
+  BATCH_STRAGGLER_FLOOR,
+  createClusterer,
+  DEFAULT_OPTIONS,
+  type ClusterSummary,
+} from '../analysis/cluster/index.ts';
 
 type Parsed = { ok: true; id: string; text: string; createdAt?: string } | { ok: false; id?: string; error: string };
 
@@ -16,7 +21,8 @@ export function parseClusterLine(line: string): Parsed {
   } catch {
     return { ok: false, error: 'not valid JSON' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, error: 'expected a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, error: 'expected a JSON object' };
   const rec = value as Record<string, unknown>;
   const id = typeof rec.id === 'string' || typeof rec.id === 'number' ? String(rec.id) : undefined;
   if (id === undefined || id === '') return { ok: false, error: 'missing "id" (string or number)' };
@@ -49,10 +55,25 @@ function positive(name: string, max = Infinity) {
 export function register(program: Command): void {
   program
     .command('cluster')
-    .description('group complaints into root-cause clusters: JSON Lines in on stdin, one {"id","cluster"} line out per input line')
-    .option('--summary <file>', 'also write the clusters (label terms, size, representative ids, first/last seen, per-day counts) as JSON to this file')
-    .option('--threshold <cosine>', 'similarity needed to join a cluster (higher: tighter, more one-offs)', positive('--threshold', 1), DEFAULT_OPTIONS.threshold)
-    .option('--min-size <n>', 'smallest group reported as a cluster; smaller ones are one-offs (null)', positive('--min-size'), DEFAULT_OPTIONS.minSize)
+    .description(
+      'group complaints into root-cause clusters: JSON Lines in on stdin, one {"id","cluster"} line out per input line',
+    )
+    .option(
+      '--summary <file>',
+      'also write the clusters (label terms, size, representative ids, first/last seen, per-day counts) as JSON to this file',
+    )
+    .option(
+      '--threshold <cosine>',
+      'similarity needed to join a cluster (higher: tighter, more one-offs)',
+      positive('--threshold', 1),
+      DEFAULT_OPTIONS.threshold,
+    )
+    .option(
+      '--min-size <n>',
+      'smallest group reported as a cluster; smaller ones are one-offs (null)',
+      positive('--min-size'),
+      DEFAULT_OPTIONS.minSize,
+    )
     .addHelpText(
       'after',
       `
@@ -84,7 +105,13 @@ Example:
       clusterer.consolidate();
       clusterer.adoptStragglers(BATCH_STRAGGLER_FLOOR);
       const out: string[] = lines.map((p) =>
-        JSON.stringify(p.ok ? { id: p.id, cluster: clusterer.clusterOf(p.id) } : p.id === undefined ? { error: p.error } : { id: p.id, error: p.error }),
+        JSON.stringify(
+          p.ok
+            ? { id: p.id, cluster: clusterer.clusterOf(p.id) }
+            : p.id === undefined
+              ? { error: p.error }
+              : { id: p.id, error: p.error },
+        ),
       );
       await write(out.length ? `${out.join('\n')}\n` : '');
       if (opts.summary) writeFileSync(opts.summary, summaryJson(clusterer.clusters()));

@@ -13,17 +13,27 @@ export function register(program: Command): void {
     .option('--out <file>', 'write here instead of stdout')
     .option('--kind <kind>', `only mentions with this correction: ${CORRECTION_KINDS.join(', ')}`)
     .option('--since <date>', 'only corrections made since (ISO date)')
-    .addHelpText('after', `\nExample:\n  npx earshot corrections export --kind sentiment --out corrections.jsonl\n  npx earshot train --input corrections.jsonl --base model.json --out model-v2.json\n${CONFIG_HELP}`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  npx earshot corrections export --kind sentiment --out corrections.jsonl\n  npx earshot train --input corrections.jsonl --base model.json --out model-v2.json\n${CONFIG_HELP}`,
+    )
     .action(async (opts: { out?: string; kind?: string; since?: string }) => {
-      if (opts.kind && !(CORRECTION_KINDS as readonly string[]).includes(opts.kind)) fail(`--kind must be one of ${CORRECTION_KINDS.join(', ')}`, 2);
+      if (opts.kind && !(CORRECTION_KINDS as readonly string[]).includes(opts.kind))
+        fail(`--kind must be one of ${CORRECTION_KINDS.join(', ')}`, 2);
       if (opts.since && Number.isNaN(Date.parse(opts.since))) fail('--since must be a date, e.g. 2026-01-31', 2);
       const config = configOrExit();
       const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
       try {
-        const lines = await labelledCorrections(runtime.db, { ...(opts.kind ? { kind: opts.kind as CorrectionKind } : {}), ...(opts.since ? { since: opts.since } : {}) });
+        const lines = await labelledCorrections(runtime.db, {
+          ...(opts.kind ? { kind: opts.kind as CorrectionKind } : {}),
+          ...(opts.since ? { since: opts.since } : {}),
+        });
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;
         for (const l of lines) out.write(`${JSON.stringify(l)}\n`);
-        if (opts.out) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+        if (opts.out)
+          await new Promise<void>((resolve, reject) =>
+            (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())),
+          );
         process.stderr.write(`${lines.length} labelled lines\n`);
       } finally {
         await runtime.close();

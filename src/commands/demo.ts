@@ -5,7 +5,14 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { openRuntime, startService } from '../runtime.ts';
-import { createUser, getUserByEmailForDemo, USER_ROLES, UserExistsError, updateUser, type UserRole } from '../demo/users.ts';
+import {
+  createUser,
+  getUserByEmailForDemo,
+  USER_ROLES,
+  UserExistsError,
+  updateUser,
+  type UserRole,
+} from '../demo/users.ts';
 import { generatePassword } from '../support/password.ts';
 import { DEFAULT_WORLD, generateWorld, WORLD_PAGE_ID } from '../demo/world.ts';
 import { backlog, importWorldCustomers, ingestWorld, waitUntilDrained } from '../demo/load.ts';
@@ -14,11 +21,13 @@ import { crisisBurst, endingNow } from '../demo/crisis.ts';
 import { runCrisisDetection } from '../crisis/job.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, onShutdown } from './shared.ts';
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
-  return n;
-};
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
 
 interface DemoOptions {
   customers: number;
@@ -31,7 +40,9 @@ interface DemoOptions {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('replay a generated demo world (the fictional brand Lumora) through the real pipeline and show the cases, clusters and alerts it finds')
+    .description(
+      'replay a generated demo world (the fictional brand Lumora) through the real pipeline and show the cases, clusters and alerts it finds',
+    )
     .option('--customers <n>', 'customers in the world', int(100), 20_000)
     .option('--seed <n>', 'world seed (the same seed gives the same world)', int(0, 999_999_999), DEFAULT_WORLD.seed)
     .option('--days <n>', 'days the mentions span (fewer days: burstier clusters, more growth alerts)', int(1), 7)
@@ -71,8 +82,20 @@ ${CONFIG_HELP}`,
         const users = await demoUsers(runtime.db);
         // The world ends now, with a crisis in its last quarter hour (the PR view opens on it).
         const now = Date.now();
-        const mentions = [...endingNow(world.mentions, now), ...crisisBurst(world, opts.seed, now)].map((m, i) => ({ ...m, id: demoId(m.source, opts.seed, i) }));
-        const bar = opts.progress ? new cliProgress.SingleBar({ stream: process.stderr, format: 'pipeline {bar} {value}/{total} mentions | clustering {clustering}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+        const mentions = [...endingNow(world.mentions, now), ...crisisBurst(world, opts.seed, now)].map((m, i) => ({
+          ...m,
+          id: demoId(m.source, opts.seed, i),
+        }));
+        const bar = opts.progress
+          ? new cliProgress.SingleBar(
+              {
+                stream: process.stderr,
+                format: 'pipeline {bar} {value}/{total} mentions | clustering {clustering}',
+                hideCursor: true,
+              },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
         bar?.start(mentions.length, 0, { clustering: 0 });
         let ingested = 0;
         await ingestWorld(runtime, mentions, (done) => (ingested = done));
@@ -91,11 +114,15 @@ ${CONFIG_HELP}`,
           formatSummary(summary).trimEnd(),
           'users (one per role; passwords shown only now):',
           ...users.map((u) => `  ${u.role.padEnd(8)} ${u.email}  ${u.password}`),
-          ...(left.inbox + left.clustering > 0 ? [`still in progress: ${left.inbox} inbox rows, ${left.clustering} to cluster`] : []),
+          ...(left.inbox + left.clustering > 0
+            ? [`still in progress: ${left.inbox} inbox rows, ${left.clustering} to cluster`]
+            : []),
         ];
         process.stdout.write(`${out.join('\n')}\n`);
         if (opts.keepRunning && service.url) {
-          process.stdout.write(`\nearshot is running at ${service.url} (API docs: ${service.url}/docs); log in with a user above. Ctrl-C to stop.\n`);
+          process.stdout.write(
+            `\nearshot is running at ${service.url} (API docs: ${service.url}/docs); log in with a user above. Ctrl-C to stop.\n`,
+          );
           onShutdown(log, stop);
           return;
         }
@@ -108,7 +135,9 @@ ${CONFIG_HELP}`,
 }
 
 /** One user per role; on a second run the same users get fresh passwords. */
-async function demoUsers(db: Parameters<typeof createUser>[0]): Promise<Array<{ role: UserRole; email: string; password: string }>> {
+async function demoUsers(
+  db: Parameters<typeof createUser>[0],
+): Promise<Array<{ role: UserRole; email: string; password: string }>> {
   const out: Array<{ role: UserRole; email: string; password: string }> = [];
   for (const role of USER_ROLES) {
     const email = `${role}@lumora.example`;

@@ -36,7 +36,9 @@ export function register(program: Command): void {
         }
         const bar = size > 0 ? byteProgress(opts.progress, 'detect', ['mentions', 'alerts']) : null;
         bar?.start(size, 0, { mentions: 0, alerts: 0 });
-        const r = await detectStream(process.stdin, process.stdout, (bytes, mentions, alerts) => bar?.update(bytes, { mentions, alerts }));
+        const r = await detectStream(process.stdin, process.stdout, (bytes, mentions, alerts) =>
+          bar?.update(bytes, { mentions, alerts }),
+        );
         bar?.stop();
         if (r.skipped) process.stderr.write(`earshot detect: skipped ${r.skipped} unreadable line(s)\n`);
       } catch (err) {
@@ -71,15 +73,29 @@ export async function detectStream(
       return '';
     }
     const given = (m.sentiment as { label?: unknown } | undefined)?.label;
-    const label = isSentimentLabel(given) ? given : typeof m.text === 'string' ? model.classify(m.text).label : 'neutral';
+    const label = isSentimentLabel(given)
+      ? given
+      : typeof m.text === 'string'
+        ? model.classify(m.text).label
+        : 'neutral';
     const author = m.author as { followers?: unknown } | undefined;
-    const mention: StreamMention = { at, sentiment: label, followers: typeof author?.followers === 'number' ? author.followers : 0 };
+    const mention: StreamMention = {
+      at,
+      sentiment: label,
+      followers: typeof author?.followers === 'number' ? author.followers : 0,
+    };
     counts.mentions++;
     let out = '';
     for (const e of detector.push(mention)) {
       if (e.type !== 'open' && e.type !== 'info') continue;
       counts.alerts++;
-      out += JSON.stringify({ at: m.created_at, kind: e.signal.kind, severity: e.signal.severity, scope: { brand: '*', channel: '*', window_minutes: e.signal.windowMinutes } }) + '\n';
+      out +=
+        JSON.stringify({
+          at: m.created_at,
+          kind: e.signal.kind,
+          severity: e.signal.severity,
+          scope: { brand: '*', channel: '*', window_minutes: e.signal.windowMinutes },
+        }) + '\n';
     }
     return out;
   };

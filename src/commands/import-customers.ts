@@ -19,7 +19,9 @@ export interface ImportReport {
 }
 
 export function register(program: Command): void {
-  const imp = program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('load data into earshot');
+  const imp =
+    program.commands.find((c) => c.name() === 'import') ??
+    program.command('import').description('load data into earshot');
   imp
     .command('customers <file>')
     .description('create or update customers from a CSV file (re-importing updates, never duplicates)')
@@ -43,12 +45,21 @@ ${CONFIG_HELP}`,
       const bar = byteProgress(opts.progress, 'customers', ['rows', 'rejected']);
       try {
         bar?.start(size, 0, { rows: 0, rejected: 0 });
-        const report = await importCustomers(runtime.db, createReadStream(file, { encoding: 'utf8' }), (bytes, r) => bar?.update(bytes, { rows: r.rows, rejected: r.rejected.length }));
+        const report = await importCustomers(runtime.db, createReadStream(file, { encoding: 'utf8' }), (bytes, r) =>
+          bar?.update(bytes, { rows: r.rows, rejected: r.rejected.length }),
+        );
         bar?.update(size);
         bar?.stop();
         for (const r of report.rejected.slice(0, 50)) process.stderr.write(`  line ${r.line}: ${r.reason}\n`);
-        if (report.rejected.length > 50) process.stderr.write(`  … and ${report.rejected.length - 50} more${opts.rejects ? ` (all in ${opts.rejects})` : ' (use --rejects FILE for all)'}\n`);
-        if (opts.rejects) writeFileSync(opts.rejects, `line,reason\r\n${report.rejected.map((r) => `${r.line},${csvCell(r.reason)}`).join('\r\n')}\r\n`);
+        if (report.rejected.length > 50)
+          process.stderr.write(
+            `  … and ${report.rejected.length - 50} more${opts.rejects ? ` (all in ${opts.rejects})` : ' (use --rejects FILE for all)'}\n`,
+          );
+        if (opts.rejects)
+          writeFileSync(
+            opts.rejects,
+            `line,reason\r\n${report.rejected.map((r) => `${r.line},${csvCell(r.reason)}`).join('\r\n')}\r\n`,
+          );
         process.stdout.write(
           `${report.rows} rows: ${report.inserted} customers added, ${report.updated} updated, ${report.rejected.length} rejected; ${report.authorsLinked} authors linked\n`,
         );
@@ -100,7 +111,10 @@ export async function importCustomers(
       }
       const earlier = seen.get(c.customer_id);
       if (earlier !== undefined) {
-        report.rejected.push({ line: rec.line, reason: `customer_id ${c.customer_id} already on line ${earlier}; the first row is kept` });
+        report.rejected.push({
+          line: rec.line,
+          reason: `customer_id ${c.customer_id} already on line ${earlier}; the first row is kept`,
+        });
         continue;
       }
       seen.set(c.customer_id, rec.line);

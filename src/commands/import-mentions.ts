@@ -49,7 +49,8 @@ export async function importMentions(
       report.rejected.push({ line: report.lines, reason: 'not JSON' });
       continue;
     }
-    if (value && typeof value === 'object' && !('source' in value) && opts.defaultSource) value = { source: opts.defaultSource, ...value };
+    if (value && typeof value === 'object' && !('source' in value) && opts.defaultSource)
+      value = { source: opts.defaultSource, ...value };
     const checked = checkIncomingMention(value);
     if (!checked.ok) {
       report.rejected.push({ line: report.lines, reason: checked.reason });
@@ -65,10 +66,14 @@ export async function importMentions(
 }
 
 export function register(program: Command): void {
-  const imp = program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('load data into earshot');
+  const imp =
+    program.commands.find((c) => c.name() === 'import') ??
+    program.command('import').description('load data into earshot');
   imp
     .command('mentions <file>')
-    .description('ingest mentions from a JSON Lines file (e.g. exported Facebook group posts); re-importing never duplicates')
+    .description(
+      'ingest mentions from a JSON Lines file (e.g. exported Facebook group posts); re-importing never duplicates',
+    )
     .option('--source <name>', 'source for lines that have none, e.g. facebook-group')
     .option('--no-progress', 'no progress bar')
     .addHelpText(
@@ -90,12 +95,17 @@ ${CONFIG_HELP}`,
       try {
         bar?.start(size, 0, { lines: 0, rejected: 0 });
         const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-        const report = await importMentions(runtime, lines, { defaultSource: opts.source, onProgress: (b, r) => bar?.update(Math.min(b, size), { lines: r.lines, rejected: r.rejected.length }) });
+        const report = await importMentions(runtime, lines, {
+          defaultSource: opts.source,
+          onProgress: (b, r) => bar?.update(Math.min(b, size), { lines: r.lines, rejected: r.rejected.length }),
+        });
         bar?.update(size);
         bar?.stop();
         for (const r of report.rejected.slice(0, 50)) process.stderr.write(`  line ${r.line}: ${r.reason}\n`);
         if (report.rejected.length > 50) process.stderr.write(`  … and ${report.rejected.length - 50} more\n`);
-        process.stdout.write(`${report.lines} lines: ${report.accepted} mentions accepted, ${report.duplicates} already known, ${report.rejected.length} rejected\n`);
+        process.stdout.write(
+          `${report.lines} lines: ${report.accepted} mentions accepted, ${report.duplicates} already known, ${report.rejected.length} rejected\n`,
+        );
         process.exitCode = report.rejected.length > 0 && report.accepted + report.duplicates === 0 ? 1 : 0;
       } catch (err) {
         bar?.stop();

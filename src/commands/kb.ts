@@ -25,10 +25,19 @@ ${CONFIG_HELP}`,
     .action(async (dir: string, opts: { baseUrl?: string }) => {
       const config = configOrExit();
       const base = (opts.baseUrl ?? config.public.publicUrl)?.replace(/\/+$/, '');
-      if (!base || !/^https?:\/\//.test(base)) fail('give --base-url https://… or set EARSHOT_PUBLIC_URL: the sitemap and structured data need absolute links', 2);
+      if (!base || !/^https?:\/\//.test(base))
+        fail(
+          'give --base-url https://… or set EARSHOT_PUBLIC_URL: the sitemap and structured data need absolute links',
+          2,
+        );
       const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
       try {
-        const report = await exportKb(runtime.db, resolve(dir), { base, name: config.public.siteName }, config.public.kbMinGroup);
+        const report = await exportKb(
+          runtime.db,
+          resolve(dir),
+          { base, name: config.public.siteName },
+          config.public.kbMinGroup,
+        );
         process.stdout.write(`${report.pages} pages, ${report.files.length} files written to ${resolve(dir)}\n`);
       } finally {
         await runtime.close();

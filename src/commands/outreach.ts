@@ -33,9 +33,18 @@ export function parseMentionLine(line: string): OutreachMention | string {
 export function register(program: Command): void {
   program
     .command('outreach')
-    .description('find root-cause clusters in the negative mentions, profile their complainants against the customer list, and rank the customers at risk')
-    .requiredOption('--customers <file>', 'CSV with a header: customer_id, handle (may be empty; with or without @) and any attribute columns')
-    .option('--at-risk-limit <n>', 'most at-risk customers listed per cluster (default: all who match a significant profile item)', (v) => Math.max(1, Math.floor(Number(v)) || 1))
+    .description(
+      'find root-cause clusters in the negative mentions, profile their complainants against the customer list, and rank the customers at risk',
+    )
+    .requiredOption(
+      '--customers <file>',
+      'CSV with a header: customer_id, handle (may be empty; with or without @) and any attribute columns',
+    )
+    .option(
+      '--at-risk-limit <n>',
+      'most at-risk customers listed per cluster (default: all who match a significant profile item)',
+      (v) => Math.max(1, Math.floor(Number(v)) || 1),
+    )
     .addHelpText(
       'after',
       `
@@ -98,7 +107,9 @@ Example:
           `${bad ? `, ${bad} bad lines skipped` : ''}${base.skipped.length ? `; columns ignored: ${base.skipped.map((s) => s.column).join(', ')}` : ''}\n`,
       );
       await new Promise<void>((resolve, reject) =>
-        process.stdout.write(`${JSON.stringify({ clusters: report.clusters })}\n`, (err) => (err ? reject(err) : resolve())),
+        process.stdout.write(`${JSON.stringify({ clusters: report.clusters })}\n`, (err) =>
+          err ? reject(err) : resolve(),
+        ),
       );
     });
 }

@@ -64,5 +64,8 @@ export function inputSize(file: string): number {
 export function byteProgress(enabled: boolean, label: string, counters: string[]): cliProgress.SingleBar | null {
   if (!enabled || process.stderr.isTTY === false) return null;
   const format = `${label} {bar} {percentage}% | ${counters.map((c) => `{${c}} ${c}`).join(' | ')}`;
-  return new cliProgress.SingleBar({ stream: process.stderr, format, hideCursor: true }, cliProgress.Presets.shades_classic);
+  return new cliProgress.SingleBar(
+    { stream: process.stderr, format, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
 }

@@ -7,7 +7,10 @@ export function register(program: Command): void {
     .command('start')
     .description('run earshot: the HTTP API, the pipeline worker and the pollers in one process')
     .option('--no-worker', 'serve the API only (run `earshot worker` processes elsewhere)')
-    .addHelpText('after', `\nWith no DATABASE_URL, earshot runs an embedded PostgreSQL in EARSHOT_DATA; with no REDIS_URL,\nthe queue runs on PostgreSQL too. Nothing else to install.\n\nExample:\n  PORT=3000 npx earshot start\n${CONFIG_HELP}`)
+    .addHelpText(
+      'after',
+      `\nWith no DATABASE_URL, earshot runs an embedded PostgreSQL in EARSHOT_DATA; with no REDIS_URL,\nthe queue runs on PostgreSQL too. Nothing else to install.\n\nExample:\n  PORT=3000 npx earshot start\n${CONFIG_HELP}`,
+    )
     .action(async (opts: { worker: boolean }) => {
       const config = configOrExit();
       const log = loggerFor(config);

@@ -4,7 +4,13 @@ import type { Command } from 'commander';
 import { fail } from './shared.ts';
 import type { SentimentLabel } from '../domain/mention.ts';
 import {
-  evaluate, hashSplit, isSentimentLabel, learnFromCorrections, loadSentimentModel, sentimentModelFromJson, trainSentimentModel,
+  evaluate,
+  hashSplit,
+  isSentimentLabel,
+  learnFromCorrections,
+  loadSentimentModel,
+  sentimentModelFromJson,
+  trainSentimentModel,
   type LabelledText,
   type TrainedModelJson,
 } from '../analysis/sentiment/index.ts';
@@ -31,10 +37,16 @@ export function register(program: Command): void {
     .requiredOption('--input <file>', 'labelled JSON Lines')
     .requiredOption('--out <file>', 'where to write the model')
     .option('--epochs <n>', 'passes over the data (default 8; 5 with --base)')
-    .option('--holdout <percent>', 'hold out this share (by a hash of each text) and report accuracy and macro-F1 on it')
-    .option('--base <model>', 'continue from this model, e.g. to fold in agents\' corrections')
+    .option(
+      '--holdout <percent>',
+      'hold out this share (by a hash of each text) and report accuracy and macro-F1 on it',
+    )
+    .option('--base <model>', "continue from this model, e.g. to fold in agents' corrections")
     .option('--from-scratch', 'learn from your labels alone, not on top of the shipped model')
-    .addHelpText('after', '\nExamples:\n  earshot train --input labelled.jsonl --out model.json\n  earshot train --input corrections.jsonl --base model.json --out model-v2.json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  earshot train --input labelled.jsonl --out model.json\n  earshot train --input corrections.jsonl --base model.json --out model-v2.json\n',
+    )
     .action(async (flags: TrainFlags) => {
       try {
         await train(flags);
@@ -47,12 +59,14 @@ export function register(program: Command): void {
 async function train(flags: TrainFlags): Promise<void> {
   const examples = parseLabelled(await readFile(flags.input, 'utf8'), flags.input);
   const epochs = flags.epochs === undefined ? undefined : Number(flags.epochs);
-  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) throw new Error('--epochs must be a positive whole number');
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
+    throw new Error('--epochs must be a positive whole number');
   const base = flags.base ? await readModelFile(flags.base) : undefined;
   const holdout = flags.holdout === undefined ? 0 : Number(flags.holdout);
   if (!(holdout >= 0 && holdout < 100)) throw new Error('--holdout must be a percentage from 0 to 99');
 
-  const { train: trainSet, test } = holdout > 0 ? hashSplit(examples, (e) => e.text, holdout) : { train: examples, test: [] };
+  const { train: trainSet, test } =
+    holdout > 0 ? hashSplit(examples, (e) => e.text, holdout) : { train: examples, test: [] };
   const started = performance.now();
   const opts = epochs ? { epochs } : {};
   const model: TrainedModelJson = base
@@ -63,7 +77,10 @@ async function train(flags: TrainFlags): Promise<void> {
   process.stderr.write(`trained on ${trainSet.length} examples in ${seconds.toFixed(1)} s → ${flags.out}\n`);
   if (test.length) {
     const m = sentimentModelFromJson(model);
-    const e = evaluate(test.map((t) => t.label), test.map((t) => m.classify(t.text).label));
+    const e = evaluate(
+      test.map((t) => t.label),
+      test.map((t) => m.classify(t.text).label),
+    );
     process.stderr.write(
       `held out ${test.length} (${holdout}% by text hash): accuracy ${e.accuracy.toFixed(3)}, macro-F1 ${e.macroF1.toFixed(3)}, negative F1 ${e.perClass.negative.f1.toFixed(3)}\n`,
     );
@@ -85,7 +102,8 @@ export function parseLabelled(source: string, file: string): LabelledText[] {
       throw new Error(`${file}:${i + 1}: not JSON: ${(err as Error).message}`);
     }
     const r = row as { text?: unknown; label?: unknown };
-    if (typeof r !== 'object' || r === null || typeof r.text !== 'string') throw new Error(`${file}:${i + 1}: needs a "text" string`);
+    if (typeof r !== 'object' || r === null || typeof r.text !== 'string')
+      throw new Error(`${file}:${i + 1}: needs a "text" string`);
     if (!isSentimentLabel(r.label)) throw new Error(`${file}:${i + 1}: "label" must be negative, neutral or positive`);
     out.push({ text: r.text, label: r.label as SentimentLabel });
   }

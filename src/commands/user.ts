@@ -37,27 +37,48 @@ export function register(program: Command): void {
     .option('--team <team>', 'team (per-team metrics and queues)')
     .option('--password <password>', 'at least 12 characters (visible in shell history: prefer the prompt)')
     .option('--generate', 'generate a password without asking')
-    .addHelpText('after', `\nExample:\n  npx earshot user add --email lead@example.com --role admin --generate\n${CONFIG_HELP}`)
-    .action(async (opts: { email: string; role: string; name?: string; team?: string; password?: string; generate?: boolean }) => {
-      if (!(USER_ROLES as readonly string[]).includes(opts.role)) fail(`--role must be one of ${USER_ROLES.join(', ')}`, 2);
-      if (!/^[^\s@]+@[^\s@]+$/.test(opts.email)) fail('--email must be an e-mail address', 2);
-      let password = opts.password ?? (opts.generate ? '' : ((await promptPassword()) ?? ''));
-      const generated = password === '';
-      if (generated) password = generatePassword();
-      const problem = passwordProblem(password);
-      if (problem) fail(problem, 2);
-      const config = configOrExit();
-      const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
-      try {
-        const u = await createUser(runtime.db, { email: opts.email, role: opts.role as UserRole, name: opts.name ?? null, team: opts.team ?? null, password });
-        process.stdout.write(`created ${u.role} ${u.email} (id ${u.id})${generated ? `\npassword: ${password}\n(shown only now)` : ''}\n`);
-      } catch (err) {
-        if (err instanceof UserExistsError) fail(err.message, 1);
-        throw err;
-      } finally {
-        await runtime.close();
-      }
-    });
+    .addHelpText(
+      'after',
+      `\nExample:\n  npx earshot user add --email lead@example.com --role admin --generate\n${CONFIG_HELP}`,
+    )
+    .action(
+      async (opts: {
+        email: string;
+        role: string;
+        name?: string;
+        team?: string;
+        password?: string;
+        generate?: boolean;
+      }) => {
+        if (!(USER_ROLES as readonly string[]).includes(opts.role))
+          fail(`--role must be one of ${USER_ROLES.join(', ')}`, 2);
+        if (!/^[^\s@]+@[^\s@]+$/.test(opts.email)) fail('--email must be an e-mail address', 2);
+        let password = opts.password ?? (opts.generate ? '' : ((await promptPassword()) ?? ''));
+        const generated = password === '';
+        if (generated) password = generatePassword();
+        const problem = passwordProblem(password);
+        if (problem) fail(problem, 2);
+        const config = configOrExit();
+        const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
+        try {
+          const u = await createUser(runtime.db, {
+            email: opts.email,
+            role: opts.role as UserRole,
+            name: opts.name ?? null,
+            team: opts.team ?? null,
+            password,
+          });
+          process.stdout.write(
+            `created ${u.role} ${u.email} (id ${u.id})${generated ? `\npassword: ${password}\n(shown only now)` : ''}\n`,
+          );
+        } catch (err) {
+          if (err instanceof UserExistsError) fail(err.message, 1);
+          throw err;
+        } finally {
+          await runtime.close();
+        }
+      },
+    );
 
   user
     .command('list')
@@ -66,7 +87,8 @@ export function register(program: Command): void {
       const config = configOrExit();
       const runtime = await openRuntime(config, loggerFor(config, 'stderr'));
       try {
-        for (const u of await listUsers(runtime.db)) process.stdout.write(`${u.id}\t${u.role}\t${u.email}\t${u.team ?? ''}${u.disabled_at ? '\tdisabled' : ''}\n`);
+        for (const u of await listUsers(runtime.db))
+          process.stdout.write(`${u.id}\t${u.role}\t${u.email}\t${u.team ?? ''}${u.disabled_at ? '\tdisabled' : ''}\n`);
       } finally {
         await runtime.close();
       }

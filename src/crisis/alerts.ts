@@ -57,7 +57,10 @@ function toView(a: AlertRow): AlertView {
   };
 }
 
-export async function listAlerts(db: Queryable, f: { acknowledged?: boolean; resolved?: boolean; limit: number }): Promise<AlertView[]> {
+export async function listAlerts(
+  db: Queryable,
+  f: { acknowledged?: boolean; resolved?: boolean; limit: number },
+): Promise<AlertView[]> {
   const { rows } = await db.query<AlertRow>(
     `SELECT * FROM alerts WHERE ($1::boolean IS NULL OR (acknowledged_at IS NOT NULL) = $1) AND ($2::boolean IS NULL OR (resolved_at IS NOT NULL) = $2)
       ORDER BY id DESC LIMIT $3`,
@@ -72,7 +75,10 @@ export async function getAlert(db: Queryable, id: number): Promise<AlertView | n
 }
 
 export async function ackAlert(db: Queryable, id: number, by: string): Promise<boolean> {
-  const r = await db.query('UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, now()), acknowledged_by = COALESCE(acknowledged_by, $2), updated_at = now() WHERE id = $1', [id, by]);
+  const r = await db.query(
+    'UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, now()), acknowledged_by = COALESCE(acknowledged_by, $2), updated_at = now() WHERE id = $1',
+    [id, by],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -89,7 +95,15 @@ export async function resolveAlert(db: Queryable, id: number, by: string): Promi
 
 export async function insertAlert(
   db: Queryable,
-  a: { kind: string; severity: number; message: string; data: Record<string, unknown>; scope: Record<string, unknown>; drill: boolean; clusterId?: number | null },
+  a: {
+    kind: string;
+    severity: number;
+    message: string;
+    data: Record<string, unknown>;
+    scope: Record<string, unknown>;
+    drill: boolean;
+    clusterId?: number | null;
+  },
 ): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     'INSERT INTO alerts (kind, cluster_id, severity, message, data, scope, drill) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
@@ -99,8 +113,16 @@ export async function insertAlert(
 }
 
 /** A crisis that grew: severity up, the new evidence merged in. */
-export async function updateAlert(db: Queryable, id: number, severity: number, data: Record<string, unknown>): Promise<void> {
-  await db.query('UPDATE alerts SET severity = GREATEST(severity, $2), data = data || $3::jsonb, updated_at = now() WHERE id = $1', [id, severity, data]);
+export async function updateAlert(
+  db: Queryable,
+  id: number,
+  severity: number,
+  data: Record<string, unknown>,
+): Promise<void> {
+  await db.query(
+    'UPDATE alerts SET severity = GREATEST(severity, $2), data = data || $3::jsonb, updated_at = now() WHERE id = $1',
+    [id, severity, data],
+  );
 }
 
 export interface PrMetrics {
@@ -117,7 +139,14 @@ export interface PrMetrics {
 const CRISIS_KINDS = ['volume_spike', 'sentiment_shift'];
 
 export async function prMetrics(db: Queryable, from: Date, to: Date): Promise<PrMetrics> {
-  const { rows } = await db.query<{ crises: string; drills: string; acked: string; resolved: string; ack: number | null; res: number | null }>(
+  const { rows } = await db.query<{
+    crises: string;
+    drills: string;
+    acked: string;
+    resolved: string;
+    ack: number | null;
+    res: number | null;
+  }>(
     `SELECT count(*) FILTER (WHERE NOT drill) AS crises, count(*) FILTER (WHERE drill) AS drills,
             count(acknowledged_at) FILTER (WHERE NOT drill) AS acked, count(resolved_at) FILTER (WHERE NOT drill) AS resolved,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - created_at) / 60) FILTER (WHERE NOT drill) AS ack,

@@ -44,7 +44,11 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-export async function runDrill(deps: { db: Db; queue: JobQueue; log: Logger }, scenario: string, now = new Date()): Promise<{ run: string; accepted: number }> {
+export async function runDrill(
+  deps: { db: Db; queue: JobQueue; log: Logger },
+  scenario: string,
+  now = new Date(),
+): Promise<{ run: string; accepted: number }> {
   const s = SCENARIOS[scenario];
   if (!s) throw new Error(`unknown drill scenario "${scenario}": choose ${Object.keys(SCENARIOS).join(', ')}`);
   const run = `${scenario}-${now.getTime().toString(36)}`;
@@ -53,7 +57,9 @@ export async function runDrill(deps: { db: Db; queue: JobQueue; log: Logger }, s
     external_id: `${DRILL_PREFIX}${run}:${i}`,
     text: s.texts[i % s.texts.length]!.replace('{brand}', 'Lumio') + ` #${i}`,
     author: { handle: `drill_${run}_${i}`, followers: i === 0 ? 2_000_000 : 200 + i * 37 },
-    created_at: new Date(now.getTime() - s.minutes * 60_000 + Math.floor(((i + 0.5) / s.count) * s.minutes * 60_000)).toISOString(),
+    created_at: new Date(
+      now.getTime() - s.minutes * 60_000 + Math.floor(((i + 0.5) / s.count) * s.minutes * 60_000),
+    ).toISOString(),
   }));
   const r = await ingest(deps, mentions);
   return { run, accepted: r.accepted.length };
@@ -75,9 +81,14 @@ export async function removeDrills(db: Db): Promise<DrillRemoval> {
           AND NOT EXISTS (SELECT 1 FROM mentions o WHERE o.case_id = m.case_id AND NOT o.drill)`,
     );
     const caseIds = cases.map((c) => c.case_id);
-    await tx.query('UPDATE mentions SET duplicate_of = NULL WHERE duplicate_of IN (SELECT id FROM mentions WHERE drill) AND NOT drill');
+    await tx.query(
+      'UPDATE mentions SET duplicate_of = NULL WHERE duplicate_of IN (SELECT id FROM mentions WHERE drill) AND NOT drill',
+    );
     await tx.query('DELETE FROM corrections WHERE mention_id IN (SELECT id FROM mentions WHERE drill)');
-    await tx.query('DELETE FROM replies WHERE mention_id IN (SELECT id FROM mentions WHERE drill) OR case_id = ANY($1::bigint[])', [caseIds]);
+    await tx.query(
+      'DELETE FROM replies WHERE mention_id IN (SELECT id FROM mentions WHERE drill) OR case_id = ANY($1::bigint[])',
+      [caseIds],
+    );
     const mentions = await tx.query('DELETE FROM mentions WHERE drill RETURNING author_id, inbox_id');
     await tx.query(`DELETE FROM inbox WHERE external_id LIKE $1`, [`${DRILL_PREFIX}%`]);
     if (caseIds.length) {
@@ -85,9 +96,13 @@ export async function removeDrills(db: Db): Promise<DrillRemoval> {
       await tx.query('UPDATE cases SET merged_into = NULL WHERE merged_into = ANY($1::bigint[])', [caseIds]);
       await tx.query('DELETE FROM cases WHERE id = ANY($1::bigint[])', [caseIds]);
     }
-    await tx.query(`DELETE FROM authors a WHERE a.handle LIKE 'drill\\_%' AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.author_id = a.id) AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.author_id = a.id)`);
+    await tx.query(
+      `DELETE FROM authors a WHERE a.handle LIKE 'drill\\_%' AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.author_id = a.id) AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.author_id = a.id)`,
+    );
     // The detector forgets the drill's open crisis, so the next real one is alerted afresh.
-    await tx.query(`UPDATE crisis_state SET state = jsonb_set(state, '{tracker}', '{"open": null, "hotSince": null, "coolUntil": 0, "positiveUntil": 0}'::jsonb) WHERE alert_id IS NULL OR NOT EXISTS (SELECT 1 FROM alerts WHERE id = crisis_state.alert_id)`);
+    await tx.query(
+      `UPDATE crisis_state SET state = jsonb_set(state, '{tracker}', '{"open": null, "hotSince": null, "coolUntil": 0, "positiveUntil": 0}'::jsonb) WHERE alert_id IS NULL OR NOT EXISTS (SELECT 1 FROM alerts WHERE id = crisis_state.alert_id)`,
+    );
     return { alerts: alerts.rowCount ?? 0, mentions: mentions.rowCount ?? 0, cases: caseIds.length };
   });
 }

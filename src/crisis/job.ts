@@ -6,7 +6,18 @@
  */
 import type { Db, Queryable } from '../storage/db.ts';
 import { withTransaction } from '../storage/db.ts';
-import { assess, emptyBaseline, emptyTracker, isWarm, learnHour, track, DEFAULT_THRESHOLDS, type Baseline, type Signal, type TrackerState } from '../analysis/crisis/index.ts';
+import {
+  assess,
+  emptyBaseline,
+  emptyTracker,
+  isWarm,
+  learnHour,
+  track,
+  DEFAULT_THRESHOLDS,
+  type Baseline,
+  type Signal,
+  type TrackerState,
+} from '../analysis/crisis/index.ts';
 import { recentMinutes, rollUpSeries, settledHours } from './series.ts';
 import { insertAlert, updateAlert } from './alerts.ts';
 
@@ -35,8 +46,16 @@ export async function runCrisisDetection(db: Db, now: Date = new Date()): Promis
     if (!lock[0]?.ok) return { opened: [], updated: [], ended: [], skipped: 'locked' };
     const nowMs = now.getTime();
     const longest = DEFAULT_THRESHOLDS.windows[DEFAULT_THRESHOLDS.windows.length - 1]!;
-    const { rows } = await tx.query<{ state: StoredState; alert_id: string | null }>('SELECT state, alert_id FROM crisis_state WHERE series = $1 FOR UPDATE', [SERIES_KEY]);
-    const state: StoredState = rows[0]?.state ?? { baseline: emptyBaseline(), tracker: emptyTracker(), learnedUpTo: null, ingestedUpTo: null };
+    const { rows } = await tx.query<{ state: StoredState; alert_id: string | null }>(
+      'SELECT state, alert_id FROM crisis_state WHERE series = $1 FOR UPDATE',
+      [SERIES_KEY],
+    );
+    const state: StoredState = rows[0]?.state ?? {
+      baseline: emptyBaseline(),
+      tracker: emptyTracker(),
+      learnedUpTo: null,
+      ingestedUpTo: null,
+    };
     let alertId = rows[0]?.alert_id ? Number(rows[0].alert_id) : null;
     // Recount the hours late mentions can still change, and every minute that mentions ingested since
     // the last run landed in (an import or a backfill of older posts); the first run counts two weeks.
@@ -65,7 +84,8 @@ export async function runCrisisDetection(db: Db, now: Date = new Date()): Promis
         const window = recent.filter((m) => m.minute > nowMinute - e.signal.windowMinutes);
         const drillNegatives = window.reduce((s, m) => s + m.drillNegative, 0);
         // A drill's alert: without the drill's mentions there would be no excess.
-        const drill = drillNegatives > 0 && e.signal.observed - drillNegatives < e.signal.expected + DEFAULT_THRESHOLDS.minExcess;
+        const drill =
+          drillNegatives > 0 && e.signal.observed - drillNegatives < e.signal.expected + DEFAULT_THRESHOLDS.minExcess;
         const evidence = await gatherEvidence(tx, new Date(nowMs - e.signal.windowMinutes * 60_000), now);
         alertId = await insertAlert(tx, {
           kind: e.signal.kind,
@@ -85,7 +105,14 @@ export async function runCrisisDetection(db: Db, now: Date = new Date()): Promis
         outcome.ended.push(alertId);
         alertId = null;
       } else if (e.type === 'info') {
-        await insertAlert(tx, { kind: e.signal.kind, severity: 0, message: describe(e.signal, false), data: { signal: e.signal }, scope: { brand: '*', channel: '*' }, drill: false });
+        await insertAlert(tx, {
+          kind: e.signal.kind,
+          severity: 0,
+          message: describe(e.signal, false),
+          data: { signal: e.signal },
+          scope: { brand: '*', channel: '*' },
+          drill: false,
+        });
       }
     }
     await tx.query(
@@ -98,29 +125,98 @@ export async function runCrisisDetection(db: Db, now: Date = new Date()): Promis
 }
 
 function describe(s: Signal, drill: boolean): string {
-  const what = s.kind === 'positive_surge' ? 'Positive surge' : s.kind === 'sentiment_shift' ? 'Sentiment turned negative' : 'Negative volume spike';
+  const what =
+    s.kind === 'positive_surge'
+      ? 'Positive surge'
+      : s.kind === 'sentiment_shift'
+        ? 'Sentiment turned negative'
+        : 'Negative volume spike';
   const counted = s.kind === 'positive_surge' ? 'positive' : 'negative';
   return `${drill ? '[DRILL] ' : ''}${what}: ${s.observed} ${counted} mentions in ${s.windowMinutes} min (about ${Math.round(s.expected * 10) / 10} expected), share ${Math.round(s.share * 100)}% against ${Math.round(s.baselineShare * 100)}%`;
 }
 
-const STOP = new Set(['the', 'a', 'an', 'and', 'or', 'to', 'of', 'in', 'on', 'is', 'it', 'my', 'i', 'for', 'this', 'that', 'with', 'me', 'you', 'your', 'we', 'be', 'are', 'was', 'not', 'no', 'at', 'have', 'has', 'just', 'so', 'but', 'all', 'still', 'from', 'they', 'their', 'our']);
+const STOP = new Set([
+  'the',
+  'a',
+  'an',
+  'and',
+  'or',
+  'to',
+  'of',
+  'in',
+  'on',
+  'is',
+  'it',
+  'my',
+  'i',
+  'for',
+  'this',
+  'that',
+  'with',
+  'me',
+  'you',
+  'your',
+  'we',
+  'be',
+  'are',
+  'was',
+  'not',
+  'no',
+  'at',
+  'have',
+  'has',
+  'just',
+  'so',
+  'but',
+  'all',
+  'still',
+  'from',
+  'they',
+  'their',
+  'our',
+]);
 
 /** The evidence an alert carries: top terms, representative mentions, the accounts with most reach, clusters. */
 async function gatherEvidence(db: Queryable, from: Date, to: Date): Promise<Record<string, unknown>> {
-  const { rows } = await db.query<{ id: string; text: string; source: string; handle: string; followers: number | null; cluster_id: string | null; created_at: Date }>(
+  const { rows } = await db.query<{
+    id: string;
+    text: string;
+    source: string;
+    handle: string;
+    followers: number | null;
+    cluster_id: string | null;
+    created_at: Date;
+  }>(
     `SELECT m.id, m.text, m.source, a.handle, a.followers, m.cluster_id, m.created_at FROM mentions m JOIN authors a ON a.id = m.author_id
       WHERE m.sentiment = 'negative' AND m.created_at >= $1 AND m.created_at <= $2 AND m.duplicate_of IS NULL ORDER BY m.created_at DESC LIMIT 500`,
     [from, to],
   );
   const terms = new Map<string, number>();
-  for (const r of rows) for (const w of new Set(r.text.toLowerCase().match(/[a-z][a-z0-9'-]{2,}/g) ?? [])) if (!STOP.has(w)) terms.set(w, (terms.get(w) ?? 0) + 1);
+  for (const r of rows)
+    for (const w of new Set(r.text.toLowerCase().match(/[a-z][a-z0-9'-]{2,}/g) ?? []))
+      if (!STOP.has(w)) terms.set(w, (terms.get(w) ?? 0) + 1);
   const clusters = new Map<string, number>();
   for (const r of rows) if (r.cluster_id) clusters.set(r.cluster_id, (clusters.get(r.cluster_id) ?? 0) + 1);
-  const item = (r: (typeof rows)[number]) => ({ id: Number(r.id), text: r.text, source: r.source, author: r.handle, followers: r.followers, created_at: r.created_at.toISOString() });
+  const item = (r: (typeof rows)[number]) => ({
+    id: Number(r.id),
+    text: r.text,
+    source: r.source,
+    author: r.handle,
+    followers: r.followers,
+    created_at: r.created_at.toISOString(),
+  });
   return {
-    top_terms: [...terms].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([term, count]) => ({ term, count })),
+    top_terms: [...terms]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([term, count]) => ({ term, count })),
     representatives: rows.slice(0, 5).map(item),
-    top_reach: [...rows].sort((a, b) => (b.followers ?? 0) - (a.followers ?? 0)).slice(0, 3).map(item),
-    cluster_id: [...clusters].sort((a, b) => b[1] - a[1])[0]?.[0] ? Number([...clusters].sort((a, b) => b[1] - a[1])[0]![0]) : null,
+    top_reach: [...rows]
+      .sort((a, b) => (b.followers ?? 0) - (a.followers ?? 0))
+      .slice(0, 3)
+      .map(item),
+    cluster_id: [...clusters].sort((a, b) => b[1] - a[1])[0]?.[0]
+      ? Number([...clusters].sort((a, b) => b[1] - a[1])[0]![0])
+      : null,
   };
 }

@@ -20,8 +20,19 @@ export async function rollUpSeries(db: Queryable, since: Date, ingestedSince: Da
 }
 
 /** Minute counts (all channels, drills included) from `from` up to `to`, ascending. */
-export async function recentMinutes(db: Queryable, from: Date, to: Date): Promise<Array<MinuteCounts & { drillNegative: number }>> {
-  const { rows } = await db.query<{ minute: Date; total: string; negative: string; positive: string; reach: number; drill_negative: string }>(
+export async function recentMinutes(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<Array<MinuteCounts & { drillNegative: number }>> {
+  const { rows } = await db.query<{
+    minute: Date;
+    total: string;
+    negative: string;
+    positive: string;
+    reach: number;
+    drill_negative: string;
+  }>(
     `SELECT minute, sum(mentions) AS total,
             sum(mentions) FILTER (WHERE sentiment = 'negative') AS negative,
             sum(mentions) FILTER (WHERE sentiment = 'positive') AS positive,
@@ -49,7 +60,12 @@ export async function settledHours(db: Queryable, afterHour: number, upToHour: n
        FROM mention_series WHERE NOT drill AND minute >= $1 AND minute < $2 GROUP BY 1 ORDER BY 1`,
     [new Date((afterHour + 1) * 3_600_000), new Date((upToHour + 1) * 3_600_000)],
   );
-  return rows.map((r) => ({ hour: Math.floor(r.hour.getTime() / 3_600_000), total: Number(r.total), negative: Number(r.negative), positive: Number(r.positive) }));
+  return rows.map((r) => ({
+    hour: Math.floor(r.hour.getTime() / 3_600_000),
+    total: Number(r.total),
+    negative: Number(r.negative),
+    positive: Number(r.positive),
+  }));
 }
 
 export interface SeriesPoint {
@@ -61,7 +77,13 @@ export interface SeriesPoint {
 }
 
 /** For the API and the PR view: counts per `stepMinutes` bucket between two times. */
-export async function seriesBetween(db: Queryable, from: Date, to: Date, stepMinutes: number, channel: string | null): Promise<SeriesPoint[]> {
+export async function seriesBetween(
+  db: Queryable,
+  from: Date,
+  to: Date,
+  stepMinutes: number,
+  channel: string | null,
+): Promise<SeriesPoint[]> {
   const { rows } = await db.query<{ t: Date; total: string; negative: string; positive: string; drill: string }>(
     `SELECT to_timestamp(floor(extract(epoch FROM minute) / ($3 * 60)) * $3 * 60) AS t, sum(mentions) AS total,
             COALESCE(sum(mentions) FILTER (WHERE sentiment = 'negative'), 0) AS negative,
@@ -70,5 +92,11 @@ export async function seriesBetween(db: Queryable, from: Date, to: Date, stepMin
        FROM mention_series WHERE minute >= $1 AND minute < $2 AND ($4::text IS NULL OR channel = $4) GROUP BY 1 ORDER BY 1`,
     [from, to, stepMinutes, channel],
   );
-  return rows.map((r) => ({ t: r.t.toISOString(), total: Number(r.total), negative: Number(r.negative), positive: Number(r.positive), drill: Number(r.drill) }));
+  return rows.map((r) => ({
+    t: r.t.toISOString(),
+    total: Number(r.total),
+    negative: Number(r.negative),
+    positive: Number(r.positive),
+    drill: Number(r.drill),
+  }));
 }

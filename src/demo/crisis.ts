@@ -22,7 +22,13 @@ export function endingNow(mentions: readonly WorldMention[], now: number, endsAg
 }
 
 /** `count` complaints about an outage, spread over the `minutes` before `now`. */
-export function crisisBurst(world: Pick<World, 'brand'>, seed: number, now: number, count = 60, minutes = 15): WorldMention[] {
+export function crisisBurst(
+  world: Pick<World, 'brand'>,
+  seed: number,
+  now: number,
+  count = 60,
+  minutes = 15,
+): WorldMention[] {
   const rand = mulberry32(seed * 31 + 7);
   return Array.from({ length: count }, (_, i) => ({
     id: `crisis-${i}`,

@@ -18,11 +18,21 @@ export async function importWorldCustomers(db: Db, world: World): Promise<Import
 }
 
 export function toMentionInput(m: WorldMention): MentionInput {
-  return { source: m.source, external_id: m.id, text: m.text, author: { handle: m.author.handle }, created_at: m.created_at };
+  return {
+    source: m.source,
+    external_id: m.id,
+    text: m.text,
+    author: { handle: m.author.handle },
+    created_at: m.created_at,
+  };
 }
 
 /** Ingests in API-sized batches; `onBatch` gets the running count. */
-export async function ingestWorld(deps: { db: Db; queue: JobQueue; log: Logger }, mentions: readonly WorldMention[], onBatch: (done: number) => void = () => {}): Promise<void> {
+export async function ingestWorld(
+  deps: { db: Db; queue: JobQueue; log: Logger },
+  mentions: readonly WorldMention[],
+  onBatch: (done: number) => void = () => {},
+): Promise<void> {
   for (let i = 0; i < mentions.length; i += 200) {
     const batch = mentions.slice(i, i + 200);
     await ingest(deps, batch.map(toMentionInput));
@@ -39,13 +49,17 @@ export async function backlog(db: Db): Promise<{ inbox: number; clustering: numb
 }
 
 /** Waits until both the pipeline and the cluster stage are done, reporting progress. */
-export async function waitUntilDrained(db: Db, opts: { timeoutMs: number; onTick?: (b: { inbox: number; clustering: number }) => void }): Promise<void> {
+export async function waitUntilDrained(
+  db: Db,
+  opts: { timeoutMs: number; onTick?: (b: { inbox: number; clustering: number }) => void },
+): Promise<void> {
   const until = Date.now() + opts.timeoutMs;
   for (;;) {
     const b = await backlog(db);
     opts.onTick?.(b);
     if (b.inbox === 0 && b.clustering === 0) return;
-    if (Date.now() > until) throw new Error(`still ${b.inbox} inbox rows and ${b.clustering} mentions to cluster after ${opts.timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`still ${b.inbox} inbox rows and ${b.clustering} mentions to cluster after ${opts.timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -66,7 +66,6 @@ export const DEFAULT_WORLD: WorldOptions = {
   start: '2026-03-01',
 };
 
-
 type Rand = () => number;
 type Weighted = ReadonlyArray<readonly [string, number]>;
 
@@ -81,35 +80,163 @@ function pickWeighted(rand: Rand, xs: Weighted): string {
   return (xs[xs.length - 1] as readonly [string, number])[0];
 }
 
-const MODELS: Weighted = [['X100', 22], ['X200', 20], ['X300', 12], ['Mini', 18], ['Duo', 10], ['Hub S', 10], ['Hub Pro', 8]];
+const MODELS: Weighted = [
+  ['X100', 22],
+  ['X200', 20],
+  ['X300', 12],
+  ['Mini', 18],
+  ['Duo', 10],
+  ['Hub S', 10],
+  ['Hub Pro', 8],
+];
 const FIRMWARE: Record<string, Weighted> = {
-  X100: [['3.8', 25], ['4.0', 40], ['4.1', 35]],
-  X200: [['4.0', 30], ['4.1', 40], ['4.2', 30]],
-  X300: [['4.1', 25], ['4.2', 50], ['4.3', 25]],
-  Mini: [['2.4', 45], ['2.5', 40], ['4.0', 15]],
-  Duo: [['3.8', 30], ['4.1', 40], ['4.2', 30]],
-  'Hub S': [['1.9', 50], ['2.0', 50]],
-  'Hub Pro': [['2.0', 60], ['2.1', 40]],
+  X100: [
+    ['3.8', 25],
+    ['4.0', 40],
+    ['4.1', 35],
+  ],
+  X200: [
+    ['4.0', 30],
+    ['4.1', 40],
+    ['4.2', 30],
+  ],
+  X300: [
+    ['4.1', 25],
+    ['4.2', 50],
+    ['4.3', 25],
+  ],
+  Mini: [
+    ['2.4', 45],
+    ['2.5', 40],
+    ['4.0', 15],
+  ],
+  Duo: [
+    ['3.8', 30],
+    ['4.1', 40],
+    ['4.2', 30],
+  ],
+  'Hub S': [
+    ['1.9', 50],
+    ['2.0', 50],
+  ],
+  'Hub Pro': [
+    ['2.0', 60],
+    ['2.1', 40],
+  ],
 };
-const REGIONS: Weighted = [['NA-East', 24], ['NA-West', 20], ['EU-North', 14], ['EU-South', 14], ['UK', 10], ['APAC', 12], ['LATAM', 6]];
+const REGIONS: Weighted = [
+  ['NA-East', 24],
+  ['NA-West', 20],
+  ['EU-North', 14],
+  ['EU-South', 14],
+  ['UK', 10],
+  ['APAC', 12],
+  ['LATAM', 6],
+];
 const ISP: Record<string, Weighted> = {
-  'NA-East': [['Comlink', 45], ['Verity', 35], ['Skyline', 20]],
-  'NA-West': [['Comlink', 30], ['Verity', 20], ['Skyline', 50]],
-  'EU-North': [['Nordnet', 60], ['Eurofibre', 40]],
-  'EU-South': [['Eurofibre', 55], ['Solare', 45]],
-  UK: [['Britline', 70], ['Eurofibre', 30]],
-  APAC: [['Pacific', 65], ['Skyline', 35]],
-  LATAM: [['Andes', 80], ['Skyline', 20]],
+  'NA-East': [
+    ['Comlink', 45],
+    ['Verity', 35],
+    ['Skyline', 20],
+  ],
+  'NA-West': [
+    ['Comlink', 30],
+    ['Verity', 20],
+    ['Skyline', 50],
+  ],
+  'EU-North': [
+    ['Nordnet', 60],
+    ['Eurofibre', 40],
+  ],
+  'EU-South': [
+    ['Eurofibre', 55],
+    ['Solare', 45],
+  ],
+  UK: [
+    ['Britline', 70],
+    ['Eurofibre', 30],
+  ],
+  APAC: [
+    ['Pacific', 65],
+    ['Skyline', 35],
+  ],
+  LATAM: [
+    ['Andes', 80],
+    ['Skyline', 20],
+  ],
 };
-const TIERS: Weighted = [['bronze', 55], ['silver', 30], ['gold', 15]];
+const TIERS: Weighted = [
+  ['bronze', 55],
+  ['silver', 30],
+  ['gold', 15],
+];
 const PLAN_BY_TIER: Record<string, Weighted> = {
-  bronze: [['basic', 70], ['plus', 25], ['premium', 5]],
-  silver: [['basic', 25], ['plus', 55], ['premium', 20]],
-  gold: [['plus', 30], ['premium', 70]],
+  bronze: [
+    ['basic', 70],
+    ['plus', 25],
+    ['premium', 5],
+  ],
+  silver: [
+    ['basic', 25],
+    ['plus', 55],
+    ['premium', 20],
+  ],
+  gold: [
+    ['plus', 30],
+    ['premium', 70],
+  ],
 };
-const APP: Record<string, Weighted> = { iOS: [['7.1', 30], ['7.2', 45], ['7.3', 25]], Android: [['7.0', 25], ['7.2', 45], ['7.3', 30]] };
-const FIRST = ['mara', 'jon', 'ines', 'theo', 'sam', 'rita', 'kofi', 'lena', 'omar', 'yuki', 'pablo', 'nina', 'dev', 'ada', 'luca', 'zoe', 'igor', 'amara', 'finn', 'hana'];
-const LAST = ['okafor', 'lind', 'moreau', 'castillo', 'berg', 'tanaka', 'novak', 'haddad', 'silva', 'kowalski', 'reyes', 'nguyen', 'fischer', 'osei', 'brennan'];
+const APP: Record<string, Weighted> = {
+  iOS: [
+    ['7.1', 30],
+    ['7.2', 45],
+    ['7.3', 25],
+  ],
+  Android: [
+    ['7.0', 25],
+    ['7.2', 45],
+    ['7.3', 30],
+  ],
+};
+const FIRST = [
+  'mara',
+  'jon',
+  'ines',
+  'theo',
+  'sam',
+  'rita',
+  'kofi',
+  'lena',
+  'omar',
+  'yuki',
+  'pablo',
+  'nina',
+  'dev',
+  'ada',
+  'luca',
+  'zoe',
+  'igor',
+  'amara',
+  'finn',
+  'hana',
+];
+const LAST = [
+  'okafor',
+  'lind',
+  'moreau',
+  'castillo',
+  'berg',
+  'tanaka',
+  'novak',
+  'haddad',
+  'silva',
+  'kowalski',
+  'reyes',
+  'nguyen',
+  'fischer',
+  'osei',
+  'brennan',
+];
 
 /** The attributes causes may be planted on, as pairs (two different columns). */
 const CAUSE_PAIRS: Array<[string, string]> = [
@@ -134,7 +261,8 @@ function makeCustomers(rand: Rand, n: number): Customer[] {
     const last = pick(rand, LAST);
     let handle = '';
     if (rand() < 0.75) {
-      do handle = `${first}${pick(rand, ['_', '.', '', '_'])}${last.slice(0, 1 + Math.floor(rand() * 5))}${Math.floor(rand() * 1000)}`;
+      do
+        handle = `${first}${pick(rand, ['_', '.', '', '_'])}${last.slice(0, 1 + Math.floor(rand() * 5))}${Math.floor(rand() * 1000)}`;
       while (taken.has(handle.toLowerCase()));
       taken.add(handle.toLowerCase());
       // CRMs store handles inconsistently: sometimes with '@', sometimes capitalised.
@@ -175,8 +303,24 @@ interface Family {
 
 const COMMON: Record<string, string[]> = {
   brand: ['@LumoraHome', '@LumoraHome', '@lumorasupport', 'Lumora'],
-  since: ['since the update', 'since yesterday', 'after the last update', 'all week', 'for 3 days now', 'since the weekend'],
-  annoy: ['so annoying', 'this is ridiculous', 'fix this please', 'really frustrating', 'useless', 'not acceptable', 'sick of it', 'what is going on'],
+  since: [
+    'since the update',
+    'since yesterday',
+    'after the last update',
+    'all week',
+    'for 3 days now',
+    'since the weekend',
+  ],
+  annoy: [
+    'so annoying',
+    'this is ridiculous',
+    'fix this please',
+    'really frustrating',
+    'useless',
+    'not acceptable',
+    'sick of it',
+    'what is going on',
+  ],
   device: ['camera', 'cam', 'device', 'unit'],
 };
 
@@ -190,7 +334,10 @@ const FAMILIES: Family[] = [
       '{brand} wifi connection on my {device} keeps {dropping} {since} {annoy}',
       '{brand} {device} offline again, wifi {disconnects} constantly {since}',
     ],
-    slots: { dropping: ['dropping', 'losing', 'cutting out', 'dropping off'], disconnects: ['disconnects', 'drops', 'keeps dropping', 'loses'] },
+    slots: {
+      dropping: ['dropping', 'losing', 'cutting out', 'dropping off'],
+      disconnects: ['disconnects', 'drops', 'keeps dropping', 'loses'],
+    },
   },
   {
     symptom: 'battery drain',
@@ -296,7 +443,11 @@ function misspell(rand: Rand, text: string): string {
   const at = 1 + Math.floor(rand() * (w.length - 2));
   const kind = rand();
   const typo =
-    kind < 0.4 ? w.slice(0, at) + w.slice(at + 1) : kind < 0.7 ? w.slice(0, at) + (w[at] as string) + w.slice(at) : w.slice(0, at) + (w[at + 1] as string) + (w[at] as string) + w.slice(at + 2);
+    kind < 0.4
+      ? w.slice(0, at) + w.slice(at + 1)
+      : kind < 0.7
+        ? w.slice(0, at) + (w[at] as string) + w.slice(at)
+        : w.slice(0, at) + (w[at + 1] as string) + (w[at] as string) + w.slice(at + 2);
   words[i] = typo;
   return words.join(' ');
 }
@@ -322,7 +473,8 @@ export function generateWorld(options: Partial<WorldOptions> = {}): World {
   const startMs = Date.parse(`${o.start}T00:00:00Z`);
   const spanMs = o.days * 86_400_000;
   const raw: Array<Omit<WorldMention, 'id'> & { kind: 'cause' | 'noise' | 'chatter'; cause?: number }> = [];
-  const at = (fromShare: number): string => new Date(startMs + (fromShare + rand() * (1 - fromShare)) * spanMs).toISOString();
+  const at = (fromShare: number): string =>
+    new Date(startMs + (fromShare + rand() * (1 - fromShare)) * spanMs).toISOString();
   const stranger = (): string => `${pick(rand, FIRST)}${Math.floor(rand() * 100000)}_x`;
 
   const families = [...FAMILIES].sort(() => rand() - 0.5);
@@ -334,7 +486,14 @@ export function generateWorld(options: Partial<WorldOptions> = {}): World {
     if (!found) break;
     const { conjunction, members } = found;
     for (const i of members) claimed.add(i);
-    const cause: PlantedCause = { id: `cause-${c + 1}`, conjunction, symptom: family.symptom, affected: [], complained: [], mentionIds: [] };
+    const cause: PlantedCause = {
+      id: `cause-${c + 1}`,
+      conjunction,
+      symptom: family.symptom,
+      affected: [],
+      complained: [],
+      mentionIds: [],
+    };
     const onset = rand() * 0.4;
     for (const i of members) {
       const cust = customers[i] as Customer;
@@ -342,7 +501,14 @@ export function generateWorld(options: Partial<WorldOptions> = {}): World {
       if (!cust.handle || rand() >= o.complaintRate) continue;
       cause.complained.push(cust.customer_id);
       const text = roughen(rand, fill(rand, pick(rand, family.templates), family.slots, cust.model as string));
-      raw.push({ text, author: { handle: cust.handle.replace(/^@/, '') }, source: pick(rand, ['x', 'x', 'facebook']), created_at: at(onset), kind: 'cause', cause: c });
+      raw.push({
+        text,
+        author: { handle: cust.handle.replace(/^@/, '') },
+        source: pick(rand, ['x', 'x', 'facebook']),
+        created_at: at(onset),
+        kind: 'cause',
+        cause: c,
+      });
     }
     const strangers = Math.round(cause.complained.length * o.strangerShare);
     for (let s = 0; s < strangers; s++) {
@@ -356,12 +522,24 @@ export function generateWorld(options: Partial<WorldOptions> = {}): World {
     return cust.handle && rand() < 0.7 ? cust.handle.replace(/^@/, '') : stranger();
   };
   for (let i = 0; i < o.noiseComplaints; i++) {
-    raw.push({ text: roughen(rand, fill(rand, pick(rand, NOISE), {}, pickWeighted(rand, MODELS))), author: { handle: someone() }, source: pick(rand, ['x', 'facebook', 'google_alerts']), created_at: at(0), kind: 'noise' });
+    raw.push({
+      text: roughen(rand, fill(rand, pick(rand, NOISE), {}, pickWeighted(rand, MODELS))),
+      author: { handle: someone() },
+      source: pick(rand, ['x', 'facebook', 'google_alerts']),
+      created_at: at(0),
+      kind: 'noise',
+    });
   }
   for (let i = 0; i < o.chatter; i++) {
     let text = fill(rand, pick(rand, CHATTER), {}, pickWeighted(rand, MODELS));
     if (rand() < 0.2) text = misspell(rand, text);
-    raw.push({ text, author: { handle: someone() }, source: pick(rand, ['x', 'facebook']), created_at: at(0), kind: 'chatter' });
+    raw.push({
+      text,
+      author: { handle: someone() },
+      source: pick(rand, ['x', 'facebook']),
+      created_at: at(0),
+      kind: 'chatter',
+    });
   }
   raw.sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
   const mentions: WorldMention[] = [];
@@ -369,7 +547,10 @@ export function generateWorld(options: Partial<WorldOptions> = {}): World {
   const chatterIds: string[] = [];
   raw.forEach((r, i) => {
     // Facebook ids have Facebook's shape (PAGEID_POSTID): earshot refuses any other on the way in.
-    const id = r.source === 'facebook' ? `${WORLD_PAGE_ID}_${String(i + 1).padStart(6, '0')}` : `m${String(i + 1).padStart(6, '0')}`;
+    const id =
+      r.source === 'facebook'
+        ? `${WORLD_PAGE_ID}_${String(i + 1).padStart(6, '0')}`
+        : `m${String(i + 1).padStart(6, '0')}`;
     mentions.push({ id, text: r.text, author: r.author, source: r.source, created_at: r.created_at });
     if (r.kind === 'cause') (causes[r.cause as number] as PlantedCause).mentionIds.push(id);
     else if (r.kind === 'noise') noiseMentionIds.push(id);
@@ -379,7 +560,11 @@ export function generateWorld(options: Partial<WorldOptions> = {}): World {
 }
 
 /** Finds a random attribute conjunction covering 1–8 % of customers and barely overlapping earlier causes. */
-function plantCause(rand: Rand, customers: Customer[], claimed: Set<number>): { conjunction: Record<string, string>; members: number[] } | null {
+function plantCause(
+  rand: Rand,
+  customers: Customer[],
+  claimed: Set<number>,
+): { conjunction: Record<string, string>; members: number[] } | null {
   const n = customers.length;
   for (let attempt = 0; attempt < 200; attempt++) {
     const [a, b] = pick(rand, CAUSE_PAIRS);
@@ -416,7 +601,24 @@ export function customersToCsv(customers: readonly Customer[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ten', 'ra', 'vo', 'sel', 'nu', 'pi', 'dor', 'ya', 'fen', 'gu', 'tri', 'bos', 'el'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ten',
+  'ra',
+  'vo',
+  'sel',
+  'nu',
+  'pi',
+  'dor',
+  'ya',
+  'fen',
+  'gu',
+  'tri',
+  'bos',
+  'el',
+];
 
 /**
  * An endless stream of complaint-like mentions for load and cost benchmarks: templated complaints

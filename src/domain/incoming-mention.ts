@@ -15,7 +15,8 @@ export const MAX_FOLLOWERS = 2 ** 31 - 1;
 export const MAX_TEXT = 40_000;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
+if (!FormatRegistry.Has('date-time'))
+  FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
 if (!FormatRegistry.Has('uri')) {
   FormatRegistry.Set('uri', (v) => {
     try {
@@ -28,12 +29,16 @@ if (!FormatRegistry.Has('uri')) {
 
 /** Any string without NUL (PostgreSQL text and jsonb cannot store U+0000). */
 const NO_NUL = '^[^\\u0000]*$';
-const Text = (opts: { minLength?: number; maxLength: number; description?: string }) => Type.String({ pattern: NO_NUL, ...opts });
+const Text = (opts: { minLength?: number; maxLength: number; description?: string }) =>
+  Type.String({ pattern: NO_NUL, ...opts });
 
 const Handle = Text({ minLength: 1, maxLength: 256 });
 const Followers = Type.Integer({ minimum: 0, maximum: MAX_FOLLOWERS });
 const MentionText = Text({ minLength: 1, maxLength: MAX_TEXT });
-const Source = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'Channel name, e.g. twitter, facebook, forum, email' });
+const Source = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,31}$',
+  description: 'Channel name, e.g. twitter, facebook, forum, email',
+});
 
 export const IncomingAuthor = Type.Object(
   { handle: Handle, name: Type.Optional(Text({ maxLength: 256 })), followers: Type.Optional(Followers) },
@@ -73,7 +78,11 @@ export type Checked = { ok: true; mention: IncomingMention } | { ok: false; path
 export function checkIncomingMention(value: unknown): Checked {
   if (!compiled.Check(value)) {
     const first = compiled.Errors(value).First();
-    return { ok: false, path: first?.path ?? '', reason: first ? `${first.path || '/'} ${first.message}` : 'is not a mention' };
+    return {
+      ok: false,
+      path: first?.path ?? '',
+      reason: first ? `${first.path || '/'} ${first.message}` : 'is not a mention',
+    };
   }
   for (const field of ['external_id', 'in_reply_to', 'conversation_id'] as const) {
     const problem = platformIdProblem(value.source, value[field]);
@@ -115,13 +124,20 @@ export const ClassifyRequest = Type.Object({
   id: Type.Union([Type.String({ maxLength: 256 }), Type.Number()]),
   text: MentionText,
   source: Type.Optional(Source),
-  author: Type.Optional(Type.Union([Type.Null(), Type.Object({ handle: Type.Optional(Handle), followers: Type.Optional(Type.Union([Followers, Type.Null()])) })])),
+  author: Type.Optional(
+    Type.Union([
+      Type.Null(),
+      Type.Object({ handle: Type.Optional(Handle), followers: Type.Optional(Type.Union([Followers, Type.Null()])) }),
+    ]),
+  ),
 });
 export type ClassifyRequest = Static<typeof ClassifyRequest>;
 
 const compiledClassify = TypeCompiler.Compile(ClassifyRequest);
 
-export function checkClassifyRequest(value: unknown): { ok: true; request: ClassifyRequest } | { ok: false; reason: string } {
+export function checkClassifyRequest(
+  value: unknown,
+): { ok: true; request: ClassifyRequest } | { ok: false; reason: string } {
   if (compiledClassify.Check(value)) return { ok: true, request: value };
   const first = compiledClassify.Errors(value).First();
   return { ok: false, reason: first ? `${first.path || '/'} ${first.message}` : 'is not a classify request' };

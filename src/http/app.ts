@@ -82,7 +82,8 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) routeTable.push({ method, url: r.url, roles: (r.config as { roles?: readonly string[] } | undefined)?.roles });
+    for (const method of [r.method].flat())
+      routeTable.push({ method, url: r.url, roles: (r.config as { roles?: readonly string[] } | undefined)?.roles });
   });
 
   await app.register(swagger, {
@@ -97,38 +98,62 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     if (err.validation) {
       const first = err.validation[0];
       const field = `${err.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
-      const missing = first?.params && 'missingProperty' in first.params ? `.${String(first.params.missingProperty)}` : '';
-      return reply.code(400).send({ error: 'Bad Request', message: `${field}${missing} ${first?.message ?? 'is invalid'}`, field: `${field}${missing}` });
+      const missing =
+        first?.params && 'missingProperty' in first.params ? `.${String(first.params.missingProperty)}` : '';
+      return reply.code(400).send({
+        error: 'Bad Request',
+        message: `${field}${missing} ${first?.message ?? 'is invalid'}`,
+        field: `${field}${missing}`,
+      });
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: 'Payload Too Large', message: `the body exceeds ${deps.config.bodyLimitBytes} bytes (EARSHOT_BODY_LIMIT): send fewer mentions per request` });
+      return reply.code(413).send({
+        error: 'Payload Too Large',
+        message: `the body exceeds ${deps.config.bodyLimitBytes} bytes (EARSHOT_BODY_LIMIT): send fewer mentions per request`,
+      });
     }
     if (isConnectionError(err)) {
       // Senders (webhooks, bridges) retry a 503; nothing was accepted, so nothing is lost.
       req.log.warn({ err }, 'database unreachable');
-      return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: 'the database is unreachable; nothing was stored: retry in a few seconds' });
+      return reply.code(503).header('retry-after', '5').send({
+        error: 'Service Unavailable',
+        message: 'the database is unreachable; nothing was stored: retry in a few seconds',
+      });
     }
     const sqlClass = sqlStateClass(err);
     if (sqlClass === '53') {
       // Insufficient resources (disk full, out of memory, too many connections): nothing was stored; retry later.
       req.log.error({ code: (err as { code?: string }).code, error: err.message }, 'database out of resources');
-      return reply.code(503).header('retry-after', '30').send({ error: 'Service Unavailable', message: 'the database is out of resources (e.g. disk full); nothing was stored: retry later' });
+      return reply.code(503).header('retry-after', '30').send({
+        error: 'Service Unavailable',
+        message: 'the database is out of resources (e.g. disk full); nothing was stored: retry later',
+      });
     }
     if (sqlClass === '22') {
       // Data exception (a value PostgreSQL cannot store: NUL in text, out-of-range number, bad encoding).
-      req.log.warn({ code: (err as { code?: string }).code, error: err.message }, 'request data refused by the database');
+      req.log.warn(
+        { code: (err as { code?: string }).code, error: err.message },
+        'request data refused by the database',
+      );
       return reply.code(400).send({ error: 'Bad Request', message: `a value cannot be stored: ${err.message}` });
     }
     const status = err instanceof HttpError ? err.statusCode : (err.statusCode ?? 500);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
-      return reply.code(status).send({ error: 'Internal Server Error', message: 'earshot failed to handle this request; the error is in its log' });
+      return reply.code(status).send({
+        error: 'Internal Server Error',
+        message: 'earshot failed to handle this request; the error is in its log',
+      });
     }
     return reply.code(status).send({ error: httpReason(status), message: err.message });
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+    metrics.httpRequests.inc({
+      method: req.method,
+      route: req.routeOptions.url ?? 'unknown',
+      status: String(reply.statusCode),
+    });
   });
 
   registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
@@ -168,7 +193,9 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
 }
 
 /** A hop count becomes "the nearest n hops" (what fastify does with a number; its types take only a function). */
-function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+function trustProxyOption(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
@@ -179,5 +206,16 @@ function sqlStateClass(err: unknown): string | null {
 }
 
 function httpReason(status: number): string {
-  return { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' }[status] ?? 'Error';
+  return (
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      409: 'Conflict',
+      413: 'Payload Too Large',
+      415: 'Unsupported Media Type',
+      429: 'Too Many Requests',
+    }[status] ?? 'Error'
+  );
 }

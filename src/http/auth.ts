@@ -44,28 +44,46 @@ export class HttpError extends Error {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function registerAuth(app: FastifyInstance, db: Db, adminToken: string | null, cookieMode: SupportConfig['cookieSecure']): void {
+export function registerAuth(
+  app: FastifyInstance,
+  db: Db,
+  adminToken: string | null,
+  cookieMode: SupportConfig['cookieSecure'],
+): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     const roles = req.routeOptions.config.roles;
     if (!roles) return;
     const principal = await authenticate(req, db, adminToken, cookieMode);
-    if (!principal) throw new HttpError(401, 'missing or invalid API token: send "Authorization: Bearer <token>" (make one with `earshot token create`)');
+    if (!principal)
+      throw new HttpError(
+        401,
+        'missing or invalid API token: send "Authorization: Bearer <token>" (make one with `earshot token create`)',
+      );
     if (principal.role !== 'admin' && !roles.includes(principal.role)) {
-      throw new HttpError(403, `role "${principal.role}" may not ${req.method} ${req.routeOptions.url}; it needs one of: ${[...roles, 'admin'].join(', ')}`);
+      throw new HttpError(
+        403,
+        `role "${principal.role}" may not ${req.method} ${req.routeOptions.url}; it needs one of: ${[...roles, 'admin'].join(', ')}`,
+      );
     }
     req.principal = principal;
   });
 }
 
 /** Who the request proves to be (null: nobody); throws only for a cookie session missing its CSRF token. */
-export async function authenticate(req: FastifyRequest, db: Db, adminToken: string | null, cookieMode: SupportConfig['cookieSecure']): Promise<Principal | null> {
+export async function authenticate(
+  req: FastifyRequest,
+  db: Db,
+  adminToken: string | null,
+  cookieMode: SupportConfig['cookieSecure'],
+): Promise<Principal | null> {
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!m?.[1]) return header ? null : sessionPrincipal(req, db, cookieMode);
   const token = m[1];
   // Compare digests so the comparison is constant-time whatever the lengths.
-  if (adminToken && timingSafeEqual(digest(token), digest(adminToken))) return { name: 'EARSHOT_ADMIN_TOKEN', role: 'admin', userId: null };
+  if (adminToken && timingSafeEqual(digest(token), digest(adminToken)))
+    return { name: 'EARSHOT_ADMIN_TOKEN', role: 'admin', userId: null };
   const found = await findToken(db, token);
   return found ? { name: found.name, role: found.role, userId: found.userId, via: 'token' } : null;
 }
@@ -74,7 +92,11 @@ export async function authenticate(req: FastifyRequest, db: Db, adminToken: stri
  * A dashboard session from the cookie. SameSite=Lax already keeps cross-site POSTs from carrying it;
  * the per-session CSRF token (synchronizer pattern) covers same-site attackers and old browsers.
  */
-async function sessionPrincipal(req: FastifyRequest, db: Db, cookieMode: SupportConfig['cookieSecure']): Promise<Principal | null> {
+async function sessionPrincipal(
+  req: FastifyRequest,
+  db: Db,
+  cookieMode: SupportConfig['cookieSecure'],
+): Promise<Principal | null> {
   const id = readSessionCookie(req, cookieMode);
   if (!id) return null;
   const session = await findSession(db, id);
@@ -82,7 +104,10 @@ async function sessionPrincipal(req: FastifyRequest, db: Db, cookieMode: Support
   if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
     const sent = req.headers[CSRF_HEADER];
     if (typeof sent !== 'string' || !timingSafeEqual(digest(sent), digest(session.csrfToken))) {
-      throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header: send the csrf_token from POST /api/session (or GET /api/session) with every change`);
+      throw new HttpError(
+        403,
+        `missing or wrong ${CSRF_HEADER} header: send the csrf_token from POST /api/session (or GET /api/session) with every change`,
+      );
     }
   }
   return { name: session.email, role: session.role, userId: session.userId, team: session.team, via: 'session' };

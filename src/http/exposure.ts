@@ -11,7 +11,10 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 export const STAFF_ROLES = ['agent', 'pr', 'product'] as const;
 
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) return h.startsWith('127.');
   return h === '::1' || h === '::ffff:127.0.0.1';

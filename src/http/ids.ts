@@ -28,7 +28,8 @@ function digitsOnly(part: 'params' | 'querystring', keys: string[]): preValidati
     for (const key of keys) {
       const raw = values?.[key];
       for (const v of raw === undefined ? [] : [raw].flat()) {
-        if (typeof v === 'string' && !DIGITS.test(v)) throw new HttpError(400, `${part}.${key} must be a whole number written in digits (at most ${MAX_ID})`);
+        if (typeof v === 'string' && !DIGITS.test(v))
+          throw new HttpError(400, `${part}.${key} must be a whole number written in digits (at most ${MAX_ID})`);
       }
     }
   };

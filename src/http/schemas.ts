@@ -1,14 +1,18 @@
 /** Schemas shared by routes; they validate input, filter output and document the API (OpenAPI at /docs). */
 import { Type, type TSchema } from '@sinclair/typebox';
 
-export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }, { $id: 'Error' });
+export const ErrorBody = Type.Object(
+  { error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) },
+  { $id: 'Error' },
+);
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ description: 'The `next` of the previous page' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 };
 
-export const pageOf = (item: TSchema) => Type.Object({ items: Type.Array(item), next: Type.Union([Type.String(), Type.Null()]) });
+export const pageOf = (item: TSchema) =>
+  Type.Object({ items: Type.Array(item), next: Type.Union([Type.String(), Type.Null()]) });
 
 export const Author = Type.Object({
   handle: Type.String(),
@@ -68,7 +72,10 @@ export const CaseEvent = Type.Object({
   data: Type.Record(Type.String(), Type.Unknown()),
 });
 
-export const CaseDetail = Type.Composite([Case, Type.Object({ mentions: Type.Array(Mention), events: Type.Array(CaseEvent), ...supportDetailFields() })]);
+export const CaseDetail = Type.Composite([
+  Case,
+  Type.Object({ mentions: Type.Array(Mention), events: Type.Array(CaseEvent), ...supportDetailFields() }),
+]);
 
 /** Support's additions to a case (src/support/case-view.ts); optional so older callers still validate. */
 function supportCaseFields() {
@@ -83,18 +90,43 @@ function supportCaseFields() {
     merged_into: Type.Optional(Nullable(Type.Integer())),
     reopen_count: Type.Optional(Type.Integer()),
     escalated_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-    sla: Type.Optional(Type.Object({ first_response: Clock, resolution: Clock, state: Type.String(), next_due_at: Nullable(Type.String({ format: 'date-time' })) })),
+    sla: Type.Optional(
+      Type.Object({
+        first_response: Clock,
+        resolution: Clock,
+        state: Type.String(),
+        next_due_at: Nullable(Type.String({ format: 'date-time' })),
+      }),
+    ),
   };
 }
 
 function supportDetailFields() {
   return {
-    notes: Type.Optional(Type.Array(Type.Object({ id: Type.Integer(), at: Type.String({ format: 'date-time' }), actor: Type.String(), text: Type.String() }))),
+    notes: Type.Optional(
+      Type.Array(
+        Type.Object({
+          id: Type.Integer(),
+          at: Type.String({ format: 'date-time' }),
+          actor: Type.String(),
+          text: Type.String(),
+        }),
+      ),
+    ),
     customer: Type.Optional(
-      Nullable(Type.Object({ customer_id: Type.String(), name: Nullable(Type.String()), attributes: Type.Record(Type.String(), Type.Unknown()), link_origin: Nullable(Type.String()) })),
+      Nullable(
+        Type.Object({
+          customer_id: Type.String(),
+          name: Nullable(Type.String()),
+          attributes: Type.Record(Type.String(), Type.Unknown()),
+          link_origin: Nullable(Type.String()),
+        }),
+      ),
     ),
     cluster_solution: Type.Optional(Nullable(Type.String())),
-    suggested_replies: Type.Optional(Type.Array(Type.Object({ id: Type.String(), title: Type.String(), text: Type.String() }))),
+    suggested_replies: Type.Optional(
+      Type.Array(Type.Object({ id: Type.String(), title: Type.String(), text: Type.String() })),
+    ),
   };
 }
 

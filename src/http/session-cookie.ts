@@ -26,9 +26,18 @@ export function readSessionCookie(req: FastifyRequest, mode: Mode): string | nul
   return readCookie(req.headers.cookie, sessionCookieName(req, mode));
 }
 
-export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, mode: Mode, value: string, maxAgeS: number): void {
+export function setSessionCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  mode: Mode,
+  value: string,
+  maxAgeS: number,
+): void {
   const secure = cookieIsSecure(req, mode);
-  reply.header('set-cookie', `${sessionCookieName(req, mode)}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`);
+  reply.header(
+    'set-cookie',
+    `${sessionCookieName(req, mode)}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`,
+  );
 }
 
 export function readCookie(header: string | undefined, name: string): string | null {

@@ -20,13 +20,21 @@ export interface BacklogGate {
   check(): Promise<BacklogVerdict>;
 }
 
-export function backlogGate(db: Queryable, maxBacklog: number, refreshMs = 250, clock: () => number = Date.now): BacklogGate {
+export function backlogGate(
+  db: Queryable,
+  maxBacklog: number,
+  refreshMs = 250,
+  clock: () => number = Date.now,
+): BacklogGate {
   let last: { at: number; pending: number } | null = null;
   let drainPerSecond = 0;
   let inFlight: Promise<number> | null = null;
   const read = async (): Promise<number> => {
     // Counted up to twice the limit: the partial index keeps this short however large the backlog.
-    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT 1 FROM inbox WHERE processed_at IS NULL LIMIT $1) t', [2 * maxBacklog + 1]);
+    const { rows } = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM inbox WHERE processed_at IS NULL LIMIT $1) t',
+      [2 * maxBacklog + 1],
+    );
     return Number(rows[0]?.n ?? 0);
   };
   return {
@@ -36,12 +44,17 @@ export function backlogGate(db: Queryable, maxBacklog: number, refreshMs = 250, 
       if (!last || now - last.at >= refreshMs) {
         inFlight ??= read().finally(() => (inFlight = null));
         const pending = await inFlight;
-        if (last && now > last.at && pending < last.pending) drainPerSecond = ((last.pending - pending) * 1000) / (now - last.at);
+        if (last && now > last.at && pending < last.pending)
+          drainPerSecond = ((last.pending - pending) * 1000) / (now - last.at);
         last = { at: clock(), pending };
       }
       const excess = last.pending - maxBacklog;
       const retry = excess > 0 && drainPerSecond > 0 ? Math.ceil(excess / drainPerSecond) : 1;
-      return { full: last.pending > maxBacklog, pending: last.pending, retryAfterSeconds: Math.min(60, Math.max(1, retry)) };
+      return {
+        full: last.pending > maxBacklog,
+        pending: last.pending,
+        retryAfterSeconds: Math.min(60, Math.max(1, retry)),
+      };
     },
   };
 }

@@ -32,12 +32,19 @@ export async function ingest(deps: IngestDeps, mentions: readonly unknown[]): Pr
   const { valid, rejected } = sortIncoming(mentions);
   if (rejected.length > 0) {
     metrics.rejectedAtIngest.inc(rejected.length);
-    deps.log.warn({ rejected: rejected.slice(0, 10), count: rejected.length }, 'mentions refused at ingest: they break the incoming-mention contract');
+    deps.log.warn(
+      { rejected: rejected.slice(0, 10), count: rejected.length },
+      'mentions refused at ingest: they break the incoming-mention contract',
+    );
   }
   const result = await insertDeliveries(deps.db, valid);
   for (const a of result.accepted) metrics.mentionsReceived.inc({ source: a.source });
   for (const d of result.duplicates) metrics.duplicatesReceived.inc({ source: d.source });
-  const queued = await enqueue(deps, result.accepted.map((a) => a.id), 'inbox');
+  const queued = await enqueue(
+    deps,
+    result.accepted.map((a) => a.id),
+    'inbox',
+  );
   return { ...result, rejected, queued };
 }
 
@@ -54,7 +61,10 @@ export async function enqueue(deps: IngestDeps, ids: number[], prefix: string): 
     return true;
   } catch (err) {
     metrics.enqueueFailures.inc();
-    deps.log.warn({ err, rows: ids.length }, 'queue unreachable: deliveries are safe in the inbox and will be re-queued by the sweeper');
+    deps.log.warn(
+      { err, rows: ids.length },
+      'queue unreachable: deliveries are safe in the inbox and will be re-queued by the sweeper',
+    );
     return false;
   }
 }

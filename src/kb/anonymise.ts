@@ -43,10 +43,21 @@ export interface Scrubber {
 }
 
 export function scrubber(r: Redactions): Scrubber {
-  const patterns = [...nameTerms(r.names), ...r.rareValues.map((v) => v.trim().toLowerCase()).filter((v) => v.length >= 2)].map(wordPattern);
+  const patterns = [
+    ...nameTerms(r.names),
+    ...r.rareValues.map((v) => v.trim().toLowerCase()).filter((v) => v.length >= 2),
+  ].map(wordPattern);
   return {
-    carriesPersonalData: (text) => EMAIL.test(text) || PHONE.test(text) || LONG_NUMBER.test(text) || patterns.some((p) => p.test(text)),
-    strip: (text) => text.replace(URL, ' ').replace(HANDLE, '$1').replace(EMOJI, ' ').replace(/#(\w)/g, '$1').replace(/\s+/g, ' ').trim(),
+    carriesPersonalData: (text) =>
+      EMAIL.test(text) || PHONE.test(text) || LONG_NUMBER.test(text) || patterns.some((p) => p.test(text)),
+    strip: (text) =>
+      text
+        .replace(URL, ' ')
+        .replace(HANDLE, '$1')
+        .replace(EMOJI, ' ')
+        .replace(/#(\w)/g, '$1')
+        .replace(/\s+/g, ' ')
+        .trim(),
   };
 }
 
@@ -102,7 +113,10 @@ export function paraphraseSymptoms(texts: readonly string[], r: Redactions, max 
       .filter((x) => x.split(/\s+/).length >= 3);
     if (kept.length === 0) continue;
     const statement = kept.slice(0, 2).join(' ');
-    const key = statement.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const key = statement
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(statement);
@@ -114,7 +128,10 @@ export function paraphraseSymptoms(texts: readonly string[], r: Redactions, max 
 /** Any public text (labels, titles, product's own words): words that are rare attribute values or names become "…". */
 export function redactText(text: string, r: Redactions): string {
   let out = text.replace(new RegExp(EMAIL.source, 'gi'), '…').replace(new RegExp(PHONE.source, 'g'), '…');
-  for (const term of [...nameTerms(r.names), ...r.rareValues.map((v) => v.trim().toLowerCase()).filter((v) => v.length >= 2)]) {
+  for (const term of [
+    ...nameTerms(r.names),
+    ...r.rareValues.map((v) => v.trim().toLowerCase()).filter((v) => v.length >= 2),
+  ]) {
     out = out.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(term)}(?=$|[^\\p{L}\\p{N}])`, 'giu'), '$1…');
   }
   return out;

@@ -30,12 +30,19 @@ const int = (min: number, max: number) => (raw: string) => {
 };
 const url = (protocols: string[]) => (raw: string) => {
   try {
-    return protocols.includes(new URL(raw).protocol) ? raw.replace(/\/+$/, '') : { expected: `a ${protocols.join(' or ')}// URL` };
+    return protocols.includes(new URL(raw).protocol)
+      ? raw.replace(/\/+$/, '')
+      : { expected: `a ${protocols.join(' or ')}// URL` };
   } catch {
     return { expected: `a ${protocols.join(' or ')}// URL` };
   }
 };
-const bool = (raw: string) => (/^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : { expected: '1/true/yes/on or 0/false/no/off' });
+const bool = (raw: string) =>
+  /^(1|true|yes|on)$/i.test(raw)
+    ? true
+    : /^(0|false|no|off)$/i.test(raw)
+      ? false
+      : { expected: '1/true/yes/on or 0/false/no/off' };
 
 export function readPublic(r: EnvReader): PublicConfig {
   return {
@@ -48,7 +55,9 @@ export function readPublic(r: EnvReader): PublicConfig {
     ratePerEmail: r.read('EARSHOT_PUBLIC_RATE_EMAIL', 3, int(1, 1_000_000)),
     csatSurvey: r.read('EARSHOT_CSAT_SURVEY', false, bool),
     surveyDays: r.read('EARSHOT_SURVEY_DAYS', 14, int(1, 365)),
-    secret: r.read<string | null>('EARSHOT_SECRET', null, (raw) => (raw.length >= 32 ? raw : { expected: 'at least 32 characters' })),
+    secret: r.read<string | null>('EARSHOT_SECRET', null, (raw) =>
+      raw.length >= 32 ? raw : { expected: 'at least 32 characters' },
+    ),
   };
 }
 

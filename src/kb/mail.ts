@@ -19,7 +19,12 @@ export function createMailer(config: Pick<PublicConfig, 'smtpUrl' | 'mailFrom'>)
   const transport = nodemailer.createTransport(config.smtpUrl);
   return {
     async send(mail) {
-      const info = await transport.sendMail({ from: config.mailFrom, to: mail.to, subject: mail.subject, text: mail.text });
+      const info = await transport.sendMail({
+        from: config.mailFrom,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+      });
       return String(info.messageId);
     },
     close: () => transport.close(),

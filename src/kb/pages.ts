@@ -3,7 +3,14 @@ import type { Queryable } from '../storage/db.ts';
 import { complainantIds, customerBase } from '../clusters/profile.ts';
 import { profileComplainants } from '../analysis/profile/index.ts';
 import { paraphraseSymptoms, redactText, type Redactions } from './anonymise.ts';
-import { complaintTexts, publishedCluster, publishedClusters, rareValues, redactionsFor, type PublishedCluster } from './store.ts';
+import {
+  complaintTexts,
+  publishedCluster,
+  publishedClusters,
+  rareValues,
+  redactionsFor,
+  type PublishedCluster,
+} from './store.ts';
 
 export interface KbPage {
   id: number;
@@ -44,7 +51,9 @@ export async function buildPage(db: Queryable, c: PublishedCluster, k: number): 
   const symptoms = paraphraseSymptoms(await complaintTexts(db, c.id, c.representatives), redactions);
   // The profile only (not the at-risk ranking, which scores every customer).
   const base = await customerBase(db);
-  const complainants = (await complainantIds(db, c.id)).map((id) => base.indexOfId.get(id)).filter((i): i is number => i !== undefined);
+  const complainants = (await complainantIds(db, c.id))
+    .map((id) => base.indexOfId.get(id))
+    .filter((i): i is number => i !== undefined);
   // Only values at least k customers hold; a single value already said by a pair above it adds nothing.
   const said = new Set<string>();
   const affected = profileComplainants(base, complainants)
@@ -88,7 +97,9 @@ const cache = new Map<string, { at: number; page: KbPage }>();
 
 /** Changes whenever a customer is added or updated: what is rare (under k) may have changed. */
 async function customersVersion(db: Queryable): Promise<string> {
-  const { rows } = await db.query<{ n: string; at: Date | null }>('SELECT count(*) AS n, max(updated_at) AS at FROM customers');
+  const { rows } = await db.query<{ n: string; at: Date | null }>(
+    'SELECT count(*) AS n, max(updated_at) AS at FROM customers',
+  );
   return `${rows[0]?.n}/${rows[0]?.at?.toISOString() ?? ''}`;
 }
 
@@ -118,10 +129,16 @@ export async function onePage(db: Queryable, id: number, k: number): Promise<KbP
 
 /** Pages holding every word of the query (title, symptoms, who is affected, the fix). */
 export function searchPages(pages: readonly KbPage[], q: string): KbPage[] {
-  const terms = q.toLowerCase().split(/[^\p{L}\p{N}.]+/u).filter((t) => t.length > 0).slice(0, 20);
+  const terms = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}.]+/u)
+    .filter((t) => t.length > 0)
+    .slice(0, 20);
   if (terms.length === 0) return [...pages];
   return pages.filter((p) => {
-    const hay = [p.title, p.summary, ...p.symptoms, ...p.affected, ...p.solution, p.status.text].join(' ').toLowerCase();
+    const hay = [p.title, p.summary, ...p.symptoms, ...p.affected, ...p.solution, p.status.text]
+      .join(' ')
+      .toLowerCase();
     return terms.every((t) => hay.includes(t));
   });
 }

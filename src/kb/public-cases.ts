@@ -50,7 +50,12 @@ export async function submitPublicCase(deps: PublicCaseDeps, input: PublicCaseIn
   const email = input.email.trim().toLowerCase();
   // Counted before the honeypot check, so a bot is throttled like anyone else.
   const byIp = await hitRateLimit(deps.db, 'public-case-ip', input.ip, deps.config.ratePerIp, HOUR);
-  if (!byIp.allowed) return { kind: 'rate_limited', message: 'too many messages from this network: please try again later', retryAfter: byIp.retryAfter };
+  if (!byIp.allowed)
+    return {
+      kind: 'rate_limited',
+      message: 'too many messages from this network: please try again later',
+      retryAfter: byIp.retryAfter,
+    };
   const reference = `web-${randomUUID()}`;
   // A bot is told its message was received, so it learns nothing; nothing is stored or sent.
   if (input.website?.trim()) {
@@ -58,13 +63,31 @@ export async function submitPublicCase(deps: PublicCaseDeps, input: PublicCaseIn
     return { kind: 'accepted', reference, confirmation: 'not_configured' };
   }
   const byEmail = await hitRateLimit(deps.db, 'public-case-email', email, deps.config.ratePerEmail, HOUR);
-  if (!byEmail.allowed) return { kind: 'rate_limited', message: 'too many messages for this e-mail address: please try again later', retryAfter: byEmail.retryAfter };
+  if (!byEmail.allowed)
+    return {
+      kind: 'rate_limited',
+      message: 'too many messages for this e-mail address: please try again later',
+      retryAfter: byEmail.retryAfter,
+    };
   const name = input.name?.trim() || undefined;
-  await ingest(deps, [{ source: 'web', external_id: reference, text: input.text.trim(), author: { handle: email, ...(name ? { name } : {}) }, created_at: new Date().toISOString() }]);
+  await ingest(deps, [
+    {
+      source: 'web',
+      external_id: reference,
+      text: input.text.trim(),
+      author: { handle: email, ...(name ? { name } : {}) },
+      created_at: new Date().toISOString(),
+    },
+  ]);
   return { kind: 'accepted', reference, confirmation: await confirm(deps, email, name, reference) };
 }
 
-async function confirm(deps: PublicCaseDeps, email: string, name: string | undefined, reference: string): Promise<'sent' | 'failed' | 'not_configured'> {
+async function confirm(
+  deps: PublicCaseDeps,
+  email: string,
+  name: string | undefined,
+  reference: string,
+): Promise<'sent' | 'failed' | 'not_configured'> {
   if (!deps.mailer) return 'not_configured';
   try {
     await deps.mailer.send({

@@ -11,7 +11,14 @@ export interface RateDecision {
   retryAfter: number;
 }
 
-export async function hitRateLimit(db: Queryable, bucket: string, key: string, limit: number, windowMs: number, now = new Date()): Promise<RateDecision> {
+export async function hitRateLimit(
+  db: Queryable,
+  bucket: string,
+  key: string,
+  limit: number,
+  windowMs: number,
+  now = new Date(),
+): Promise<RateDecision> {
   const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const { rows } = await db.query<{ hits: number }>(
     `INSERT INTO rate_limits (bucket, key, window_start, hits) VALUES ($1, $2, $3, 1)
@@ -21,5 +28,9 @@ export async function hitRateLimit(db: Queryable, bucket: string, key: string, l
   await db.query('DELETE FROM rate_limits WHERE bucket = $1 AND key = $2 AND window_start < $3', [bucket, key, start]);
   if (Math.random() < 0.01) await db.query("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'");
   const hits = rows[0]?.hits ?? 1;
-  return { allowed: hits <= limit, hits, retryAfter: Math.max(1, Math.ceil((start.getTime() + windowMs - now.getTime()) / 1000)) };
+  return {
+    allowed: hits <= limit,
+    hits,
+    retryAfter: Math.max(1, Math.ceil((start.getTime() + windowMs - now.getTime()) / 1000)),
+  };
 }

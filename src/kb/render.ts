@@ -5,7 +5,14 @@
  */
 import type { KbPage } from './pages.ts';
 
-export const KB_CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
+export const KB_CSP = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 /** The contact form may be embedded in the brand's own site (an iframe), nothing else differs. */
 export const FORM_CSP = KB_CSP.replace("frame-ancestors 'none'", 'frame-ancestors *');
 
@@ -37,7 +44,10 @@ form.search{display:flex;gap:.5rem;margin:1rem 0}input,textarea{font:inherit;pad
 label{display:block;margin:.6rem 0 .2rem}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .results li{margin:.8rem 0}.muted{color:#5f6b7a}button{font:inherit;padding:.4rem 1rem}`;
 
-export function layout(site: Site, o: { title: string; description: string; canonical: string; body: string; jsonLd?: unknown; robots?: string }): string {
+export function layout(
+  site: Site,
+  o: { title: string; description: string; canonical: string; body: string; jsonLd?: unknown; robots?: string },
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -62,7 +72,9 @@ ${o.body}
 /** schema.org: the page is an Article about the issue and a FAQPage whose one question is the symptom. */
 export function issueJsonLd(p: KbPage, site: Site): unknown {
   const url = `${site.base}${p.path}`;
-  const answer = [...p.solution, p.affected.length ? `Affected: ${p.affected.join('; ')}.` : ''].filter(Boolean).join('\n\n');
+  const answer = [...p.solution, p.affected.length ? `Affected: ${p.affected.join('; ')}.` : '']
+    .filter(Boolean)
+    .join('\n\n');
   return {
     '@context': 'https://schema.org',
     '@graph': [
@@ -113,10 +125,21 @@ ${p.affected.length ? `<ul class="affected">${p.affected.map((a) => `<li>${esc(a
 <div class="solution">${p.solution.map((s) => `<p>${esc(s)}</p>`).join('\n')}</div>
 <p class="muted">Still stuck? <a href="/kb/contact">Contact support</a>.</p>
 </article>`;
-  return layout(site, { title: `${p.title} · ${site.name}`, description: p.summary, canonical: `${site.base}${p.path}`, body, jsonLd: issueJsonLd(p, site) });
+  return layout(site, {
+    title: `${p.title} · ${site.name}`,
+    description: p.summary,
+    canonical: `${site.base}${p.path}`,
+    body,
+    jsonLd: issueJsonLd(p, site),
+  });
 }
 
-export function renderIndex(pages: readonly KbPage[], site: Site, q: string, opts: { search: boolean } = { search: true }): string {
+export function renderIndex(
+  pages: readonly KbPage[],
+  site: Site,
+  q: string,
+  opts: { search: boolean } = { search: true },
+): string {
   const list = pages.length
     ? `<ol class="results">${pages.map((p) => `<li><a href="${esc(p.path)}">${esc(p.title)}</a> <span class="status status-${esc(p.status.code)}">${esc(p.status.text)}</span><br><span class="muted">${esc(p.summary)}</span></li>`).join('\n')}</ol>`
     : `<p class="muted">${q ? `No known issue matches “${esc(q)}”.` : 'No known issues right now.'}</p>`;
@@ -134,15 +157,24 @@ ${list}`;
 }
 
 export function renderMessage(site: Site, title: string, message: string): string {
-  return layout(site, { title: `${title} · ${site.name}`, description: message, canonical: `${site.base}/kb`, body: `<h1>${esc(title)}</h1>\n<p>${esc(message)}</p>`, robots: 'noindex' });
+  return layout(site, {
+    title: `${title} · ${site.name}`,
+    description: message,
+    canonical: `${site.base}/kb`,
+    body: `<h1>${esc(title)}</h1>\n<p>${esc(message)}</p>`,
+    robots: 'noindex',
+  });
 }
 
-const xmlEsc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+const xmlEsc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 
 export function renderSitemap(pages: readonly KbPage[], site: Site): string {
   const urls = [
     `<url><loc>${xmlEsc(`${site.base}/kb`)}</loc></url>`,
-    ...pages.map((p) => `<url><loc>${xmlEsc(`${site.base}${p.path}`)}</loc><lastmod>${xmlEsc(p.updated_at)}</lastmod></url>`),
+    ...pages.map(
+      (p) => `<url><loc>${xmlEsc(`${site.base}${p.path}`)}</loc><lastmod>${xmlEsc(p.updated_at)}</lastmod></url>`,
+    ),
   ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }
@@ -168,7 +200,13 @@ ${error ? `<p role="alert" class="error">${esc(error)}</p>` : '<p>Tell us what w
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
 <p><button type="submit">Send</button></p>
 </form>`;
-  return layout(site, { title: `Contact support · ${site.name}`, description: `Contact ${site.name} support.`, canonical: `${site.base}/kb/contact`, body, robots: 'noindex' });
+  return layout(site, {
+    title: `Contact support · ${site.name}`,
+    description: `Contact ${site.name} support.`,
+    canonical: `${site.base}/kb/contact`,
+    body,
+    robots: 'noindex',
+  });
 }
 
 export function renderContactDone(site: Site, reference: string): string {
@@ -176,13 +214,22 @@ export function renderContactDone(site: Site, reference: string): string {
 <p role="status">We received your message and will answer by e-mail.</p>
 <p>Your reference: <code>${esc(reference)}</code></p>
 <p><a href="/kb">Known issues</a></p>`;
-  return layout(site, { title: `Message received · ${site.name}`, description: 'Message received.', canonical: `${site.base}/kb/contact`, body, robots: 'noindex' });
+  return layout(site, {
+    title: `Message received · ${site.name}`,
+    description: 'Message received.',
+    canonical: `${site.base}/kb/contact`,
+    body,
+    robots: 'noindex',
+  });
 }
 
 /** The survey: one question (1–5) and an optional comment; posts back to the same signed address. */
 export function renderSurvey(site: Site, token: string, error: string | null = null): string {
   const options = [1, 2, 3, 4, 5]
-    .map((n) => `<p><input type="radio" id="rating-${n}" name="rating" value="${n}" required><label for="rating-${n}">${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label></p>`)
+    .map(
+      (n) =>
+        `<p><input type="radio" id="rating-${n}" name="rating" value="${n}" required><label for="rating-${n}">${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label></p>`,
+    )
     .join('\n');
   const body = `<h1>How satisfied are you with the help you got?</h1>
 ${error ? `<p role="alert" class="error">${esc(error)}</p>` : ''}
@@ -193,5 +240,11 @@ ${options}
 <label for="comment">Anything to add? (optional)</label><textarea id="comment" name="comment" maxlength="2000" rows="4"></textarea>
 <p><button type="submit">Send</button></p>
 </form>`;
-  return layout(site, { title: `Your opinion · ${site.name}`, description: 'A one-question survey.', canonical: `${site.base}/kb`, body, robots: 'noindex' });
+  return layout(site, {
+    title: `Your opinion · ${site.name}`,
+    description: 'A one-question survey.',
+    canonical: `${site.base}/kb`,
+    body,
+    robots: 'noindex',
+  });
 }

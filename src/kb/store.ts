@@ -41,7 +41,12 @@ export async function publishedCluster(db: Queryable, id: number): Promise<Publi
 }
 
 /** The complaints behind a page: its representatives first, then the earliest. */
-export async function complaintTexts(db: Queryable, clusterId: number, representatives: number[], limit = 20): Promise<string[]> {
+export async function complaintTexts(
+  db: Queryable,
+  clusterId: number,
+  representatives: number[],
+  limit = 20,
+): Promise<string[]> {
   const { rows } = await db.query<{ text: string }>(
     `SELECT text FROM mentions WHERE cluster_id = $1 AND duplicate_of IS NULL AND removed_at IS NULL
       ORDER BY (id = ANY($2::bigint[])) DESC, created_at, id LIMIT $3`,
@@ -93,10 +98,18 @@ export async function publishCluster(db: Queryable, id: number): Promise<Date> {
   );
   const r = rows[0];
   if (!r) throw new PublishError(404, `no cluster ${id}`);
-  if (r.merged_into) throw new PublishError(409, `cluster ${id} was merged into cluster ${r.merged_into}: publish that one`);
-  if (!r.solution?.trim()) throw new PublishError(409, `cluster ${id} has no solution text: set one with POST /api/clusters/${id}/solution first`);
+  if (r.merged_into)
+    throw new PublishError(409, `cluster ${id} was merged into cluster ${r.merged_into}: publish that one`);
+  if (!r.solution?.trim())
+    throw new PublishError(
+      409,
+      `cluster ${id} has no solution text: set one with POST /api/clusters/${id}/solution first`,
+    );
   if (r.published_at) return r.published_at;
-  const done = await db.query<{ published_at: Date }>('UPDATE clusters SET published_at = now(), unpublished_at = NULL, updated_at = now() WHERE id = $1 RETURNING published_at', [id]);
+  const done = await db.query<{ published_at: Date }>(
+    'UPDATE clusters SET published_at = now(), unpublished_at = NULL, updated_at = now() WHERE id = $1 RETURNING published_at',
+    [id],
+  );
   return done.rows[0]!.published_at;
 }
 

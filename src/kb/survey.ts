@@ -15,12 +15,16 @@ const SECRET_NAME = 'survey-signing-key';
 /** EARSHOT_SECRET, else a key made once and kept in the database, so every process signs alike. */
 export async function signingKey(db: Queryable, configured: string | null): Promise<string> {
   if (configured) return configured;
-  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [SECRET_NAME, randomBytes(32).toString('base64url')]);
+  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+    SECRET_NAME,
+    randomBytes(32).toString('base64url'),
+  ]);
   const { rows } = await db.query<{ value: string }>('SELECT value FROM app_secrets WHERE name = $1', [SECRET_NAME]);
   return rows[0]!.value;
 }
 
-const mac = (key: string, payload: string) => createHmac('sha256', key).update(`earshot-survey.${payload}`).digest('base64url');
+const mac = (key: string, payload: string) =>
+  createHmac('sha256', key).update(`earshot-survey.${payload}`).digest('base64url');
 
 export function signSurvey(key: string, id: number, expires: Date): string {
   const payload = `${id}.${Math.floor(expires.getTime() / 1000)}`;
@@ -72,7 +76,10 @@ export async function createSurvey(deps: SurveyDeps, caseId: number, actor: stri
   const now = deps.now?.() ?? new Date();
   const expires = new Date(now.getTime() + deps.config.surveyDays * 86_400_000);
   const email = await addressOf(deps.db, caseId);
-  const { rows } = await deps.db.query<{ id: number }>('INSERT INTO surveys (case_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id::int AS id', [caseId, email, now, expires]);
+  const { rows } = await deps.db.query<{ id: number }>(
+    'INSERT INTO surveys (case_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id::int AS id',
+    [caseId, email, now, expires],
+  );
   const id = rows[0]!.id;
   const url = `${deps.base}/survey/${signSurvey(await signingKey(deps.db, deps.config.secret), id, expires)}`;
   let sent = false;
@@ -87,7 +94,10 @@ export async function createSurvey(deps: SurveyDeps, caseId: number, actor: stri
       await deps.db.query('UPDATE surveys SET sent_at = now() WHERE id = $1', [id]);
     } catch (err) {
       deps.log.warn({ err, case: caseId }, 'survey e-mail failed');
-      await deps.db.query('UPDATE surveys SET send_error = $2 WHERE id = $1', [id, err instanceof Error ? err.message : String(err)]);
+      await deps.db.query('UPDATE surveys SET send_error = $2 WHERE id = $1', [
+        id,
+        err instanceof Error ? err.message : String(err),
+      ]);
     }
   }
   await appendEvents(deps.db, [{ caseId, actor, kind: 'survey', data: { survey_id: id, emailed: sent } }]);
@@ -101,13 +111,24 @@ export interface SurveyView {
 }
 
 export async function getSurvey(db: Queryable, id: number): Promise<SurveyView | null> {
-  const { rows } = await db.query<{ id: number; case_id: number; answered: boolean }>('SELECT id::int AS id, case_id::int AS case_id, answered_at IS NOT NULL AS answered FROM surveys WHERE id = $1', [id]);
+  const { rows } = await db.query<{ id: number; case_id: number; answered: boolean }>(
+    'SELECT id::int AS id, case_id::int AS case_id, answered_at IS NOT NULL AS answered FROM surveys WHERE id = $1',
+    [id],
+  );
   return rows[0] ?? null;
 }
 
 /** Records the answer once: 'answered' when it already had one. */
-export async function answerSurvey(db: Queryable, id: number, rating: number, comment: string | null): Promise<'recorded' | 'answered' | 'none'> {
-  const r = await db.query('UPDATE surveys SET rating = $2, comment = $3, answered_at = now() WHERE id = $1 AND answered_at IS NULL', [id, rating, comment]);
+export async function answerSurvey(
+  db: Queryable,
+  id: number,
+  rating: number,
+  comment: string | null,
+): Promise<'recorded' | 'answered' | 'none'> {
+  const r = await db.query(
+    'UPDATE surveys SET rating = $2, comment = $3, answered_at = now() WHERE id = $1 AND answered_at IS NULL',
+    [id, rating, comment],
+  );
   if ((r.rowCount ?? 0) > 0) return 'recorded';
   return (await getSurvey(db, id)) ? 'answered' : 'none';
 }

@@ -59,11 +59,23 @@ export class LiveHub {
 
   /** Events after `afterId` the role may see (a reconnect's Last-Event-ID), oldest first. */
   async replay(role: Role, afterId: number): Promise<LiveEvent[]> {
-    const { rows } = await this.db.query<{ id: string; topic: string; at: Date; roles: string[]; data: Record<string, unknown> }>(
+    const { rows } = await this.db.query<{
+      id: string;
+      topic: string;
+      at: Date;
+      roles: string[];
+      data: Record<string, unknown>;
+    }>(
       `SELECT id, topic, at, roles, data FROM live_events WHERE id > $1 AND ($2 = 'admin' OR $2 = ANY(roles)) ORDER BY id LIMIT ${REPLAY_LIMIT}`,
       [afterId, role],
     );
-    return rows.map((r) => ({ id: Number(r.id), topic: r.topic, at: r.at.toISOString(), roles: r.roles, data: r.data }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      topic: r.topic,
+      at: r.at.toISOString(),
+      roles: r.roles,
+      data: r.data,
+    }));
   }
 
   /** The newest event id now (a fresh stream starts after it). */
@@ -108,12 +120,23 @@ export class LiveHub {
     this.fetching = (async () => {
       do {
         this.again = false;
-        const { rows } = await this.db.query<{ id: string; topic: string; at: Date; roles: string[]; data: Record<string, unknown> }>(
-          'SELECT id, topic, at, roles, data FROM live_events WHERE id > $1 ORDER BY id LIMIT 500',
-          [this.lastId ?? 0],
-        );
+        const { rows } = await this.db.query<{
+          id: string;
+          topic: string;
+          at: Date;
+          roles: string[];
+          data: Record<string, unknown>;
+        }>('SELECT id, topic, at, roles, data FROM live_events WHERE id > $1 ORDER BY id LIMIT 500', [
+          this.lastId ?? 0,
+        ]);
         for (const r of rows) {
-          const e: LiveEvent = { id: Number(r.id), topic: r.topic, at: r.at.toISOString(), roles: r.roles, data: r.data };
+          const e: LiveEvent = {
+            id: Number(r.id),
+            topic: r.topic,
+            at: r.at.toISOString(),
+            roles: r.roles,
+            data: r.data,
+          };
           this.lastId = e.id;
           for (const s of this.subscribers) if (visibleTo(s.role, e)) s.listener(e);
         }
@@ -124,7 +147,9 @@ export class LiveHub {
         await this.db.query(`DELETE FROM live_events WHERE at < now() - interval '2 days'`);
       }
     })()
-      .catch((err: unknown) => this.log.warn({ error: (err as Error).message }, 'live events not read; retrying on the next poll'))
+      .catch((err: unknown) =>
+        this.log.warn({ error: (err as Error).message }, 'live events not read; retrying on the next poll'),
+      )
       .finally(() => {
         this.fetching = null;
       });

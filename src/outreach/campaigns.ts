@@ -9,7 +9,15 @@ import { DEFAULT_FIXED_TEMPLATE, fillTemplate, templateVars, type Recipient } fr
 import { X_HANDLE_SQL } from './send.ts';
 
 export type OutreachChannel = 'email' | 'dm' | 'csv';
-export const OUTREACH_STATUSES = ['queued', 'sending', 'contacted', 'replied', 'complained', 'fixed_notified', 'failed'] as const;
+export const OUTREACH_STATUSES = [
+  'queued',
+  'sending',
+  'contacted',
+  'replied',
+  'complained',
+  'fixed_notified',
+  'failed',
+] as const;
 /** 'x_dm': sent through the X adapter by the 'outreach-send' job; 'export': the download is the deliverable. */
 export type CampaignDelivery = 'x_dm' | 'export';
 
@@ -60,7 +68,9 @@ export async function createCampaign(
   actor: string,
   opts: { xDm?: boolean } = {},
 ): Promise<{ campaign: Campaign; added: number; skipped: number }> {
-  const c = await tx.query<{ status: string }>('SELECT status FROM clusters WHERE id = $1 AND merged_into IS NULL', [clusterId]);
+  const c = await tx.query<{ status: string }>('SELECT status FROM clusters WHERE id = $1 AND merged_into IS NULL', [
+    clusterId,
+  ]);
   if (!c.rows[0]) throw new OutreachError(404, `no cluster ${clusterId} (or it was merged into another)`);
   if (c.rows[0].status === 'dismissed') throw new OutreachError(409, `cluster ${clusterId} is dismissed`);
   const profile = await clusterProfile(tx, clusterId, input.limit ?? Infinity);
@@ -68,7 +78,16 @@ export async function createCampaign(
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO outreach_campaigns (cluster_id, name, channel, delivery, template, fixed_template, status, note, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8) RETURNING id`,
-    [clusterId, input.name, input.channel, dmByX ? 'x_dm' : 'export', input.template, input.fixed_template ?? null, input.channel === 'dm' && !dmByX ? DM_NOTE : null, actor],
+    [
+      clusterId,
+      input.name,
+      input.channel,
+      dmByX ? 'x_dm' : 'export',
+      input.template,
+      input.fixed_template ?? null,
+      input.channel === 'dm' && !dmByX ? DM_NOTE : null,
+      actor,
+    ],
   );
   const campaignId = Number(rows[0]!.id);
   const ids = profile.at_risk.map((a) => a.customer_id);
@@ -93,7 +112,11 @@ export async function createCampaign(
  * ids are returned for the caller to enqueue after the commit); the others go to the export, with a note.
  * Sending again only re-offers what is still queued; the job's claim keeps every DM single.
  */
-export async function sendCampaign(tx: Queryable, campaignId: number, dryRun: boolean): Promise<{ contacted: number; dm: number[]; campaign: Campaign }> {
+export async function sendCampaign(
+  tx: Queryable,
+  campaignId: number,
+  dryRun: boolean,
+): Promise<{ contacted: number; dm: number[]; campaign: Campaign }> {
   const campaign = await getCampaign(tx, campaignId);
   if (!campaign) throw new OutreachError(404, `no campaign ${campaignId}`);
   let dm: number[] = [];
@@ -104,20 +127,36 @@ export async function sendCampaign(tx: Queryable, campaignId: number, dryRun: bo
         WHERE o.campaign_id = $1 AND o.status = 'queued' AND o.delivery IS NULL`,
       [campaignId],
     );
-    const queued = await tx.query<{ id: string }>(`SELECT id FROM outreach WHERE campaign_id = $1 AND status = 'queued' AND delivery = 'dm' ORDER BY id`, [campaignId]);
+    const queued = await tx.query<{ id: string }>(
+      `SELECT id FROM outreach WHERE campaign_id = $1 AND status = 'queued' AND delivery = 'dm' ORDER BY id`,
+      [campaignId],
+    );
     dm = queued.rows.map((r) => Number(r.id));
-    const r = await tx.query(`UPDATE outreach SET status = 'contacted', error = $2, updated_at = now() WHERE campaign_id = $1 AND status = 'queued' AND delivery = 'export'`, [campaignId, NO_HANDLE]);
+    const r = await tx.query(
+      `UPDATE outreach SET status = 'contacted', error = $2, updated_at = now() WHERE campaign_id = $1 AND status = 'queued' AND delivery = 'export'`,
+      [campaignId, NO_HANDLE],
+    );
     const exported = r.rowCount ?? 0;
     if (!campaign.note?.startsWith('sent by X direct message')) {
-      notes[0] = 'sent by X direct message to customers with an X handle; customers without one are in the e-mail export';
+      notes[0] =
+        'sent by X direct message to customers with an X handle; customers without one are in the e-mail export';
     }
     if (dryRun) notes.push('EARSHOT_DRY_RUN: direct messages are recorded, not sent');
-    await tx.query(`UPDATE outreach_campaigns SET status = 'sent', sent_at = COALESCE(sent_at, now()), note = $2 WHERE id = $1`, [campaignId, [...new Set(notes.filter(Boolean))].join('; ') || null]);
+    await tx.query(
+      `UPDATE outreach_campaigns SET status = 'sent', sent_at = COALESCE(sent_at, now()), note = $2 WHERE id = $1`,
+      [campaignId, [...new Set(notes.filter(Boolean))].join('; ') || null],
+    );
     return { contacted: exported, dm, campaign: (await getCampaign(tx, campaignId))! };
   }
-  const r = await tx.query(`UPDATE outreach SET status = 'contacted', delivery = 'export', updated_at = now() WHERE campaign_id = $1 AND status = 'queued'`, [campaignId]);
+  const r = await tx.query(
+    `UPDATE outreach SET status = 'contacted', delivery = 'export', updated_at = now() WHERE campaign_id = $1 AND status = 'queued'`,
+    [campaignId],
+  );
   if (dryRun) notes.push('EARSHOT_DRY_RUN: nothing was sent by earshot; the export holds the messages');
-  await tx.query(`UPDATE outreach_campaigns SET status = 'sent', sent_at = COALESCE(sent_at, now()), note = $2 WHERE id = $1`, [campaignId, [...new Set(notes.filter(Boolean))].join('; ') || null]);
+  await tx.query(
+    `UPDATE outreach_campaigns SET status = 'sent', sent_at = COALESCE(sent_at, now()), note = $2 WHERE id = $1`,
+    [campaignId, [...new Set(notes.filter(Boolean))].join('; ') || null],
+  );
   return { contacted: r.rowCount ?? 0, dm, campaign: (await getCampaign(tx, campaignId))! };
 }
 
@@ -140,36 +179,58 @@ export async function notifyFixed(tx: Queryable, clusterId: number): Promise<num
      ON CONFLICT (cluster_id, customer_ref) DO NOTHING`,
     [clusterId, latest.rows[0]?.id ?? null],
   );
-  const byDm = await tx.query(`SELECT 1 FROM outreach_campaigns WHERE cluster_id = $1 AND delivery = 'x_dm' LIMIT 1`, [clusterId]);
+  const byDm = await tx.query(`SELECT 1 FROM outreach_campaigns WHERE cluster_id = $1 AND delivery = 'x_dm' LIMIT 1`, [
+    clusterId,
+  ]);
   const dmState = byDm.rows.length > 0 ? 'queued' : null;
-  const due = await tx.query<{ id: string; customer_id: string; name: string | null; email: string | null; attributes: Record<string, unknown>; handle: string | null }>(
+  const due = await tx.query<{
+    id: string;
+    customer_id: string;
+    name: string | null;
+    email: string | null;
+    attributes: Record<string, unknown>;
+    handle: string | null;
+  }>(
     `SELECT o.id, c.customer_id, c.name, c.email, c.attributes, ${X_HANDLE_SQL} AS handle FROM outreach o JOIN customers c ON c.id = o.customer_ref
       WHERE o.cluster_id = $1 AND o.status IN ('contacted', 'replied', 'complained') AND o.fixed_at IS NULL FOR UPDATE OF o`,
     [clusterId],
   );
   for (const r of due.rows) {
-    await tx.query(`UPDATE outreach SET status = 'fixed_notified', fixed_message = $2, fixed_state = $3, fixed_at = now(), updated_at = now() WHERE id = $1`, [
-      r.id,
-      fillTemplate(template, templateVars(r)),
-      r.handle ? dmState : null,
-    ]);
+    await tx.query(
+      `UPDATE outreach SET status = 'fixed_notified', fixed_message = $2, fixed_state = $3, fixed_at = now(), updated_at = now() WHERE id = $1`,
+      [r.id, fillTemplate(template, templateVars(r)), r.handle ? dmState : null],
+    );
   }
   return due.rows.length;
 }
 
-export async function setOutreachStatus(tx: Queryable, outreachId: number, status: (typeof OUTREACH_STATUSES)[number]): Promise<boolean> {
+export async function setOutreachStatus(
+  tx: Queryable,
+  outreachId: number,
+  status: (typeof OUTREACH_STATUSES)[number],
+): Promise<boolean> {
   const r = await tx.query('UPDATE outreach SET status = $2, updated_at = now() WHERE id = $1', [outreachId, status]);
   return (r.rowCount ?? 0) > 0;
 }
 
 export async function getCampaign(db: Queryable, id: number): Promise<Campaign | null> {
-  const { rows } = await db.query<Omit<Campaign, 'id' | 'cluster_id' | 'counts' | 'created_at' | 'sent_at'> & { id: string; cluster_id: string; created_at: Date; sent_at: Date | null }>(
+  const { rows } = await db.query<
+    Omit<Campaign, 'id' | 'cluster_id' | 'counts' | 'created_at' | 'sent_at'> & {
+      id: string;
+      cluster_id: string;
+      created_at: Date;
+      sent_at: Date | null;
+    }
+  >(
     'SELECT id, cluster_id, name, channel, delivery, template, fixed_template, status, note, created_by, created_at, sent_at FROM outreach_campaigns WHERE id = $1',
     [id],
   );
   const r = rows[0];
   if (!r) return null;
-  const counts = await db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM outreach WHERE campaign_id = $1 GROUP BY status', [id]);
+  const counts = await db.query<{ status: string; n: string }>(
+    'SELECT status, count(*) AS n FROM outreach WHERE campaign_id = $1 GROUP BY status',
+    [id],
+  );
   return {
     ...r,
     id: Number(r.id),
@@ -214,7 +275,10 @@ export interface OutreachRow {
   fixed_error: string | null;
 }
 
-export async function campaignRows(db: Queryable, where: { campaignId?: number; clusterId?: number }): Promise<OutreachRow[]> {
+export async function campaignRows(
+  db: Queryable,
+  where: { campaignId?: number; clusterId?: number },
+): Promise<OutreachRow[]> {
   const { rows } = await db.query<OutreachRow & { id: string }>(
     `SELECT o.id, c.customer_id, c.name, c.email, o.kind, o.status, o.score, o.reason, o.message, o.fixed_message,
             o.delivery, o.platform_id, o.error, o.dry_run, o.fixed_state, o.fixed_platform_id, o.fixed_error
@@ -227,6 +291,9 @@ export async function campaignRows(db: Queryable, where: { campaignId?: number; 
 }
 
 async function recipientsById(tx: Queryable, ids: string[]): Promise<Map<string, Recipient & { ref: number }>> {
-  const { rows } = await tx.query<Recipient & { id: string }>('SELECT id, customer_id, name, email, attributes FROM customers WHERE customer_id = ANY($1::text[])', [ids]);
+  const { rows } = await tx.query<Recipient & { id: string }>(
+    'SELECT id, customer_id, name, email, attributes FROM customers WHERE customer_id = ANY($1::text[])',
+    [ids],
+  );
   return new Map(rows.map((r) => [r.customer_id, { ...r, ref: Number(r.id) }]));
 }

@@ -16,7 +16,14 @@ const NOT_DELIVERED = new Set(['queued', 'sending', 'failed']);
  * 'contact': the first message of everyone contacted; 'fixed': the closed loop's message. Messages
  * that went (or go) by X direct message are not in the export: the adapter delivered them.
  */
-export function exportLines(rows: readonly Pick<OutreachRow, 'kind' | 'status' | 'message' | 'fixed_message' | 'delivery' | 'fixed_state' | 'email' | 'customer_id' | 'name'>[], phase: 'contact' | 'fixed', subject: string): ExportLine[] {
+export function exportLines(
+  rows: readonly Pick<
+    OutreachRow,
+    'kind' | 'status' | 'message' | 'fixed_message' | 'delivery' | 'fixed_state' | 'email' | 'customer_id' | 'name'
+  >[],
+  phase: 'contact' | 'fixed',
+  subject: string,
+): ExportLine[] {
   return rows.flatMap((r) => {
     const body =
       phase === 'contact'

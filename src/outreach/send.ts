@@ -45,7 +45,11 @@ async function claim(db: Queryable, id: number): Promise<{ phase: Phase; row: Cl
   return fixed.rows[0] ? { phase: 'fixed', row: fixed.rows[0] } : null;
 }
 
-type Finish = { state: 'sent'; platformId: string } | { state: 'dry_run' } | { state: 'failed'; error: string } | { state: 'release'; error: string };
+type Finish =
+  | { state: 'sent'; platformId: string }
+  | { state: 'dry_run' }
+  | { state: 'failed'; error: string }
+  | { state: 'release'; error: string };
 
 async function finish(db: Queryable, id: number, phase: Phase, f: Finish): Promise<void> {
   if (phase === 'contact') {
@@ -55,7 +59,10 @@ async function finish(db: Queryable, id: number, phase: Phase, f: Finish): Promi
       failed: `status = 'failed', error = $2`,
       release: `status = 'queued', error = $2`,
     }[f.state];
-    await db.query(`UPDATE outreach SET ${set}, updated_at = now() WHERE id = $1 AND status = 'sending'`, f.state === 'dry_run' ? [id] : [id, f.state === 'sent' ? f.platformId : f.error]);
+    await db.query(
+      `UPDATE outreach SET ${set}, updated_at = now() WHERE id = $1 AND status = 'sending'`,
+      f.state === 'dry_run' ? [id] : [id, f.state === 'sent' ? f.platformId : f.error],
+    );
     return;
   }
   const set = {
@@ -64,11 +71,18 @@ async function finish(db: Queryable, id: number, phase: Phase, f: Finish): Promi
     failed: `fixed_state = 'failed', fixed_error = $2`,
     release: `fixed_state = 'queued', fixed_error = $2`,
   }[f.state];
-  await db.query(`UPDATE outreach SET ${set}, updated_at = now() WHERE id = $1 AND fixed_state = 'sending'`, f.state === 'dry_run' ? [id] : [id, f.state === 'sent' ? f.platformId : f.error]);
+  await db.query(
+    `UPDATE outreach SET ${set}, updated_at = now() WHERE id = $1 AND fixed_state = 'sending'`,
+    f.state === 'dry_run' ? [id] : [id, f.state === 'sent' ? f.platformId : f.error],
+  );
 }
 
 /** `finalAttempt`: a rate-limited send on the job's last attempt is recorded as failed instead of thrown. */
-export async function sendOutreach(deps: OutreachSendDeps, outreachId: number, finalAttempt = true): Promise<OutreachSendOutcome> {
+export async function sendOutreach(
+  deps: OutreachSendDeps,
+  outreachId: number,
+  finalAttempt = true,
+): Promise<OutreachSendOutcome> {
   const claimed = await claim(deps.db, outreachId);
   if (!claimed) return 'skipped: nothing due by DM (already sent, failed, in the export, or gone)';
   const { phase, row } = claimed;
@@ -115,9 +129,15 @@ export async function dueDms(db: Queryable, limit = 1000): Promise<Array<{ id: n
  * One job per row and phase: the job id makes a second enqueue of the same message a no-op while the
  * job is known to the queue, and the claim makes it harmless after that.
  */
-export async function enqueueDms(queue: Pick<JobQueue, 'addBulk'>, due: ReadonlyArray<{ id: number; phase: Phase }>): Promise<number> {
+export async function enqueueDms(
+  queue: Pick<JobQueue, 'addBulk'>,
+  due: ReadonlyArray<{ id: number; phase: Phase }>,
+): Promise<number> {
   if (due.length === 0) return 0;
-  await queue.addBulk('outreach-send', due.map((d) => ({ payload: { outreachId: d.id }, jobId: `outreach-${d.id}-${d.phase}` })));
+  await queue.addBulk(
+    'outreach-send',
+    due.map((d) => ({ payload: { outreachId: d.id }, jobId: `outreach-${d.id}-${d.phase}` })),
+  );
   return due.length;
 }
 

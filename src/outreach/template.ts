@@ -28,4 +28,5 @@ export function fillTemplate(template: string, vars: Record<string, string>): st
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => ownValue(vars, key) ?? whole);
 }
 
-export const DEFAULT_FIXED_TEMPLATE = 'Hi {first_name}, the problem you may have seen with {product} is fixed. Thank you for your patience.';
+export const DEFAULT_FIXED_TEMPLATE =
+  'Hi {first_name}, the problem you may have seen with {product} is fixed. Thank you for your patience.';

@@ -71,8 +71,10 @@ function existingCase(m: Classified, ctx: CaseContext, plans: CasePlan[]): CaseP
   const byAuthor = ctx.openCaseByAuthor.get(authorKey(m.source, m.authorId));
   if (byAuthor !== undefined) return { action: 'attach', caseId: byAuthor };
   // Others replying in a case's thread add context to it; their own complaints get their own case.
-  const byThread = m.conversationId === null ? undefined : ctx.openCaseByConversation?.get(threadKey(m.source, m.conversationId));
-  if (byThread !== undefined && !m.triage.actionable && !m.triage.ignored) return { action: 'attach', caseId: byThread };
+  const byThread =
+    m.conversationId === null ? undefined : ctx.openCaseByConversation?.get(threadKey(m.source, m.conversationId));
+  if (byThread !== undefined && !m.triage.actionable && !m.triage.ignored)
+    return { action: 'attach', caseId: byThread };
   return null;
 }
 

@@ -30,7 +30,16 @@ export interface IsolateOptions extends ProcessOptions {
   maxAttempts: number;
 }
 
-const empty = (): IsolatedOutcome => ({ processed: 0, rejected: [], mentions: 0, casesOpened: 0, mentionsAttached: 0, mentionIds: [], failed: [], transactions: 0 });
+const empty = (): IsolatedOutcome => ({
+  processed: 0,
+  rejected: [],
+  mentions: 0,
+  casesOpened: 0,
+  mentionsAttached: 0,
+  mentionIds: [],
+  failed: [],
+  transactions: 0,
+});
 
 function add(into: IsolatedOutcome, o: BatchOutcome): void {
   into.processed += o.processed;
@@ -41,7 +50,12 @@ function add(into: IsolatedOutcome, o: BatchOutcome): void {
   into.mentionIds!.push(...(o.mentionIds ?? []));
 }
 
-export async function processIsolated(db: Db, models: Models, inboxIds: number[], opts: IsolateOptions): Promise<IsolatedOutcome> {
+export async function processIsolated(
+  db: Db,
+  models: Models,
+  inboxIds: number[],
+  opts: IsolateOptions,
+): Promise<IsolatedOutcome> {
   const out = empty();
   const run = async (ids: number[]): Promise<void> => {
     if (ids.length === 0) return;

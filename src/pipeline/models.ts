@@ -21,7 +21,11 @@ export async function createModels(config: Config, log: Logger): Promise<LiveMod
       rules = next;
       log.info({ dir: config.rulesDir }, 'triage rules reloaded');
     },
-    (err) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'triage rules not reloaded: the files have an error; the previous rules stay in force'),
+    (err) =>
+      log.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'triage rules not reloaded: the files have an error; the previous rules stay in force',
+      ),
   );
   return {
     sentiment: (text) => sentimentModel.classify(text),

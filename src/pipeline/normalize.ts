@@ -49,10 +49,13 @@ export function normalize(inboxId: number, payload: MentionInput, receivedAt: Da
       author: {
         handle,
         name: payload.author.name?.trim() || null,
-        followers: Number.isFinite(payload.author.followers) ? Math.max(0, Math.round(payload.author.followers as number)) : null,
+        followers: Number.isFinite(payload.author.followers)
+          ? Math.max(0, Math.round(payload.author.followers as number))
+          : null,
       },
       // A post dated in the future or unparseable is dated when we received it.
-      createdAt: Number.isNaN(created.getTime()) || created.getTime() > receivedAt.getTime() + 60_000 ? receivedAt : created,
+      createdAt:
+        Number.isNaN(created.getTime()) || created.getTime() > receivedAt.getTime() + 60_000 ? receivedAt : created,
       url: payload.url ?? null,
       inReplyTo: payload.in_reply_to ?? null,
       conversationId: payload.conversation_id ?? payload.in_reply_to ?? null,

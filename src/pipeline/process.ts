@@ -8,7 +8,15 @@ import { withTransaction, type Db } from '../storage/db.ts';
 import { loadPending, markProcessed, markRejected } from '../storage/inbox.ts';
 import { upsertAuthors, customerAttributes } from '../storage/authors.ts';
 import { knownFingerprints, insertMentions, setDuplicateOf, type NewMention } from '../storage/mentions.ts';
-import { openCasesByAuthor, createCases, recordMentionsOnCases, openCasesByConversation, resolvedCasesByAuthor, reopenCases, type PendingEvent } from '../storage/cases.ts';
+import {
+  openCasesByAuthor,
+  createCases,
+  recordMentionsOnCases,
+  openCasesByConversation,
+  resolvedCasesByAuthor,
+  reopenCases,
+  type PendingEvent,
+} from '../storage/cases.ts';
 import { linkAuthorsByEmail } from '../storage/customers.ts';
 import { normalize, type NormalizedMention } from './normalize.ts';
 import { dedupe } from './dedupe.ts';
@@ -45,10 +53,21 @@ export interface BatchOutcome {
 
 const ACTOR = 'pipeline';
 
-export async function processInbox(db: Db, models: Models, inboxIds: number[], opts: ProcessOptions = {}): Promise<BatchOutcome> {
+export async function processInbox(
+  db: Db,
+  models: Models,
+  inboxIds: number[],
+  opts: ProcessOptions = {},
+): Promise<BatchOutcome> {
   return withTransaction(db, async (tx) => {
     const rows = await loadPending(tx, inboxIds);
-    const outcome: BatchOutcome = { processed: rows.length, rejected: [], mentions: 0, casesOpened: 0, mentionsAttached: 0 };
+    const outcome: BatchOutcome = {
+      processed: rows.length,
+      rejected: [],
+      mentions: 0,
+      casesOpened: 0,
+      mentionsAttached: 0,
+    };
     if (rows.length === 0) return outcome;
 
     const clean: NormalizedMention[] = [];
@@ -59,11 +78,19 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
     }
     for (const r of outcome.rejected) await markRejected(tx, r.inboxId, r.error);
 
-    const stored = await knownFingerprints(tx, clean.flatMap((m) => (m.fingerprint ? [m.fingerprint] : [])));
+    const stored = await knownFingerprints(
+      tx,
+      clean.flatMap((m) => (m.fingerprint ? [m.fingerprint] : [])),
+    );
     const deduped = dedupe(clean, stored);
-    const authors = await upsertAuthors(tx, deduped.map((m) => ({ source: m.source, ...m.author })));
+    const authors = await upsertAuthors(
+      tx,
+      deduped.map((m) => ({ source: m.source, ...m.author })),
+    );
     await linkAuthorsByEmail(tx, authors);
-    const attributes = await customerAttributes(tx, [...new Set([...authors.values()].flatMap((a) => (a.customer_ref ? [a.customer_ref] : [])))]);
+    const attributes = await customerAttributes(tx, [
+      ...new Set([...authors.values()].flatMap((a) => (a.customer_ref ? [a.customer_ref] : []))),
+    ]);
 
     const classified: Classified[] = deduped.map((m) => {
       const author = authors.get(sourceKey(m.source, m.author.handle));
@@ -71,22 +98,37 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
       const sentiment = models.sentiment(m.text);
       const customerAttrs = author.customer_ref ? attributes.get(author.customer_ref) : undefined;
       const triage = models.triage(
-        { text: m.text, source: m.source, author: { handle: m.author.handle, followers: m.author.followers }, isRetweet: m.isRetweet, customer: customerAttrs ? { attributes: customerAttrs } : null },
+        {
+          text: m.text,
+          source: m.source,
+          author: { handle: m.author.handle, followers: m.author.followers },
+          isRetweet: m.isRetweet,
+          customer: customerAttrs ? { attributes: customerAttrs } : null,
+        },
         sentiment,
       );
       return { ...m, sentiment, triage, authorId: author.id };
     });
 
-    const openCases = await openCasesByAuthor(tx, classified.map((m) => ({ source: m.source, authorId: m.authorId })));
+    const openCases = await openCasesByAuthor(
+      tx,
+      classified.map((m) => ({ source: m.source, authorId: m.authorId })),
+    );
     const byAuthor = classified.map((m) => ({ source: m.source, authorId: m.authorId }));
-    const threads = classified.flatMap((m) => (m.conversationId ? [{ source: m.source, conversation: m.conversationId }] : []));
+    const threads = classified.flatMap((m) =>
+      m.conversationId ? [{ source: m.source, conversation: m.conversationId }] : [],
+    );
     const plans = planCases(classified, {
       openCaseByAuthor: openCases,
       openCaseByConversation: await openCasesByConversation(tx, threads),
       resolvedCaseByAuthor: opts.reopenWindowMs ? await resolvedCasesByAuthor(tx, byAuthor) : new Map(),
       reopenWindowMs: opts.reopenWindowMs ?? 0,
     });
-    await reopenCases(tx, plans.flatMap((p) => (p.action === 'reopen' ? [p.caseId] : [])), ACTOR);
+    await reopenCases(
+      tx,
+      plans.flatMap((p) => (p.action === 'reopen' ? [p.caseId] : [])),
+      ACTOR,
+    );
 
     const toOpen = classified.filter((_, i) => plans[i]?.action === 'open');
     const events: PendingEvent[] = []; // 'opened' and 'mention_added' go in one statement
@@ -110,10 +152,19 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
     let next = 0;
     plans.forEach((p, i) => p.action === 'open' && caseOfNew.set(i, newIds[next++] as number));
     const caseIds = plans.map((p, i) =>
-      p.action === 'open' ? caseOfNew.get(i)! : p.action === 'attach' || p.action === 'reopen' ? p.caseId : p.action === 'attach-new' ? caseOfNew.get(p.batchIndex)! : null,
+      p.action === 'open'
+        ? caseOfNew.get(i)!
+        : p.action === 'attach' || p.action === 'reopen'
+          ? p.caseId
+          : p.action === 'attach-new'
+            ? caseOfNew.get(p.batchIndex)!
+            : null,
     );
 
-    const mentionIds = await insertMentions(tx, classified.map((m, i) => toRow(m, caseIds[i] ?? null)));
+    const mentionIds = await insertMentions(
+      tx,
+      classified.map((m, i) => toRow(m, caseIds[i] ?? null)),
+    );
     await setDuplicateOf(
       tx,
       classified.flatMap((m, i) => {
@@ -129,7 +180,10 @@ export async function processInbox(db: Db, models: Models, inboxIds: number[], o
       return caseId && mentionId ? [{ caseId, mentionId, priority: m.triage.priority }] : [];
     });
     await recordMentionsOnCases(tx, added, ACTOR, events);
-    await markProcessed(tx, clean.map((m) => m.inboxId));
+    await markProcessed(
+      tx,
+      clean.map((m) => m.inboxId),
+    );
 
     outcome.mentionIds = mentionIds.filter((id): id is number => typeof id === 'number');
     outcome.mentions = mentionIds.filter((id) => id !== null).length;

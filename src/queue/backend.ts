@@ -47,7 +47,11 @@ export function createJobQueue(settings: QueueSettings): JobQueue {
 function redisQueue(settings: QueueSettings, url: string): JobQueue {
   // The producer fails fast while Redis is away (the inbox keeps the delivery; the sweeper re-queues
   // it), instead of piling commands up in ioredis' unbounded offline queue (ioredis#76).
-  const producer = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: settings.commandTimeoutMs ?? 5_000 });
+  const producer = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: settings.commandTimeoutMs ?? 5_000,
+  });
   producer.on('error', () => {});
   const queue = new Queue(settings.name, { connection: producer, defaultJobOptions: RETENTION });
   queue.on('error', () => {});
@@ -56,11 +60,18 @@ function redisQueue(settings: QueueSettings, url: string): JobQueue {
     c.on('error', () => {});
     return c;
   };
-  return wrap('redis', queue, (processor, concurrency) => new Worker(settings.name, processor, workerOptions(workerConnection(), concurrency, settings.lockMs)), async () => {
-    producer.disconnect();
-  }, async () => {
-    if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
-  });
+  return wrap(
+    'redis',
+    queue,
+    (processor, concurrency) =>
+      new Worker(settings.name, processor, workerOptions(workerConnection(), concurrency, settings.lockMs)),
+    async () => {
+      producer.disconnect();
+    },
+    async () => {
+      if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
+    },
+  );
 }
 
 function postgresQueue(settings: QueueSettings): JobQueue {
@@ -71,7 +82,12 @@ function postgresQueue(settings: QueueSettings): JobQueue {
     'postgres',
     queue as unknown as Queue,
     (processor, concurrency) =>
-      new Worker(settings.name, processor, workerOptions(connection, concurrency, settings.lockMs), createPostgresBackend) as unknown as Worker,
+      new Worker(
+        settings.name,
+        processor,
+        workerOptions(connection, concurrency, settings.lockMs),
+        createPostgresBackend,
+      ) as unknown as Worker,
     async () => {},
     async () => {
       await queue.getJobCounts('waiting');
@@ -82,7 +98,14 @@ function postgresQueue(settings: QueueSettings): JobQueue {
 function workerOptions<C>(connection: C, concurrency: number, lockMs = 30_000) {
   // A limiter must be set for worker.rateLimit() to take effect (the database-down circuit breaker).
   // Stalled jobs are looked for as often as a lock lasts, so a killed worker's jobs wait at most ~2 locks.
-  return { connection, concurrency, limiter: { max: 100_000, duration: 1000 }, lockDuration: lockMs, stalledInterval: lockMs, autorun: true };
+  return {
+    connection,
+    concurrency,
+    limiter: { max: 100_000, duration: 1000 },
+    lockDuration: lockMs,
+    stalledInterval: lockMs,
+    autorun: true,
+  };
 }
 
 type Processor = (job: Job) => Promise<unknown>;
@@ -101,10 +124,16 @@ function wrap(
       await queue.add(name, payload, { ...JOBS[name].options, jobId, ...(delayMs ? { delay: delayMs } : {}) });
     },
     async addBulk(name, items) {
-      await queue.addBulk(items.map((i) => ({ name, data: i.payload, opts: { ...JOBS[name].options, ...RETENTION, jobId: i.jobId } })));
+      await queue.addBulk(
+        items.map((i) => ({ name, data: i.payload, opts: { ...JOBS[name].options, ...RETENTION, jobId: i.jobId } })),
+      );
     },
     async upsertJobScheduler(id, everyMs, name, payload) {
-      await queue.upsertJobScheduler(id, { every: everyMs }, { name, data: payload, opts: { ...JOBS[name].options, ...RETENTION } });
+      await queue.upsertJobScheduler(
+        id,
+        { every: everyMs },
+        { name, data: payload, opts: { ...JOBS[name].options, ...RETENTION } },
+      );
     },
     counts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     ping,
@@ -122,7 +151,9 @@ function wrap(
         if (!spec) throw new UnrecoverableError(`unknown job "${job.name}"`);
         if (!Value.Check(spec.payload, job.data)) {
           const first = [...Value.Errors(spec.payload, job.data)][0];
-          throw new UnrecoverableError(`bad payload for ${name}: ${first ? `${first.path} ${first.message}` : 'invalid'}`);
+          throw new UnrecoverableError(
+            `bad payload for ${name}: ${first ? `${first.path} ${first.message}` : 'invalid'}`,
+          );
         }
         try {
           return await (handlers[name] as (p: unknown, j: Job) => Promise<unknown>)(job.data, job);
@@ -138,7 +169,9 @@ function wrap(
       };
       worker = makeWorker(processor, concurrency);
       worker.on('error', (err) => log.warn({ err }, 'queue worker error'));
-      worker.on('failed', (job, err) => log.error({ err, job: job?.id, name: job?.name, attempts: job?.attemptsMade }, 'job failed'));
+      worker.on('failed', (job, err) =>
+        log.error({ err, job: job?.id, name: job?.name, attempts: job?.attemptsMade }, 'job failed'),
+      );
       workers.push(worker);
       return worker;
     },

@@ -13,12 +13,18 @@ const retries = (attempts: number, delay = 1000): Pick<JobsOptions, 'attempts' |
 export const JOBS = {
   /** Run the pipeline over these inbox rows. */
   'process-inbox': {
-    payload: Type.Object({ inboxIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+    payload: Type.Object(
+      { inboxIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) },
+      { additionalProperties: false },
+    ),
     options: retries(10),
   },
   /** Poll one configured source (channels look the credentials up from config; never in job data). */
   'poll-source': {
-    payload: Type.Object({ source: Type.String({ maxLength: 32 }), key: Type.String({ maxLength: 128 }) }, { additionalProperties: false }),
+    payload: Type.Object(
+      { source: Type.String({ maxLength: 32 }), key: Type.String({ maxLength: 128 }) },
+      { additionalProperties: false },
+    ),
     // No retries: the scheduler's next run is the retry, and a failing source is counted, not thrown.
     options: { attempts: 1 },
   },
@@ -32,7 +38,10 @@ export const JOBS = {
    * are a hint for logs: a run takes everything still unplaced, under one advisory lock (one writer).
    */
   'cluster-mentions': {
-    payload: Type.Object({ mentionIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 }) }, { additionalProperties: false }),
+    payload: Type.Object(
+      { mentionIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 }) },
+      { additionalProperties: false },
+    ),
     options: retries(10),
   },
   /**

@@ -10,7 +10,11 @@ import { registry } from '../metrics.ts';
 import type { JobQueue } from './backend.ts';
 import type { Logger } from '../log.ts';
 
-export const workersStalled = new Gauge({ name: 'earshot_workers_stalled', help: '1 while jobs wait and no worker has taken one for EARSHOT_WATCHDOG_STALL_MS', registers: [registry] });
+export const workersStalled = new Gauge({
+  name: 'earshot_workers_stalled',
+  help: '1 while jobs wait and no worker has taken one for EARSHOT_WATCHDOG_STALL_MS',
+  registers: [registry],
+});
 
 export interface Watchdog {
   /** 'ok', or 'failing: …' saying how many jobs wait and for how long none was taken. */
@@ -18,7 +22,12 @@ export interface Watchdog {
   stop(): void;
 }
 
-export function startWatchdog(queue: Pick<JobQueue, 'nextWaiting'>, stallMs: number, log: Logger, now: () => number = Date.now): Watchdog {
+export function startWatchdog(
+  queue: Pick<JobQueue, 'nextWaiting'>,
+  stallMs: number,
+  log: Logger,
+  now: () => number = Date.now,
+): Watchdog {
   let head: { id: string; since: number; waiting: number } | null = null;
   let stalled = false;
   const sample = async () => {
@@ -33,21 +42,31 @@ export function startWatchdog(queue: Pick<JobQueue, 'nextWaiting'>, stallMs: num
     else head.waiting = next.waiting;
     const nowStalled = head !== null && now() - head.since >= stallMs;
     if (nowStalled !== stalled) {
-      if (nowStalled) log.error({ waiting: head?.waiting, stalledMs: head ? now() - head.since : 0 }, 'workers stalled: jobs wait and none is being taken');
+      if (nowStalled)
+        log.error(
+          { waiting: head?.waiting, stalledMs: head ? now() - head.since : 0 },
+          'workers stalled: jobs wait and none is being taken',
+        );
       else log.warn('workers are taking jobs again');
     }
     stalled = nowStalled;
     workersStalled.set(stalled ? 1 : 0);
   };
   let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    void sample().finally(() => (running = false));
-  }, Math.max(250, Math.min(5_000, Math.floor(stallMs / 4))));
+  const timer = setInterval(
+    () => {
+      if (running) return;
+      running = true;
+      void sample().finally(() => (running = false));
+    },
+    Math.max(250, Math.min(5_000, Math.floor(stallMs / 4))),
+  );
   timer.unref();
   return {
-    state: () => (stalled && head ? `failing: ${head.waiting} jobs waiting, none taken for ${Math.round((now() - head.since) / 1000)} s` : 'ok'),
+    state: () =>
+      stalled && head
+        ? `failing: ${head.waiting} jobs waiting, none taken for ${Math.round((now() - head.since) / 1000)} s`
+        : 'ok',
     stop: () => clearInterval(timer),
   };
 }

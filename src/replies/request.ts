@@ -40,16 +40,30 @@ export async function requestReply(deps: ReplyDeps, r: ReplyRequest): Promise<Re
   if (!target.found) return { kind: 'not_found', message: `no case ${r.caseId}` };
   const mention = target.mention;
   if (!mention) {
-    return { kind: 'no_target', message: r.inReplyTo ? `mention ${r.inReplyTo} is not on case ${r.caseId}` : `case ${r.caseId} has no mention from its customer to reply to` };
+    return {
+      kind: 'no_target',
+      message: r.inReplyTo
+        ? `mention ${r.inReplyTo} is not on case ${r.caseId}`
+        : `case ${r.caseId} has no mention from its customer to reply to`,
+    };
   }
   if (!(REPLYABLE as readonly string[]).includes(mention.source)) {
-    return { kind: 'not_replyable', message: `earshot cannot reply on ${mention.source}; replies go out on ${REPLYABLE.join(' and ')}` };
+    return {
+      kind: 'not_replyable',
+      message: `earshot cannot reply on ${mention.source}; replies go out on ${REPLYABLE.join(' and ')}`,
+    };
   }
   // A row stored before ids were checked at the door must still never reach a platform's API path.
   const idProblem = platformIdProblem(mention.source, mention.external_id);
   if (idProblem) return { kind: 'not_replyable', message: `cannot reply to this mention: its id ${idProblem}` };
   const key = r.idempotencyKey ? `client:${r.idempotencyKey}` : derivedKey(r.caseId, mention.id, r.text);
-  const { reply, created } = await createReply(deps.db, { caseId: r.caseId, mention, text: r.text, idempotencyKey: key, createdBy: r.actor });
+  const { reply, created } = await createReply(deps.db, {
+    caseId: r.caseId,
+    mention,
+    text: r.text,
+    idempotencyKey: key,
+    createdBy: r.actor,
+  });
   if (!created && (reply.case_id !== r.caseId || reply.text !== r.text || reply.in_reply_to !== mention.external_id)) {
     return { kind: 'conflict', message: 'this Idempotency-Key was already used for a different reply' };
   }

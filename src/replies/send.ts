@@ -41,7 +41,11 @@ export async function sendReply(deps: SendDeps, replyId: number, finalAttempt = 
   if (!send) return fail(`no ${reply.source} credentials configured for replies`);
   let platformId: string;
   try {
-    ({ platformId } = await send({ inReplyTo: reply.in_reply_to, conversationId: reply.conversation_id, text: reply.text }));
+    ({ platformId } = await send({
+      inReplyTo: reply.in_reply_to,
+      conversationId: reply.conversation_id,
+      text: reply.text,
+    }));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof ReplyError && err.retryable && !finalAttempt) {

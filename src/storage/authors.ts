@@ -42,7 +42,10 @@ export async function upsertAuthors(
     [list.map((a) => a.source), list.map((a) => a.handle), list.map((a) => a.name), list.map((a) => a.followers)],
   );
   return new Map(
-    rows.map((r) => [sourceKey(r.source, r.handle), { ...r, id: Number(r.id), customer_ref: r.customer_ref === null ? null : Number(r.customer_ref) }]),
+    rows.map((r) => [
+      sourceKey(r.source, r.handle),
+      { ...r, id: Number(r.id), customer_ref: r.customer_ref === null ? null : Number(r.customer_ref) },
+    ]),
   );
 }
 

@@ -35,7 +35,10 @@ export interface CaseDetail extends CaseRow {
 }
 
 /** Each author's most recent case that is not resolved, on the source given with it. */
-export async function openCasesByAuthor(db: Queryable, authors: { source: string; authorId: number }[]): Promise<Map<string, number>> {
+export async function openCasesByAuthor(
+  db: Queryable,
+  authors: { source: string; authorId: number }[],
+): Promise<Map<string, number>> {
   if (authors.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; source: string; author_id: string }>(
     `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id FROM cases c
@@ -65,7 +68,12 @@ export type PendingEvent = { caseId: number; actor: string; kind: string; data: 
  * Creates the cases and returns their ids; their 'opened' events go into `events` when given (the
  * caller writes them with its other events in one statement), else are written here.
  */
-export async function createCases(db: Queryable, cases: NewCase[], actor: string, events?: PendingEvent[]): Promise<number[]> {
+export async function createCases(
+  db: Queryable,
+  cases: NewCase[],
+  actor: string,
+  events?: PendingEvent[],
+): Promise<number[]> {
   if (cases.length === 0) return [];
   const col = <K extends keyof NewCase>(k: K) => cases.map((c) => c[k]);
   const { rows } = await db.query<{ id: string }>(
@@ -75,10 +83,25 @@ export async function createCases(db: Queryable, cases: NewCase[], actor: string
        WITH ORDINALITY AS t(priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at, ord)
      ORDER BY ord
      RETURNING id`,
-    [col('priority'), col('category'), col('queue'), col('source'), col('authorId'), col('customerRef'), col('conversationKey'), col('subject'), col('openedAt')],
+    [
+      col('priority'),
+      col('category'),
+      col('queue'),
+      col('source'),
+      col('authorId'),
+      col('customerRef'),
+      col('conversationKey'),
+      col('subject'),
+      col('openedAt'),
+    ],
   );
   const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-  const opened = ids.map((id, i) => ({ caseId: id, actor, kind: 'opened', data: { priority: cases[i]?.priority, category: cases[i]?.category } }));
+  const opened = ids.map((id, i) => ({
+    caseId: id,
+    actor,
+    kind: 'opened',
+    data: { priority: cases[i]?.priority, category: cases[i]?.category },
+  }));
   if (events) events.push(...opened);
   else await appendEvents(db, opened);
   return ids;
@@ -88,7 +111,12 @@ export async function createCases(db: Queryable, cases: NewCase[], actor: string
  * Counts the new mentions on their cases and raises a case's priority if a new mention is more
  * urgent; the 'mention_added' events are written with `earlier` (events still to be written) in one statement.
  */
-export async function recordMentionsOnCases(db: Queryable, added: { caseId: number; mentionId: number; priority: string }[], actor: string, earlier: PendingEvent[] = []): Promise<void> {
+export async function recordMentionsOnCases(
+  db: Queryable,
+  added: { caseId: number; mentionId: number; priority: string }[],
+  actor: string,
+  earlier: PendingEvent[] = [],
+): Promise<void> {
   if (added.length === 0) return appendEvents(db, earlier);
   await db.query(
     `WITH a AS (SELECT case_id, count(*) AS n, max(array_position(array['low','normal','high','urgent'], priority)) AS p
@@ -98,14 +126,22 @@ export async function recordMentionsOnCases(db: Queryable, added: { caseId: numb
      FROM a WHERE c.id = a.case_id`,
     [added.map((a) => a.caseId), added.map((a) => a.priority)],
   );
-  await appendEvents(db, [...earlier, ...added.map((a) => ({ caseId: a.caseId, actor, kind: 'mention_added', data: { mention_id: a.mentionId } }))]);
+  await appendEvents(db, [
+    ...earlier,
+    ...added.map((a) => ({ caseId: a.caseId, actor, kind: 'mention_added', data: { mention_id: a.mentionId } })),
+  ]);
 }
 
 export async function appendEvents(db: Queryable, events: PendingEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db.query(
     `INSERT INTO case_events (case_id, actor, kind, data) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[])`,
-    [events.map((e) => e.caseId), events.map((e) => e.actor), events.map((e) => e.kind), events.map((e) => JSON.stringify(e.data))],
+    [
+      events.map((e) => e.caseId),
+      events.map((e) => e.actor),
+      events.map((e) => e.kind),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
   );
 }
 
@@ -142,7 +178,10 @@ function filtered(f: Omit<CaseFilter, 'cursor'>): Where {
 
 export async function listCases(db: Queryable, f: CaseFilter): Promise<Page<CaseRow>> {
   const where = filtered(f).add('c.id < ?', decodeCursor(f.cursor));
-  const { rows } = await db.query<CaseRow>(`${CASE_SELECT} ${where} ORDER BY c.id DESC LIMIT ${where.param(f.limit + 1)}`, where.params);
+  const { rows } = await db.query<CaseRow>(
+    `${CASE_SELECT} ${where} ORDER BY c.id DESC LIMIT ${where.param(f.limit + 1)}`,
+    where.params,
+  );
   return toPage(rows, f.limit);
 }
 
@@ -152,13 +191,18 @@ export async function getCase(db: Queryable, id: number): Promise<CaseDetail | n
   if (!row) return null;
   const [mentions, events] = await Promise.all([
     db.query<MentionRow>(`${MENTION_SELECT} WHERE m.case_id = $1 ORDER BY m.created_at, m.id`, [id]),
-    db.query<CaseEvent>('SELECT id::int AS id, at, actor, kind, data FROM case_events WHERE case_id = $1 ORDER BY id', [id]),
+    db.query<CaseEvent>('SELECT id::int AS id, at, actor, kind, data FROM case_events WHERE case_id = $1 ORDER BY id', [
+      id,
+    ]),
   ]);
   return { ...row, mentions: mentions.rows, events: events.rows };
 }
 
 /** Open cases of the threads given: by the case's conversation key, or by the id of a mention in it. */
-export async function openCasesByConversation(db: Queryable, threads: { source: string; conversation: string }[]): Promise<Map<string, number>> {
+export async function openCasesByConversation(
+  db: Queryable,
+  threads: { source: string; conversation: string }[],
+): Promise<Map<string, number>> {
   if (threads.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; source: string; conversation: string }>(
     `SELECT DISTINCT ON (t.source, t.conversation) c.id, t.source, t.conversation
@@ -173,7 +217,10 @@ export async function openCasesByConversation(db: Queryable, threads: { source: 
 }
 
 /** Each author's most recently resolved case (merged cases excluded), for reopening. */
-export async function resolvedCasesByAuthor(db: Queryable, authors: { source: string; authorId: number }[]): Promise<Map<string, { caseId: number; resolvedAt: Date }>> {
+export async function resolvedCasesByAuthor(
+  db: Queryable,
+  authors: { source: string; authorId: number }[],
+): Promise<Map<string, { caseId: number; resolvedAt: Date }>> {
   if (authors.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; source: string; author_id: string; resolved_at: Date }>(
     `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id, c.resolved_at FROM cases c
@@ -182,7 +229,9 @@ export async function resolvedCasesByAuthor(db: Queryable, authors: { source: st
      ORDER BY c.source, c.author_id, c.resolved_at DESC`,
     [authors.map((a) => a.source), authors.map((a) => a.authorId)],
   );
-  return new Map(rows.map((r) => [sourceKey(r.source, Number(r.author_id)), { caseId: Number(r.id), resolvedAt: r.resolved_at }]));
+  return new Map(
+    rows.map((r) => [sourceKey(r.source, Number(r.author_id)), { caseId: Number(r.id), resolvedAt: r.resolved_at }]),
+  );
 }
 
 /** Reopens resolved cases (the customer spoke again): open again, the resolution clock runs again. */
@@ -194,7 +243,15 @@ export async function reopenCases(db: Queryable, caseIds: number[], actor: strin
      WHERE c.id = old.id RETURNING c.id, old.resolved_at`,
     [caseIds],
   );
-  await appendEvents(db, rows.map((r) => ({ caseId: Number(r.id), actor, kind: 'reopened', data: { from: 'resolved', to: 'reopened', resolved_at: r.resolved_at } })));
+  await appendEvents(
+    db,
+    rows.map((r) => ({
+      caseId: Number(r.id),
+      actor,
+      kind: 'reopened',
+      data: { from: 'resolved', to: 'reopened', resolved_at: r.resolved_at },
+    })),
+  );
 }
 
 /**

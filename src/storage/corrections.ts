@@ -26,18 +26,25 @@ export class CorrectionError extends Error {
 }
 
 /** Records a correction; `value` is the right category or sentiment for those kinds. */
-export async function addCorrection(db: Queryable, mentionId: number, c: { kind: CorrectionKind; value?: string; note?: string }, actor: string): Promise<Correction> {
-  const { rows: found } = await db.query<{ actionable: boolean | null; category: string | null; sentiment: string | null }>(
-    'SELECT actionable, category, sentiment FROM mentions WHERE id = $1',
-    [mentionId],
-  );
+export async function addCorrection(
+  db: Queryable,
+  mentionId: number,
+  c: { kind: CorrectionKind; value?: string; note?: string },
+  actor: string,
+): Promise<Correction> {
+  const { rows: found } = await db.query<{
+    actionable: boolean | null;
+    category: string | null;
+    sentiment: string | null;
+  }>('SELECT actionable, category, sentiment FROM mentions WHERE id = $1', [mentionId]);
   const m = found[0];
   if (!m) throw new CorrectionError(404, `no mention ${mentionId}`);
   let before: string | null;
   let after: string | null;
   if (c.kind === 'category' || c.kind === 'sentiment') {
     if (!c.value) throw new CorrectionError(400, `a ${c.kind} correction needs "value": the right ${c.kind}`);
-    if (c.kind === 'sentiment' && !(SENTIMENTS as readonly string[]).includes(c.value)) throw new CorrectionError(400, `value must be one of ${SENTIMENTS.join(', ')}`);
+    if (c.kind === 'sentiment' && !(SENTIMENTS as readonly string[]).includes(c.value))
+      throw new CorrectionError(400, `value must be one of ${SENTIMENTS.join(', ')}`);
     before = c.kind === 'category' ? m.category : m.sentiment;
     after = c.value;
   } else {
@@ -67,7 +74,10 @@ export interface LabelledLine {
  * One line per corrected mention, latest correction of each kind winning. `earshot train` reads
  * text and label; `kind=sentiment` keeps only mentions whose sentiment was corrected.
  */
-export async function labelledCorrections(db: Queryable, opts: { kind?: CorrectionKind; since?: string } = {}): Promise<LabelledLine[]> {
+export async function labelledCorrections(
+  db: Queryable,
+  opts: { kind?: CorrectionKind; since?: string } = {},
+): Promise<LabelledLine[]> {
   const { rows } = await db.query<LabelledLine>(
     `WITH latest AS (
        SELECT DISTINCT ON (mention_id, field) mention_id, field, after FROM (

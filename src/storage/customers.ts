@@ -44,7 +44,14 @@ export async function upsertCustomers(db: Queryable, input: CustomerInput[]): Pr
      RETURNING id, customer_id, (xmax = 0) AS inserted`,
     [
       JSON.stringify(
-        list.map((c) => ({ customer_id: c.customer_id, name: c.name ?? null, email: c.email?.trim() || null, attributes: c.attributes ?? {}, churned_at: c.churned_at ?? null, churn_given: c.churned_at !== undefined })),
+        list.map((c) => ({
+          customer_id: c.customer_id,
+          name: c.name ?? null,
+          email: c.email?.trim() || null,
+          attributes: c.attributes ?? {},
+          churned_at: c.churned_at ?? null,
+          churn_given: c.churned_at !== undefined,
+        })),
       ),
     ],
   );
@@ -130,16 +137,35 @@ export async function customerRefOf(db: Queryable, customerId: string): Promise<
 }
 
 /** Links a case's author to a customer by hand; every case of the author follows. */
-export async function linkCaseAuthor(db: Queryable, caseId: number, customerRef: number, actor: string): Promise<{ authorId: number } | null> {
+export async function linkCaseAuthor(
+  db: Queryable,
+  caseId: number,
+  customerRef: number,
+  actor: string,
+): Promise<{ authorId: number } | null> {
   const { rows } = await db.query<{ author_id: string; previous: string | null }>(
     'SELECT a.id AS author_id, a.customer_ref AS previous FROM cases c JOIN authors a ON a.id = c.author_id WHERE c.id = $1 FOR UPDATE OF a',
     [caseId],
   );
   const row = rows[0];
   if (!row) return null;
-  await db.query("UPDATE authors SET customer_ref = $2, link_origin = 'manual', updated_at = now() WHERE id = $1", [row.author_id, customerRef]);
+  await db.query("UPDATE authors SET customer_ref = $2, link_origin = 'manual', updated_at = now() WHERE id = $1", [
+    row.author_id,
+    customerRef,
+  ]);
   await casesFollow(db, [Number(row.author_id)]);
-  await appendEvents(db, [{ caseId, actor, kind: 'customer_linked', data: { customer_ref: customerRef, previous: row.previous === null ? null : Number(row.previous), origin: 'manual' } }]);
+  await appendEvents(db, [
+    {
+      caseId,
+      actor,
+      kind: 'customer_linked',
+      data: {
+        customer_ref: customerRef,
+        previous: row.previous === null ? null : Number(row.previous),
+        origin: 'manual',
+      },
+    },
+  ]);
   return { authorId: Number(row.author_id) };
 }
 
@@ -160,19 +186,50 @@ const CUSTOMER_SELECT = `
               FROM customer_handles h WHERE h.customer_ref = c.id), '[]') AS handles
   FROM customers c`;
 
-export async function listCustomers(db: Queryable, f: { q?: string; cursor?: string; limit: number }): Promise<Page<CustomerSummary>> {
+export async function listCustomers(
+  db: Queryable,
+  f: { q?: string; cursor?: string; limit: number },
+): Promise<Page<CustomerSummary>> {
   const where = new Where()
     .add('c.id < ?', decodeCursor(f.cursor))
     .add("concat_ws(' ', c.customer_id, c.name, c.email) ILIKE '%' || ? || '%'", f.q);
-  const { rows } = await db.query<CustomerSummary>(`${CUSTOMER_SELECT} ${where} ORDER BY c.id DESC LIMIT ${where.param(f.limit + 1)}`, where.params);
+  const { rows } = await db.query<CustomerSummary>(
+    `${CUSTOMER_SELECT} ${where} ORDER BY c.id DESC LIMIT ${where.param(f.limit + 1)}`,
+    where.params,
+  );
   return toPage(rows, f.limit);
 }
 
 export interface CustomerView extends CustomerSummary {
   authors: { id: number; source: string; handle: string; name: string | null; link_origin: string | null }[];
-  cases: { id: number; status: string; priority: string; category: string; source: string; subject: string; opened_at: string; resolved_at: string | null }[];
-  mentions: { id: number; source: string; external_id: string; text: string; created_at: string; sentiment: string | null; case_id: number | null }[];
-  outreach: { id: number; cluster_id: number; kind: string; status: string; score: number | null; reason: string | null; updated_at: string }[];
+  cases: {
+    id: number;
+    status: string;
+    priority: string;
+    category: string;
+    source: string;
+    subject: string;
+    opened_at: string;
+    resolved_at: string | null;
+  }[];
+  mentions: {
+    id: number;
+    source: string;
+    external_id: string;
+    text: string;
+    created_at: string;
+    sentiment: string | null;
+    case_id: number | null;
+  }[];
+  outreach: {
+    id: number;
+    cluster_id: number;
+    kind: string;
+    status: string;
+    score: number | null;
+    reason: string | null;
+    updated_at: string;
+  }[];
 }
 
 export async function getCustomerView(db: Queryable, customerId: string): Promise<CustomerView | null> {
@@ -180,7 +237,10 @@ export async function getCustomerView(db: Queryable, customerId: string): Promis
   const customer = rows[0];
   if (!customer) return null;
   const [authors, cases, mentions, outreach] = await Promise.all([
-    db.query<CustomerView['authors'][number]>('SELECT id::int AS id, source, handle, name, link_origin FROM authors WHERE customer_ref = $1 ORDER BY id', [customer.id]),
+    db.query<CustomerView['authors'][number]>(
+      'SELECT id::int AS id, source, handle, name, link_origin FROM authors WHERE customer_ref = $1 ORDER BY id',
+      [customer.id],
+    ),
     db.query<CustomerView['cases'][number]>(
       'SELECT id::int AS id, status, priority, category, source, subject, opened_at, resolved_at FROM cases WHERE customer_ref = $1 ORDER BY id DESC LIMIT 500',
       [customer.id],

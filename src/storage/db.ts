@@ -20,7 +20,14 @@ export interface DbOptions {
   connectTimeoutMs?: number;
 }
 
-export function createDb({ url, schema = 'public', max = 10, log, queryTimeoutMs = 30_000, connectTimeoutMs = 10_000 }: DbOptions): Db {
+export function createDb({
+  url,
+  schema = 'public',
+  max = 10,
+  log,
+  queryTimeoutMs = 30_000,
+  connectTimeoutMs = 10_000,
+}: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -55,12 +62,25 @@ export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) =
   }
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+]);
 
 /** True for faults of the connection (database down or restarting), as opposed to bad data or SQL. */
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: string }).code;
   if (code && CONNECTION_CODES.has(code)) return true;
-  return /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err.message);
+  return /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    err.message,
+  );
 }

@@ -34,8 +34,12 @@ export function firstUntraversable(path: string): string | null {
 export function postgresUser(): SystemUser {
   const lookup = (): SystemUser | null => {
     try {
-      const uid = Number(execFileSync('id', ['-u', POSTGRES_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-      const gid = Number(execFileSync('id', ['-g', POSTGRES_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      const uid = Number(
+        execFileSync('id', ['-u', POSTGRES_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      );
+      const gid = Number(
+        execFileSync('id', ['-g', POSTGRES_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      );
       return { uid, gid };
     } catch {
       return null;
@@ -44,9 +48,24 @@ export function postgresUser(): SystemUser {
   const found = lookup();
   if (found) return found;
   try {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', SYSTEM_DIR, '--shell', '/usr/sbin/nologin', POSTGRES_USER], { stdio: 'ignore' });
+    execFileSync(
+      'useradd',
+      [
+        '--system',
+        '--user-group',
+        '--no-create-home',
+        '--home-dir',
+        SYSTEM_DIR,
+        '--shell',
+        '/usr/sbin/nologin',
+        POSTGRES_USER,
+      ],
+      { stdio: 'ignore' },
+    );
   } catch (err) {
-    throw new Error(`started as root, earshot must run its embedded PostgreSQL as a '${POSTGRES_USER}' user and could not create one (${(err as Error).message}). Create it, run earshot as another user, or set DATABASE_URL.`);
+    throw new Error(
+      `started as root, earshot must run its embedded PostgreSQL as a '${POSTGRES_USER}' user and could not create one (${(err as Error).message}). Create it, run earshot as another user, or set DATABASE_URL.`,
+    );
   }
   const created = lookup();
   if (!created) throw new Error(`useradd reported success but no '${POSTGRES_USER}' user exists`);

@@ -14,7 +14,16 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { assertReachable, firstUntraversable, handOver, isRoot, postgresUser, reachableBinaries, systemDataDir, type SystemUser } from './embedded-root.ts';
+import {
+  assertReachable,
+  firstUntraversable,
+  handOver,
+  isRoot,
+  postgresUser,
+  reachableBinaries,
+  systemDataDir,
+  type SystemUser,
+} from './embedded-root.ts';
 
 export { firstUntraversable } from './embedded-root.ts';
 
@@ -37,7 +46,10 @@ export interface EmbeddedOptions {
   defaultFolder?: boolean;
 }
 
-export async function startEmbeddedPostgres(requestedDir: string, { log = () => {}, port: fixedPort, defaultFolder = false }: EmbeddedOptions = {}): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  requestedDir: string,
+  { log = () => {}, port: fixedPort, defaultFolder = false }: EmbeddedOptions = {},
+): Promise<EmbeddedPostgresHandle> {
   const packaged = await packagedBinaries();
   let dataDir = requestedDir;
   let binDir = packaged.dir;
@@ -92,7 +104,9 @@ async function packagedBinaries(): Promise<{ dir: string; version: string }> {
   try {
     entry = fileURLToPath(import.meta.resolve(name));
   } catch {
-    throw new Error(`no PostgreSQL binaries for ${os}-${process.arch} (npm package ${name} is not installed); set DATABASE_URL to a PostgreSQL server instead`);
+    throw new Error(
+      `no PostgreSQL binaries for ${os}-${process.arch} (npm package ${name} is not installed); set DATABASE_URL to a PostgreSQL server instead`,
+    );
   }
   const root = dirname(dirname(entry));
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -110,8 +124,18 @@ async function initdb(binDir: string, pgDir: string, password: string, owner: Sy
     chownSync(pwfile, owner.uid, owner.gid);
   }
   try {
-    const args = [`--pgdata=${pgDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'];
-    await promisify(execFile)(join(binDir, 'bin', 'initdb'), args, { ...asUser(owner), env: { ...process.env, LC_ALL: 'C' } });
+    const args = [
+      `--pgdata=${pgDir}`,
+      '--auth=scram-sha-256',
+      `--username=${USER}`,
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+    ];
+    await promisify(execFile)(join(binDir, 'bin', 'initdb'), args, {
+      ...asUser(owner),
+      env: { ...process.env, LC_ALL: 'C' },
+    });
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? '';
     throw new Error(`initdb failed for ${pgDir}: ${stderr.trim() || (err as Error).message}`);
@@ -122,8 +146,23 @@ async function initdb(binDir: string, pgDir: string, password: string, owner: Sy
 
 /** Starts `postgres` and resolves once it accepts connections; rejects with its last words if it exits first. */
 function runPostgres(binDir: string, pgDir: string, port: number, owner: SystemUser | null): Promise<ChildProcess> {
-  const flags = ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
-  const child = spawn(join(binDir, 'bin', 'postgres'), flags, { ...asUser(owner), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const flags = [
+    '-D',
+    pgDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+  ];
+  const child = spawn(join(binDir, 'bin', 'postgres'), flags, {
+    ...asUser(owner),
+    env: { ...process.env, LC_ALL: 'C' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let said = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -134,7 +173,13 @@ function runPostgres(binDir: string, pgDir: string, port: number, owner: SystemU
       }
     });
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code}) before it was ready: ${said.trim().split('\n').slice(-3).join(' | ')}`)));
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `embedded PostgreSQL exited (${code}) before it was ready: ${said.trim().split('\n').slice(-3).join(' | ')}`,
+        ),
+      ),
+    );
   });
 }
 
@@ -162,7 +207,9 @@ function lockDataDir(dataDir: string): () => void {
   if (existsSync(lockFile)) {
     const holder = Number(readFileSync(lockFile, 'utf8'));
     if (holder !== process.pid && Number.isInteger(holder) && holder > 0 && alive(holder)) {
-      throw new Error(`${dataDir} is in use by another earshot (pid ${holder}). Stop it, or set EARSHOT_DATA to another folder.`);
+      throw new Error(
+        `${dataDir} is in use by another earshot (pid ${holder}). Stop it, or set EARSHOT_DATA to another folder.`,
+      );
     }
   }
   writeFileSync(lockFile, String(process.pid));
@@ -181,7 +228,8 @@ async function stopOrphan(pgDir: string, log: (msg: string) => void): Promise<vo
   log(`stopping a PostgreSQL (pid ${pid}) left running on ${pgDir} by an earlier earshot`);
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 300 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new Error(`PostgreSQL pid ${pid} still holds ${pgDir}; is another earshot running on this EARSHOT_DATA?`);
+  if (alive(pid))
+    throw new Error(`PostgreSQL pid ${pid} still holds ${pgDir}; is another earshot running on this EARSHOT_DATA?`);
 }
 
 function alive(pid: number): boolean {

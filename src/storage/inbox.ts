@@ -42,9 +42,13 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
   );
   const inserted = new Set(rows.map((r) => sourceKey(r.source, r.external_id)));
   for (const m of unique) {
-    if (!inserted.has(sourceKey(m.source, m.external_id))) duplicates.push({ source: m.source, external_id: m.external_id });
+    if (!inserted.has(sourceKey(m.source, m.external_id)))
+      duplicates.push({ source: m.source, external_id: m.external_id });
   }
-  return { accepted: rows.map((r) => ({ id: Number(r.id), source: r.source, external_id: r.external_id })), duplicates };
+  return {
+    accepted: rows.map((r) => ({ id: Number(r.id), source: r.source, external_id: r.external_id })),
+    duplicates,
+  };
 }
 
 /**
@@ -76,7 +80,12 @@ export async function markRejected(db: Queryable, id: number, error: string): Pr
  * becomes a dead letter (no longer swept or processed until `earshot inbox retry`). Returns the ids
  * that died with this attempt.
  */
-export async function markFailed(db: Queryable, ids: number[], error: string, maxAttempts = Infinity): Promise<number[]> {
+export async function markFailed(
+  db: Queryable,
+  ids: number[],
+  error: string,
+  maxAttempts = Infinity,
+): Promise<number[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<{ id: string; dead: boolean }>(
     `UPDATE inbox SET attempts = attempts + 1, last_error = $2,
@@ -108,7 +117,9 @@ export async function listDead(db: Queryable, limit = 100): Promise<DeadLetter[]
 }
 
 export async function deadCount(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE dead_at IS NOT NULL AND processed_at IS NULL');
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM inbox WHERE dead_at IS NOT NULL AND processed_at IS NULL',
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -123,8 +134,9 @@ export async function reviveDead(db: Queryable, ids: number[] | null): Promise<n
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
-
 export async function pendingCount(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL');
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL',
+  );
   return Number(rows[0]?.n ?? 0);
 }

@@ -45,10 +45,14 @@ export async function countLoginAttempt(db: Queryable, keys: ThrottleKeys): Prom
 /** A right password: the attempt does not count against the address or account, and the pair starts afresh. */
 export async function loginSucceeded(db: Queryable, keys: ThrottleKeys): Promise<void> {
   await db.query('DELETE FROM login_throttle WHERE key = $1', [keys.accountAndIp]);
-  await db.query('UPDATE login_throttle SET attempts = greatest(attempts - 1, 0) WHERE key = ANY($1::text[])', [[keys.account, keys.ip].sort()]);
+  await db.query('UPDATE login_throttle SET attempts = greatest(attempts - 1, 0) WHERE key = ANY($1::text[])', [
+    [keys.account, keys.ip].sort(),
+  ]);
 }
 
 /** Windows that ended long ago; called now and then so the table stays small. */
 export async function pruneLoginThrottle(db: Queryable): Promise<void> {
-  await db.query(`DELETE FROM login_throttle WHERE window_start < now() - $1 * interval '1 millisecond'`, [THROTTLE_WINDOW_MS]);
+  await db.query(`DELETE FROM login_throttle WHERE window_start < now() - $1 * interval '1 millisecond'`, [
+    THROTTLE_WINDOW_MS,
+  ]);
 }

@@ -20,7 +20,13 @@ export async function recordChanges(db: Queryable, changes: ChangeInput[]): Prom
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
      ON CONFLICT (source, external_id, kind, changed_at) DO NOTHING
      RETURNING source, external_id, kind, changed_at`,
-    [changes.map((c) => c.source), changes.map((c) => c.external_id), changes.map((c) => c.kind), changes.map((c) => c.text ?? null), changes.map((c) => c.changed_at)],
+    [
+      changes.map((c) => c.source),
+      changes.map((c) => c.external_id),
+      changes.map((c) => c.kind),
+      changes.map((c) => c.text ?? null),
+      changes.map((c) => c.changed_at),
+    ],
   );
   await applyChanges(db);
   return rows.length;

@@ -50,7 +50,10 @@ export interface NewMention {
 }
 
 /** The first stored mention (and its case) of each fingerprint seen in the last week. */
-export async function knownFingerprints(db: Queryable, fingerprints: string[]): Promise<Map<string, { mentionId: number; caseId: number | null }>> {
+export async function knownFingerprints(
+  db: Queryable,
+  fingerprints: string[],
+): Promise<Map<string, { mentionId: number; caseId: number | null }>> {
   if (fingerprints.length === 0) return new Map();
   const { rows } = await db.query<{ fingerprint: string; id: string; case_id: string | null }>(
     `SELECT DISTINCT ON (fingerprint) fingerprint, id, case_id FROM mentions
@@ -58,7 +61,12 @@ export async function knownFingerprints(db: Queryable, fingerprints: string[]): 
      ORDER BY fingerprint, id`,
     [fingerprints],
   );
-  return new Map(rows.map((r) => [r.fingerprint, { mentionId: Number(r.id), caseId: r.case_id === null ? null : Number(r.case_id) }]));
+  return new Map(
+    rows.map((r) => [
+      r.fingerprint,
+      { mentionId: Number(r.id), caseId: r.case_id === null ? null : Number(r.case_id) },
+    ]),
+  );
 }
 
 /** Inserts in batch order and returns the new ids in that order (null where the mention existed). */
@@ -75,10 +83,28 @@ export async function insertMentions(db: Queryable, ms: NewMention[]): Promise<(
      ON CONFLICT (source, external_id) DO NOTHING
      RETURNING id, source, external_id`,
     [
-      col('inboxId'), col('source'), col('externalId'), col('authorId'), col('text'), col('url'), col('inReplyTo'),
-      col('conversationId'), col('createdAt'), col('isRetweet'), col('fingerprint'), col('duplicateOf'), col('sentiment'),
-      col('sentimentScore'), col('actionable'), col('category'), col('priority'), col('queue'), col('ignored'),
-      ms.map((m) => JSON.stringify(m.reasons)), ms.map((m) => JSON.stringify(m.rules)), col('caseId'),
+      col('inboxId'),
+      col('source'),
+      col('externalId'),
+      col('authorId'),
+      col('text'),
+      col('url'),
+      col('inReplyTo'),
+      col('conversationId'),
+      col('createdAt'),
+      col('isRetweet'),
+      col('fingerprint'),
+      col('duplicateOf'),
+      col('sentiment'),
+      col('sentimentScore'),
+      col('actionable'),
+      col('category'),
+      col('priority'),
+      col('queue'),
+      col('ignored'),
+      ms.map((m) => JSON.stringify(m.reasons)),
+      ms.map((m) => JSON.stringify(m.rules)),
+      col('caseId'),
     ],
   );
   const ids = new Map(rows.map((r) => [sourceKey(r.source, r.external_id), Number(r.id)]));
@@ -125,6 +151,9 @@ export async function listMentions(db: Queryable, f: MentionFilter): Promise<Pag
     .add('m.created_at >= ?', f.since)
     .add('m.created_at < ?', f.until)
     .add("m.text ILIKE '%' || ? || '%'", f.q?.replace(/[\\%_]/g, '\\$&'));
-  const { rows } = await db.query<MentionRow>(`${MENTION_SELECT} ${where} ORDER BY m.id DESC LIMIT ${where.param(f.limit + 1)}`, where.params);
+  const { rows } = await db.query<MentionRow>(
+    `${MENTION_SELECT} ${where} ORDER BY m.id DESC LIMIT ${where.param(f.limit + 1)}`,
+    where.params,
+  );
   return toPage(rows, f.limit);
 }

@@ -9,7 +9,9 @@ import type { Db } from './db.ts';
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 export async function migrate(db: Db, schema: string, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = readdirSync(dir).filter((f) => /^\d+_[\w-]+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d+_[\w-]+\.sql$/.test(f))
+    .sort();
   const client = await db.connect();
   const applied: string[] = [];
   try {
@@ -17,7 +19,11 @@ export async function migrate(db: Db, schema: string, dir = MIGRATIONS_DIR): Pro
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`earshot-migrate:${schema}`]);
     await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
       version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query<{ version: string }>(`SELECT version FROM ${schema}.schema_migrations`)).rows.map((r) => r.version));
+    const done = new Set(
+      (await client.query<{ version: string }>(`SELECT version FROM ${schema}.schema_migrations`)).rows.map(
+        (r) => r.version,
+      ),
+    );
     for (const file of files) {
       if (done.has(file)) continue;
       const sql = readFileSync(`${dir}/${file}`, 'utf8');

@@ -19,7 +19,8 @@ export function decodeCursor(cursor: string | undefined): number | null {
   const m = /^id:(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
   const id = m ? Number(m[1]) : NaN;
   // Beyond 2^53 a number is no longer the id it names (and a bigint overflow would be a 500).
-  if (!Number.isSafeInteger(id)) throw new CursorError('cursor is not one this API returned: pass the `next` of the previous page');
+  if (!Number.isSafeInteger(id))
+    throw new CursorError('cursor is not one this API returned: pass the `next` of the previous page');
   return id;
 }
 

@@ -37,7 +37,11 @@ export interface ReplyMention {
 }
 
 /** The case's latest mention from its customer (the author the case belongs to), or the one named. */
-export async function replyTargetOf(db: Queryable, caseId: number, externalId?: string): Promise<{ found: boolean; mention: ReplyMention | null }> {
+export async function replyTargetOf(
+  db: Queryable,
+  caseId: number,
+  externalId?: string,
+): Promise<{ found: boolean; mention: ReplyMention | null }> {
   const c = await db.query<{ author_id: string }>('SELECT author_id FROM cases WHERE id = $1', [caseId]);
   const kase = c.rows[0];
   if (!kase) return { found: false, mention: null };
@@ -98,7 +102,10 @@ export async function claimReply(db: Queryable, id: number): Promise<ReplyRow | 
 
 /** sending → pending: the platform said "not now" (nothing was posted), so a later run may send it. */
 export async function releaseReply(db: Queryable, id: number, reason: string): Promise<void> {
-  await db.query(`UPDATE replies SET status = 'pending', error = $2 WHERE id = $1 AND status = 'sending'`, [id, reason.slice(0, 1000)]);
+  await db.query(`UPDATE replies SET status = 'pending', error = $2 WHERE id = $1 AND status = 'sending'`, [
+    id,
+    reason.slice(0, 1000),
+  ]);
 }
 
 /** Records the outcome, the case event and (when it is the first) the case's first response, together. */
@@ -109,18 +116,41 @@ export async function finishReply(
 ): Promise<void> {
   await withTransaction(db, async (tx) => {
     if (outcome.status === 'failed') {
-      await tx.query(`UPDATE replies SET status = 'failed', error = $2 WHERE id = $1`, [reply.id, outcome.error.slice(0, 1000)]);
-      await appendEvents(tx, [{ caseId: reply.case_id, actor: reply.created_by, kind: 'reply_failed', data: { reply_id: reply.id, error: outcome.error.slice(0, 1000) } }]);
+      await tx.query(`UPDATE replies SET status = 'failed', error = $2 WHERE id = $1`, [
+        reply.id,
+        outcome.error.slice(0, 1000),
+      ]);
+      await appendEvents(tx, [
+        {
+          caseId: reply.case_id,
+          actor: reply.created_by,
+          kind: 'reply_failed',
+          data: { reply_id: reply.id, error: outcome.error.slice(0, 1000) },
+        },
+      ]);
       return;
     }
-    await tx.query(`UPDATE replies SET status = $2, platform_id = $3, error = NULL, sent_at = now() WHERE id = $1`, [reply.id, outcome.status, outcome.platformId]);
-    await tx.query(`UPDATE cases SET first_response_at = coalesce(first_response_at, now()), updated_at = now() WHERE id = $1`, [reply.case_id]);
+    await tx.query(`UPDATE replies SET status = $2, platform_id = $3, error = NULL, sent_at = now() WHERE id = $1`, [
+      reply.id,
+      outcome.status,
+      outcome.platformId,
+    ]);
+    await tx.query(
+      `UPDATE cases SET first_response_at = coalesce(first_response_at, now()), updated_at = now() WHERE id = $1`,
+      [reply.case_id],
+    );
     await appendEvents(tx, [
       {
         caseId: reply.case_id,
         actor: reply.created_by,
         kind: 'replied',
-        data: { reply_id: reply.id, source: reply.source, in_reply_to: reply.in_reply_to, platform_id: outcome.platformId, dry_run: outcome.status === 'dry_run' },
+        data: {
+          reply_id: reply.id,
+          source: reply.source,
+          in_reply_to: reply.in_reply_to,
+          platform_id: outcome.platformId,
+          dry_run: outcome.status === 'dry_run',
+        },
       },
     ]);
   });
@@ -128,6 +158,9 @@ export async function finishReply(
 
 /** failed → pending for a retry by hand; null when the reply is not in a retryable state. */
 export async function resetForRetry(db: Queryable, id: number): Promise<ReplyRow | null> {
-  const { rows } = await db.query<{ id: string }>(`UPDATE replies SET status = 'pending' WHERE id = $1 AND status = 'failed' RETURNING id`, [id]);
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE replies SET status = 'pending' WHERE id = $1 AND status = 'failed' RETURNING id`,
+    [id],
+  );
   return rows[0] ? getReply(db, id) : null;
 }

@@ -18,7 +18,14 @@ export interface VolumePoint {
  * a mention seen twice (duplicate_of) counts once, retweets count (they are reach).
  */
 export async function mentionVolume(db: Queryable, from: Date, to: Date, bucket: Bucket): Promise<VolumePoint[]> {
-  const { rows } = await db.query<{ at: Date; total: string; negative: string; neutral: string; positive: string; mean_score: number | null }>(
+  const { rows } = await db.query<{
+    at: Date;
+    total: string;
+    negative: string;
+    neutral: string;
+    positive: string;
+    mean_score: number | null;
+  }>(
     `WITH buckets AS (
        SELECT generate_series(date_trunc($3, $1::timestamptz AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond', ('1 ' || $3)::interval) AS b
      ), counted AS (

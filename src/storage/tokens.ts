@@ -10,13 +10,28 @@ export type Role = (typeof ROLES)[number];
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createToken(db: Queryable, name: string, role: Role, userId: number | null = null, expiresAt: Date | null = null): Promise<string> {
+export async function createToken(
+  db: Queryable,
+  name: string,
+  role: Role,
+  userId: number | null = null,
+  expiresAt: Date | null = null,
+): Promise<string> {
   const token = `es_${randomBytes(24).toString('base64url')}`;
-  await db.query('INSERT INTO api_tokens (name, token_hash, role, user_id, expires_at) VALUES ($1, $2, $3, $4, $5)', [name, hashToken(token), role, userId, expiresAt]);
+  await db.query('INSERT INTO api_tokens (name, token_hash, role, user_id, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+    name,
+    hashToken(token),
+    role,
+    userId,
+    expiresAt,
+  ]);
   return token;
 }
 
-export async function findToken(db: Queryable, token: string): Promise<{ id: number; name: string; role: Role; userId: number | null } | null> {
+export async function findToken(
+  db: Queryable,
+  token: string,
+): Promise<{ id: number; name: string; role: Role; userId: number | null } | null> {
   const { rows } = await db.query<{ id: string; name: string; role: Role; user_id: string | null }>(
     `UPDATE api_tokens t SET last_used_at = now()
      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
@@ -25,5 +40,7 @@ export async function findToken(db: Queryable, token: string): Promise<{ id: num
     [hashToken(token)],
   );
   const r = rows[0];
-  return r ? { id: Number(r.id), name: r.name, role: r.role, userId: r.user_id === null ? null : Number(r.user_id) } : null;
+  return r
+    ? { id: Number(r.id), name: r.name, role: r.role, userId: r.user_id === null ? null : Number(r.user_id) }
+    : null;
 }

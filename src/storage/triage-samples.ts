@@ -28,7 +28,13 @@ export async function latestTriageSamples(db: Queryable, limit: number): Promise
   );
   return rows.map((r) => ({
     mentionId: Number(r.id),
-    input: { text: r.text, source: r.source, author: { handle: r.handle, followers: r.followers }, isRetweet: r.is_retweet, customer: r.attributes ? { attributes: r.attributes } : null },
+    input: {
+      text: r.text,
+      source: r.source,
+      author: { handle: r.handle, followers: r.followers },
+      isRetweet: r.is_retweet,
+      customer: r.attributes ? { attributes: r.attributes } : null,
+    },
     sentiment: { label: r.sentiment ?? 'neutral', score: r.sentiment_score ?? 0, reasons: [] },
   }));
 }

@@ -22,7 +22,10 @@ export class UserExistsError extends Error {
   readonly statusCode = 409;
 }
 
-export async function createUser(db: Queryable, u: { email: string; name?: string | null; role: UserRole; team?: string | null; password: string }): Promise<User> {
+export async function createUser(
+  db: Queryable,
+  u: { email: string; name?: string | null; role: UserRole; team?: string | null; password: string },
+): Promise<User> {
   const hash = await hashPassword(u.password);
   const { rows } = await db.query<User>(
     `INSERT INTO users (email, name, role, team, password_hash) VALUES ($1, $2, $3, $4, $5)
@@ -50,12 +53,24 @@ export async function updateUser(
        disabled_at = CASE WHEN $7::boolean IS NULL THEN disabled_at WHEN $7 THEN coalesce(disabled_at, now()) ELSE NULL END,
        password_hash = coalesce($8, password_hash)
      WHERE id = $1 RETURNING id::int AS id, email, name, role, team, created_at, disabled_at`,
-    [id, patch.role ?? null, patch.team !== undefined, patch.team ?? null, patch.name !== undefined, patch.name ?? null, patch.disabled ?? null, hash],
+    [
+      id,
+      patch.role ?? null,
+      patch.team !== undefined,
+      patch.team ?? null,
+      patch.name !== undefined,
+      patch.name ?? null,
+      patch.disabled ?? null,
+      hash,
+    ],
   );
   // Disabling, or a new password (a reset after a suspected leak), ends every session of the user
   // except `keepSession` (the one that changed its own password).
   if (patch.disabled || patch.password !== undefined) {
-    await db.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [id, patch.disabled ? null : (keepSessionHash ?? null)]);
+    await db.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [
+      id,
+      patch.disabled ? null : (keepSessionHash ?? null),
+    ]);
   }
   return rows[0] ?? null;
 }
@@ -88,11 +103,15 @@ export interface TokenInfo {
 }
 
 export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
-  const { rows } = await db.query<TokenInfo>('SELECT id::int AS id, name, role, user_id::int AS user_id, created_at, last_used_at, revoked_at, expires_at FROM api_tokens ORDER BY id');
+  const { rows } = await db.query<TokenInfo>(
+    'SELECT id::int AS id, name, role, user_id::int AS user_id, created_at, last_used_at, revoked_at, expires_at FROM api_tokens ORDER BY id',
+  );
   return rows;
 }
 
 export async function revokeToken(db: Queryable, id: number): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1', [id]);
+  const { rowCount } = await db.query('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1', [
+    id,
+  ]);
   return (rowCount ?? 0) > 0;
 }

@@ -20,7 +20,13 @@ export interface Calendar {
 }
 
 /** Round the clock, every day: what tests and 24/7 teams use. */
-export const ALWAYS: Calendar = { timeZone: 'UTC', weekdays: [0, 1, 2, 3, 4, 5, 6], startMinute: 0, endMinute: 1440, holidays: new Set() };
+export const ALWAYS: Calendar = {
+  timeZone: 'UTC',
+  weekdays: [0, 1, 2, 3, 4, 5, 6],
+  startMinute: 0,
+  endMinute: 1440,
+  holidays: new Set(),
+};
 
 const MAX_DAYS = 3 * 366; // a target longer than this in business time is a configuration mistake
 
@@ -32,8 +38,10 @@ export function calendarProblems(cal: Calendar): string[] {
   } catch {
     problems.push(`unknown time zone "${cal.timeZone}"`);
   }
-  if (cal.weekdays.length === 0 || cal.weekdays.some((d) => !Number.isInteger(d) || d < 0 || d > 6)) problems.push('weekdays must name at least one day');
-  if (!(cal.startMinute >= 0 && cal.endMinute <= 1440 && cal.startMinute < cal.endMinute)) problems.push('hours: start must be before end, within 00:00–24:00');
+  if (cal.weekdays.length === 0 || cal.weekdays.some((d) => !Number.isInteger(d) || d < 0 || d > 6))
+    problems.push('weekdays must name at least one day');
+  if (!(cal.startMinute >= 0 && cal.endMinute <= 1440 && cal.startMinute < cal.endMinute))
+    problems.push('hours: start must be before end, within 00:00–24:00');
   for (const h of cal.holidays) if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`holiday "${h}" is not YYYY-MM-DD`);
   return problems;
 }
@@ -48,15 +56,28 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
-function localParts(instant: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+function localParts(
+  instant: number,
+  timeZone: string,
+): { y: number; m: number; d: number; h: number; mi: number; s: number } {
   const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instant))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of formatter(timeZone).formatToParts(new Date(instant)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   return { y: p.year ?? 0, m: p.month ?? 1, d: p.day ?? 1, h: p.hour ?? 0, mi: p.minute ?? 0, s: p.second ?? 0 };
 }
 
@@ -183,7 +204,15 @@ function prepare(cal: Calendar): Prepared {
     })
     .filter((n) => Number.isFinite(n) && working[weekdayOfNumber(n)])
     .sort((a, b) => a - b);
-  p = { windowMs: (cal.endMinute - cal.startMinute) * 60_000, working, perWeek: prefix[7] ?? 0, prefix, holidays: [...new Set(holidays)], holidaySet: new Set(holidays), odd: new Map() };
+  p = {
+    windowMs: (cal.endMinute - cal.startMinute) * 60_000,
+    working,
+    perWeek: prefix[7] ?? 0,
+    prefix,
+    holidays: [...new Set(holidays)],
+    holidaySet: new Set(holidays),
+    odd: new Map(),
+  };
   prepared.set(cal, p);
   return p;
 }
@@ -192,7 +221,10 @@ function prepare(cal: Calendar): Prepared {
 function realWindow(cal: Calendar, n: number): [number, number] {
   const day = dayOfNumber(n);
   const start = zonedTime(day, cal.startMinute, cal.timeZone);
-  const end = cal.endMinute === 1440 ? zonedTime(dayOfNumber(n + 1), 0, cal.timeZone) : zonedTime(day, cal.endMinute, cal.timeZone);
+  const end =
+    cal.endMinute === 1440
+      ? zonedTime(dayOfNumber(n + 1), 0, cal.timeZone)
+      : zonedTime(day, cal.endMinute, cal.timeZone);
   return [start, end];
 }
 

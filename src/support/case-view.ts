@@ -18,7 +18,12 @@ export interface SupportFields {
 
 export interface CaseSupportDetail extends SupportFields {
   notes: { id: number; at: string; actor: string; text: string }[];
-  customer: { customer_id: string; name: string | null; attributes: Record<string, string>; link_origin: string | null } | null;
+  customer: {
+    customer_id: string;
+    name: string | null;
+    attributes: Record<string, string>;
+    link_origin: string | null;
+  } | null;
   cluster_solution: string | null;
   suggested_replies: Suggestion[];
 }
@@ -46,12 +51,26 @@ async function extras(db: Queryable, ids: number[]): Promise<Map<number, Extra>>
 }
 
 function fields(e: Extra, policy: SlaPolicy, now: Date): SupportFields {
-  return { tags: e.tags, merged_into: e.merged_into, reopen_count: e.reopen_count, escalated_at: e.escalated_at, sla: slaState(policy, e, now) };
+  return {
+    tags: e.tags,
+    merged_into: e.merged_into,
+    reopen_count: e.reopen_count,
+    escalated_at: e.escalated_at,
+    sla: slaState(policy, e, now),
+  };
 }
 
 /** Adds tags and SLA state to list rows. */
-export async function withSupportFields<T extends CaseRow>(db: Queryable, rows: T[], policy: SlaPolicy, now: Date): Promise<(T & Partial<SupportFields>)[]> {
-  const ex = await extras(db, rows.map((r) => r.id));
+export async function withSupportFields<T extends CaseRow>(
+  db: Queryable,
+  rows: T[],
+  policy: SlaPolicy,
+  now: Date,
+): Promise<(T & Partial<SupportFields>)[]> {
+  const ex = await extras(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const e = ex.get(r.id);
     return e ? { ...r, ...fields(e, policy, now) } : r;
@@ -62,17 +81,36 @@ export async function withSupportFields<T extends CaseRow>(db: Queryable, rows: 
  * The open queue in SLA order; not paged by cursor (the order changes as time passes), capped at
  * `limit`. Sorted in SQL on the stored due times (src/support/sla-due.ts), refreshed first.
  */
-export async function listBySla(db: Queryable, f: CaseFilter, policy: SlaPolicy, now: Date): Promise<{ items: (CaseRow & Partial<SupportFields>)[]; next: null }> {
+export async function listBySla(
+  db: Queryable,
+  f: CaseFilter,
+  policy: SlaPolicy,
+  now: Date,
+): Promise<{ items: (CaseRow & Partial<SupportFields>)[]; next: null }> {
   await refreshSlaDue(db, policy);
   const rows = await listCasesBySla(db, { ...f, open: f.status ? undefined : true }, now);
   return { items: await withSupportFields(db, rows, policy, now), next: null };
 }
 
 /** `kbBase`: the public site's address, for links to a published cluster's page in suggested replies. */
-export async function supportDetail(db: Queryable, detail: CaseDetail, policy: SlaPolicy, templates: Template[], now: Date, agent: string | null, kbBase: string | null = null): Promise<CaseDetail & CaseSupportDetail> {
+export async function supportDetail(
+  db: Queryable,
+  detail: CaseDetail,
+  policy: SlaPolicy,
+  templates: Template[],
+  now: Date,
+  agent: string | null,
+  kbBase: string | null = null,
+): Promise<CaseDetail & CaseSupportDetail> {
   const ex = (await extras(db, [detail.id])).get(detail.id);
   if (!ex) throw new Error(`case ${detail.id} vanished`);
-  const { rows } = await db.query<{ customer: CaseSupportDetail['customer']; solution: string | null; handle: string; author_name: string | null; kb_page: number | null }>(
+  const { rows } = await db.query<{
+    customer: CaseSupportDetail['customer'];
+    solution: string | null;
+    handle: string;
+    author_name: string | null;
+    kb_page: number | null;
+  }>(
     `SELECT CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object('customer_id', cu.customer_id, 'name', cu.name, 'attributes', cu.attributes, 'link_origin', a.link_origin) END AS customer,
        cl.solution, a.handle, a.name AS author_name,
        CASE WHEN cl.published_at IS NOT NULL AND cl.merged_into IS NULL AND cl.solution IS NOT NULL THEN cl.id::int END AS kb_page
@@ -81,7 +119,9 @@ export async function supportDetail(db: Queryable, detail: CaseDetail, policy: S
     [detail.id],
   );
   const r = rows[0];
-  const notes = detail.events.filter((e) => e.kind === 'note').map((e) => ({ id: e.id, at: e.at, actor: e.actor, text: String(e.data.text ?? '') }));
+  const notes = detail.events
+    .filter((e) => e.kind === 'note')
+    .map((e) => ({ id: e.id, at: e.at, actor: e.actor, text: String(e.data.text ?? '') }));
   const suggested = suggestReplies(templates, {
     caseId: detail.id,
     category: detail.category,
@@ -96,5 +136,12 @@ export async function supportDetail(db: Queryable, detail: CaseDetail, policy: S
     solution: r?.solution ?? null,
     kbUrl: r?.kb_page && kbBase ? `${kbBase}/kb/issues/${r.kb_page}` : null,
   });
-  return { ...detail, ...fields(ex, policy, now), notes, customer: r?.customer ?? null, cluster_solution: r?.solution ?? null, suggested_replies: suggested };
+  return {
+    ...detail,
+    ...fields(ex, policy, now),
+    notes,
+    customer: r?.customer ?? null,
+    cluster_solution: r?.solution ?? null,
+    suggested_replies: suggested,
+  };
 }

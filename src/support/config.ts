@@ -32,10 +32,22 @@ export function readSupport(r: EnvReader): SupportConfig {
   return {
     slaFile: r.read<string | null>('EARSHOT_SLA_FILE', null, (raw) => resolve(raw)),
     reopenWindowHours: r.read('EARSHOT_REOPEN_WINDOW_HOURS', 72, num(0, 24 * 365)),
-    premium: r.read<{ attribute: string; values: string[] }>('EARSHOT_PREMIUM_ATTRIBUTE', { attribute: 'tier', values: ['premium'] }, (raw) => {
-      const m = /^([\w.-]+):(.+)$/.exec(raw);
-      return m?.[1] && m[2] ? { attribute: m[1], values: m[2].split('|').map((v) => v.trim().toLowerCase()).filter(Boolean) } : { expected: 'attribute:value[|value…], e.g. tier:premium|vip' };
-    }),
+    premium: r.read<{ attribute: string; values: string[] }>(
+      'EARSHOT_PREMIUM_ATTRIBUTE',
+      { attribute: 'tier', values: ['premium'] },
+      (raw) => {
+        const m = /^([\w.-]+):(.+)$/.exec(raw);
+        return m?.[1] && m[2]
+          ? {
+              attribute: m[1],
+              values: m[2]
+                .split('|')
+                .map((v) => v.trim().toLowerCase())
+                .filter(Boolean),
+            }
+          : { expected: 'attribute:value[|value…], e.g. tier:premium|vip' };
+      },
+    ),
     agentCostPerHour: r.read('EARSHOT_AGENT_COST_PER_HOUR', 30, num(0, 1_000_000)),
     slaCheckIntervalMs: r.read('EARSHOT_SLA_CHECK_INTERVAL_MS', 60_000, num(100, 86_400_000)),
     sessionHours: r.read('EARSHOT_SESSION_HOURS', 12, num(0.01, 24 * 90)),

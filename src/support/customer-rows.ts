@@ -35,8 +35,13 @@ export function planHeader(fields: string[]): HeaderPlan {
 }
 
 export function toCustomer(columns: string[], fields: string[], line: number): CustomerInput | Rejected {
-  if (fields.length !== columns.length) return { line, reason: `has ${fields.length} fields, the header has ${columns.length}` };
-  const input: CustomerInput & { attributes: Record<string, string>; handles: { source: string; handle: string }[] } = { customer_id: '', attributes: {}, handles: [] };
+  if (fields.length !== columns.length)
+    return { line, reason: `has ${fields.length} fields, the header has ${columns.length}` };
+  const input: CustomerInput & { attributes: Record<string, string>; handles: { source: string; handle: string }[] } = {
+    customer_id: '',
+    attributes: {},
+    handles: [],
+  };
   for (let i = 0; i < columns.length; i++) {
     const col = columns[i] as string;
     const value = (fields[i] ?? '').trim();
@@ -46,12 +51,17 @@ export function toCustomer(columns: string[], fields: string[], line: number): C
       if (value && !isEmailAddress(value)) return { line, reason: `email "${value}" is not an e-mail address` };
       input.email = value || null;
     } else if (col === 'churned_at') {
-      if (value && Number.isNaN(Date.parse(value))) return { line, reason: `churned_at "${value}" is not a date (use YYYY-MM-DD or an ISO date-time)` };
+      if (value && Number.isNaN(Date.parse(value)))
+        return { line, reason: `churned_at "${value}" is not a date (use YYYY-MM-DD or an ISO date-time)` };
       input.churned_at = value ? new Date(value).toISOString() : null;
     } else if (col === 'handle' || col.endsWith('_handle')) {
       const source = col === 'handle' ? '*' : col.slice(0, -'_handle'.length);
       if (source !== '*' && !SOURCE.test(source)) return { line, reason: `column "${col}" does not name a channel` };
-      for (const h of value.split(/[;\s]+/).map(canonicalHandle).filter(Boolean)) input.handles.push({ source, handle: h });
+      for (const h of value
+        .split(/[;\s]+/)
+        .map(canonicalHandle)
+        .filter(Boolean))
+        input.handles.push({ source, handle: h });
     } else if (value !== '') input.attributes[col] = value;
   }
   if (!input.customer_id) return { line, reason: 'customer_id is empty' };

@@ -27,7 +27,10 @@ interface Locked {
 }
 
 async function lock(db: Queryable, id: number): Promise<Locked> {
-  const { rows } = await db.query<Locked>('SELECT id::int AS id, status, assignee, queue, tags, merged_into::int AS merged_into FROM cases WHERE id = $1 FOR UPDATE', [id]);
+  const { rows } = await db.query<Locked>(
+    'SELECT id::int AS id, status, assignee, queue, tags, merged_into::int AS merged_into FROM cases WHERE id = $1 FOR UPDATE',
+    [id],
+  );
   const row = rows[0];
   if (!row) throw new CaseActionError(404, `no case ${id}`);
   return row;
@@ -38,22 +41,47 @@ function event(db: Queryable, caseId: number, actor: string, kind: string, data:
 }
 
 /** Assigns to a person, a team queue, or both; an unassigned open case becomes 'assigned'. */
-export async function assignCase(db: Queryable, id: number, to: { assignee?: string | null; queue?: string | null }, actor: string, at: Date): Promise<void> {
+export async function assignCase(
+  db: Queryable,
+  id: number,
+  to: { assignee?: string | null; queue?: string | null },
+  actor: string,
+  at: Date,
+): Promise<void> {
   const c = await lock(db, id);
   if (c.status === 'resolved') throw new CaseActionError(409, `case ${id} is resolved: reopen it before assigning`);
   const assignee = to.assignee === undefined ? c.assignee : to.assignee;
   const queue = to.queue === undefined ? c.queue : to.queue;
-  const status = assignee && (c.status === 'new' || c.status === 'reopened') ? 'assigned' : !assignee && c.status === 'assigned' ? 'new' : c.status;
-  await db.query('UPDATE cases SET assignee = $2, queue = $3, status = $4, updated_at = $5 WHERE id = $1', [id, assignee, queue, status, at]);
+  const status =
+    assignee && (c.status === 'new' || c.status === 'reopened')
+      ? 'assigned'
+      : !assignee && c.status === 'assigned'
+        ? 'new'
+        : c.status;
+  await db.query('UPDATE cases SET assignee = $2, queue = $3, status = $4, updated_at = $5 WHERE id = $1', [
+    id,
+    assignee,
+    queue,
+    status,
+    at,
+  ]);
   await event(db, id, actor, 'assigned', { assignee, queue, previous: { assignee: c.assignee, queue: c.queue } }, at);
   if (status !== c.status) await event(db, id, actor, 'status', { from: c.status, to: status }, at);
 }
 
-export async function setStatus(db: Queryable, id: number, to: CaseStatus, actor: string, at: Date, reason?: string): Promise<void> {
+export async function setStatus(
+  db: Queryable,
+  id: number,
+  to: CaseStatus,
+  actor: string,
+  at: Date,
+  reason?: string,
+): Promise<void> {
   const c = await lock(db, id);
   const problem = transitionProblem(c.status, to);
   if (problem) throw new CaseActionError(409, `case ${id}: ${problem}`);
-  if (c.merged_into !== null) throw new CaseActionError(409, `case ${id} was merged into case ${c.merged_into}: work on that one`);
+  if (c.merged_into !== null)
+    throw new CaseActionError(409, `case ${id} was merged into case ${c.merged_into}: work on that one`);
   await db.query(
     `UPDATE cases SET status = $2, updated_at = $3,
        resolved_at = CASE WHEN $2 = 'resolved' THEN $3 WHEN $2 = 'reopened' THEN NULL ELSE resolved_at END,
@@ -61,7 +89,14 @@ export async function setStatus(db: Queryable, id: number, to: CaseStatus, actor
      WHERE id = $1`,
     [id, to, at],
   );
-  await event(db, id, actor, to === 'reopened' ? 'reopened' : 'status', { from: c.status, to, ...(reason ? { reason } : {}) }, at);
+  await event(
+    db,
+    id,
+    actor,
+    to === 'reopened' ? 'reopened' : 'status',
+    { from: c.status, to, ...(reason ? { reason } : {}) },
+    at,
+  );
 }
 
 export async function addNote(db: Queryable, id: number, text: string, actor: string, at: Date): Promise<void> {
@@ -72,7 +107,14 @@ export async function addNote(db: Queryable, id: number, text: string, actor: st
 
 const canonicalTag = (t: string) => t.trim().toLowerCase();
 
-export async function changeTags(db: Queryable, id: number, add: string[], remove: string[], actor: string, at: Date): Promise<string[]> {
+export async function changeTags(
+  db: Queryable,
+  id: number,
+  add: string[],
+  remove: string[],
+  actor: string,
+  at: Date,
+): Promise<string[]> {
   const c = await lock(db, id);
   const drop = new Set(remove.map(canonicalTag));
   const next = [...new Set([...c.tags.filter((t) => !drop.has(t)), ...add.map(canonicalTag).filter(Boolean)])].sort();
@@ -93,9 +135,14 @@ export async function mergeCases(db: Queryable, id: number, into: number, actor:
   const a = await lock(db, first);
   const b = await lock(db, second);
   const [from, target] = id < into ? [a, b] : [b, a];
-  if (from.merged_into !== null) throw new CaseActionError(409, `case ${id} was already merged into case ${from.merged_into}`);
-  if (target.merged_into !== null) throw new CaseActionError(409, `case ${into} was merged into case ${target.merged_into}: merge into that one`);
-  const { rows } = await db.query<{ id: string }>('UPDATE mentions SET case_id = $2 WHERE case_id = $1 RETURNING id', [id, into]);
+  if (from.merged_into !== null)
+    throw new CaseActionError(409, `case ${id} was already merged into case ${from.merged_into}`);
+  if (target.merged_into !== null)
+    throw new CaseActionError(409, `case ${into} was merged into case ${target.merged_into}: merge into that one`);
+  const { rows } = await db.query<{ id: string }>('UPDATE mentions SET case_id = $2 WHERE case_id = $1 RETURNING id', [
+    id,
+    into,
+  ]);
   const moved = rows.map((r) => Number(r.id)).sort((x, y) => x - y);
   await db.query(
     `UPDATE cases SET mention_count = mention_count + $3, tags = ARRAY(SELECT DISTINCT unnest(tags || $4::text[]) ORDER BY 1), updated_at = $5,
@@ -111,7 +158,13 @@ export async function mergeCases(db: Queryable, id: number, into: number, actor:
 }
 
 /** Moves some mentions of a case into a new case of their own; both cases record the split. */
-export async function splitCase(db: Queryable, id: number, mentionIds: number[], actor: string, at: Date): Promise<number> {
+export async function splitCase(
+  db: Queryable,
+  id: number,
+  mentionIds: number[],
+  actor: string,
+  at: Date,
+): Promise<number> {
   const c = await lock(db, id);
   if (c.merged_into !== null) throw new CaseActionError(409, `case ${id} was merged into case ${c.merged_into}`);
   const { rows } = await db.query<{ id: string; author_id: string; text: string; created_at: Date }>(
@@ -121,7 +174,8 @@ export async function splitCase(db: Queryable, id: number, mentionIds: number[],
   const wanted = new Set(mentionIds);
   const moving = rows.filter((r) => wanted.has(Number(r.id)));
   if (moving.length !== wanted.size) throw new CaseActionError(400, `mention_ids must all belong to case ${id}`);
-  if (moving.length === rows.length) throw new CaseActionError(400, 'a split must leave at least one mention on the case');
+  if (moving.length === rows.length)
+    throw new CaseActionError(400, 'a split must leave at least one mention on the case');
   const head = moving[0];
   if (!head) throw new CaseActionError(400, 'mention_ids is empty');
   const created = await db.query<{ id: string }>(
@@ -133,7 +187,11 @@ export async function splitCase(db: Queryable, id: number, mentionIds: number[],
   const newId = Number(created.rows[0]?.id);
   const ids = moving.map((m) => Number(m.id));
   await db.query('UPDATE mentions SET case_id = $2 WHERE id = ANY($1::bigint[])', [ids, newId]);
-  await db.query('UPDATE cases SET mention_count = mention_count - $2, updated_at = $3 WHERE id = $1', [id, ids.length, at]);
+  await db.query('UPDATE cases SET mention_count = mention_count - $2, updated_at = $3 WHERE id = $1', [
+    id,
+    ids.length,
+    at,
+  ]);
   await event(db, newId, actor, 'opened', { split_from: id, mention_ids: ids }, at);
   await event(db, id, actor, 'split', { to: newId, mention_ids: ids }, at);
   return newId;

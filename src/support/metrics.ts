@@ -99,22 +99,42 @@ export function summarize(values: number[]): Summary {
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0;
   const mid = Math.floor(s.length / 2);
   const median = s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-  return { mean: round(s.reduce((a, b) => a + b, 0) / s.length), median: round(median), p90: round(at(0.9)), count: s.length };
+  return {
+    mean: round(s.reduce((a, b) => a + b, 0) / s.length),
+    median: round(median),
+    p90: round(at(0.9)),
+    count: s.length,
+  };
 }
 
 /** CSAT over the cases resolved in [from, to) that have an answer. */
 export function csatOf(cases: readonly MetricCase[], from: Date, to: Date): Csat {
-  const ratings = cases.filter((c) => within(c.resolved_at, from, to) && typeof c.csat === 'number').map((c) => c.csat as number);
+  const ratings = cases
+    .filter((c) => within(c.resolved_at, from, to) && typeof c.csat === 'number')
+    .map((c) => c.csat as number);
   if (ratings.length === 0) return { responses: 0, mean: null, satisfied_pct: null };
-  return { responses: ratings.length, mean: round(ratings.reduce((a, b) => a + b, 0) / ratings.length, 2), satisfied_pct: pct(ratings.filter((r) => r >= 4).length, ratings.length) };
+  return {
+    responses: ratings.length,
+    mean: round(ratings.reduce((a, b) => a + b, 0) / ratings.length, 2),
+    satisfied_pct: pct(ratings.filter((r) => r >= 4).length, ratings.length),
+  };
 }
 
 const keyFor = (by: GroupBy, c: MetricCase): string =>
-  (by === 'agent' ? c.assignee : by === 'team' ? c.team : by === 'category' ? c.category : c.cluster_id === null || c.cluster_id === undefined ? null : String(c.cluster_id)) ?? '(none)';
+  (by === 'agent'
+    ? c.assignee
+    : by === 'team'
+      ? c.team
+      : by === 'category'
+        ? c.category
+        : c.cluster_id === null || c.cluster_id === undefined
+          ? null
+          : String(c.cluster_id)) ?? '(none)';
 
 function csatBy(cases: readonly MetricCase[], by: GroupBy, from: Date, to: Date): CsatRow[] {
   const groups = new Map<string, MetricCase[]>();
-  for (const c of cases) if (typeof c.csat === 'number') groups.set(keyFor(by, c), [...(groups.get(keyFor(by, c)) ?? []), c]);
+  for (const c of cases)
+    if (typeof c.csat === 'number') groups.set(keyFor(by, c), [...(groups.get(keyFor(by, c)) ?? []), c]);
   return [...groups.entries()]
     .map(([group, members]) => ({ group, ...csatOf(members, from, to) }))
     .filter((r) => r.responses > 0)
@@ -132,7 +152,16 @@ function groupMetrics(group: string, cases: MetricCase[], o: MetricsOptions, age
   let resBreaches = 0;
   let met = 0;
   for (const c of opened) {
-    const s = slaState(o.policy, { priority: c.priority, opened_at: c.opened_at, first_response_at: c.first_response_at && c.first_response_at < o.to ? c.first_response_at : null, resolved_at: c.resolved_at && c.resolved_at < o.to ? c.resolved_at : null }, o.to);
+    const s = slaState(
+      o.policy,
+      {
+        priority: c.priority,
+        opened_at: c.opened_at,
+        first_response_at: c.first_response_at && c.first_response_at < o.to ? c.first_response_at : null,
+        resolved_at: c.resolved_at && c.resolved_at < o.to ? c.resolved_at : null,
+      },
+      o.to,
+    );
     if (s.first_response.state === 'breached') frBreaches++;
     if (s.resolution.state === 'breached') resBreaches++;
     if (s.first_response.state !== 'breached' && s.resolution.state !== 'breached') met++;
@@ -151,22 +180,34 @@ function groupMetrics(group: string, cases: MetricCase[], o: MetricsOptions, age
     first_contact_resolution_pct: pct(fcr, resolved.length),
     reopen_rate_pct: pct(reopened, resolved.length),
     agent_hours: round(agentHours),
-    cost_per_case: resolved.length > 0 && agentHours > 0 ? round((agentHours * o.costPerHour) / resolved.length, 2) : null,
+    cost_per_case:
+      resolved.length > 0 && agentHours > 0 ? round((agentHours * o.costPerHour) / resolved.length, 2) : null,
     csat: csatOf(cases, o.from, o.to),
   };
 }
 
-const localDay = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+const localDay = (d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 
 export function supportMetrics(cases: MetricCase[], o: MetricsOptions): SupportMetrics {
   const rangeHours = businessMsBetween(o.policy.calendar, o.from, o.to) / 3_600_000;
-  const agents = new Set(cases.filter((c) => c.assignee && (within(c.resolved_at, o.from, o.to) || within(c.first_response_at, o.from, o.to))).map((c) => c.assignee));
+  const agents = new Set(
+    cases
+      .filter((c) => c.assignee && (within(c.resolved_at, o.from, o.to) || within(c.first_response_at, o.from, o.to)))
+      .map((c) => c.assignee),
+  );
   const totalHours = o.agentHours ?? rangeHours * agents.size;
-  const keyOf = (c: MetricCase) => (o.groupBy === 'agent' || o.groupBy === 'team' ? ((o.groupBy === 'agent' ? c.assignee : c.team) ?? '(unassigned)') : keyFor(o.groupBy ?? 'team', c));
+  const keyOf = (c: MetricCase) =>
+    o.groupBy === 'agent' || o.groupBy === 'team'
+      ? ((o.groupBy === 'agent' ? c.assignee : c.team) ?? '(unassigned)')
+      : keyFor(o.groupBy ?? 'team', c);
   const groups = new Map<string, MetricCase[]>();
   if (o.groupBy) for (const c of cases) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
   const hoursOf = (members: MetricCase[]) => {
-    if (o.agentHours !== undefined) return agents.size ? (o.agentHours * new Set(members.map((m) => m.assignee).filter((a) => agents.has(a))).size) / agents.size : 0;
+    if (o.agentHours !== undefined)
+      return agents.size
+        ? (o.agentHours * new Set(members.map((m) => m.assignee).filter((a) => agents.has(a))).size) / agents.size
+        : 0;
     return rangeHours * new Set(members.map((m) => m.assignee).filter((a) => agents.has(a))).size;
   };
   const days = new Map<string, { opened: number; resolved: number }>();
@@ -188,7 +229,9 @@ export function supportMetrics(cases: MetricCase[], o: MetricsOptions): SupportM
     to: o.to.toISOString(),
     group_by: o.groupBy,
     total: groupMetrics('(all)', cases, o, totalHours),
-    groups: [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([g, members]) => groupMetrics(g, members, o, hoursOf(members))),
+    groups: [...groups.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([g, members]) => groupMetrics(g, members, o, hoursOf(members))),
     per_day: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
     csat: {
       total: csatOf(cases, o.from, o.to),
@@ -201,19 +244,51 @@ export function supportMetrics(cases: MetricCase[], o: MetricsOptions): SupportM
 }
 
 const CSV_COLUMNS = [
-  'group', 'opened', 'resolved', 'backlog', 'first_response_median_min', 'first_response_mean_min', 'resolution_median_min', 'resolution_mean_min',
-  'sla_breaches_first_response', 'sla_breaches_resolution', 'sla_met_pct', 'first_contact_resolution_pct', 'reopen_rate_pct', 'agent_hours', 'cost_per_case',
-  'csat_responses', 'csat_mean', 'csat_satisfied_pct',
+  'group',
+  'opened',
+  'resolved',
+  'backlog',
+  'first_response_median_min',
+  'first_response_mean_min',
+  'resolution_median_min',
+  'resolution_mean_min',
+  'sla_breaches_first_response',
+  'sla_breaches_resolution',
+  'sla_met_pct',
+  'first_contact_resolution_pct',
+  'reopen_rate_pct',
+  'agent_hours',
+  'cost_per_case',
+  'csat_responses',
+  'csat_mean',
+  'csat_satisfied_pct',
 ] as const;
 
 /** One row per group (and the total), RFC 4180, through the one cell writer (formulas neutralised). */
 export function metricsCsv(m: SupportMetrics): string {
   const rows = [m.total, ...m.groups].map((g) =>
     [
-      g.group, g.opened, g.resolved, g.backlog, g.first_response_minutes.median, g.first_response_minutes.mean, g.resolution_minutes.median, g.resolution_minutes.mean,
-      g.sla_breaches.first_response, g.sla_breaches.resolution, g.sla_met_pct, g.first_contact_resolution_pct, g.reopen_rate_pct, g.agent_hours, g.cost_per_case,
-      g.csat.responses, g.csat.mean, g.csat.satisfied_pct,
-    ].map(csvCell).join(','),
+      g.group,
+      g.opened,
+      g.resolved,
+      g.backlog,
+      g.first_response_minutes.median,
+      g.first_response_minutes.mean,
+      g.resolution_minutes.median,
+      g.resolution_minutes.mean,
+      g.sla_breaches.first_response,
+      g.sla_breaches.resolution,
+      g.sla_met_pct,
+      g.first_contact_resolution_pct,
+      g.reopen_rate_pct,
+      g.agent_hours,
+      g.cost_per_case,
+      g.csat.responses,
+      g.csat.mean,
+      g.csat.satisfied_pct,
+    ]
+      .map(csvCell)
+      .join(','),
   );
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }

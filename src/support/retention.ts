@@ -34,16 +34,32 @@ export interface Retention {
 
 const group = (rows: readonly ComplainantRow[], to: Date): RetentionGroup => {
   const retained = rows.filter((r) => r.churned_at === null || r.churned_at >= to).length;
-  return { customers: rows.length, retained, retained_pct: rows.length ? Math.round((1000 * retained) / rows.length) / 10 : null };
+  return {
+    customers: rows.length,
+    retained,
+    retained_pct: rows.length ? Math.round((1000 * retained) / rows.length) / 10 : null,
+  };
 };
 
 export function retention(rows: readonly ComplainantRow[], to: Date): Retention {
   return {
     complainants: group(rows, to),
-    answered: group(rows.filter((r) => r.answered), to),
-    answered_within_sla: group(rows.filter((r) => r.answered_within_sla), to),
-    contacted_proactively_before: group(rows.filter((r) => r.proactive_before), to),
-    not_answered: group(rows.filter((r) => !r.answered), to),
+    answered: group(
+      rows.filter((r) => r.answered),
+      to,
+    ),
+    answered_within_sla: group(
+      rows.filter((r) => r.answered_within_sla),
+      to,
+    ),
+    contacted_proactively_before: group(
+      rows.filter((r) => r.proactive_before),
+      to,
+    ),
+    not_answered: group(
+      rows.filter((r) => !r.answered),
+      to,
+    ),
   };
 }
 
@@ -66,7 +82,11 @@ export interface Ramp {
   cases_to_reach: number | null;
 }
 
-export function timeToProductivity(cases: readonly HandledCase[], teamMedian: ReadonlyMap<string, number>, window = 10): Ramp[] {
+export function timeToProductivity(
+  cases: readonly HandledCase[],
+  teamMedian: ReadonlyMap<string, number>,
+  window = 10,
+): Ramp[] {
   const byAgent = new Map<string, HandledCase[]>();
   for (const c of cases) byAgent.set(c.assignee, [...(byAgent.get(c.assignee) ?? []), c]);
   const out: Ramp[] = [];
@@ -80,7 +100,8 @@ export function timeToProductivity(cases: readonly HandledCase[], teamMedian: Re
     if (target !== null) {
       const need = Math.min(window, 3);
       for (let i = need - 1; i < sorted.length; i++) {
-        const median = summarize(sorted.slice(Math.max(0, i + 1 - window), i + 1).map((c) => c.minutes)).median ?? Infinity;
+        const median =
+          summarize(sorted.slice(Math.max(0, i + 1 - window), i + 1).map((c) => c.minutes)).median ?? Infinity;
         if (median <= target) {
           reached = sorted[i]!;
           count = i + 1;
@@ -94,7 +115,9 @@ export function timeToProductivity(cases: readonly HandledCase[], teamMedian: Re
       first_resolved_at: first.resolved_at.toISOString(),
       team_median_minutes: target,
       reached_at: reached?.resolved_at.toISOString() ?? null,
-      days: reached ? Math.round(((reached.resolved_at.getTime() - first.resolved_at.getTime()) / 86_400_000) * 10) / 10 : null,
+      days: reached
+        ? Math.round(((reached.resolved_at.getTime() - first.resolved_at.getTime()) / 86_400_000) * 10) / 10
+        : null,
       cases_to_reach: count,
     });
   }

@@ -34,10 +34,17 @@ interface OpenCase {
 
 const ACTOR = 'sla-check';
 
-export async function slaCheckOnce(db: Db, policy: SlaPolicy, premium: PremiumRule, now: Date): Promise<SlaCheckOutcome> {
+export async function slaCheckOnce(
+  db: Db,
+  policy: SlaPolicy,
+  premium: PremiumRule,
+  now: Date,
+): Promise<SlaCheckOutcome> {
   return withTransaction(db, async (tx) => {
     const outcome: SlaCheckOutcome = { escalated: [], breached: [] };
-    const { rows: got } = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext('earshot-sla-check:' || current_schema())) AS ok");
+    const { rows: got } = await tx.query<{ ok: boolean }>(
+      "SELECT pg_try_advisory_xact_lock(hashtext('earshot-sla-check:' || current_schema())) AS ok",
+    );
     if (!got[0]?.ok) return outcome;
     const { rows } = await tx.query<OpenCase>(
       `SELECT c.id::int AS id, c.priority, c.opened_at, c.first_response_at, c.resolved_at, c.escalated_at,
@@ -62,7 +69,14 @@ export async function slaCheckOnce(db: Db, policy: SlaPolicy, premium: PremiumRu
         const mark = clock === 'first_response' ? c.first_response_breached_at : c.resolution_breached_at;
         if (mark || state[clock].state !== 'breached') continue;
         await tx.query(`UPDATE cases SET ${clock}_breached_at = $2 WHERE id = $1`, [c.id, state[clock].due_at]);
-        await appendEvents(tx, [{ caseId: c.id, actor: ACTOR, kind: 'sla_breached', data: { clock, due_at: state[clock].due_at, at: now.toISOString() } }]);
+        await appendEvents(tx, [
+          {
+            caseId: c.id,
+            actor: ACTOR,
+            kind: 'sla_breached',
+            data: { clock, due_at: state[clock].due_at, at: now.toISOString() },
+          },
+        ]);
         outcome.breached.push({ caseId: c.id, clock });
       }
     }
@@ -74,20 +88,42 @@ export async function slaCheckOnce(db: Db, policy: SlaPolicy, premium: PremiumRu
 async function escalate(db: Queryable, c: OpenCase, now: Date, waitedMs: number): Promise<void> {
   const i = PRIORITIES.indexOf(c.priority as (typeof PRIORITIES)[number]);
   const priority = PRIORITIES[Math.min(PRIORITIES.length - 1, Math.max(i, 0) + 1)] ?? 'urgent';
-  await db.query('UPDATE cases SET escalated_at = $2, priority = $3, updated_at = $2 WHERE id = $1', [c.id, now, priority]);
+  await db.query('UPDATE cases SET escalated_at = $2, priority = $3, updated_at = $2 WHERE id = $1', [
+    c.id,
+    now,
+    priority,
+  ]);
   await appendEvents(db, [
-    { caseId: c.id, actor: ACTOR, kind: 'escalated', data: { reason: 'premium customer not answered yet', from: c.priority, to: priority, waited_business_minutes: Math.round(waitedMs / 60_000), at: now.toISOString() } },
+    {
+      caseId: c.id,
+      actor: ACTOR,
+      kind: 'escalated',
+      data: {
+        reason: 'premium customer not answered yet',
+        from: c.priority,
+        to: priority,
+        waited_business_minutes: Math.round(waitedMs / 60_000),
+        at: now.toISOString(),
+      },
+    },
   ]);
 }
 
 /** Runs a check every `intervalMs` until stopped; a failed round is logged and retried next time. */
-export function startSlaChecker(deps: { db: Db; log: Logger }, policy: () => SlaPolicy, premium: PremiumRule, intervalMs: number, now: () => Date = () => new Date()): () => void {
+export function startSlaChecker(
+  deps: { db: Db; log: Logger },
+  policy: () => SlaPolicy,
+  premium: PremiumRule,
+  intervalMs: number,
+  now: () => Date = () => new Date(),
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const round = async () => {
     try {
       const out = await slaCheckOnce(deps.db, policy(), premium, now());
-      if (out.escalated.length || out.breached.length) deps.log.info({ escalated: out.escalated, breached: out.breached.length }, 'sla check');
+      if (out.escalated.length || out.breached.length)
+        deps.log.info({ escalated: out.escalated, breached: out.breached.length }, 'sla check');
     } catch (err) {
       deps.log.warn({ err }, 'sla check failed; will retry');
     }

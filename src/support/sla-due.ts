@@ -28,7 +28,8 @@ interface ClockInputs {
 
 /** What slaState would say at any `now`, reduced to three values SQL can compare with now(). */
 export function slaDueOf(policy: SlaPolicy, c: ClockInputs): SlaDue {
-  const t = policy.targets[(PRIORITIES as readonly string[]).includes(c.priority) ? (c.priority as Priority) : 'normal'];
+  const t =
+    policy.targets[(PRIORITIES as readonly string[]).includes(c.priority) ? (c.priority as Priority) : 'normal'];
   let due: number | null = null;
   let near: number | null = null;
   let missed = false;
@@ -53,7 +54,15 @@ export function slaDueOf(policy: SlaPolicy, c: ClockInputs): SlaDue {
 /** A short fingerprint of everything in the policy the clocks depend on. */
 export function policyFingerprint(policy: SlaPolicy): string {
   const { calendar: cal, targets, nearBreach } = policy;
-  const text = JSON.stringify([cal.timeZone, [...cal.weekdays].sort(), cal.startMinute, cal.endMinute, [...cal.holidays].sort(), targets, nearBreach]);
+  const text = JSON.stringify([
+    cal.timeZone,
+    [...cal.weekdays].sort(),
+    cal.startMinute,
+    cal.endMinute,
+    [...cal.holidays].sort(),
+    targets,
+    nearBreach,
+  ]);
   return createHash('sha1').update(text).digest('hex').slice(0, 16);
 }
 
@@ -73,7 +82,8 @@ export async function refreshSlaDue(db: Queryable, policy: SlaPolicy): Promise<n
   let seen = checked.get(db);
   if (!seen) checked.set(db, (seen = new Set()));
   // Once per process and policy: rows computed under another policy become stale too.
-  if (!seen.has(key)) await db.query('UPDATE cases SET sla_policy = NULL WHERE sla_policy IS NOT NULL AND sla_policy <> $1', [fp]);
+  if (!seen.has(key))
+    await db.query('UPDATE cases SET sla_policy = NULL WHERE sla_policy IS NOT NULL AND sla_policy <> $1', [fp]);
   let total = 0;
   let afterId = 0;
   for (;;) {
@@ -91,7 +101,14 @@ export async function refreshSlaDue(db: Queryable, policy: SlaPolicy): Promise<n
       `UPDATE cases c SET sla_due = u.due, sla_near = u.near, sla_missed = u.missed, sla_policy = $6
        FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::boolean[], $5::text[]) AS u(id, due, near, missed, version)
        WHERE c.id = u.id AND c.xmin::text = u.version`,
-      [rows.map((r) => r.id), due.map((d) => d.due), due.map((d) => d.near), due.map((d) => d.missed), rows.map((r) => r.version), fp],
+      [
+        rows.map((r) => r.id),
+        due.map((d) => d.due),
+        due.map((d) => d.near),
+        due.map((d) => d.missed),
+        rows.map((r) => r.version),
+        fp,
+      ],
     );
     total += rows.length;
     afterId = Number(rows[rows.length - 1]?.id ?? afterId);

@@ -21,7 +21,13 @@ export interface SlaPolicy {
 
 const H = 3_600_000;
 export const DEFAULT_POLICY: SlaPolicy = {
-  calendar: { timeZone: 'UTC', weekdays: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60, holidays: new Set() },
+  calendar: {
+    timeZone: 'UTC',
+    weekdays: [1, 2, 3, 4, 5],
+    startMinute: 9 * 60,
+    endMinute: 17 * 60,
+    holidays: new Set(),
+  },
   targets: {
     urgent: { firstResponseMs: 0.5 * H, resolutionMs: 4 * H },
     high: { firstResponseMs: 1 * H, resolutionMs: 8 * H },
@@ -31,7 +37,6 @@ export const DEFAULT_POLICY: SlaPolicy = {
   nearBreach: 0.8,
   premiumEscalateAfterMs: 0.25 * H,
 };
-
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -61,13 +66,19 @@ export function parseSlaPolicy(text: string, file = 'sla.yaml'): SlaPolicy {
   const root = isObj(doc) ? doc : {};
   const cal = isObj(root.calendar) ? root.calendar : {};
   const hours = isObj(cal.hours) ? cal.hours : {};
-  const weekdays = Array.isArray(cal.weekdays) ? cal.weekdays.map((d) => DAYS.indexOf(String(d).slice(0, 3).toLowerCase())) : DEFAULT_POLICY.calendar.weekdays;
+  const weekdays = Array.isArray(cal.weekdays)
+    ? cal.weekdays.map((d) => DAYS.indexOf(String(d).slice(0, 3).toLowerCase()))
+    : DEFAULT_POLICY.calendar.weekdays;
   const calendar: Calendar = {
     timeZone: typeof cal.time_zone === 'string' ? cal.time_zone : DEFAULT_POLICY.calendar.timeZone,
     weekdays,
     startMinute: hours.start === undefined ? DEFAULT_POLICY.calendar.startMinute : (parseClock(hours.start) ?? -1),
     endMinute: hours.end === undefined ? DEFAULT_POLICY.calendar.endMinute : (parseClock(hours.end) ?? -1),
-    holidays: new Set(Array.isArray(cal.holidays) ? cal.holidays.map((h) => (h instanceof Date ? h.toISOString().slice(0, 10) : String(h))) : []),
+    holidays: new Set(
+      Array.isArray(cal.holidays)
+        ? cal.holidays.map((h) => (h instanceof Date ? h.toISOString().slice(0, 10) : String(h)))
+        : [],
+    ),
   };
   problems.push(...calendarProblems(calendar).map((p) => `calendar: ${p}`));
   const targets = { ...DEFAULT_POLICY.targets };
@@ -79,13 +90,17 @@ export function parseSlaPolicy(text: string, file = 'sla.yaml'): SlaPolicy {
     }
     const fr = parseDuration(t.first_response);
     const res = parseDuration(t.resolution);
-    if (fr === null || res === null) problems.push(`targets.${priority}: first_response and resolution must be durations like 30m or 4h`);
+    if (fr === null || res === null)
+      problems.push(`targets.${priority}: first_response and resolution must be durations like 30m or 4h`);
     else targets[priority as Priority] = { firstResponseMs: fr, resolutionMs: res };
   }
   const nearBreach = root.near_breach === undefined ? DEFAULT_POLICY.nearBreach : Number(root.near_breach);
   if (!(nearBreach > 0 && nearBreach < 1)) problems.push('near_breach: expected a share between 0 and 1, e.g. 0.8');
   const premium = isObj(root.premium) ? root.premium : {};
-  const escalate = premium.escalate_after === undefined ? DEFAULT_POLICY.premiumEscalateAfterMs : parseDuration(premium.escalate_after);
+  const escalate =
+    premium.escalate_after === undefined
+      ? DEFAULT_POLICY.premiumEscalateAfterMs
+      : parseDuration(premium.escalate_after);
   if (escalate === null) problems.push('premium.escalate_after: expected a duration like 15m');
   if (problems.length) throw new SlaConfigError(`${file}: ${problems.join('; ')}`);
   return { calendar, targets, nearBreach, premiumEscalateAfterMs: escalate ?? 0 };
@@ -132,11 +147,17 @@ function clock(policy: SlaPolicy, start: Date, targetMs: number, stoppedAt: Date
   if (stoppedAt) state = stoppedAt.getTime() <= due.getTime() ? 'met' : 'breached';
   else if (now.getTime() > due.getTime()) state = 'breached';
   else state = elapsed >= policy.nearBreach * targetMs ? 'near_breach' : 'ok';
-  return { state, due_at: due.toISOString(), elapsed_minutes: Math.round(elapsed / 60_000), target_minutes: Math.round(targetMs / 60_000) };
+  return {
+    state,
+    due_at: due.toISOString(),
+    elapsed_minutes: Math.round(elapsed / 60_000),
+    target_minutes: Math.round(targetMs / 60_000),
+  };
 }
 
 export function slaState(policy: SlaPolicy, c: SlaCase, now: Date): SlaState {
-  const t = policy.targets[(PRIORITIES as readonly string[]).includes(c.priority) ? (c.priority as Priority) : 'normal'];
+  const t =
+    policy.targets[(PRIORITIES as readonly string[]).includes(c.priority) ? (c.priority as Priority) : 'normal'];
   const opened = new Date(c.opened_at);
   const fr = clock(policy, opened, t.firstResponseMs, c.first_response_at ? new Date(c.first_response_at) : null, now);
   const res = clock(policy, opened, t.resolutionMs, c.resolved_at ? new Date(c.resolved_at) : null, now);

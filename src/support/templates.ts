@@ -54,11 +54,19 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function parseTemplates(text: string, file: string): Template[] {
   const doc: unknown = parse(text);
   if (doc === null || doc === undefined) return [];
-  if (!isObj(doc) || !Array.isArray(doc.templates)) throw new TemplateError(`${file}: expected a mapping with a "templates" list`);
-  const fileCategories = Array.isArray(doc.categories) ? doc.categories.map(String) : typeof doc.category === 'string' ? [doc.category] : ['*'];
+  if (!isObj(doc) || !Array.isArray(doc.templates))
+    throw new TemplateError(`${file}: expected a mapping with a "templates" list`);
+  const fileCategories = Array.isArray(doc.categories)
+    ? doc.categories.map(String)
+    : typeof doc.category === 'string'
+      ? [doc.category]
+      : ['*'];
   return doc.templates.map((t, i) => {
-    if (!isObj(t) || typeof t.id !== 'string' || typeof t.text !== 'string') throw new TemplateError(`${file}: templates[${i}] needs an "id" and a "text"`);
-    const bySource = isObj(t.by_source) ? Object.fromEntries(Object.entries(t.by_source).map(([k, v]) => [k, String(v)])) : {};
+    if (!isObj(t) || typeof t.id !== 'string' || typeof t.text !== 'string')
+      throw new TemplateError(`${file}: templates[${i}] needs an "id" and a "text"`);
+    const bySource = isObj(t.by_source)
+      ? Object.fromEntries(Object.entries(t.by_source).map(([k, v]) => [k, String(v)]))
+      : {};
     return {
       id: t.id,
       title: typeof t.title === 'string' ? t.title : t.id,
@@ -75,7 +83,9 @@ export function parseTemplates(text: string, file: string): Template[] {
 /** Every template of a folder, in file-name order; an absent folder has none. */
 export function loadTemplates(dir: string): Template[] {
   if (!existsSync(dir)) return [];
-  const names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort();
+  const names = readdirSync(dir)
+    .filter((n) => /\.ya?ml$/i.test(n))
+    .sort();
   const all = names.flatMap((n) => parseTemplates(readFileSync(join(dir, n), 'utf8'), join(dir, n)));
   const seen = new Set<string>();
   for (const t of all) {
@@ -102,7 +112,9 @@ export function fill(text: string, facts: CaseFacts): string {
     kb_url: facts.kbUrl ?? '',
   };
   return text
-    .replace(/\{(attr\.)?([\w-]+)\}/g, (_m, attr: string | undefined, key: string) => String((attr ? ownValue(facts.attributes, key) : ownValue(values, key)) ?? ''))
+    .replace(/\{(attr\.)?([\w-]+)\}/g, (_m, attr: string | undefined, key: string) =>
+      String((attr ? ownValue(facts.attributes, key) : ownValue(values, key)) ?? ''),
+    )
     .replace(/[ \t]{2,}/g, ' ')
     .trim();
 }
@@ -110,9 +122,16 @@ export function fill(text: string, facts: CaseFacts): string {
 /** The templates that fit the case, filled: its category's first, then the standard ones. */
 export function suggestReplies(templates: Template[], facts: CaseFacts): Suggestion[] {
   const fits = templates.filter(
-    (t) => (t.categories.includes(facts.category) || t.categories.includes('*')) && (!t.needsSolution || Boolean(facts.solution)) && (!t.needsKbPage || Boolean(facts.kbUrl)),
+    (t) =>
+      (t.categories.includes(facts.category) || t.categories.includes('*')) &&
+      (!t.needsSolution || Boolean(facts.solution)) &&
+      (!t.needsKbPage || Boolean(facts.kbUrl)),
   );
   // The public page answers a known issue best: it comes first, then the case's category.
-  fits.sort((a, b) => Number(b.needsKbPage) - Number(a.needsKbPage) || Number(b.categories.includes(facts.category)) - Number(a.categories.includes(facts.category)));
+  fits.sort(
+    (a, b) =>
+      Number(b.needsKbPage) - Number(a.needsKbPage) ||
+      Number(b.categories.includes(facts.category)) - Number(a.categories.includes(facts.category)),
+  );
   return fits.map((t) => ({ id: t.id, title: t.title, text: fill(t.bySource[facts.source] ?? t.text, facts) }));
 }

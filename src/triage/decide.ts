@@ -77,7 +77,15 @@ export function triage(input: TriageInput, sentiment: Sentiment, rules: RuleSet)
   }
 
   if (ignored) {
-    return { actionable: false, category: category ?? 'ignored', priority: 'low', queue: null, ignored, reasons, rules: fired };
+    return {
+      actionable: false,
+      category: category ?? 'ignored',
+      priority: 'low',
+      queue: null,
+      ignored,
+      reasons,
+      rules: fired,
+    };
   }
   const isActionable = actionable ?? baseActionable;
   const finalPriority = isActionable ? shift(priority, raise) : 'low';

@@ -19,7 +19,19 @@ export class RulesError extends Error {
 }
 
 const RULE_FILE = /\.ya?ml$/i;
-const WHEN_KEYS = new Set(['any', 'all', 'none', 'regex', 'sentiment', 'source', 'authors', 'retweet', 'minFollowers', 'customer', 'customerMin']);
+const WHEN_KEYS = new Set([
+  'any',
+  'all',
+  'none',
+  'regex',
+  'sentiment',
+  'source',
+  'authors',
+  'retweet',
+  'minFollowers',
+  'customer',
+  'customerMin',
+]);
 const THEN_KEYS = new Set(['category', 'priority', 'raise', 'queue', 'actionable', 'ignore']);
 const RULE_KEYS = new Set(['id', 'description', 'when', 'then']);
 const ID = /^[a-z0-9][a-z0-9._-]*$/;
@@ -27,7 +39,11 @@ const ID = /^[a-z0-9][a-z0-9._-]*$/;
 /** Reads every *.yaml / *.yml file of a directory (in name order) and validates it. */
 export async function loadRules(dir: string): Promise<RuleSet> {
   const names = (await listRuleFiles(dir)).sort();
-  return ruleSetOf(await Promise.all(names.map(async (name) => ({ file: join(dir, name), source: await readFile(join(dir, name), 'utf8') }))));
+  return ruleSetOf(
+    await Promise.all(
+      names.map(async (name) => ({ file: join(dir, name), source: await readFile(join(dir, name), 'utf8') })),
+    ),
+  );
 }
 
 /** The rule file names of a directory (no paths). */
@@ -42,7 +58,12 @@ export function ruleSetOf(sources: { file: string; source: string }[]): RuleSet 
   for (const { file, source } of sources) {
     for (const rule of parseRules(source, file)) {
       const earlier = seen.get(rule.id);
-      if (earlier) throw new RulesError(file, rule.line, `rule id "${rule.id}" is already used at ${basename(earlier.file)}:${earlier.line}`);
+      if (earlier)
+        throw new RulesError(
+          file,
+          rule.line,
+          `rule id "${rule.id}" is already used at ${basename(earlier.file)}:${earlier.line}`,
+        );
       seen.set(rule.id, rule);
       rules.push(rule);
     }
@@ -54,7 +75,8 @@ export function ruleSetOf(sources: { file: string; source: string }[]): RuleSet 
 export function parseRules(source: string, file: string): Rule[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
-  const lineOf = (node: YamlNode | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const lineOf = (node: YamlNode | null | undefined): number =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : 1;
   const firstError = doc.errors[0];
   if (firstError) {
     const line = firstError.linePos?.[0]?.line ?? lineCounter.linePos(firstError.pos[0]).line;
@@ -65,7 +87,12 @@ export function parseRules(source: string, file: string): Rule[] {
   if (!isMap(root)) throw new RulesError(file, lineOf(root), 'expected a mapping with a "rules:" list');
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (key !== 'rules') throw new RulesError(file, lineOf(pair.key as YamlNode), `unknown top-level key "${key}" (only "rules" is allowed)`);
+    if (key !== 'rules')
+      throw new RulesError(
+        file,
+        lineOf(pair.key as YamlNode),
+        `unknown top-level key "${key}" (only "rules" is allowed)`,
+      );
   }
   const list = root.get('rules', true) as YamlNode | undefined;
   if (list === undefined || (isScalar(list) && list.value === null)) return [];
@@ -90,7 +117,8 @@ function parseRule(node: YamlNode, file: string, lineOf: LineOf): Rule {
   const ruleId = id as string;
   const inRule = (at: YamlNode | null | undefined, msg: string): never => fail(at, `rule "${ruleId}": ${msg}`);
   const description = node.get('description');
-  if (description !== undefined && typeof description !== 'string') inRule(node.get('description', true) as YamlNode, '"description" must be text');
+  if (description !== undefined && typeof description !== 'string')
+    inRule(node.get('description', true) as YamlNode, '"description" must be text');
 
   const whenNode = node.get('when', true) as YamlNode | undefined;
   const thenNode = node.get('then', true) as YamlNode | undefined;
@@ -110,7 +138,8 @@ type Fail = (at: YamlNode | null | undefined, msg: string) => never;
 function checkKeys(map: YAMLMap, allowed: Set<string>, what: string, fail: Fail): void {
   for (const pair of map.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!allowed.has(key)) fail(pair.key as YamlNode, `${what}: unknown key "${key}" (allowed: ${[...allowed].join(', ')})`);
+    if (!allowed.has(key))
+      fail(pair.key as YamlNode, `${what}: unknown key "${key}" (allowed: ${[...allowed].join(', ')})`);
   }
 }
 
@@ -160,7 +189,8 @@ function parseWhen(map: YAMLMap, fail: Fail): RuleWhen {
   }
   const minFollowers = map.get('minFollowers');
   if (minFollowers !== undefined) {
-    if (typeof minFollowers !== 'number' || minFollowers < 0) return fail(node('minFollowers'), '"minFollowers" must be a number ≥ 0');
+    if (typeof minFollowers !== 'number' || minFollowers < 0)
+      return fail(node('minFollowers'), '"minFollowers" must be a number ≥ 0');
     when.minFollowers = minFollowers;
   }
   const customer = map.get('customer', true) as YamlNode | undefined;
@@ -170,7 +200,8 @@ function parseWhen(map: YAMLMap, fail: Fail): RuleWhen {
     when.customer = {};
     for (const [attr, v] of Object.entries(json)) {
       const values = Array.isArray(v) ? v : [v];
-      if (!values.every((x) => typeof x === 'string' || typeof x === 'number')) return fail(customer, `customer.${attr} must be a value or a list of values`);
+      if (!values.every((x) => typeof x === 'string' || typeof x === 'number'))
+        return fail(customer, `customer.${attr} must be a value or a list of values`);
       when.customer[attr] = values.map((x) => String(x).toLowerCase());
     }
   }
@@ -202,12 +233,14 @@ function parseThen(map: YAMLMap, fail: Fail): RuleThen {
   if (queue) then.queue = queue;
   const priority = map.get('priority');
   if (priority !== undefined) {
-    if (!PRIORITIES.includes(priority as Priority)) return fail(node('priority'), `priority must be one of ${PRIORITIES.join(', ')}`);
+    if (!PRIORITIES.includes(priority as Priority))
+      return fail(node('priority'), `priority must be one of ${PRIORITIES.join(', ')}`);
     then.priority = priority as Priority;
   }
   const raise = map.get('raise');
   if (raise !== undefined) {
-    if (!Number.isInteger(raise) || (raise as number) < -3 || (raise as number) > 3) return fail(node('raise'), '"raise" must be a whole number from -3 to 3');
+    if (!Number.isInteger(raise) || (raise as number) < -3 || (raise as number) > 3)
+      return fail(node('raise'), '"raise" must be a whole number from -3 to 3');
     then.raise = raise as number;
   }
   for (const key of ['actionable', 'ignore'] as const) {

@@ -27,14 +27,41 @@ export interface RulePreview {
   checked: number;
   changed: number;
   /** How many mentions would newly become (or stop being) cases, ignored, or change category. */
-  summary: { became_actionable: number; stopped_actionable: number; became_ignored: number; stopped_ignored: number; category_changed: number; priority_changed: number; queue_changed: number };
+  summary: {
+    became_actionable: number;
+    stopped_actionable: number;
+    became_ignored: number;
+    stopped_ignored: number;
+    category_changed: number;
+    priority_changed: number;
+    queue_changed: number;
+  };
   examples: RuleChange[];
 }
 
-const decision = (t: Triage): Decision => ({ actionable: t.actionable, category: t.category, priority: t.priority, queue: t.queue, ignored: t.ignored });
+const decision = (t: Triage): Decision => ({
+  actionable: t.actionable,
+  category: t.category,
+  priority: t.priority,
+  queue: t.queue,
+  ignored: t.ignored,
+});
 
-export function previewRules(samples: TriageSample[], current: RuleSet, candidate: RuleSet, maxExamples = 25): RulePreview {
-  const summary = { became_actionable: 0, stopped_actionable: 0, became_ignored: 0, stopped_ignored: 0, category_changed: 0, priority_changed: 0, queue_changed: 0 };
+export function previewRules(
+  samples: TriageSample[],
+  current: RuleSet,
+  candidate: RuleSet,
+  maxExamples = 25,
+): RulePreview {
+  const summary = {
+    became_actionable: 0,
+    stopped_actionable: 0,
+    became_ignored: 0,
+    stopped_ignored: 0,
+    category_changed: 0,
+    priority_changed: 0,
+    queue_changed: 0,
+  };
   const examples: RuleChange[] = [];
   let changed = 0;
   for (const s of samples) {
@@ -51,7 +78,8 @@ export function previewRules(samples: TriageSample[], current: RuleSet, candidat
     if (before.category !== after.category) summary.category_changed++;
     if (before.priority !== after.priority) summary.priority_changed++;
     if (before.queue !== after.queue) summary.queue_changed++;
-    if (examples.length < maxExamples) examples.push({ mention_id: s.mentionId, text: s.input.text, before, after, rules: next.rules });
+    if (examples.length < maxExamples)
+      examples.push({ mention_id: s.mentionId, text: s.input.text, before, after, rules: next.rules });
   }
   return { checked: samples.length, changed, summary, examples };
 }

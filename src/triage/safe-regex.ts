@@ -33,7 +33,14 @@ interface Frame {
  * also holds a `.*`/`.+` that can swallow them (`(.*a){20}`). Returns the group's source, or null.
  */
 export function nestedQuantifier(pattern: string): string | null {
-  const frame = (start: number, zeroWidth = false): Frame => ({ start, quantified: false, branchesFixed: true, fixed: false, zeroWidth, wildcard: false });
+  const frame = (start: number, zeroWidth = false): Frame => ({
+    start,
+    quantified: false,
+    branchesFixed: true,
+    fixed: false,
+    zeroWidth,
+    wildcard: false,
+  });
   const frames: Frame[] = [frame(0)];
   const top = () => frames[frames.length - 1] as Frame;
   /** An atom just ended at `i`: a following quantifier makes it optional/repeated, else it is fixed. */
@@ -89,7 +96,8 @@ export function nestedQuantifier(pattern: string): string | null {
       const fixed = !group.zeroWidth && group.branchesFixed && group.fixed;
       i++;
       const q = quantifierAt(pattern, i);
-      if (q && q.repeats && group.quantified && (!fixed || group.wildcard)) return pattern.slice(group.start, i + q.length);
+      if (q && q.repeats && group.quantified && (!fixed || group.wildcard))
+        return pattern.slice(group.start, i + q.length);
       if (group.wildcard) top().wildcard = true;
       if (q?.exact && !group.quantified) {
         i = atom(i, fixed);
@@ -103,7 +111,12 @@ export function nestedQuantifier(pattern: string): string | null {
       i++;
       continue;
     }
-    if (ch === '.' && quantifierAt(pattern, i + 1)?.repeats && (pattern[i + 1] === '*' || pattern[i + 1] === '+' || pattern[i + 1] === '{')) top().wildcard = true;
+    if (
+      ch === '.' &&
+      quantifierAt(pattern, i + 1)?.repeats &&
+      (pattern[i + 1] === '*' || pattern[i + 1] === '+' || pattern[i + 1] === '{')
+    )
+      top().wildcard = true;
     i = atom(i + 1, true);
   }
   return null;
@@ -137,7 +150,14 @@ const PROBE_BUDGET_MS = 1000;
 
 /** Hostile inputs from the pattern's own characters: long runs of each, then a character that fails the match. */
 function probes(pattern: string): string[] {
-  const chars = new Set(['a', ' ', '0', '-', '.', ...pattern.replace(/\\[a-zA-Z]/g, '').replace(/[^\p{L}\p{N}\p{P}\p{Zs}]/gu, '')]);
+  const chars = new Set([
+    'a',
+    ' ',
+    '0',
+    '-',
+    '.',
+    ...pattern.replace(/\\[a-zA-Z]/g, '').replace(/[^\p{L}\p{N}\p{P}\p{Zs}]/gu, ''),
+  ]);
   const out: string[] = [];
   for (const c of chars) for (const tail of ['!', '\u0000', '\n']) out.push(c.repeat(1000) + tail);
   out.push('ab'.repeat(500) + '!', 'a '.repeat(500) + '!');
@@ -146,11 +166,23 @@ function probes(pattern: string): string[] {
 
 export function checkRegex(regex: RegExp): RegexVerdict {
   const nested = nestedQuantifier(regex.source);
-  if (nested) return { ok: false, reason: `"${nested}" repeats a group whose repetitions can split one run of text in many ways (nested quantifiers), which can take exponential time on a crafted post; rewrite it without the nesting` };
+  if (nested)
+    return {
+      ok: false,
+      reason: `"${nested}" repeats a group whose repetitions can split one run of text in many ways (nested quantifiers), which can take exponential time on a crafted post; rewrite it without the nesting`,
+    };
   try {
-    vm.runInNewContext('for (const s of inputs) { re.lastIndex = 0; re.test(s); }', { re: regex, inputs: probes(regex.source) }, { timeout: PROBE_BUDGET_MS });
+    vm.runInNewContext(
+      'for (const s of inputs) { re.lastIndex = 0; re.test(s); }',
+      { re: regex, inputs: probes(regex.source) },
+      { timeout: PROBE_BUDGET_MS },
+    );
   } catch (err) {
-    if (/timed out/i.test((err as Error).message)) return { ok: false, reason: `it took over ${PROBE_BUDGET_MS} ms on a crafted input (catastrophic backtracking, e.g. overlapping alternatives under a quantifier); rewrite it` };
+    if (/timed out/i.test((err as Error).message))
+      return {
+        ok: false,
+        reason: `it took over ${PROBE_BUDGET_MS} ms on a crafted input (catastrophic backtracking, e.g. overlapping alternatives under a quantifier); rewrite it`,
+      };
     throw err;
   }
   return { ok: true };

@@ -37,8 +37,15 @@ interface CaseItem {
   author: { handle: string };
 }
 
-async function call<T>(path: string, init: RequestInit = {}, token = ADMIN_TOKEN): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+async function call<T>(
+  path: string,
+  init: RequestInit = {},
+  token = ADMIN_TOKEN,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+  });
   return { status: res.status, body: (await res.json().catch(() => null)) as T };
 }
 
@@ -73,10 +80,14 @@ interface Violation {
 async function axeProblems(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   // Evaluated as source text: this file is typed for Node, the code runs in the page.
-  const violations = await page.evaluate<Violation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+  const violations = await page.evaluate<
+    Violation[]
+  >(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
   })))`);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.where.join(', ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.where.join(', ')}`);
 }
 
 /** A screenshot at laptop width and one at phone width; the phone one must not scroll sideways. */
@@ -86,7 +97,9 @@ async function shots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(100); // one layout pass after the resize
   await page.screenshot({ path: `${SHOTS}/${name}-phone.png`, fullPage: true });
-  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+  const overflow = await page.evaluate<number>(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
   expect(overflow, `${name} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -108,8 +121,16 @@ beforeAll(async () => {
     method: 'POST',
     body: JSON.stringify({
       mentions: [
-        mention({ source: 'twitter', author: { handle: 'zed_owner' }, text: 'My zebra-print Lumio case cracked on day two, awful quality, I want a refund' }),
-        mention({ source: 'twitter', author: { handle: 'calm_cat' }, text: 'The Lumio app keeps logging me out, really annoying' }),
+        mention({
+          source: 'twitter',
+          author: { handle: 'zed_owner' },
+          text: 'My zebra-print Lumio case cracked on day two, awful quality, I want a refund',
+        }),
+        mention({
+          source: 'twitter',
+          author: { handle: 'calm_cat' },
+          text: 'The Lumio app keeps logging me out, really annoying',
+        }),
       ],
     }),
   });
@@ -155,11 +176,30 @@ describe('dashboard v2 in a browser', { timeout: 300_000 }, () => {
     await agent.getByRole('heading', { name: 'Inbox' }).waitFor();
     expect(await agent.getByRole('navigation', { name: 'Views' }).getByRole('link').allInnerTexts()).toEqual(['Inbox']);
     // What an agent may not do is not in the API either.
-    const agentToken = await call('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'x', role: 'admin' }) }, token);
+    const agentToken = await call(
+      '/api/tokens',
+      { method: 'POST', body: JSON.stringify({ name: 'x', role: 'admin' }) },
+      token,
+    );
     expect(agentToken.status).toBe(403);
 
     const posted = Date.now();
-    const ingest = await call<{ accepted?: number }>('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: [mention({ source: 'twitter', author: { handle: 'live_lena' }, text: 'Lumio support, my router has been offline since this morning and nobody answers' })] }) }, token);
+    const ingest = await call<{ accepted?: number }>(
+      '/api/mentions',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          mentions: [
+            mention({
+              source: 'twitter',
+              author: { handle: 'live_lena' },
+              text: 'Lumio support, my router has been offline since this morning and nobody answers',
+            }),
+          ],
+        }),
+      },
+      token,
+    );
     expect(ingest.status).toBe(202);
     const row = agent.locator('tr', { hasText: '@live_lena' });
     await row.waitFor({ timeout: 60_000 }); // no reload: it arrives over the event stream
@@ -170,7 +210,12 @@ describe('dashboard v2 in a browser', { timeout: 300_000 }, () => {
     await agent.locator('h1').click(); // start from the page, as after a fresh load
     for (let i = 0; i < 50; i++) {
       await agent.keyboard.press('j');
-      if ((await agent.evaluate<string | null>("document.activeElement?.closest('tr')?.getAttribute('data-case-id') ?? null")) === String(caseId)) break;
+      if (
+        (await agent.evaluate<string | null>(
+          "document.activeElement?.closest('tr')?.getAttribute('data-case-id') ?? null",
+        )) === String(caseId)
+      )
+        break;
     }
     await agent.keyboard.press('Enter');
     await agent.getByRole('heading', { name: `Case #${caseId}:` }).waitFor();
@@ -224,17 +269,33 @@ describe('dashboard v2 in a browser', { timeout: 300_000 }, () => {
 
     // The saved rule is in force: the workers reloaded it.
     await eventually(async () => {
-      const m = mention({ source: 'twitter', author: { handle: `zebra_${Date.now()}` }, text: 'zebra-print case broke again, terrible' });
+      const m = mention({
+        source: 'twitter',
+        author: { handle: `zebra_${Date.now()}` },
+        text: 'zebra-print case broke again, terrible',
+      });
       await call('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: [m] }) });
       await drained(rt);
-      const { body } = await call<{ items: { external_id: string; ignored: boolean; rules: string[] }[] }>('/api/mentions?limit=50');
+      const { body } = await call<{ items: { external_id: string; ignored: boolean; rules: string[] }[] }>(
+        '/api/mentions?limit=50',
+      );
       expect(body.items.find((x) => x.external_id === m.external_id)?.rules).toContain('zebra-cases-are-noise');
     }, 60_000);
 
     // Only admins reach the rules.
-    const agentToken = await call<{ token: string }>('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'agent probe', role: 'agent' }) });
+    const agentToken = await call<{ token: string }>('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'agent probe', role: 'agent' }),
+    });
     expect((await call('/api/rules', {}, agentToken.body.token)).status).toBe(403);
-    expect((await call('/api/rules/..%2F..%2Fetc%2Fpasswd', { method: 'PUT', body: JSON.stringify({ source: 'rules: []' }) })).status).toBe(400);
+    expect(
+      (
+        await call('/api/rules/..%2F..%2Fetc%2Fpasswd', {
+          method: 'PUT',
+          body: JSON.stringify({ source: 'rules: []' }),
+        })
+      ).status,
+    ).toBe(400);
     await page.close();
   });
 

@@ -35,7 +35,10 @@ interface CaseItem {
 }
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${ingest}`, 'content-type': 'application/json', ...init.headers } });
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${ingest}`, 'content-type': 'application/json', ...init.headers },
+  });
   if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -48,14 +51,19 @@ let posted = 4;
  * other X200/4.1 owners have not complained yet (the at-risk list), the rest of the base is mixed.
  */
 async function seedRootCause(): Promise<void> {
-  const { customers, mentions } = plantedRebootLoop((i) => `C${100 + i}`, (i) => `owner_${i}`);
+  const { customers, mentions } = plantedRebootLoop(
+    (i) => `C${100 + i}`,
+    (i) => `owner_${i}`,
+  );
   await api('/api/customers/bulk', { method: 'POST', body: JSON.stringify({ customers }) });
   await api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions }) });
   posted += mentions.length;
 }
 
 async function adminGet<T>(path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
+  const res = await fetch(`${base}${path}`, {
+    headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' },
+  });
   if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -106,7 +114,8 @@ beforeAll(async () => {
   app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
   base = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   ingest = await createToken(rt.db, 'e2e bridge', 'ingest');
-  for (const role of ['agent', 'pr', 'product'] as const) await createUser(rt.db, { email: `${role}@example.com`, role, password: PASSWORD });
+  for (const role of ['agent', 'pr', 'product'] as const)
+    await createUser(rt.db, { email: `${role}@example.com`, role, password: PASSWORD });
 
   const complaint = mention({
     source: 'twitter',
@@ -120,9 +129,23 @@ beforeAll(async () => {
       mentions: [
         complaint,
         // The same customer again, in the thread: joins her case. Its text is an XSS probe.
-        mention({ source: 'twitter', author: { handle: 'dana_b', name: 'Dana B', followers: 1234 }, text: XSS, in_reply_to: complaint.external_id, conversation_id: complaint.external_id }),
-        mention({ source: 'twitter', author: { handle: 'mal_lory' }, text: `${XSS} Lumio X200 keeps crashing, worst support ever, refund me` }),
-        mention({ source: 'twitter', author: { handle: 'happy_hal' }, text: 'Love my new Lumio lamp, brilliant design' }),
+        mention({
+          source: 'twitter',
+          author: { handle: 'dana_b', name: 'Dana B', followers: 1234 },
+          text: XSS,
+          in_reply_to: complaint.external_id,
+          conversation_id: complaint.external_id,
+        }),
+        mention({
+          source: 'twitter',
+          author: { handle: 'mal_lory' },
+          text: `${XSS} Lumio X200 keeps crashing, worst support ever, refund me`,
+        }),
+        mention({
+          source: 'twitter',
+          author: { handle: 'happy_hal' },
+          text: 'Love my new Lumio lamp, brilliant design',
+        }),
       ],
     }),
   });
@@ -130,7 +153,10 @@ beforeAll(async () => {
   await drained(rt);
   await eventually(async () => expect((await casesByHandle()).size).toBeGreaterThanOrEqual(2));
   // The cluster stage runs after the pipeline; its cluster is what the product view shows.
-  await eventually(async () => expect((await adminGet<{ items: unknown[] }>('/api/clusters')).items.length).toBeGreaterThan(0), 30_000);
+  await eventually(
+    async () => expect((await adminGet<{ items: unknown[] }>('/api/clusters')).items.length).toBeGreaterThan(0),
+    30_000,
+  );
   browser = await launchBrowser();
 });
 
@@ -156,10 +182,15 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
 
   it('counts mentions per hour for the charts, empty hours included', async () => {
     const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000); // whole hours: a partial one would add a bucket
-    const volume = await adminGet<{ points: { total: number }[] }>(`/api/stats/volume?bucket=hour&from=${new Date(to.getTime() - 6 * 3_600_000).toISOString()}&to=${to.toISOString()}`);
+    const volume = await adminGet<{ points: { total: number }[] }>(
+      `/api/stats/volume?bucket=hour&from=${new Date(to.getTime() - 6 * 3_600_000).toISOString()}&to=${to.toISOString()}`,
+    );
     expect(volume.points).toHaveLength(6);
     expect(volume.points.reduce((n, p) => n + p.total, 0)).toBe(posted);
-    const tooMany = await fetch(`${base}/api/stats/volume?bucket=hour&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
+    const tooMany = await fetch(
+      `${base}/api/stats/volume?bucket=hour&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+      { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } },
+    );
     expect(tooMany.status).toBe(400);
   });
 
@@ -195,7 +226,9 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     await sees(thread, 'Dana B');
     await sees(thread, '1,234 followers');
     await sees(thread, 'stuck rebooting since the update');
-    expect(await thread.getByRole('link', { name: 'original post' }).getAttribute('rel')).toBe('noopener noreferrer ugc nofollow');
+    expect(await thread.getByRole('link', { name: 'original post' }).getAttribute('rel')).toBe(
+      'noopener noreferrer ugc nofollow',
+    );
     // The probe is text on the page, not an element.
     expect(await thread.locator('.mention-text', { hasText: XSS }).innerText()).toBe(XSS);
     expect(await thread.locator('img').count()).toBe(0);
@@ -241,12 +274,19 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
 
   it('shows PR the volume and sentiment chart, sources and alerts', async () => {
     // A crisis alert as the alerting side records one; its message quotes a post, so it is untrusted too.
-    const { rows } = await rt.db.query<{ id: string }>(`INSERT INTO alerts (kind, severity, message) VALUES ('volume_spike', 2, $1) RETURNING id`, [`Negative mentions tripled in an hour ${XSS}`]);
+    const { rows } = await rt.db.query<{ id: string }>(
+      `INSERT INTO alerts (kind, severity, message) VALUES ('volume_spike', 2, $1) RETURNING id`,
+      [`Negative mentions tripled in an hour ${XSS}`],
+    );
     const spike = Number(rows[0]!.id);
     const page = await newPage();
     await logIn(page, 'pr');
     await page.getByRole('heading', { name: 'Mention volume and sentiment' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allInnerTexts()).toEqual(['Inbox', 'PR', 'Product']);
+    expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allInnerTexts()).toEqual([
+      'Inbox',
+      'PR',
+      'Product',
+    ]);
     await sees(page.getByTestId('total-mentions'), new RegExp(`^${posted}$`));
     const chart = page.getByRole('img', { name: new RegExp(`Mentions per hour: ${posted} mentions, \\d+ negative`) });
     await chart.waitFor();
@@ -267,7 +307,10 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     const page = await newPage();
     await logIn(page, 'product');
     await page.getByRole('heading', { name: 'Product: root-cause clusters' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allInnerTexts()).toEqual(['Inbox', 'Product']);
+    expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allInnerTexts()).toEqual([
+      'Inbox',
+      'Product',
+    ]);
     const row = page.locator('tr[data-cluster-id]').first();
     await sees(row, /x200|firmware|reboot/i);
     await row.locator('.sparkline canvas').waitFor();

@@ -37,17 +37,24 @@ describe('earshot demo', () => {
       REDIS_URL: '',
     });
     try {
-      await until(() => /earshot is running at/.test(child.output()) || child.proc.exitCode !== null, child.output, 55_000);
+      await until(
+        () => /earshot is running at/.test(child.output()) || child.proc.exitCode !== null,
+        child.output,
+        55_000,
+      );
       const out = child.output();
       expect(out).toMatch(/earshot demo: Lumora, 4000 customers, \d+ mentions \(seed 5\)/);
       expect(out).toMatch(/^mentions: \d+ \(\d+ negative\)$/m);
       expect(out).toMatch(/^cases: [1-9]\d* — by category: .+; by priority: .+$/m);
       // At least one cluster with a profile and an at-risk list.
-      expect(out).toMatch(/^ {2}#\d+ \[.+\] \d+ mentions, \d+ customers — \d+ of \d+ complainants have .+; at risk: [1-9]\d*$/m);
+      expect(out).toMatch(
+        /^ {2}#\d+ \[.+\] \d+ mentions, \d+ customers — \d+ of \d+ complainants have .+; at risk: [1-9]\d*$/m,
+      );
       expect(out).toMatch(/^alerts: \d+$/m);
       // The world ends now, with a crisis the watch has alerted on (the PR view opens on it).
       expect(out).toMatch(/^ {2}(Negative volume spike|Sentiment turned negative): \d+ negative mentions in \d+ min/m);
-      for (const role of ['agent', 'pr', 'product', 'admin']) expect(out).toMatch(new RegExp(`^ {2}${role} +${role}@lumora\\.example {2}\\S{20}$`, 'm'));
+      for (const role of ['agent', 'pr', 'product', 'admin'])
+        expect(out).toMatch(new RegExp(`^ {2}${role} +${role}@lumora\\.example {2}\\S{20}$`, 'm'));
 
       const url = /earshot is running at (http:\/\/\S+) /.exec(out)?.[1];
       expect(url).toBeTruthy();
@@ -58,7 +65,10 @@ describe('earshot demo', () => {
       const login = await fetch(`${url}/api/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'product@lumora.example', password: new RegExp('^ {2}product +product@lumora\\.example {2}(\\S+)$', 'm').exec(out)?.[1] }),
+        body: JSON.stringify({
+          email: 'product@lumora.example',
+          password: new RegExp('^ {2}product +product@lumora\\.example {2}(\\S+)$', 'm').exec(out)?.[1],
+        }),
       });
       expect(login.status).toBe(200);
     } finally {

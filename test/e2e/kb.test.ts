@@ -31,7 +31,10 @@ const consoleErrors: string[] = [];
 const unexpectedErrors = () => consoleErrors.filter((e) => !/status of (409|429) /.test(e)).join('\n');
 
 async function api<T>(path: string, init: RequestInit = {}, headers: Record<string, string> = ADMIN): Promise<T> {
-  const res = await fetch(`${base}${path}`, { ...init, headers: { ...headers, 'content-type': 'application/json', ...init.headers } });
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { ...headers, 'content-type': 'application/json', ...init.headers },
+  });
   if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -44,7 +47,8 @@ async function newPage(): Promise<Page> {
   page.on('pageerror', (err) => consoleErrors.push(err.message));
   // An aborted request is a navigation cut short by the next one, not a failure of the server.
   page.on('requestfailed', (r) => {
-    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) consoleErrors.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? ''))
+      consoleErrors.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
   });
   page.on('response', (r) => {
     if (r.status() === 404) consoleErrors.push(`404: ${r.url()}`);
@@ -55,12 +59,23 @@ async function newPage(): Promise<Page> {
 beforeAll(async () => {
   requireChromium();
   smtp = await startSmtp();
-  rt = await testRuntime({ env: { EARSHOT_DRY_RUN: '1', EARSHOT_SMTP_URL: smtp.url, EARSHOT_CSAT_SURVEY: '1', EARSHOT_PUBLIC_RATE_IP: '3', EARSHOT_SITE_NAME: 'Lumio help' } });
+  rt = await testRuntime({
+    env: {
+      EARSHOT_DRY_RUN: '1',
+      EARSHOT_SMTP_URL: smtp.url,
+      EARSHOT_CSAT_SURVEY: '1',
+      EARSHOT_PUBLIC_RATE_IP: '3',
+      EARSHOT_SITE_NAME: 'Lumio help',
+    },
+  });
   service = await startService(rt, { api: false, worker: true });
   app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
   base = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   const ingest = { authorization: `Bearer ${await createToken(rt.db, 'e2e kb bridge', 'ingest')}` };
-  const { customers, mentions } = plantedRebootLoop((i) => `P${i}`, (i) => `lamp_owner_${i}`);
+  const { customers, mentions } = plantedRebootLoop(
+    (i) => `P${i}`,
+    (i) => `lamp_owner_${i}`,
+  );
   await api('/api/customers/bulk', { method: 'POST', body: JSON.stringify({ customers }) }, ingest);
   await api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions }) }, ingest);
   await drained(rt);
@@ -70,8 +85,21 @@ beforeAll(async () => {
     return body.items[0]!.id;
   }, 60_000);
   const product = { authorization: `Bearer ${await createToken(rt.db, 'e2e kb product', 'product')}` };
-  await api(`/api/clusters/${clusterId}/rename`, { method: 'POST', body: JSON.stringify({ name: 'X200 restarts in a loop after firmware 4.1' }) }, product);
-  await api(`/api/clusters/${clusterId}/solution`, { method: 'POST', body: JSON.stringify({ solution: 'Hold the power button for 10 seconds, then install firmware 4.2 from the app.' }) }, product);
+  await api(
+    `/api/clusters/${clusterId}/rename`,
+    { method: 'POST', body: JSON.stringify({ name: 'X200 restarts in a loop after firmware 4.1' }) },
+    product,
+  );
+  await api(
+    `/api/clusters/${clusterId}/solution`,
+    {
+      method: 'POST',
+      body: JSON.stringify({
+        solution: 'Hold the power button for 10 seconds, then install firmware 4.2 from the app.',
+      }),
+    },
+    product,
+  );
   await api(`/api/clusters/${clusterId}/publish`, { method: 'POST', body: '{}' }, product);
   browser = await launchBrowser();
 }, 180_000);
@@ -97,12 +125,19 @@ describe('the public knowledge base, contact form and survey in a browser', { ti
     const ld = JSON.parse(blocks[0]!) as { '@context': string; '@graph': Array<Record<string, unknown>> };
     expect(ld['@context']).toBe('https://schema.org');
     const article = ld['@graph'].find((n) => n['@type'] === 'Article')!;
-    const faq = ld['@graph'].find((n) => n['@type'] === 'FAQPage') as { mainEntity: Array<{ '@type': string; name: string; acceptedAnswer: { '@type': string; text: string } }> };
+    const faq = ld['@graph'].find((n) => n['@type'] === 'FAQPage') as {
+      mainEntity: Array<{ '@type': string; name: string; acceptedAnswer: { '@type': string; text: string } }>;
+    };
     // What Google's validators require of each: a headline and ISO dates; questions with an accepted answer.
     expect(article.headline).toBe('X200 restarts in a loop after firmware 4.1');
-    for (const k of ['datePublished', 'dateModified']) expect(new Date(String(article[k])).toISOString()).toBe(article[k]);
+    for (const k of ['datePublished', 'dateModified'])
+      expect(new Date(String(article[k])).toISOString()).toBe(article[k]);
     expect(article.mainEntityOfPage).toBe(`${base}/kb/issues/${clusterId}`);
-    expect(faq.mainEntity[0]).toMatchObject({ '@type': 'Question', name: 'X200 restarts in a loop after firmware 4.1', acceptedAnswer: { '@type': 'Answer' } });
+    expect(faq.mainEntity[0]).toMatchObject({
+      '@type': 'Question',
+      name: 'X200 restarts in a loop after firmware 4.1',
+      acceptedAnswer: { '@type': 'Answer' },
+    });
     expect(faq.mainEntity[0]!.acceptedAnswer.text).toContain('install firmware 4.2');
     // Nothing the page does needs script, and nothing tripped the CSP.
     expect(await page.locator('script').count()).toBe(1);
@@ -131,36 +166,59 @@ describe('the public knowledge base, contact form and survey in a browser', { ti
     await page.getByLabel('E-mail').fill('form.user@example.com');
     await page.getByLabel('Name (optional)').fill('Form User');
     await page.getByLabel('Message').fill('The Lumio app logs me out every few minutes and I lose my settings');
-    const [posted] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/kb/contact') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Send' }).click()]);
+    const [posted] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/kb/contact') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Send' }).click(),
+    ]);
     expect(posted.status()).toBe(200);
     await page.getByRole('status').getByText('We received your message').waitFor();
     const reference = (await page.locator('code').innerText()).trim();
     await drained(rt);
     const opened = await eventually(async () => {
-      const { rows } = await rt.db.query<{ case_id: number | null }>('SELECT case_id::int AS case_id FROM mentions WHERE external_id = $1', [reference]);
+      const { rows } = await rt.db.query<{ case_id: number | null }>(
+        'SELECT case_id::int AS case_id FROM mentions WHERE external_id = $1',
+        [reference],
+      );
       expect(rows[0]?.case_id).toBeGreaterThan(0);
       return rows[0]!.case_id!;
     });
     const detail = await api<{ source: string; author: { handle: string } }>(`/api/cases/${opened}`);
     expect(detail).toMatchObject({ source: 'web', author: { handle: 'form.user@example.com' } });
-    await eventually(() => expect(smtp.received.filter((m) => m.to.includes('form.user@example.com')).map((m) => m.data.replace(/=\r?\n/g, '')).join('\n')).toContain(reference));
+    await eventually(() =>
+      expect(
+        smtp.received
+          .filter((m) => m.to.includes('form.user@example.com'))
+          .map((m) => m.data.replace(/=\r?\n/g, ''))
+          .join('\n'),
+      ).toContain(reference),
+    );
 
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       await page.goto(`${base}/kb/contact`);
       await page.getByLabel('E-mail').fill(`flood${i}@example.com`);
       await page.getByLabel('Message').fill(`flooding the form, message number ${i}`);
-      const [r] = await Promise.all([page.waitForResponse((x) => x.url().endsWith('/kb/contact') && x.request().method() === 'POST'), page.getByRole('button', { name: 'Send' }).click()]);
+      const [r] = await Promise.all([
+        page.waitForResponse((x) => x.url().endsWith('/kb/contact') && x.request().method() === 'POST'),
+        page.getByRole('button', { name: 'Send' }).click(),
+      ]);
       statuses.push(r.status());
       await page.waitForLoadState('load');
     }
     expect(statuses).toEqual([200, 200, 429, 429]);
     await page.getByRole('alert').getByText('too many messages from this network').waitFor();
-    const json = await fetch(`${base}/api/public/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.com', text: 'one more from the same client' }) });
+    const json = await fetch(`${base}/api/public/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'x@example.com', text: 'one more from the same client' }),
+    });
     expect(json.status).toBe(429);
     await page.close();
     // For the survey: the agent resolves the form's case.
-    await api(`/api/cases/${opened}/assign`, { method: 'POST', body: JSON.stringify({ assignee: 'agent@example.com' }) });
+    await api(`/api/cases/${opened}/assign`, {
+      method: 'POST',
+      body: JSON.stringify({ assignee: 'agent@example.com' }),
+    });
     await api(`/api/cases/${opened}/status`, { method: 'POST', body: JSON.stringify({ status: 'resolved' }) });
   });
 
@@ -184,7 +242,10 @@ describe('the public knowledge base, contact form and survey in a browser', { ti
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Your answer was recorded.').waitFor();
     await other.getByRole('radio', { name: '1 (very unsatisfied)' }).check();
-    const [again] = await Promise.all([other.waitForResponse((r) => r.url() === link && r.request().method() === 'POST'), other.getByRole('button', { name: 'Send' }).click()]);
+    const [again] = await Promise.all([
+      other.waitForResponse((r) => r.url() === link && r.request().method() === 'POST'),
+      other.getByRole('button', { name: 'Send' }).click(),
+    ]);
     expect(again.status()).toBe(409);
     await other.getByText('the first answer counts').waitFor();
     expect((await page.goto(link!))?.status()).toBe(409);
@@ -192,7 +253,10 @@ describe('the public knowledge base, contact form and survey in a browser', { ti
     await page.close();
     await other.close();
 
-    const m = await api<{ total: { csat: unknown }; csat: { by_agent: unknown[]; by_category: Array<{ group: string }> } }>('/api/metrics/support');
+    const m = await api<{
+      total: { csat: unknown };
+      csat: { by_agent: unknown[]; by_category: Array<{ group: string }> };
+    }>('/api/metrics/support');
     expect(m.total.csat).toEqual({ responses: 1, mean: 4, satisfied_pct: 100 });
     expect(m.csat.by_agent).toEqual([{ group: 'agent@example.com', responses: 1, mean: 4, satisfied_pct: 100 }]);
     const csv = await (await fetch(`${base}/api/metrics/support?format=csv`, { headers: ADMIN })).text();

@@ -56,8 +56,12 @@ afterAll(async () => {
 
 async function drillAlert(): Promise<AlertView> {
   return eventually(async () => {
-    const res = await fetch(`${base}/api/alerts`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
-    const found = ((await res.json()) as { items: AlertView[] }).items.find((a) => a.drill && a.kind !== 'cluster_growth');
+    const res = await fetch(`${base}/api/alerts`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' },
+    });
+    const found = ((await res.json()) as { items: AlertView[] }).items.find(
+      (a) => a.drill && a.kind !== 'cluster_growth',
+    );
     expect(found).toBeDefined();
     return found!;
   }, 90_000);
@@ -94,7 +98,14 @@ describe('PR view: crisis watch', () => {
     await sees(alerts.locator(`[data-alert-id="${alert.id}"]`), 'Resolved by pr@example.com');
 
     // Without a reload: an alert written now shows up through the event stream.
-    const live = await insertAlert(rt.db, { kind: 'sentiment_shift', severity: 2, message: 'Sentiment turned negative: live test', data: {}, scope: {}, drill: false });
+    const live = await insertAlert(rt.db, {
+      kind: 'sentiment_shift',
+      severity: 2,
+      message: 'Sentiment turned negative: live test',
+      data: {},
+      scope: {},
+      drill: false,
+    });
     await sees(alerts.locator(`[data-alert-id="${live}"]`), 'live test', 15_000);
     expect(pageErrors).toEqual([]);
   }, 240_000);

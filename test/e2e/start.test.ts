@@ -25,15 +25,26 @@ async function exercise(base: string): Promise<void> {
   const body = {
     mentions: [
       complaint,
-      mention({ author: { handle: 'e2e_frank' }, text: 'Charged twice for my Lumio subscription this month and nobody replies to my emails' }),
-      mention({ author: { handle: 'e2e_erin' }, text: 'hello?? still waiting on this', in_reply_to: complaint.external_id }),
+      mention({
+        author: { handle: 'e2e_frank' },
+        text: 'Charged twice for my Lumio subscription this month and nobody replies to my emails',
+      }),
+      mention({
+        author: { handle: 'e2e_erin' },
+        text: 'hello?? still waiting on this',
+        in_reply_to: complaint.external_id,
+      }),
       mention({ author: { handle: 'e2e_gina' }, text: 'Love my new Lumio lamp, brilliant design' }),
     ],
   };
   const res = await fetch(`${base}/api/mentions`, { method: 'POST', headers, body: JSON.stringify(body) });
   expect(res.status).toBe(202);
   expect((await json(res)).accepted).toHaveLength(4);
-  const dup = await fetch(`${base}/api/mentions`, { method: 'POST', headers, body: JSON.stringify({ mentions: [complaint] }) });
+  const dup = await fetch(`${base}/api/mentions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ mentions: [complaint] }),
+  });
   expect((await json(dup)).duplicates).toHaveLength(1);
 
   let cases: CaseItem[] = [];
@@ -66,7 +77,9 @@ describe('earshot start (end to end)', () => {
 
       const second = earshot(['start'], env);
       await waitForReady(`http://127.0.0.1:${port}/ready`, second);
-      const cases = await json(await fetch(`http://127.0.0.1:${port}/api/cases`, { headers: { authorization: `Bearer ${TOKEN}` } }));
+      const cases = await json(
+        await fetch(`http://127.0.0.1:${port}/api/cases`, { headers: { authorization: `Bearer ${TOKEN}` } }),
+      );
       expect(cases.items).toHaveLength(2);
       await stopGracefully(second);
     } finally {

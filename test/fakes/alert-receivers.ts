@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { startServer, send, type FakeServer } from './http.ts';
 
 export function startSlack(): Promise<FakeServer> {
-  return startServer((_req, url, _body, res) => (url.pathname.startsWith('/services/') ? send(res, 200, 'ok') : send(res, 404, 'no_service')));
+  return startServer((_req, url, _body, res) =>
+    url.pathname.startsWith('/services/') ? send(res, 200, 'ok') : send(res, 404, 'no_service'),
+  );
 }
 
 export function startWebhookReceiver(): Promise<FakeServer> {
@@ -37,7 +39,11 @@ export async function startSmtp(): Promise<FakeSmtp> {
           const err = Object.assign(new Error('try again later'), { responseCode: 451 });
           return callback(err);
         }
-        fake.messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        fake.messages.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },

@@ -34,7 +34,8 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function atom(alertId: string, entries: FakeEntry[]): string {
   const items = entries
     .map(
-      (e) => `<entry><id>${e.id}</id><title type="html">${esc(e.title)}</title><link href="${esc(`https://www.google.com/url?rct=j&sa=t&url=${encodeURIComponent(e.url)}&ct=ga&cd=CAIyGjA&usg=AOvVaw0fake`)}"/><published>${e.published}</published><updated>${e.published}</updated><content type="html">${esc(e.snippet)}</content><author><name/></author></entry>`,
+      (e) =>
+        `<entry><id>${e.id}</id><title type="html">${esc(e.title)}</title><link href="${esc(`https://www.google.com/url?rct=j&sa=t&url=${encodeURIComponent(e.url)}&ct=ga&cd=CAIyGjA&usg=AOvVaw0fake`)}"/><published>${e.published}</published><updated>${e.published}</updated><content type="html">${esc(e.snippet)}</content><author><name/></author></entry>`,
     )
     .join('');
   return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing"><id>tag:google.com,2005:reader/user/06807031914929345698/state/com.google/alerts/${alertId}</id><title>Google Alert - lumio</title><link href="https://www.google.com/alerts/feeds/06807031914929345698/${alertId}" rel="self"/><updated>${entries[0]?.published ?? new Date().toISOString()}</updated>${items}</feed>`;
@@ -57,7 +58,7 @@ export async function startFakeAlerts(): Promise<FakeAlerts> {
       res.write('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">');
       const pump = () => {
         while (!res.destroyed && res.write(chunk)) stats.bytesSent += chunk.length;
-        if (!res.destroyed) res.once('drain', () => (stats.bytesSent += chunk.length, pump()));
+        if (!res.destroyed) res.once('drain', () => ((stats.bytesSent += chunk.length), pump()));
       };
       res.on('close', () => res.destroy());
       pump();
@@ -65,7 +66,9 @@ export async function startFakeAlerts(): Promise<FakeAlerts> {
     }
     const body = overrides.get(alertId) ?? atom(alertId, feeds.get(alertId)!);
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
-    const lastModified = new Date(Date.parse(feeds.get(alertId)![0]?.published ?? '2026-01-01T00:00:00Z')).toUTCString();
+    const lastModified = new Date(
+      Date.parse(feeds.get(alertId)![0]?.published ?? '2026-01-01T00:00:00Z'),
+    ).toUTCString();
     if (req.headers['if-none-match'] === etag) {
       stats.notModified++;
       res.writeHead(304, { etag, 'last-modified': lastModified });
@@ -73,7 +76,11 @@ export async function startFakeAlerts(): Promise<FakeAlerts> {
       return 304;
     }
     stats.bytesSent += Buffer.byteLength(body);
-    return send(res, 200, body, { 'content-type': 'application/atom+xml; charset=utf-8', etag, 'last-modified': lastModified });
+    return send(res, 200, body, {
+      'content-type': 'application/atom+xml; charset=utf-8',
+      etag,
+      'last-modified': lastModified,
+    });
   });
 
   return {
@@ -90,7 +97,13 @@ export async function startFakeAlerts(): Promise<FakeAlerts> {
       return `${server.url}/alerts/feeds/06807031914929345698/${alertId}`;
     },
     entry(alertId, title, url, snippet = `... the <b>Lumio</b> X200 ${title.toLowerCase()} ...`) {
-      const e: FakeEntry = { id: `tag:google.com,2013:googlealerts/feed:${seq++}`, title, url, snippet, published: new Date().toISOString() };
+      const e: FakeEntry = {
+        id: `tag:google.com,2013:googlealerts/feed:${seq++}`,
+        title,
+        url,
+        snippet,
+        published: new Date().toISOString(),
+      };
       feeds.get(alertId)!.unshift(e);
       return e;
     },

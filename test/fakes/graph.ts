@@ -33,7 +33,11 @@ export interface FakeGraph extends FakeServer {
   posted: { id: string; objectId: string; message: string; token: string }[];
   page(id: string, token: string): void;
   post(pageId: string, message: string, from?: { id: string; name: string }): FakePost;
-  comment(postId: string, message: string, opts?: { from?: { id: string; name: string }; parentId?: string }): FakeComment;
+  comment(
+    postId: string,
+    message: string,
+    opts?: { from?: { id: string; name: string }; parentId?: string },
+  ): FakeComment;
   edit(postId: string, message: string): void;
   remove(postId: string): void;
   /** Moves a post (and its last update) `days` into the past. */
@@ -72,7 +76,9 @@ export async function startFakeGraph(o: { appSecret: string; version: string }):
 
   const paged = <T>(items: T[], url: URL, base: string) => {
     const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 25));
-    const after = Number(url.searchParams.get('after') ? Buffer.from(url.searchParams.get('after')!, 'base64url').toString() : 0);
+    const after = Number(
+      url.searchParams.get('after') ? Buffer.from(url.searchParams.get('after')!, 'base64url').toString() : 0,
+    );
     const page = items.slice(after, after + limit);
     const more = after + limit < items.length;
     const next = new URL(url.href.replace('http://127.0.0.1', base));
@@ -80,7 +86,15 @@ export async function startFakeGraph(o: { appSecret: string; version: string }):
     return {
       data: page,
       ...(page.length
-        ? { paging: { cursors: { before: Buffer.from(String(after)).toString('base64url'), after: Buffer.from(String(after + limit)).toString('base64url') }, ...(more ? { next: next.href } : {}) } }
+        ? {
+            paging: {
+              cursors: {
+                before: Buffer.from(String(after)).toString('base64url'),
+                after: Buffer.from(String(after + limit)).toString('base64url'),
+              },
+              ...(more ? { next: next.href } : {}),
+            },
+          }
         : {}),
     };
   };
@@ -88,12 +102,29 @@ export async function startFakeGraph(o: { appSecret: string; version: string }):
   const server = await startServer(async (req, url, body, res) => {
     const headers = {
       'x-app-usage': JSON.stringify({ call_count: usagePercent, total_cputime: 1, total_time: 1 }),
-      'x-business-use-case-usage': JSON.stringify({ '1234567890': [{ type: 'pages', call_count: usagePercent, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: regain }] }),
+      'x-business-use-case-usage': JSON.stringify({
+        '1234567890': [
+          {
+            type: 'pages',
+            call_count: usagePercent,
+            total_cputime: 1,
+            total_time: 1,
+            estimated_time_to_regain_access: regain,
+          },
+        ],
+      }),
     };
     const m = new RegExp(`^/${o.version}/([\\w]+)/(feed|comments)$`).exec(url.pathname);
-    if (!m) return send(res, 404, error(404, 803, `(#803) Some of the aliases you requested do not exist: ${url.pathname}`).body, headers);
+    if (!m)
+      return send(
+        res,
+        404,
+        error(404, 803, `(#803) Some of the aliases you requested do not exist: ${url.pathname}`).body,
+        headers,
+      );
     const [, objectId, edge] = m as unknown as [string, string, string];
-    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || url.searchParams.get('access_token') || '';
+    const token =
+      (req.headers.authorization ?? '').replace(/^Bearer /, '') || url.searchParams.get('access_token') || '';
     if (!token || tokens.get(pageOf(objectId)) !== token) {
       const e = error(400, 190, 'Invalid OAuth access token - Cannot parse access token');
       return send(res, e.status, e.body, headers);
@@ -106,8 +137,16 @@ export async function startFakeGraph(o: { appSecret: string; version: string }):
     const base = `http://${req.headers.host}`;
     if (req.method === 'POST' && edge === 'comments') {
       const message = new URLSearchParams(body).get('message') ?? '';
-      const postId = findPost(objectId) ? objectId : allPosts().find((p) => p.comments.some((c) => c.id === objectId))?.id;
-      if (!postId) return send(res, 400, error(400, 100, '(#100) Unsupported post request.', 'GraphMethodException').body, headers);
+      const postId = findPost(objectId)
+        ? objectId
+        : allPosts().find((p) => p.comments.some((c) => c.id === objectId))?.id;
+      if (!postId)
+        return send(
+          res,
+          400,
+          error(400, 100, '(#100) Unsupported post request.', 'GraphMethodException').body,
+          headers,
+        );
       const id = `${postId.split('_')[1]}_${900000 + seq++}`;
       posted.push({ id, objectId, message, token });
       return send(res, 200, { id }, headers);
@@ -116,15 +155,35 @@ export async function startFakeGraph(o: { appSecret: string; version: string }):
       const list = (posts.get(objectId) ?? [])
         .filter((p) => !since || p.updated >= since)
         .sort((a, b) => b.created - a.created)
-        .map((p) => ({ id: p.id, message: p.message, from: p.from, created_time: fbTime(p.created), updated_time: fbTime(p.updated), permalink_url: `https://www.facebook.com/${p.id}` }));
+        .map((p) => ({
+          id: p.id,
+          message: p.message,
+          from: p.from,
+          created_time: fbTime(p.created),
+          updated_time: fbTime(p.updated),
+          permalink_url: `https://www.facebook.com/${p.id}`,
+        }));
       return send(res, 200, paged(list, url, base), headers);
     }
     const post = findPost(objectId);
-    if (!post) return send(res, 400, error(400, 100, `(#100) Object ${objectId} does not exist`, 'GraphMethodException').body, headers);
+    if (!post)
+      return send(
+        res,
+        400,
+        error(400, 100, `(#100) Object ${objectId} does not exist`, 'GraphMethodException').body,
+        headers,
+      );
     const list = post.comments
       .filter((c) => !since || c.created >= since)
       .sort((a, b) => a.created - b.created)
-      .map((c) => ({ id: c.id, message: c.message, from: c.from, created_time: fbTime(c.created), ...(c.parentId ? { parent: { id: c.parentId } } : {}), permalink_url: `https://www.facebook.com/${c.id}` }));
+      .map((c) => ({
+        id: c.id,
+        message: c.message,
+        from: c.from,
+        created_time: fbTime(c.created),
+        ...(c.parentId ? { parent: { id: c.parentId } } : {}),
+        permalink_url: `https://www.facebook.com/${c.id}`,
+      }));
     return send(res, 200, paged(list, url, base), headers);
   });
 
@@ -146,7 +205,13 @@ export async function startFakeGraph(o: { appSecret: string; version: string }):
       const post = findPost(postId);
       if (!post) throw new Error(`no post ${postId}`);
       const t = tick();
-      const c: FakeComment = { id: `${postId.split('_')[1]}_${500000 + seq++}`, message, from: opts.from ?? { id: `user${seq}`, name: `Commenter ${seq}` }, created: t, ...(opts.parentId ? { parentId: opts.parentId } : {}) };
+      const c: FakeComment = {
+        id: `${postId.split('_')[1]}_${500000 + seq++}`,
+        message,
+        from: opts.from ?? { id: `user${seq}`, name: `Commenter ${seq}` },
+        created: t,
+        ...(opts.parentId ? { parentId: opts.parentId } : {}),
+      };
       post.comments.push(c);
       post.updated = t; // a new comment bumps its post, as Graph's updated_time does
       return c;
@@ -176,13 +241,27 @@ export async function startFakeGraph(o: { appSecret: string; version: string }):
       regain = regainMinutes;
     },
     fail(path, times, status, code, message) {
-      server.faults.push({ path, times, status, body: error(status, code, message, 'OAuthException', [1, 2, 4, 17, 32, 613].includes(code)).body });
+      server.faults.push({
+        path,
+        times,
+        status,
+        body: error(status, code, message, 'OAuthException', [1, 2, 4, 17, 32, 613].includes(code)).body,
+      });
     },
   };
 }
 
 /** A signed Page `feed` webhook delivery as Meta sends it (shape: developers.facebook.com webhooks-for-pages). */
-export function feedDelivery(appSecret: string, pageId: string, changes: Record<string, unknown>[]): { body: string; signature: string } {
-  const body = JSON.stringify({ object: 'page', entry: [{ id: pageId, time: Math.floor(Date.now() / 1000), changes: changes.map((value) => ({ field: 'feed', value })) }] });
+export function feedDelivery(
+  appSecret: string,
+  pageId: string,
+  changes: Record<string, unknown>[],
+): { body: string; signature: string } {
+  const body = JSON.stringify({
+    object: 'page',
+    entry: [
+      { id: pageId, time: Math.floor(Date.now() / 1000), changes: changes.map((value) => ({ field: 'feed', value })) },
+    ],
+  });
   return { body, signature: `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` };
 }

@@ -22,7 +22,12 @@ export interface Fault {
   times: number;
 }
 
-export type Handler = (req: http.IncomingMessage, url: URL, body: string, res: http.ServerResponse) => Promise<number> | number;
+export type Handler = (
+  req: http.IncomingMessage,
+  url: URL,
+  body: string,
+  res: http.ServerResponse,
+) => Promise<number> | number;
 
 export interface FakeServer {
   url: string;
@@ -33,7 +38,12 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
+export function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): number {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
   res.end(text);
@@ -50,7 +60,15 @@ export async function startServer(handler: Handler): Promise<FakeServer> {
     req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = Buffer.concat(chunks).toString('utf8');
-      const entry: Logged = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, status: 0, at: Date.now(), headers: req.headers, body };
+      const entry: Logged = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        status: 0,
+        at: Date.now(),
+        headers: req.headers,
+        body,
+      };
       log.push(entry);
       const fault = faults.find((f) => f.times > 0 && f.path.test(url.pathname));
       try {

@@ -53,7 +53,14 @@ export interface FakeX extends FakeServer {
   posted: { id: string; text: string; inReplyTo: string | undefined; auth: string }[];
   rules: { id: string; value: string; tag?: string }[];
   /** Direct messages earshot sent (POST /2/dm_conversations/with/:id/messages), in arrival order. */
-  dms: { eventId: string; conversationId: string; to: string; username: string | undefined; text: string; auth: string }[];
+  dms: {
+    eventId: string;
+    conversationId: string;
+    to: string;
+    username: string | undefined;
+    text: string;
+    auth: string;
+  }[];
   /** Usernames that answer 403 to a DM (they do not accept messages from the brand account). */
   refuseDms: Set<string>;
   user(username: string, followers?: number): FakeUser;
@@ -89,7 +96,11 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
   const windowFor = (path: string) => {
     let w = windows.find((x) => x.path.test(path));
     if (!w) {
-      w = { path: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), remaining: limit, reset: Math.ceil(Date.now() / 1000) + windowSec };
+      w = {
+        path: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+        remaining: limit,
+        reset: Math.ceil(Date.now() / 1000) + windowSec,
+      };
       windows.push(w);
     }
     if (w.reset * 1000 <= Date.now()) {
@@ -112,11 +123,16 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
   const includes = (list: FakeTweet[]) => ({
     users: [...new Set(list.map((t) => t.author_id))].flatMap((id) => {
       const u = userOf(id);
-      return u ? [{ id: u.id, name: u.name, username: u.username, public_metrics: { followers_count: u.followers } }] : [];
+      return u
+        ? [{ id: u.id, name: u.name, username: u.username, public_metrics: { followers_count: u.followers } }]
+        : [];
     }),
   });
   const matches = (query: string, text: string) => {
-    const words = query.split(/\s+/).filter((w) => w && w !== 'OR' && !w.startsWith('-') && !w.includes(':')).map((w) => w.replace(/["()]/g, '').toLowerCase());
+    const words = query
+      .split(/\s+/)
+      .filter((w) => w && w !== 'OR' && !w.startsWith('-') && !w.includes(':'))
+      .map((w) => w.replace(/["()]/g, '').toLowerCase());
     return words.some((w) => text.toLowerCase().includes(w));
   };
 
@@ -126,7 +142,9 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
     const since = q.get('since_id');
     const token = q.get(tokenParam);
     const below = token ? BigInt(Buffer.from(token, 'base64url').toString()) : null;
-    const all = list.filter((t) => (!since || BigInt(t.id) > BigInt(since)) && (below === null || BigInt(t.id) < below)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    const all = list
+      .filter((t) => (!since || BigInt(t.id) > BigInt(since)) && (below === null || BigInt(t.id) < below))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const page = all.slice(0, max);
     if (page.length === 0) return { meta: { result_count: 0 } };
     const more = all.length > max;
@@ -147,10 +165,15 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
     const auth = req.headers.authorization ?? '';
     const isWrite = req.method === 'POST' && path === '/2/tweets';
     const dmTo = req.method === 'POST' ? /^\/2\/dm_conversations\/with\/(\d+)\/messages$/.exec(path)?.[1] : undefined;
-    const userContext = auth.startsWith('OAuth ') && auth.includes(`oauth_consumer_key="${encodeURIComponent(o.consumerKey)}"`);
+    const userContext =
+      auth.startsWith('OAuth ') && auth.includes(`oauth_consumer_key="${encodeURIComponent(o.consumerKey)}"`);
     // DMs need user context; a username lookup takes either (earshot's DM path looks up as the brand account).
-    const authorized = isWrite || dmTo ? userContext : auth === `Bearer ${o.bearerToken}` || (userContext && path.startsWith('/2/users/by/username/'));
-    if (!authorized) return send(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    const authorized =
+      isWrite || dmTo
+        ? userContext
+        : auth === `Bearer ${o.bearerToken}` || (userContext && path.startsWith('/2/users/by/username/'));
+    if (!authorized)
+      return send(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
 
     if (path === '/2/tweets/search/stream' && req.method === 'GET') {
       streamConnections++;
@@ -165,36 +188,111 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
     }
 
     const w = windowFor(path);
-    if (w.remaining <= 0) return send(res, 429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, rateHeaders(w));
+    if (w.remaining <= 0)
+      return send(
+        res,
+        429,
+        { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
+        rateHeaders(w),
+      );
     w.remaining--;
     const h = rateHeaders(w);
     const q = url.searchParams;
 
     if (path === '/2/tweets/search/recent') {
       const query = q.get('query') ?? '';
-      return send(res, 200, timeline(tweets.filter((t) => matches(query, t.text)), q, 'next_token', 10), h);
+      return send(
+        res,
+        200,
+        timeline(
+          tweets.filter((t) => matches(query, t.text)),
+          q,
+          'next_token',
+          10,
+        ),
+        h,
+      );
     }
     let m = /^\/2\/users\/(\d+)\/mentions$/.exec(path);
     if (m) {
       const u = userOf(m[1]!);
-      if (!u) return send(res, 404, { title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found', detail: 'no such user' }, h);
-      return send(res, 200, timeline(tweets.filter((t) => t.text.toLowerCase().includes(`@${u.username.toLowerCase()}`)), q, 'pagination_token', 5), h);
+      if (!u)
+        return send(
+          res,
+          404,
+          {
+            title: 'Not Found Error',
+            type: 'https://api.twitter.com/2/problems/resource-not-found',
+            detail: 'no such user',
+          },
+          h,
+        );
+      return send(
+        res,
+        200,
+        timeline(
+          tweets.filter((t) => t.text.toLowerCase().includes(`@${u.username.toLowerCase()}`)),
+          q,
+          'pagination_token',
+          5,
+        ),
+        h,
+      );
     }
     m = /^\/2\/users\/by\/username\/(\w+)$/.exec(path);
     if (m) {
       const u = users.get(m[1]!.toLowerCase());
       return u
         ? send(res, 200, { data: { id: u.id, name: u.name, username: u.username } }, h)
-        : send(res, 200, { errors: [{ value: m[1], detail: `Could not find user with username: [${m[1]}].`, title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found' }] }, h);
+        : send(
+            res,
+            200,
+            {
+              errors: [
+                {
+                  value: m[1],
+                  detail: `Could not find user with username: [${m[1]}].`,
+                  title: 'Not Found Error',
+                  type: 'https://api.twitter.com/2/problems/resource-not-found',
+                },
+              ],
+            },
+            h,
+          );
     }
     if (dmTo) {
       const u = userOf(dmTo);
-      if (!u) return send(res, 400, { title: 'Invalid Request', type: 'https://api.twitter.com/2/problems/invalid-request', detail: `no user ${dmTo}` }, h);
+      if (!u)
+        return send(
+          res,
+          400,
+          {
+            title: 'Invalid Request',
+            type: 'https://api.twitter.com/2/problems/invalid-request',
+            detail: `no user ${dmTo}`,
+          },
+          h,
+        );
       if (refuseDms.has(u.username.toLowerCase())) {
-        return send(res, 403, { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'You cannot send messages to this user.' }, h);
+        return send(
+          res,
+          403,
+          { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'You cannot send messages to this user.' },
+          h,
+        );
       }
       const b = JSON.parse(body) as { text?: string };
-      if (!b.text) return send(res, 400, { title: 'Invalid Request', type: 'https://api.twitter.com/2/problems/invalid-request', detail: 'text is required' }, h);
+      if (!b.text)
+        return send(
+          res,
+          400,
+          {
+            title: 'Invalid Request',
+            type: 'https://api.twitter.com/2/problems/invalid-request',
+            detail: 'text is required',
+          },
+          h,
+        );
       const eventId = nextId();
       const conversationId = `${u.id}-999`;
       dms.push({ eventId, conversationId, to: u.id, username: u.username, text: b.text, auth });
@@ -207,7 +305,15 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
       return send(res, 201, { data: { id, text: b.text, edit_history_tweet_ids: [id] } }, h);
     }
     if (path === '/2/tweets/search/stream/rules') {
-      if (req.method === 'GET') return send(res, 200, rules.length ? { data: rules, meta: { sent: new Date().toISOString(), result_count: rules.length } } : { meta: { sent: new Date().toISOString(), result_count: 0 } }, h);
+      if (req.method === 'GET')
+        return send(
+          res,
+          200,
+          rules.length
+            ? { data: rules, meta: { sent: new Date().toISOString(), result_count: rules.length } }
+            : { meta: { sent: new Date().toISOString(), result_count: 0 } },
+          h,
+        );
       const b = JSON.parse(body) as { add?: { value: string; tag?: string }[]; delete?: { ids: string[] } };
       let created = 0;
       let deleted = 0;
@@ -223,13 +329,27 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
         }
       }
       const sent = new Date().toISOString();
-      return send(res, 200, b.add ? { data: rules.slice(-created), meta: { sent, summary: { created, not_created: 0, valid: created, invalid: 0 } } } : { meta: { sent, summary: { deleted, not_deleted: 0 } } }, h);
+      return send(
+        res,
+        200,
+        b.add
+          ? {
+              data: rules.slice(-created),
+              meta: { sent, summary: { created, not_created: 0, valid: created, invalid: 0 } },
+            }
+          : { meta: { sent, summary: { deleted, not_deleted: 0 } } },
+        h,
+      );
     }
     return send(res, 404, { title: 'Not Found', type: 'about:blank', status: 404, detail: `no route ${path}` }, h);
   });
 
   function rateHeaders(w: { remaining: number; reset: number }): Record<string, string> {
-    return { 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': String(Math.max(0, w.remaining)), 'x-rate-limit-reset': String(w.reset) };
+    return {
+      'x-rate-limit-limit': String(limit),
+      'x-rate-limit-remaining': String(Math.max(0, w.remaining)),
+      'x-rate-limit-reset': String(w.reset),
+    };
   }
 
   const fake: FakeX = {
@@ -255,11 +375,20 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
     tweet(text, author, opts = {}) {
       const u = fake.user(author);
       const id = nextId();
-      const t: FakeTweet = { id, text, author_id: u.id, created_at: new Date().toISOString(), conversation_id: opts.inReplyTo ?? id, ...(opts.inReplyTo ? { in_reply_to: opts.inReplyTo } : {}) };
+      const t: FakeTweet = {
+        id,
+        text,
+        author_id: u.id,
+        created_at: new Date().toISOString(),
+        conversation_id: opts.inReplyTo ?? id,
+        ...(opts.inReplyTo ? { in_reply_to: opts.inReplyTo } : {}),
+      };
       tweets.push(t);
       if (opts.stream !== false) {
         const matching = rules.filter((r) => matches(r.value, text)).map((r) => ({ id: r.id, tag: r.tag ?? '' }));
-        if (matching.length) for (const s of streams) s.write(`${JSON.stringify({ data: render(t), includes: includes([t]), matching_rules: matching })}\r\n`);
+        if (matching.length)
+          for (const s of streams)
+            s.write(`${JSON.stringify({ data: render(t), includes: includes([t]), matching_rules: matching })}\r\n`);
       }
       return t;
     },
@@ -273,7 +402,11 @@ export async function startFakeX(o: FakeXOptions): Promise<FakeX> {
         status: 429,
         times,
         body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
-        headers: { 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
+        headers: {
+          'x-rate-limit-limit': String(limit),
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(reset),
+        },
       });
       return reset;
     },

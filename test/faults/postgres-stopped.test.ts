@@ -64,10 +64,18 @@ describe('PostgreSQL going away', () => {
       const count = async (sql: string) => Number((await rt.db.query<{ n: string }>(sql)).rows[0]?.n);
       const rows = await count('SELECT count(*) AS n FROM mentions');
       const seen = await count('SELECT count(DISTINCT (source, external_id)) AS n FROM mentions');
-      printFigures('PostgreSQL stopped mid-run', { expected: 1000, seen, lost: 1000 - seen, duplicated: rows - seen, recoveryS: (Date.now() - back) / 1000 });
+      printFigures('PostgreSQL stopped mid-run', {
+        expected: 1000,
+        seen,
+        lost: 1000 - seen,
+        duplicated: rows - seen,
+        recoveryS: (Date.now() - back) / 1000,
+      });
       expect(rows).toBe(1000);
       expect(seen).toBe(1000);
-      expect(await count("SELECT count(*) AS n FROM case_events WHERE kind = 'mention_added'")).toBe(await count('SELECT count(*) AS n FROM mentions WHERE case_id IS NOT NULL'));
+      expect(await count("SELECT count(*) AS n FROM case_events WHERE kind = 'mention_added'")).toBe(
+        await count('SELECT count(*) AS n FROM mentions WHERE case_id IS NOT NULL'),
+      );
       const jobs = await rt.queue.counts();
       expect(jobs.failed).toBe(0);
     } finally {

@@ -5,12 +5,16 @@ import { startService } from '../../src/runtime.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { printFigures } from '../helpers/figures.ts';
 
-const count = async (rt: { db: { query: (s: string) => Promise<{ rows: { n: string }[] }> } }, sql: string) => Number((await rt.db.query(sql)).rows[0]?.n);
+const count = async (rt: { db: { query: (s: string) => Promise<{ rows: { n: string }[] }> } }, sql: string) =>
+  Number((await rt.db.query(sql)).rows[0]?.n);
 
 describe('Redis killed', () => {
   it('loses no mention when a Redis that keeps nothing on disk is killed mid-run', async () => {
     const redis = await startTestRedis();
-    const rt = await testRuntime({ redisUrl: redis.url, env: { EARSHOT_SWEEP_INTERVAL_MS: '300', EARSHOT_SWEEP_AFTER_MS: '1000', EARSHOT_WORKER_CONCURRENCY: '2' } });
+    const rt = await testRuntime({
+      redisUrl: redis.url,
+      env: { EARSHOT_SWEEP_INTERVAL_MS: '300', EARSHOT_SWEEP_AFTER_MS: '1000', EARSHOT_WORKER_CONCURRENCY: '2' },
+    });
     const service = await startService(rt, { api: false, worker: true });
     try {
       const total = 3000;
@@ -31,7 +35,13 @@ describe('Redis killed', () => {
       await drained(rt, 120_000);
       const seen = await count(rt, 'SELECT count(DISTINCT (source, external_id)) AS n FROM mentions');
       const rows = await count(rt, 'SELECT count(*) AS n FROM mentions');
-      printFigures('Redis killed mid-run', { expected: total, seen, lost: total - seen, duplicated: rows - seen, recoveryS: (Date.now() - back) / 1000 });
+      printFigures('Redis killed mid-run', {
+        expected: total,
+        seen,
+        lost: total - seen,
+        duplicated: rows - seen,
+        recoveryS: (Date.now() - back) / 1000,
+      });
       expect(rows).toBe(total);
       expect(seen).toBe(total);
     } finally {

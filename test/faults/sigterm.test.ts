@@ -16,7 +16,10 @@ describe('SIGTERM (graceful shutdown)', () => {
   it('loses nothing and does nothing twice when SIGTERM arrives mid-run', async () => {
     const database = await testDatabase();
     const port = await freePort();
-    const env = { ...scaledOutEnv(database, port, TOKEN, inject('redisUrl'), uniqueName('shutdown')), EARSHOT_WORKER_CONCURRENCY: '2' };
+    const env = {
+      ...scaledOutEnv(database, port, TOKEN, inject('redisUrl'), uniqueName('shutdown')),
+      EARSHOT_WORKER_CONCURRENCY: '2',
+    };
     const count = async (sql: string) => Number((await database.db.query<{ n: string }>(sql)).rows[0]?.n);
     try {
       const first = earshot(['start'], env);
@@ -48,10 +51,22 @@ describe('SIGTERM (graceful shutdown)', () => {
       expect(pendingAtSignal).toBeGreaterThan(0); // the signal really came mid-run
       const rows = await count('SELECT count(*) AS n FROM mentions');
       const seen = await count('SELECT count(DISTINCT (source, external_id)) AS n FROM mentions');
-      printFigures('SIGTERM mid-run', { expected: total, seen, lost: total - seen, duplicated: rows - seen, recoveryS });
+      printFigures('SIGTERM mid-run', {
+        expected: total,
+        seen,
+        lost: total - seen,
+        duplicated: rows - seen,
+        recoveryS,
+      });
       expect(rows).toBe(total);
-      expect(await count("SELECT count(*) AS n FROM (SELECT data->>'mention_id' FROM case_events WHERE kind = 'mention_added' GROUP BY 1 HAVING count(*) > 1) d")).toBe(0);
-      expect(await count("SELECT count(*) AS n FROM case_events WHERE kind = 'opened'")).toBe(await count('SELECT count(*) AS n FROM cases'));
+      expect(
+        await count(
+          "SELECT count(*) AS n FROM (SELECT data->>'mention_id' FROM case_events WHERE kind = 'mention_added' GROUP BY 1 HAVING count(*) > 1) d",
+        ),
+      ).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM case_events WHERE kind = 'opened'")).toBe(
+        await count('SELECT count(*) AS n FROM cases'),
+      );
     } finally {
       await database.drop();
     }

@@ -43,12 +43,16 @@ export async function postStatus(url: string, headers: Record<string, string>, b
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(bytes.length) } }, (res) => {
-      answered = true;
-      res.resume();
-      resolve(res.statusCode ?? 0);
-      req.destroy();
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(bytes.length) } },
+      (res) => {
+        answered = true;
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (!answered) reject(err);
     });
@@ -64,7 +68,11 @@ export async function postStatus(url: string, headers: Record<string, string>, b
  * between collections, so one reading proves little: a leak shows as the low points rising, so the
  * lowest reading of the first half is compared with the lowest of the second.
  */
-export async function rssTroughs(pid: number, ms: number, everyMs = 2000): Promise<{ firstMb: number; secondMb: number }> {
+export async function rssTroughs(
+  pid: number,
+  ms: number,
+  everyMs = 2000,
+): Promise<{ firstMb: number; secondMb: number }> {
   const samples: number[] = [];
   for (let t = 0; t < ms; t += everyMs) {
     samples.push(rssBytes(pid));

@@ -12,10 +12,22 @@ interface LocalDay {
 
 // Its own Intl-based zone conversion, so a fault in the fast one under test cannot hide here.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function localParts(instant: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+function localParts(
+  instant: number,
+  timeZone: string,
+): { y: number; m: number; d: number; h: number; mi: number; s: number } {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   const p: Record<string, number> = {};
@@ -52,7 +64,8 @@ function* windows(cal: Calendar, from: number): Generator<[number, number]> {
   for (let i = 0; i < WALK_MAX_DAYS; i++, day = nextDay(day)) {
     if (!cal.weekdays.includes(weekday(day)) || cal.holidays.has(dayKey(day))) continue;
     const start = zonedTime(day, cal.startMinute, cal.timeZone);
-    const end = cal.endMinute === 1440 ? zonedTime(nextDay(day), 0, cal.timeZone) : zonedTime(day, cal.endMinute, cal.timeZone);
+    const end =
+      cal.endMinute === 1440 ? zonedTime(nextDay(day), 0, cal.timeZone) : zonedTime(day, cal.endMinute, cal.timeZone);
     if (end > start) yield [start, end];
   }
 }

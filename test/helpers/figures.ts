@@ -10,5 +10,7 @@ export interface FaultFigures {
 
 export function printFigures(fault: string, f: FaultFigures): void {
   const recovery = f.recoveryS == null ? '-' : f.recoveryS.toFixed(1);
-  console.log(`[fault] ${fault}: expected ${f.expected} / seen ${f.seen} / lost ${f.lost} / duplicated ${f.duplicated} / recovery ${recovery} s`);
+  console.log(
+    `[fault] ${fault}: expected ${f.expected} / seen ${f.seen} / lost ${f.lost} / duplicated ${f.duplicated} / recovery ${recovery} s`,
+  );
 }

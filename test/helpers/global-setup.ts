@@ -34,7 +34,12 @@ async function reachablePostgres(url: string): Promise<boolean> {
 }
 
 async function reachableRedis(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();

@@ -23,10 +23,16 @@ export interface LiveServer {
   stop(): Promise<void>;
 }
 
-export async function startLiveServer(opts: { env?: Record<string, string>; args?: string[] } = {}): Promise<LiveServer> {
+export async function startLiveServer(
+  opts: { env?: Record<string, string>; args?: string[] } = {},
+): Promise<LiveServer> {
   const database = await testDatabase();
   const port = await freePort();
-  const env = { ...scaledOutEnv(database, port, LIVE_ADMIN_TOKEN, inject('redisUrl'), uniqueName('live')), LOG_LEVEL: 'warn', ...opts.env };
+  const env = {
+    ...scaledOutEnv(database, port, LIVE_ADMIN_TOKEN, inject('redisUrl'), uniqueName('live')),
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  };
   const child = earshot(['start', ...(opts.args ?? [])], env);
   const base = `http://127.0.0.1:${port}`;
   try {

@@ -28,16 +28,26 @@ export interface PlantedCustomer {
 }
 
 /** `id(i)` and `handle(i)` name customer i; the ids and handles differ per test so worlds never meet. */
-export function plantedRebootLoop(id: (i: number) => string, handle: (i: number) => string): { customers: PlantedCustomer[]; mentions: MentionInput[] } {
+export function plantedRebootLoop(
+  id: (i: number) => string,
+  handle: (i: number) => string,
+): { customers: PlantedCustomer[]; mentions: MentionInput[] } {
   const customers = Array.from({ length: 120 }, (_, i) => ({
     customer_id: id(i),
     name: `Customer ${i}`,
     handles: [{ handle: handle(i) }],
-    attributes: i < 30 ? { model: 'X200', firmware: '4.1', plan: i % 2 ? 'pro' : 'basic' } : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0', plan: i % 2 ? 'basic' : 'pro' },
+    attributes:
+      i < 30
+        ? { model: 'X200', firmware: '4.1', plan: i % 2 ? 'pro' : 'basic' }
+        : { model: i % 2 ? 'X100' : 'X300', firmware: i % 3 ? '3.9' : '4.0', plan: i % 2 ? 'basic' : 'pro' },
   }));
   // The ten texts, the second time round with a follow-up.
   const mentions = Array.from({ length: 20 }, (_, i) =>
-    mention({ source: 'twitter', author: { handle: handle(i) }, text: `${REBOOT_LOOP_TEXTS[i % REBOOT_LOOP_TEXTS.length]}${i >= REBOOT_LOOP_TEXTS.length ? ', still broken today' : ''}` }),
+    mention({
+      source: 'twitter',
+      author: { handle: handle(i) },
+      text: `${REBOOT_LOOP_TEXTS[i % REBOOT_LOOP_TEXTS.length]}${i >= REBOOT_LOOP_TEXTS.length ? ', still broken today' : ''}`,
+    }),
   );
   return { customers, mentions };
 }

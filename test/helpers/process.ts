@@ -49,7 +49,10 @@ export interface CliResult {
 
 /** Runs one earshot command to completion with `stdin`, keeping stdout and stderr apart. */
 export async function runCli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   let stdout = '';
   let stderr = '';
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -63,7 +66,13 @@ export async function runCli(args: string[], stdin = '', env: Record<string, str
 }
 
 /** The environment of an `earshot start` in the scaled-out shape: a test schema, the test Redis, its own queue. */
-export function scaledOutEnv(database: { url: string; schema: string }, port: number, adminToken: string, redisUrl: string | null, queue: string): Record<string, string> {
+export function scaledOutEnv(
+  database: { url: string; schema: string },
+  port: number,
+  adminToken: string,
+  redisUrl: string | null,
+  queue: string,
+): Record<string, string> {
   return {
     PORT: String(port),
     EARSHOT_ADMIN_TOKEN: adminToken,

@@ -19,7 +19,11 @@ export async function startTestRedis(): Promise<TestRedis> {
   const handle: TestRedis = {
     url,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'], { stdio: 'ignore' });
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'],
+        { stdio: 'ignore' },
+      );
       for (let i = 0; i < 100; i++) {
         const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
         probe.on('error', () => {});

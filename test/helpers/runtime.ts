@@ -15,7 +15,9 @@ export interface TestRuntime extends Runtime {
 }
 
 /** `queue: 'redis'` uses the Redis the global setup found (or another given URL); 'postgres' BullMQ's PG backend. */
-export async function testRuntime(opts: { queue?: 'redis' | 'postgres'; redisUrl?: string; env?: Record<string, string> } = {}): Promise<TestRuntime> {
+export async function testRuntime(
+  opts: { queue?: 'redis' | 'postgres'; redisUrl?: string; env?: Record<string, string> } = {},
+): Promise<TestRuntime> {
   const database = await testDatabase();
   const redisUrl = opts.queue === 'postgres' ? null : (opts.redisUrl ?? inject('redisUrl'));
   const config = testConfig(database, redisUrl, opts.env);
@@ -63,7 +65,12 @@ export function mention(over: Partial<MentionInput> = {}): MentionInput {
   const source = over.source ?? 'api';
   return {
     source,
-    external_id: source === 'twitter' ? unique.slice(0, 19) : source === 'facebook' ? `777_${unique}` : `m-${seq}-${Math.random().toString(36).slice(2, 8)}`,
+    external_id:
+      source === 'twitter'
+        ? unique.slice(0, 19)
+        : source === 'facebook'
+          ? `777_${unique}`
+          : `m-${seq}-${Math.random().toString(36).slice(2, 8)}`,
     text: `My Lumio X200 has been stuck rebooting since the update, ticket ${seq} has not been answered in 3 days`,
     author: { handle: `customer${seq}` },
     created_at: new Date(Date.now() - 60_000).toISOString(),

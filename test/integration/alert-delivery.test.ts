@@ -26,7 +26,14 @@ const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 beforeAll(async () => {
   [slack, hook, smtp] = await Promise.all([startSlack(), startWebhookReceiver(), startSmtp()]);
   rt = await testRuntime({
-    env: { EARSHOT_ALERT_ALLOW_PRIVATE: '1', EARSHOT_ALERT_HTTP_HOSTS: '127.0.0.1', EARSHOT_SMTP_URL: smtp.url, EARSHOT_ALERT_RETRY_MS: '200', EARSHOT_ALERT_MAX_ATTEMPTS: '3', EARSHOT_CRISIS_INTERVAL_MS: '3600000' },
+    env: {
+      EARSHOT_ALERT_ALLOW_PRIVATE: '1',
+      EARSHOT_ALERT_HTTP_HOSTS: '127.0.0.1',
+      EARSHOT_SMTP_URL: smtp.url,
+      EARSHOT_ALERT_RETRY_MS: '200',
+      EARSHOT_ALERT_MAX_ATTEMPTS: '3',
+      EARSHOT_CRISIS_INTERVAL_MS: '3600000',
+    },
   });
   service = await startService(rt, { api: false, worker: true });
   app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
@@ -47,19 +54,24 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const create = (body: object) => app.inject({ method: 'POST', url: '/api/alert-destinations', headers: admin, payload: body });
+const create = (body: object) =>
+  app.inject({ method: 'POST', url: '/api/alert-destinations', headers: admin, payload: body });
 
 describe('alert delivery', () => {
   let webhookSecret = '';
 
   it('lets an admin configure destinations, showing a webhook secret once', async () => {
-    expect((await create({ name: 'PR Slack', kind: 'slack', target: `${slack.url}/services/T0/B0/x` })).statusCode).toBe(201);
+    expect(
+      (await create({ name: 'PR Slack', kind: 'slack', target: `${slack.url}/services/T0/B0/x` })).statusCode,
+    ).toBe(201);
     const w = await create({ name: 'Ops hook', kind: 'webhook', target: `${hook.url}/earshot` });
     expect(w.statusCode).toBe(201);
     webhookSecret = w.json<{ secret: string }>().secret;
     expect(webhookSecret.length).toBeGreaterThan(20);
     expect((await create({ name: 'PR mail', kind: 'email', target: 'pr@example.com' })).statusCode).toBe(201);
-    const list = (await app.inject({ url: '/api/alert-destinations', headers: admin })).json<{ items: Array<{ has_secret: boolean; secret?: string }> }>().items;
+    const list = (await app.inject({ url: '/api/alert-destinations', headers: admin })).json<{
+      items: Array<{ has_secret: boolean; secret?: string }>;
+    }>().items;
     expect(list).toHaveLength(3);
     expect(list.every((d) => d.secret === undefined)).toBe(true);
     expect((await create({ name: 'bad', kind: 'webhook', target: 'ftp://example.com/x' })).statusCode).toBe(400);
@@ -75,8 +87,20 @@ describe('alert delivery', () => {
 
   it('delivers an alert to Slack, a signed webhook and e-mail, retrying the mail after a failure', async () => {
     smtp.refuse = 1;
-    const id = await insertAlert(rt.db, { kind: 'volume_spike', severity: 2, message: 'Negative volume spike: 40 negative mentions in 15 min', data: { representatives: [{ author: 'angry', text: 'down again' }] }, scope: {}, drill: false });
-    await waitFor('three sent deliveries', async () => (await rt.db.query(`SELECT 1 FROM alert_deliveries WHERE alert_id = $1 AND status = 'sent'`, [id])).rowCount === 3);
+    const id = await insertAlert(rt.db, {
+      kind: 'volume_spike',
+      severity: 2,
+      message: 'Negative volume spike: 40 negative mentions in 15 min',
+      data: { representatives: [{ author: 'angry', text: 'down again' }] },
+      scope: {},
+      drill: false,
+    });
+    await waitFor(
+      'three sent deliveries',
+      async () =>
+        (await rt.db.query(`SELECT 1 FROM alert_deliveries WHERE alert_id = $1 AND status = 'sent'`, [id])).rowCount ===
+        3,
+    );
 
     const slackPost = slack.log.find((l) => l.body.includes('40 negative mentions'));
     expect(JSON.parse(slackPost!.body).text).toMatch(/volume spike/);
@@ -86,21 +110,49 @@ describe('alert delivery', () => {
     expect(m).not.toBeNull();
     expect(m![2]).toBe(signature(webhookSecret, Number(m![1]), hookPost.body));
     expect(Math.abs(Date.now() / 1000 - Number(m![1]))).toBeLessThan(120);
-    expect(JSON.parse(hookPost.body)).toMatchObject({ type: 'alert.opened', alert: { id, kind: 'volume_spike', severity: 2 } });
+    expect(JSON.parse(hookPost.body)).toMatchObject({
+      type: 'alert.opened',
+      alert: { id, kind: 'volume_spike', severity: 2 },
+    });
 
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0]!.to).toEqual(['pr@example.com']);
     expect(smtp.messages[0]!.raw).toMatch(/Subject: .*volume spike/);
-    const mail = (await app.inject({ url: `/api/alerts/${id}/deliveries`, headers: admin })).json<{ items: Array<{ destination_id: number; attempts: number }> }>().items.find((d) => d.destination_id === 3)!;
+    const mail = (await app.inject({ url: `/api/alerts/${id}/deliveries`, headers: admin }))
+      .json<{ items: Array<{ destination_id: number; attempts: number }> }>()
+      .items.find((d) => d.destination_id === 3)!;
     expect(mail.attempts).toBe(2);
   }, 120_000);
 
   it('gives up after the last attempt and keeps the delivery as dead with its error', async () => {
-    const broken = (await create({ name: 'Broken hook', kind: 'webhook', target: `${hook.url}/broken` })).json<{ id: number }>();
+    const broken = (await create({ name: 'Broken hook', kind: 'webhook', target: `${hook.url}/broken` })).json<{
+      id: number;
+    }>();
     hook.faults.push({ path: /^\/broken$/, status: 500, body: 'boom', times: 100 });
-    const id = await insertAlert(rt.db, { kind: 'sentiment_shift', severity: 1, message: 'Sentiment turned negative', data: {}, scope: {}, drill: false });
-    await waitFor('a dead delivery', async () => (await rt.db.query(`SELECT 1 FROM alert_deliveries WHERE alert_id = $1 AND destination_id = $2 AND status = 'dead'`, [id, broken.id])).rowCount === 1);
-    const row = (await rt.db.query<{ attempts: number; last_error: string }>('SELECT attempts, last_error FROM alert_deliveries WHERE alert_id = $1 AND destination_id = $2', [id, broken.id])).rows[0]!;
+    const id = await insertAlert(rt.db, {
+      kind: 'sentiment_shift',
+      severity: 1,
+      message: 'Sentiment turned negative',
+      data: {},
+      scope: {},
+      drill: false,
+    });
+    await waitFor(
+      'a dead delivery',
+      async () =>
+        (
+          await rt.db.query(
+            `SELECT 1 FROM alert_deliveries WHERE alert_id = $1 AND destination_id = $2 AND status = 'dead'`,
+            [id, broken.id],
+          )
+        ).rowCount === 1,
+    );
+    const row = (
+      await rt.db.query<{ attempts: number; last_error: string }>(
+        'SELECT attempts, last_error FROM alert_deliveries WHERE alert_id = $1 AND destination_id = $2',
+        [id, broken.id],
+      )
+    ).rows[0]!;
     expect(row.attempts).toBe(3);
     expect(row.last_error).toMatch(/HTTP 500/);
     expect(hook.log.filter((l) => l.path === '/broken')).toHaveLength(3);
@@ -115,7 +167,16 @@ describe('alert delivery', () => {
 describe('SSRF guard', () => {
   const strict = { allowPrivate: false, httpHosts: [] };
   it('refuses plain http, private and loopback addresses, local names and credentials', () => {
-    for (const url of ['http://hooks.example.com/x', 'https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://[::1]/x', 'https://169.254.169.254/latest', 'https://localhost/x', 'https://u:p@hooks.example.com/x', 'file:///etc/passwd']) {
+    for (const url of [
+      'http://hooks.example.com/x',
+      'https://127.0.0.1/x',
+      'https://10.1.2.3/x',
+      'https://[::1]/x',
+      'https://169.254.169.254/latest',
+      'https://localhost/x',
+      'https://u:p@hooks.example.com/x',
+      'file:///etc/passwd',
+    ]) {
       expect(() => checkDestinationUrl(url, strict), url).toThrow();
     }
     expect(checkDestinationUrl('https://hooks.slack.com/services/T/B/x', strict).hostname).toBe('hooks.slack.com');
@@ -125,7 +186,9 @@ describe('SSRF guard', () => {
 
   it('refuses, at connect time, a name that resolves to a loopback address (so DNS rebinding cannot pass)', async () => {
     const resolve = (allowPrivate: boolean) =>
-      new Promise<NodeJS.ErrnoException | null>((done) => guardedLookup({ allowPrivate, httpHosts: [] })('localhost', {}, (err) => done(err)));
+      new Promise<NodeJS.ErrnoException | null>((done) =>
+        guardedLookup({ allowPrivate, httpHosts: [] })('localhost', {}, (err) => done(err)),
+      );
     expect((await resolve(false))?.code).toBe('EPRIVATE');
     expect(await resolve(true)).toBeNull();
   });

@@ -42,7 +42,15 @@ describe('ingest API', () => {
     const res = await post({ mentions: [mention(), { ...bad, author: { name: 'no handle' } }] });
     expect(res.statusCode).toBe(202);
     expect(res.json().accepted).toHaveLength(1);
-    expect(res.json().rejected).toEqual([{ index: 1, path: '/author/handle', reason: expect.stringMatching(/^\/author\/handle /), source: bad.source, external_id: bad.external_id }]);
+    expect(res.json().rejected).toEqual([
+      {
+        index: 1,
+        path: '/author/handle',
+        reason: expect.stringMatching(/^\/author\/handle /),
+        source: bad.source,
+        external_id: bad.external_id,
+      },
+    ]);
     const none = await post({ mentions: [{ ...bad, author: { name: 'no handle' } }] });
     expect(none.statusCode, none.body).toBe(400);
     expect(none.json().field).toBe('body.mentions.0.author.handle');
@@ -70,7 +78,11 @@ describe('ingest API', () => {
     expect(res.json().accepted).toHaveLength(2);
     expect(res.json().duplicates).toEqual([{ source: a.source, external_id: a.external_id }]);
     const again = await post({ mentions: [b] });
-    expect(again.json()).toEqual({ accepted: [], duplicates: [{ source: b.source, external_id: b.external_id }], rejected: [] });
+    expect(again.json()).toEqual({
+      accepted: [],
+      duplicates: [{ source: b.source, external_id: b.external_id }],
+      rejected: [],
+    });
 
     await drained(rt);
     const cases = await app.inject({ url: '/api/cases?limit=50', headers: { authorization: `Bearer ${agentToken}` } });
@@ -109,6 +121,8 @@ describe('ingest API', () => {
     expect(metricsText).toMatch(/earshot_mentions_received_total\{source="api"\} \d+/);
     expect(metricsText).toContain('earshot_inbox_pending 0');
     const spec = (await app.inject({ url: '/docs/json' })).json();
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/mentions', '/api/cases', '/api/cases/{id}', '/ready']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/mentions', '/api/cases', '/api/cases/{id}', '/ready']),
+    );
   });
 });

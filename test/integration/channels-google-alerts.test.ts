@@ -21,7 +21,8 @@ let urlA: string;
 let urlB: string;
 const MAX_BYTES = 256 * 1024;
 
-const count = async (sql: string, params: unknown[] = []) => Number((await rt.db.query<{ n: string }>(sql, params)).rows[0]?.n);
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await rt.db.query<{ n: string }>(sql, params)).rows[0]?.n);
 const alertMentions = () => count(`SELECT count(*) AS n FROM mentions WHERE source = 'google-alerts'`);
 const keyA = () => keyOf('feed-', urlA);
 const keyB = () => keyOf('feed-', urlB);
@@ -30,7 +31,9 @@ beforeAll(async () => {
   feeds = await startFakeAlerts();
   urlA = feeds.feed('1111111111111111111');
   urlB = feeds.feed('2222222222222222222');
-  rt = await testRuntime({ env: { GOOGLE_ALERTS_FEEDS: `${urlA},${urlB}`, GOOGLE_ALERTS_MAX_BYTES: String(MAX_BYTES) } });
+  rt = await testRuntime({
+    env: { GOOGLE_ALERTS_FEEDS: `${urlA},${urlB}`, GOOGLE_ALERTS_MAX_BYTES: String(MAX_BYTES) },
+  });
   models = await createModels(rt.config, rt.log);
   worker = startPipelineWorker(rt, models);
   stopSweeper = startSweeper(rt, 250, { olderThanMs: 500 });
@@ -46,11 +49,20 @@ afterAll(async () => {
 
 describe('Google Alerts feeds', () => {
   it('stores N entries once, with unwrapped links and plain-text titles; an unchanged feed costs a 304', async () => {
-    for (let i = 0; i < 40; i++) feeds.entry('1111111111111111111', `Lumio <b>X200</b> recall &amp; refunds, part ${i}`, `https://news.example.com/lumio/${i}?a=1&b=2`);
+    for (let i = 0; i < 40; i++)
+      feeds.entry(
+        '1111111111111111111',
+        `Lumio <b>X200</b> recall &amp; refunds, part ${i}`,
+        `https://news.example.com/lumio/${i}?a=1&b=2`,
+      );
     expect(await rt.channels.poll('google-alerts', keyA())).toMatchObject({ status: 'ok', accepted: 40 });
     await drained(rt);
     expect(await alertMentions()).toBe(40);
-    const row = (await rt.db.query<{ text: string; url: string; external_id: string }>(`SELECT text, url, external_id FROM mentions WHERE source = 'google-alerts' AND url LIKE '%/lumio/0?%'`)).rows[0]!;
+    const row = (
+      await rt.db.query<{ text: string; url: string; external_id: string }>(
+        `SELECT text, url, external_id FROM mentions WHERE source = 'google-alerts' AND url LIKE '%/lumio/0?%'`,
+      )
+    ).rows[0]!;
     expect(row.url).toBe('https://news.example.com/lumio/0?a=1&b=2');
     expect(row.text).toMatch(/^Lumio X200 recall & refunds, part 0\n/);
     expect(row.text).not.toMatch(/[<>]/);
@@ -62,7 +74,12 @@ describe('Google Alerts feeds', () => {
     expect(feeds.log.at(-1)!.headers['if-none-match']).toBeTruthy();
 
     feeds.entry('1111111111111111111', 'Lumio support praised', 'https://blog.example.org/p');
-    expect(await rt.channels.poll('google-alerts', keyA())).toMatchObject({ status: 'ok', read: 41, accepted: 1, duplicates: 40 });
+    expect(await rt.channels.poll('google-alerts', keyA())).toMatchObject({
+      status: 'ok',
+      read: 41,
+      accepted: 1,
+      duplicates: 40,
+    });
   });
 
   it('survives a restart and a 503 without duplicates', async () => {
@@ -81,11 +98,22 @@ describe('Google Alerts feeds', () => {
   });
 
   it('refuses DOCTYPE/ENTITY feeds and links that are not http(s), and keeps polling the other feed', async () => {
-    feeds.override('2222222222222222222', `<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY lol "lol">]><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><title>&lol;</title></entry></feed>`);
+    feeds.override(
+      '2222222222222222222',
+      `<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY lol "lol">]><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><title>&lol;</title></entry></feed>`,
+    );
     const r = await rt.channels.poll('google-alerts', keyB());
     expect(r).toMatchObject({ status: 'failed' });
     expect((r as { reason: string }).reason).toContain('DOCTYPE');
-    const js = atom('2222222222222222222', [{ id: 'tag:google.com,2013:googlealerts/feed:999', title: 'Lumio click me', url: 'javascript:alert(1)', snippet: 'x', published: new Date().toISOString() }]);
+    const js = atom('2222222222222222222', [
+      {
+        id: 'tag:google.com,2013:googlealerts/feed:999',
+        title: 'Lumio click me',
+        url: 'javascript:alert(1)',
+        snippet: 'x',
+        published: new Date().toISOString(),
+      },
+    ]);
     feeds.override('2222222222222222222', js);
     expect(await rt.channels.poll('google-alerts', keyB())).toMatchObject({ status: 'ok', read: 0 });
     feeds.override('2222222222222222222', null);
@@ -108,12 +136,22 @@ describe('Google Alerts feeds', () => {
 describe('scheduling on the embedded shape (BullMQ on PostgreSQL)', () => {
   it('upserts job schedulers and polls through them without Redis', async () => {
     const { startService } = await import('../../src/runtime.ts');
-    const pg = await testRuntime({ queue: 'postgres', env: { GOOGLE_ALERTS_FEEDS: urlA, GOOGLE_ALERTS_POLL_INTERVAL_MS: '1000' } });
+    const pg = await testRuntime({
+      queue: 'postgres',
+      env: { GOOGLE_ALERTS_FEEDS: urlA, GOOGLE_ALERTS_POLL_INTERVAL_MS: '1000' },
+    });
     const service = await startService(pg, { api: false, worker: true });
     try {
       const end = Date.now() + 30_000;
       let n = 0;
-      while (Date.now() < end && (n = Number((await pg.db.query<{ n: string }>(`SELECT count(*) AS n FROM mentions WHERE source = 'google-alerts'`)).rows[0]?.n)) < 41) await new Promise((r) => setTimeout(r, 100));
+      while (
+        Date.now() < end &&
+        (n = Number(
+          (await pg.db.query<{ n: string }>(`SELECT count(*) AS n FROM mentions WHERE source = 'google-alerts'`))
+            .rows[0]?.n,
+        )) < 41
+      )
+        await new Promise((r) => setTimeout(r, 100));
       expect(n).toBe(41);
     } finally {
       await service.stop();

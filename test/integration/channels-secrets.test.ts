@@ -74,20 +74,45 @@ describe('secrets', () => {
 
     // Polls that work, and polls that fail with the platform echoing the request.
     expect(await pollNow('twitter', keyOf('search-', 'lumio'))).toMatchObject({ status: 'ok' });
-    x.faults.push({ path: /search/, status: 401, times: 1, body: { title: 'Unauthorized', detail: 'Unauthorized', status: 401 } });
+    x.faults.push({
+      path: /search/,
+      status: 401,
+      times: 1,
+      body: { title: 'Unauthorized', detail: 'Unauthorized', status: 401 },
+    });
     expect(await pollNow('twitter', keyOf('search-', 'lumio'))).toMatchObject({ status: 'failed' });
     expect(await pollNow('facebook', 'page-777')).toMatchObject({ status: 'ok' });
     g.fail(/feed/, 1, 500, 1, 'An unknown error has occurred.');
     expect(await pollNow('facebook', 'page-777')).toMatchObject({ status: 'failed' });
 
     // Webhooks with their secrets in query strings and headers.
-    await fetch(`${base}/webhooks/facebook?hub.mode=subscribe&hub.verify_token=${SECRETS.FACEBOOK_VERIFY_TOKEN}&hub.challenge=5`);
+    await fetch(
+      `${base}/webhooks/facebook?hub.mode=subscribe&hub.verify_token=${SECRETS.FACEBOOK_VERIFY_TOKEN}&hub.challenge=5`,
+    );
     await fetch(`${base}/webhooks/twitter?crc_token=abc`);
-    const d = feedDelivery(SECRETS.FACEBOOK_APP_SECRET, '777', [{ item: 'status', verb: 'add', post_id: '777_1', from: { id: '5' }, message: 'hi lumio' }]);
-    expect((await fetch(`${base}/webhooks/facebook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': d.signature }, body: d.body })).status).toBe(200);
+    const d = feedDelivery(SECRETS.FACEBOOK_APP_SECRET, '777', [
+      { item: 'status', verb: 'add', post_id: '777_1', from: { id: '5' }, message: 'hi lumio' },
+    ]);
+    expect(
+      (
+        await fetch(`${base}/webhooks/facebook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': d.signature },
+          body: d.body,
+        })
+      ).status,
+    ).toBe(200);
     const xBody = JSON.stringify({ tweet_create_events: [] });
     const xSig = `sha256=${createHmac('sha256', SECRETS.X_CONSUMER_SECRET).update(xBody).digest('base64')}`;
-    expect((await fetch(`${base}/webhooks/twitter`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': xSig }, body: xBody })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${base}/webhooks/twitter`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': xSig },
+          body: xBody,
+        })
+      ).status,
+    ).toBe(200);
 
     // The poll jobs the schedulers created carry only source and key.
     const { Queue } = await import('bullmq');

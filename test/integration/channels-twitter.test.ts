@@ -24,7 +24,8 @@ let rt: TestRuntime;
 let app: FastifyInstance;
 let testWorker: TestWorker;
 
-const count = async (sql: string, params: unknown[] = []) => Number((await rt.db.query<{ n: string }>(sql, params)).rows[0]?.n);
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await rt.db.query<{ n: string }>(sql, params)).rows[0]?.n);
 const mentionsOnX = () => count(`SELECT count(*) AS n FROM mentions WHERE source = 'twitter'`);
 const searchCalls = () => x.log.filter((l) => l.path === '/2/tweets/search/recent');
 
@@ -115,10 +116,15 @@ describe('X recent search', () => {
   });
 
   it('counts the posts it read today and shows them in the API and metrics', async () => {
-    const res = await app.inject({ url: '/api/sources', headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' } });
+    const res = await app.inject({
+      url: '/api/sources',
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghij' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().read_today.twitter).toBe(600);
-    expect(res.json().sources.map((s: { key: string }) => s.key)).toEqual(expect.arrayContaining([SEARCH_KEY, 'mentions-lumio_support']));
+    expect(res.json().sources.map((s: { key: string }) => s.key)).toEqual(
+      expect.arrayContaining([SEARCH_KEY, 'mentions-lumio_support']),
+    );
     const metrics = (await app.inject({ url: '/metrics' })).body;
     expect(metrics).toContain('earshot_source_posts_read_today{source="twitter"} 600');
   });
@@ -137,12 +143,20 @@ describe('X mentions timeline', () => {
 
 describe('X failures', () => {
   it('marks a source that keeps failing unhealthy in /ready, the API and /metrics, and recovers', async () => {
-    x.faults.push({ path: /^\/2\/users\/\d+\/mentions$/, status: 503, times: 3, body: { title: 'Service Unavailable', type: 'about:blank', status: 503 } });
-    for (let i = 0; i < 3; i++) expect(await rt.channels.poll('twitter', 'mentions-lumio_support')).toMatchObject({ status: 'failed' });
+    x.faults.push({
+      path: /^\/2\/users\/\d+\/mentions$/,
+      status: 503,
+      times: 3,
+      body: { title: 'Service Unavailable', type: 'about:blank', status: 503 },
+    });
+    for (let i = 0; i < 3; i++)
+      expect(await rt.channels.poll('twitter', 'mentions-lumio_support')).toMatchObject({ status: 'failed' });
     const ready = (await app.inject({ url: '/ready' })).json();
     expect(ready.checks['source:twitter/mentions-lumio_support']).toMatch(/^failing: X answered 503/);
     expect(ready.checks[`source:twitter/${SEARCH_KEY}`]).toMatch(/^ok/);
-    expect((await app.inject({ url: '/metrics' })).body).toContain('earshot_source_healthy{source="twitter",key="mentions-lumio_support"} 0');
+    expect((await app.inject({ url: '/metrics' })).body).toContain(
+      'earshot_source_healthy{source="twitter",key="mentions-lumio_support"} 0',
+    );
     // The other source still polls.
     expect(await rt.channels.poll('twitter', SEARCH_KEY)).toMatchObject({ status: 'ok' });
     expect(await rt.channels.poll('twitter', 'mentions-lumio_support')).toMatchObject({ status: 'ok' });
@@ -153,36 +167,90 @@ describe('X failures', () => {
 describe('X webhooks', () => {
   const sign = (body: string) => `sha256=${createHmac('sha256', CONSUMER_SECRET).update(body).digest('base64')}`;
   const event = (id: string, text: string) =>
-    JSON.stringify({ for_user_id: '1000', tweet_create_events: [{ id_str: id, text, created_at: 'Wed Oct 10 20:19:24 +0000 2018', user: { id_str: '77', screen_name: 'hooked', name: 'Hooked', followers_count: 3 } }] });
+    JSON.stringify({
+      for_user_id: '1000',
+      tweet_create_events: [
+        {
+          id_str: id,
+          text,
+          created_at: 'Wed Oct 10 20:19:24 +0000 2018',
+          user: { id_str: '77', screen_name: 'hooked', name: 'Hooked', followers_count: 3 },
+        },
+      ],
+    });
 
   it('answers the CRC with the HMAC of the consumer secret', async () => {
     const res = await app.inject({ url: '/webhooks/twitter?crc_token=challenge123' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ response_token: `sha256=${createHmac('sha256', CONSUMER_SECRET).update('challenge123').digest('base64')}` });
+    expect(res.json()).toEqual({
+      response_token: `sha256=${createHmac('sha256', CONSUMER_SECRET).update('challenge123').digest('base64')}`,
+    });
   });
 
   it('stores a replayed delivery once and refuses bad signatures with nothing stored', async () => {
     const body = event('1999000000000000001', 'lumio X200 screen flickers after the update');
     const statuses = await Promise.all(
-      Array.from({ length: 10 }, () => app.inject({ method: 'POST', url: '/webhooks/twitter', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(body) }, payload: body })),
+      Array.from({ length: 10 }, () =>
+        app.inject({
+          method: 'POST',
+          url: '/webhooks/twitter',
+          headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(body) },
+          payload: body,
+        }),
+      ),
     );
     expect(statuses.map((s) => s.statusCode)).toEqual(Array(10).fill(200));
     expect(statuses.reduce((n, s) => n + s.json().accepted, 0)).toBe(1);
 
     const forged = event('1999000000000000002', 'forged');
     for (const signature of [sign(body), 'sha256=AAAA', undefined]) {
-      const res = await app.inject({ method: 'POST', url: '/webhooks/twitter', headers: { 'content-type': 'application/json', ...(signature ? { 'x-twitter-webhooks-signature': signature } : {}) }, payload: forged });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/webhooks/twitter',
+        headers: {
+          'content-type': 'application/json',
+          ...(signature ? { 'x-twitter-webhooks-signature': signature } : {}),
+        },
+        payload: forged,
+      });
       expect(res.statusCode).toBe(401);
     }
-    expect(await count(`SELECT count(*) AS n FROM inbox WHERE source = 'twitter' AND external_id LIKE '19990000000000000%'`)).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM inbox WHERE source = 'twitter' AND external_id LIKE '19990000000000000%'`),
+    ).toBe(1);
     const proto = '{"__proto__":{"polluted":true},"tweet_create_events":[]}';
-    expect((await app.inject({ method: 'POST', url: '/webhooks/twitter', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(proto) }, payload: proto })).statusCode).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/webhooks/twitter',
+          headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(proto) },
+          payload: proto,
+        })
+      ).statusCode,
+    ).toBe(400);
   });
 
   it('answers 404 when the consumer secret is not configured', async () => {
-    const bare = await buildApp({ ...rt, config: { ...rt.config, channels: { ...rt.config.channels, x: { ...rt.config.channels.x, consumerSecret: null } } }, sourceHealth: async () => ({}) });
+    const bare = await buildApp({
+      ...rt,
+      config: {
+        ...rt.config,
+        channels: { ...rt.config.channels, x: { ...rt.config.channels.x, consumerSecret: null } },
+      },
+      sourceHealth: async () => ({}),
+    });
     expect((await bare.inject({ url: '/webhooks/twitter?crc_token=x' })).statusCode).toBe(404);
-    expect((await bare.inject({ method: 'POST', url: '/webhooks/twitter', headers: { 'content-type': 'application/json' }, payload: '{}' })).statusCode).toBe(404);
+    expect(
+      (
+        await bare.inject({
+          method: 'POST',
+          url: '/webhooks/twitter',
+          headers: { 'content-type': 'application/json' },
+          payload: '{}',
+        })
+      ).statusCode,
+    ).toBe(404);
     await bare.close();
   });
 });
@@ -199,13 +267,17 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 
 describe('X filtered stream', () => {
   it('syncs rules, takes posts, reconnects after silence and after a drop, and stores each post once', async () => {
-    const config = { ...rt.config, channels: { ...rt.config.channels, x: { ...rt.config.channels.x, stream: true, streamHeartbeatMs: 400 } } };
+    const config = {
+      ...rt.config,
+      channels: { ...rt.config.channels, x: { ...rt.config.channels.x, stream: true, streamHeartbeatMs: 400 } },
+    };
     const other = await openRuntime(config, createLogger({ level: 'silent' }));
     const stream = await other.channels.startStream();
     try {
       expect(x.rules.map((r) => r.value)).toEqual([QUERY]);
       await until(() => x.streamConnections === 1, 'the stream to connect');
-      const streamed = () => count(`SELECT count(*) AS n FROM inbox WHERE source = 'twitter' AND payload->>'text' LIKE 'streamed lumio%'`);
+      const streamed = () =>
+        count(`SELECT count(*) AS n FROM inbox WHERE source = 'twitter' AND payload->>'text' LIKE 'streamed lumio%'`);
       for (let i = 0; i < 5; i++) x.tweet(`streamed lumio post ${i}`, `streamer${i}`);
       await until(async () => (await streamed()) === 5, '5 streamed posts');
 
@@ -227,7 +299,10 @@ describe('X filtered stream', () => {
 describe('X polling on a schedule', () => {
   it('polls through BullMQ job schedulers started by the service', async () => {
     const { startService } = await import('../../src/runtime.ts');
-    const config = { ...rt.config, channels: { ...rt.config.channels, x: { ...rt.config.channels.x, pollIntervalMs: 1000 } } };
+    const config = {
+      ...rt.config,
+      channels: { ...rt.config.channels, x: { ...rt.config.channels.x, pollIntervalMs: 1000 } },
+    };
     const other = await openRuntime(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
     const service = await startService(other, { api: false, worker: true });
     try {

@@ -4,20 +4,31 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-
 describe('earshot classify', () => {
   it('answers every line in order, with an error line for a bad one, and only JSON on stdout', async () => {
     const input = [
-      JSON.stringify({ id: 'a', text: '@acme on hold for 2 hours and still no refund, worst service ever 😡', author: { handle: 'sam', followers: 120 } }),
+      JSON.stringify({
+        id: 'a',
+        text: '@acme on hold for 2 hours and still no refund, worst service ever 😡',
+        author: { handle: 'sam', followers: 120 },
+      }),
       '{"id":"b","text": broken json',
       JSON.stringify({ id: 'c', text: 'thanks @acme, the new app is great!', source: 'twitter' }),
       JSON.stringify({ id: 'd' }),
     ].join('\n');
     const { code, stdout, stderr } = await runCli(['classify'], input + '\n');
     expect(code, stderr).toBe(0);
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatchObject({ id: 'a', sentiment: { label: 'negative' }, actionable: true, category: 'billing' });
+    expect(lines[0]).toMatchObject({
+      id: 'a',
+      sentiment: { label: 'negative' },
+      actionable: true,
+      category: 'billing',
+    });
     expect(Object.keys(lines[0] ?? {})).toEqual(['id', 'sentiment', 'actionable', 'category', 'priority', 'reasons']);
     expect((lines[0]?.reasons as string[]).length).toBeGreaterThan(0);
     expect(lines[1]).toHaveProperty('error');
@@ -39,12 +50,17 @@ describe('earshot classify', () => {
       ['the blorp and gleeb apps are installed', 'neutral'],
       ['opened the blorp settings', 'neutral'],
     ];
-    const lines = Array.from({ length: 10 }, (_, i) => rows.map(([text, label]) => JSON.stringify({ text: `${text} ${i}`, label }))).flat();
+    const lines = Array.from({ length: 10 }, (_, i) =>
+      rows.map(([text, label]) => JSON.stringify({ text: `${text} ${i}`, label })),
+    ).flat();
     writeFileSync(data, lines.join('\n') + '\n');
     const trained = await runCli(['train', '--input', data, '--out', model], '');
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stdout).toBe('');
-    const { code, stdout, stderr } = await runCli(['classify', '--model', model], JSON.stringify({ id: 1, text: 'blorp again' }) + '\n');
+    const { code, stdout, stderr } = await runCli(
+      ['classify', '--model', model],
+      JSON.stringify({ id: 1, text: 'blorp again' }) + '\n',
+    );
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ id: 1, sentiment: { label: 'negative' } });
   });

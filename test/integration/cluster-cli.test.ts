@@ -4,9 +4,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-
-const WIFI = ['my router keeps dropping the wifi since the update', 'wifi keeps dropping every few minutes @acme', 'router wifi keeps droping since the update 😡', 'the wifi keeps dropping, fix it'];
-const BILL = ['charged twice for my subscription this month', 'I was charged twice for the subscription', '@acme charged twice for my monthly subscription', 'subscription charged twice again'];
+const WIFI = [
+  'my router keeps dropping the wifi since the update',
+  'wifi keeps dropping every few minutes @acme',
+  'router wifi keeps droping since the update 😡',
+  'the wifi keeps dropping, fix it',
+];
+const BILL = [
+  'charged twice for my subscription this month',
+  'I was charged twice for the subscription',
+  '@acme charged twice for my monthly subscription',
+  'subscription charged twice again',
+];
 
 describe('earshot cluster', () => {
   it('answers one line per input line in order, an error line for a bad one, and writes a summary', async () => {
@@ -21,7 +30,10 @@ describe('earshot cluster', () => {
     const summaryFile = join(dir, 'summary.json');
     const { code, stdout, stderr } = await runCli(['cluster', '--summary', summaryFile], `${lines.join('\n')}\n`);
     expect(code, stderr).toBe(0);
-    const out = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id?: string; cluster?: string | null; error?: string });
+    const out = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id?: string; cluster?: string | null; error?: string });
     expect(out).toHaveLength(lines.length);
     expect(out[3]).toEqual({ error: expect.any(String) });
     expect(out[4]).toEqual({ id: 'no-text', error: expect.any(String) });
@@ -34,7 +46,9 @@ describe('earshot cluster', () => {
     expect(of('w0')).not.toBeNull();
     expect(of('w0')).not.toBe(of('b0'));
     expect(of('42')).toBeNull();
-    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { clusters: Array<{ cluster: string; label: string[]; size: number; representative_ids: string[] }> };
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as {
+      clusters: Array<{ cluster: string; label: string[]; size: number; representative_ids: string[] }>;
+    };
     expect(summary.clusters).toHaveLength(2);
     const wifi = summary.clusters.find((c) => c.cluster === of('w0'));
     expect(wifi?.size).toBe(4);

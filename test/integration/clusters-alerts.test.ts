@@ -37,11 +37,21 @@ interface Alert {
   message: string;
   acknowledged_at: string | null;
 }
-const alerts = async (q = ''): Promise<Alert[]> => (await app.inject({ url: `/api/alerts${q}`, headers: admin })).json<{ items: Alert[] }>().items;
+const alerts = async (q = ''): Promise<Alert[]> =>
+  (await app.inject({ url: `/api/alerts${q}`, headers: admin })).json<{ items: Alert[] }>().items;
 
 describe('fast growth', () => {
   // One cause, all of it within a day, from people who are not customers (no profile needed for alerts).
-  const burst = generateWorld({ seed: 3, customers: 3000, causes: 1, complaintRate: 0.5, noiseComplaints: 0, chatter: 0, days: 1, start: '2026-06-01' });
+  const burst = generateWorld({
+    seed: 3,
+    customers: 3000,
+    causes: 1,
+    complaintRate: 0.5,
+    noiseComplaints: 0,
+    chatter: 0,
+    days: 1,
+    start: '2026-06-01',
+  });
 
   it('raises one alert when a cluster doubles within 24 h, and not again within the cool-down', async () => {
     const half = Math.floor(burst.mentions.length / 2);
@@ -55,7 +65,9 @@ describe('fast growth', () => {
 
     await ingestWorld(rt, burst.mentions.slice(half));
     await waitUntilDrained(rt.db, { timeoutMs: 30_000 });
-    const size = (await rt.db.query<{ size: number }>('SELECT size FROM clusters WHERE id = $1', [first[0]!.cluster_id])).rows[0]!.size;
+    const size = (
+      await rt.db.query<{ size: number }>('SELECT size FROM clusters WHERE id = $1', [first[0]!.cluster_id])
+    ).rows[0]!.size;
     expect(size).toBeGreaterThan(half * 0.8);
     // The first cluster doubled again, but within its cool-down; a second wording of the same symptom
     // may have become a cluster of its own and raised its own alert.
@@ -67,8 +79,12 @@ describe('fast growth', () => {
   it('acknowledges an alert once, keeping who did it first', async () => {
     const [a, ...others] = await alerts();
     for (const o of others) await app.inject({ method: 'POST', url: `/api/alerts/${o.id}/ack`, headers: admin });
-    expect((await app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, headers: admin })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, headers: admin })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, headers: admin })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, headers: admin })).statusCode).toBe(
+      200,
+    );
     expect(await alerts('?acknowledged=false')).toEqual([]);
     expect((await alerts('?acknowledged=true'))[0]).toMatchObject({ id: a!.id });
     expect((await app.inject({ method: 'POST', url: '/api/alerts/999999/ack', headers: admin })).statusCode).toBe(404);

@@ -37,7 +37,9 @@ async function feed(db: Db, n: number): Promise<void> {
 
 /** Every stored mention's cluster row is the one the engine gives it (through merge pointers). */
 async function expectStoreMatches(db: Db, e: Clusterer): Promise<void> {
-  const clusters = await db.query<{ id: string; engine_key: string | null; merged_into: string | null }>('SELECT id, engine_key, merged_into FROM clusters');
+  const clusters = await db.query<{ id: string; engine_key: string | null; merged_into: string | null }>(
+    'SELECT id, engine_key, merged_into FROM clusters',
+  );
   const byKey = new Map(clusters.rows.flatMap((c) => (c.engine_key ? [[c.engine_key, c.id] as const] : [])));
   const next = new Map(clusters.rows.map((c) => [c.id, c.merged_into]));
   const resolve = (id: string): string => {
@@ -45,7 +47,9 @@ async function expectStoreMatches(db: Db, e: Clusterer): Promise<void> {
     for (let n = next.get(at); n; n = next.get(at)) at = n;
     return at;
   };
-  const { rows } = await db.query<{ id: string; cluster_id: string | null }>('SELECT id, cluster_id FROM mentions WHERE clustered_at IS NOT NULL ORDER BY id');
+  const { rows } = await db.query<{ id: string; cluster_id: string | null }>(
+    'SELECT id, cluster_id FROM mentions WHERE clustered_at IS NOT NULL ORDER BY id',
+  );
   const wrong = rows.filter((m) => {
     const k = e.clusterOf(m.id);
     return (k ? resolve(byKey.get(k) ?? 'missing') : null) !== m.cluster_id;
@@ -109,11 +113,15 @@ describe('the cluster stage placement log', () => {
 
     const { engine, lastId } = await loadEngine(t.db);
     expect(engine.assignments()).toEqual(writer.engine!.assignments());
-    expect(engine.clusters().map((c) => [c.id, c.size, c.label])).toEqual(writer.engine!.clusters().map((c) => [c.id, c.size, c.label]));
+    expect(engine.clusters().map((c) => [c.id, c.size, c.label])).toEqual(
+      writer.engine!.clusters().map((c) => [c.id, c.size, c.label]),
+    );
     await expectStoreMatches(t.db, engine);
 
     // Determinism: one engine fed every mention in placement order, never restored, agrees too.
-    const all = await t.db.query<{ id: string; text: string; created_at: Date }>('SELECT id, text, created_at FROM mentions ORDER BY cluster_seq');
+    const all = await t.db.query<{ id: string; text: string; created_at: Date }>(
+      'SELECT id, text, created_at FROM mentions ORDER BY cluster_seq',
+    );
     const straight = createClusterer({ mergeEvery: 200 });
     for (const m of all.rows) straight.add({ id: m.id, text: m.text, createdAt: m.created_at.toISOString() });
     expect(engine.assignments()).toEqual(straight.assignments());

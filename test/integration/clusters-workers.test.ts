@@ -16,7 +16,14 @@ import { processInbox } from '../../src/pipeline/process.ts';
 import { insertDeliveries } from '../../src/storage/inbox.ts';
 
 let rt: TestRuntime;
-const world = generateWorld({ seed: 11, customers: 6000, complaintRate: 0.15, noiseComplaints: 100, chatter: 150, days: 8 });
+const world = generateWorld({
+  seed: 11,
+  customers: 6000,
+  complaintRate: 0.15,
+  noiseComplaints: 100,
+  chatter: 150,
+  days: 8,
+});
 const half = Math.floor(world.mentions.length / 2);
 
 beforeAll(async () => {
@@ -36,11 +43,19 @@ async function workerProcess(): Promise<Service> {
 /** The stored engine: its checkpoint plus the placement log after it. */
 async function snapshot(): Promise<{ version: number; mentions: number; ids: Set<string> }> {
   const { engine, head } = await loadEngine(rt.db);
-  return { version: head.version, mentions: engine.stats().mentions, ids: new Set(engine.assignments().map((a) => a.id)) };
+  return {
+    version: head.version,
+    mentions: engine.stats().mentions,
+    ids: new Set(engine.assignments().map((a) => a.id)),
+  };
 }
 
 const candidates = async (): Promise<string[]> =>
-  (await rt.db.query<{ id: string }>(`SELECT id FROM mentions WHERE sentiment = 'negative' AND actionable AND duplicate_of IS NULL ORDER BY id`)).rows.map((r) => r.id);
+  (
+    await rt.db.query<{ id: string }>(
+      `SELECT id FROM mentions WHERE sentiment = 'negative' AND actionable AND duplicate_of IS NULL ORDER BY id`,
+    )
+  ).rows.map((r) => r.id);
 
 describe('the cluster stage with several workers', () => {
   let sizeBefore = 0;
@@ -73,7 +88,9 @@ describe('the cluster stage with several workers', () => {
     const snap = await snapshot();
     expect(snap.version).toBeGreaterThan(versionBefore);
     expect(snap.mentions).toBe(ids.length);
-    const biggest = await rt.db.query<{ size: number }>('SELECT max(size) AS size FROM clusters WHERE merged_into IS NULL');
+    const biggest = await rt.db.query<{ size: number }>(
+      'SELECT max(size) AS size FROM clusters WHERE merged_into IS NULL',
+    );
     expect(biggest.rows[0]!.size).toBeGreaterThan(sizeBefore);
     // The planted causes are still one cluster each, not a before-restart and an after-restart copy.
     const keys = await rt.db.query<{ profile_key: string; n: string }>(
@@ -88,10 +105,18 @@ describe('the cluster stage with several workers', () => {
     // without the lock both would write version n+1 from different pasts and placements would be lost.
     const models = await createModels(rt.config, createLogger({ level: 'silent' }));
     const [a, b] = [createClusterStage({ batch: 7 }), createClusterStage({ batch: 7 })];
-    const more = world.mentions.map((m) => ({ ...toMentionInput(m), external_id: `${m.id}-race`, text: `${m.text} again` }));
+    const more = world.mentions.map((m) => ({
+      ...toMentionInput(m),
+      external_id: `${m.id}-race`,
+      text: `${m.text} again`,
+    }));
     for (let i = 0; i < more.length; i += 60) {
       const { accepted } = await insertDeliveries(rt.db, more.slice(i, i + 60));
-      await processInbox(rt.db, models, accepted.map((d) => d.id));
+      await processInbox(
+        rt.db,
+        models,
+        accepted.map((d) => d.id),
+      );
       await Promise.all([a.run(rt.db), b.run(rt.db), a.run(rt.db)]);
     }
     models.close();

@@ -22,11 +22,19 @@ const auth: Record<string, { authorization: string }> = {};
 
 beforeAll(async () => {
   rt = await testRuntime({ queue: 'postgres', env: { EARSHOT_DRY_RUN: 'true' } });
-  world = generateWorld({ seed: 7, customers: 6000, complaintRate: 0.15, noiseComplaints: 120, chatter: 200, days: 10 });
+  world = generateWorld({
+    seed: 7,
+    customers: 6000,
+    complaintRate: 0.15,
+    noiseComplaints: 120,
+    chatter: 200,
+    days: 10,
+  });
   await importWorldCustomers(rt.db, world);
   service = await startService(rt, { api: false, worker: true });
   app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
-  for (const role of ['product', 'agent', 'pr'] as const) auth[role] = { authorization: `Bearer ${await createToken(rt.db, role, role)}` };
+  for (const role of ['product', 'agent', 'pr'] as const)
+    auth[role] = { authorization: `Bearer ${await createToken(rt.db, role, role)}` };
   await ingestWorld(rt, world.mentions);
   await waitUntilDrained(rt.db, { timeoutMs: 50_000 });
 }, 60_000);
@@ -53,8 +61,10 @@ interface Detail extends Summary {
   channels: Record<string, number>;
 }
 
-const list = async (query = ''): Promise<Summary[]> => (await app.inject({ url: `/api/clusters${query}`, headers: auth.agent })).json<{ items: Summary[] }>().items;
-const detail = async (id: number): Promise<Detail> => (await app.inject({ url: `/api/clusters/${id}?at_risk_limit=10000`, headers: auth.pr })).json<Detail>();
+const list = async (query = ''): Promise<Summary[]> =>
+  (await app.inject({ url: `/api/clusters${query}`, headers: auth.agent })).json<{ items: Summary[] }>().items;
+const detail = async (id: number): Promise<Detail> =>
+  (await app.inject({ url: `/api/clusters/${id}?at_risk_limit=10000`, headers: auth.pr })).json<Detail>();
 const complainantsOf = async (id: number): Promise<string[]> =>
   (
     await rt.db.query<{ customer_id: string }>(
@@ -62,14 +72,24 @@ const complainantsOf = async (id: number): Promise<string[]> =>
       [id],
     )
   ).rows.map((r) => r.customer_id);
-const post = (url: string, payload: object, role = 'product') => app.inject({ method: 'POST', url, payload, headers: auth[role] });
+const post = (url: string, payload: object, role = 'product') =>
+  app.inject({ method: 'POST', url, payload, headers: auth[role] });
 
 /** The API's clusters as an `earshot outreach` report, to score against the world's truth. */
 async function report(): Promise<OutreachReport> {
   const clusters: ReportCluster[] = [];
   for (const s of await list()) {
     const d = await detail(s.id);
-    clusters.push({ cluster: String(s.id), label: d.label, size: d.size, mentions: [], complainants: await complainantsOf(s.id), shared_profile: d.profile.length > 0, profile: d.profile, at_risk: d.at_risk });
+    clusters.push({
+      cluster: String(s.id),
+      label: d.label,
+      size: d.size,
+      mentions: [],
+      complainants: await complainantsOf(s.id),
+      shared_profile: d.profile.length > 0,
+      profile: d.profile,
+      at_risk: d.at_risk,
+    });
   }
   return { clusters, stats: { mentions: 0, actionable: 0, clustered: 0, linked_authors: 0 } };
 }
@@ -109,7 +129,9 @@ describe('clusters from ingest', () => {
 
   it('raises no growth alert for causes that grow steadily over days', async () => {
     // The world spreads each cause over ten days: nothing doubles within 24 h (clusters-alerts tests a burst).
-    const alerts = (await app.inject({ url: '/api/alerts', headers: auth.pr })).json<{ items: Array<{ cluster_id: number }> }>().items;
+    const alerts = (await app.inject({ url: '/api/alerts', headers: auth.pr })).json<{
+      items: Array<{ cluster_id: number }>;
+    }>().items;
     expect(new Set(alerts.map((a) => a.cluster_id)).size).toBe(alerts.length);
   });
 
@@ -133,14 +155,25 @@ describe('clusters from ingest', () => {
     expect((await post(`/api/clusters/${c.id}/rename`, { name: 'Courier problems' })).statusCode).toBe(200);
     expect((await post(`/api/clusters/${c.id}/status`, { status: 'dismissed' })).statusCode).toBe(200);
     expect((await list('?status=dismissed')).map((x) => [x.id, x.name])).toEqual([[c.id, 'Courier problems']]);
-    expect((await post(`/api/clusters/${c.id}/solution`, { solution: 'We replaced the courier.' })).statusCode).toBe(200);
+    expect((await post(`/api/clusters/${c.id}/solution`, { solution: 'We replaced the courier.' })).statusCode).toBe(
+      200,
+    );
     expect((await post(`/api/clusters/${c.id}/rename`, { name: 'x' }, 'agent')).statusCode).toBe(403);
 
     // More mentions arrive: the stage runs again and must not pull the split mentions back.
-    const again = world.mentions.slice(0, 40).map((m) => ({ source: m.source, external_id: `${m.id}-again`, text: `${m.text} (still)`, author: { handle: `${m.author.handle}` }, created_at: m.created_at }));
+    const again = world.mentions.slice(0, 40).map((m) => ({
+      source: m.source,
+      external_id: `${m.id}-again`,
+      text: `${m.text} (still)`,
+      author: { handle: `${m.author.handle}` },
+      created_at: m.created_at,
+    }));
     await ingest(rt, again);
     await waitUntilDrained(rt.db, { timeoutMs: 30_000 });
-    const pinned = await rt.db.query<{ cluster_id: string }>('SELECT cluster_id FROM mentions WHERE id = ANY($1::bigint[])', [moved]);
+    const pinned = await rt.db.query<{ cluster_id: string }>(
+      'SELECT cluster_id FROM mentions WHERE id = ANY($1::bigint[])',
+      [moved],
+    );
     expect(pinned.rows.map((r) => Number(r.cluster_id))).toEqual([created, created]);
   });
 });
@@ -160,31 +193,64 @@ describe('outreach from a cluster', () => {
     const { campaign, added } = created.json<{ campaign: { id: number }; added: number }>();
     expect(added).toBe(before.at_risk_total);
     // Never the same customer twice for the same cluster: a second campaign adds nobody.
-    const second = await post(`/api/clusters/${clusterId}/campaigns`, { name: 'again', channel: 'dm', template: 'Hi {name}' });
-    expect(second.json<{ added: number; skipped: number; campaign: { note: string } }>()).toMatchObject({ added: 0, skipped: added });
+    const second = await post(`/api/clusters/${clusterId}/campaigns`, {
+      name: 'again',
+      channel: 'dm',
+      template: 'Hi {name}',
+    });
+    expect(second.json<{ added: number; skipped: number; campaign: { note: string } }>()).toMatchObject({
+      added: 0,
+      skipped: added,
+    });
     expect(second.json<{ campaign: { note: string } }>().campaign.note).toMatch(/direct messages are not available/);
 
     const sent = await post(`/api/outreach/campaigns/${campaign.id}/send`, {});
     expect(sent.json<{ contacted: number; campaign: { note: string } }>()).toMatchObject({ contacted: added });
     expect(sent.json<{ campaign: { note: string } }>().campaign.note).toMatch(/EARSHOT_DRY_RUN/);
-    const exported = await app.inject({ url: `/api/outreach/export?campaign_id=${campaign.id}&format=jsonl`, headers: auth.product });
-    const lines = exported.body.trim().split('\n').map((l) => JSON.parse(l) as { to: string; subject: string; body: string });
+    const exported = await app.inject({
+      url: `/api/outreach/export?campaign_id=${campaign.id}&format=jsonl`,
+      headers: auth.product,
+    });
+    const lines = exported.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { to: string; subject: string; body: string });
     expect(lines).toHaveLength(added);
     expect(lines[0]).toMatchObject({ subject: 'Heads-up about a known issue' });
     expect(lines[0]!.to).toMatch(/@example\.com$/);
     expect(lines.every((l) => !l.body.includes('{'))).toBe(true);
-    const csv = await app.inject({ url: `/api/outreach/export?campaign_id=${campaign.id}&format=csv`, headers: auth.product });
+    const csv = await app.inject({
+      url: `/api/outreach/export?campaign_id=${campaign.id}&format=csv`,
+      headers: auth.product,
+    });
     expect(csv.body.split('\r\n')[0]).toBe('to,customer_id,name,subject,body');
-    expect((await app.inject({ url: `/api/outreach/campaigns/${campaign.id}`, headers: auth.agent })).statusCode).toBe(200);
+    expect((await app.inject({ url: `/api/outreach/campaigns/${campaign.id}`, headers: auth.agent })).statusCode).toBe(
+      200,
+    );
 
     // A contacted customer complains anyway, in the cluster's own words.
-    const rows = (await app.inject({ url: `/api/outreach/campaigns/${campaign.id}`, headers: auth.agent })).json<{ customers: Array<{ customer_id: string; status: string }> }>().customers;
+    const rows = (await app.inject({ url: `/api/outreach/campaigns/${campaign.id}`, headers: auth.agent })).json<{
+      customers: Array<{ customer_id: string; status: string }>;
+    }>().customers;
     const target = rows[0]!.customer_id;
-    const handle = (await rt.db.query<{ handle: string }>('SELECT h.handle FROM customer_handles h JOIN customers c ON c.id = h.customer_ref WHERE c.customer_id = $1', [target])).rows[0]?.handle;
+    const handle = (
+      await rt.db.query<{ handle: string }>(
+        'SELECT h.handle FROM customer_handles h JOIN customers c ON c.id = h.customer_ref WHERE c.customer_id = $1',
+        [target],
+      )
+    ).rows[0]?.handle;
     expect(handle).toBeTruthy();
     const cause = world.truth.causes.find((c) => c.id === scores[0]!.cause)!;
     const words = world.mentions.find((m) => m.id === cause.mentionIds[0])!.text;
-    await ingest(rt, [{ source: 'x', external_id: 'late-complaint', text: `${words} and now it happened to me too`, author: { handle: handle! }, created_at: new Date().toISOString() }]);
+    await ingest(rt, [
+      {
+        source: 'x',
+        external_id: 'late-complaint',
+        text: `${words} and now it happened to me too`,
+        author: { handle: handle! },
+        created_at: new Date().toISOString(),
+      },
+    ]);
     await waitUntilDrained(rt.db, { timeoutMs: 30_000 });
     const late = await rt.db.query<{ status: string }>(
       'SELECT o.status FROM outreach o JOIN customers c ON c.id = o.customer_ref WHERE c.customer_id = $1 AND o.cluster_id = $2',
@@ -196,11 +262,23 @@ describe('outreach from a cluster', () => {
     const complainants = (await complainantsOf(clusterId)).length;
     const fixed = await post(`/api/clusters/${clusterId}/status`, { status: 'fixed' });
     expect(fixed.json<{ fixed_notified: number }>().fixed_notified).toBe(added - 1 + complainants);
-    const fixedExport = await app.inject({ url: `/api/outreach/export?cluster_id=${clusterId}&phase=fixed`, headers: auth.product });
-    const fixedLines = fixedExport.body.trim().split('\n').map((l) => JSON.parse(l) as { body: string; subject: string });
+    const fixedExport = await app.inject({
+      url: `/api/outreach/export?cluster_id=${clusterId}&phase=fixed`,
+      headers: auth.product,
+    });
+    const fixedLines = fixedExport.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { body: string; subject: string });
     expect(fixedLines).toHaveLength(added - 1 + complainants);
     expect(fixedLines[0]!.body).toMatch(/is fixed\.$/);
-    expect((await post(`/api/clusters/${clusterId}/status`, { status: 'fixed' })).json<{ fixed_notified: number }>().fixed_notified).toBe(0);
-    expect((await post(`/api/clusters/${clusterId}/campaigns`, { name: 'x', channel: 'csv', template: 'x' }, 'agent')).statusCode).toBe(403);
+    expect(
+      (await post(`/api/clusters/${clusterId}/status`, { status: 'fixed' })).json<{ fixed_notified: number }>()
+        .fixed_notified,
+    ).toBe(0);
+    expect(
+      (await post(`/api/clusters/${clusterId}/campaigns`, { name: 'x', channel: 'csv', template: 'x' }, 'agent'))
+        .statusCode,
+    ).toBe(403);
   });
 });

@@ -34,7 +34,8 @@ afterAll(async () => {
   await rt?.database.drop();
 });
 
-const alerts = async (): Promise<AlertView[]> => (await app.inject({ url: '/api/alerts', headers: admin })).json<{ items: AlertView[] }>().items;
+const alerts = async (): Promise<AlertView[]> =>
+  (await app.inject({ url: '/api/alerts', headers: admin })).json<{ items: AlertView[] }>().items;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -51,13 +52,23 @@ describe('fire drill', () => {
     const r = await runDrill(rt, 'outage');
     expect(r.accepted).toBe(40);
     await drained(rt, 90_000);
-    const alert = await waitFor('a drill alert', async () => (await alerts()).find((a) => a.drill && a.kind !== 'cluster_growth'));
+    const alert = await waitFor('a drill alert', async () =>
+      (await alerts()).find((a) => a.drill && a.kind !== 'cluster_growth'),
+    );
     expect(alert.kind).toMatch(/volume_spike|sentiment_shift/);
     expect(alert.message).toMatch(/^\[DRILL\]/);
     expect((alert.data.representatives as unknown[]).length).toBeGreaterThan(0);
     expect((await rt.db.query('SELECT 1 FROM mentions WHERE drill')).rowCount).toBe(40);
     // The cluster stage has seen the drill too (its clusters raise drill alerts).
-    await waitFor('the cluster stage', async () => ((await rt.db.query(`SELECT 1 FROM mentions WHERE clustered_at IS NULL AND sentiment = 'negative' AND actionable AND duplicate_of IS NULL`)).rowCount === 0 ? true : undefined));
+    await waitFor('the cluster stage', async () =>
+      (
+        await rt.db.query(
+          `SELECT 1 FROM mentions WHERE clustered_at IS NULL AND sentiment = 'negative' AND actionable AND duplicate_of IS NULL`,
+        )
+      ).rowCount === 0
+        ? true
+        : undefined,
+    );
     expect((await alerts()).filter((a) => a.kind === 'cluster_growth' && !a.drill)).toEqual([]);
 
     const removed = await app.inject({ method: 'DELETE', url: '/api/drills', headers: admin });
@@ -87,20 +98,29 @@ describe('a real crisis', () => {
       })),
     );
     await drained(rt, 90_000);
-    const alert = await waitFor('a crisis alert', async () => (await alerts()).find((a) => !a.drill && ['volume_spike', 'sentiment_shift'].includes(a.kind)));
+    const alert = await waitFor('a crisis alert', async () =>
+      (await alerts()).find((a) => !a.drill && ['volume_spike', 'sentiment_shift'].includes(a.kind)),
+    );
     expect(alert.drill).toBe(false);
     const one = (await app.inject({ url: `/api/alerts/${alert.id}`, headers: admin })).json<AlertView>();
     expect((one.data.top_reach as Array<{ author: string }>)[0]!.author).toBe('angry0');
     expect((one.data.top_terms as Array<{ term: string }>).map((t) => t.term)).toContain('lumio');
 
-    const series = (await app.inject({ url: '/api/series?step=5', headers: admin })).json<{ points: Array<{ negative: number }> }>();
+    const series = (await app.inject({ url: '/api/series?step=5', headers: admin })).json<{
+      points: Array<{ negative: number }>;
+    }>();
     expect(Math.max(...series.points.map((p) => p.negative))).toBeGreaterThanOrEqual(10);
 
-    expect((await app.inject({ method: 'POST', url: `/api/alerts/${alert.id}/resolve`, headers: admin })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/alerts/${alert.id}/resolve`, headers: admin })).statusCode,
+    ).toBe(200);
     const resolved = (await app.inject({ url: `/api/alerts/${alert.id}`, headers: admin })).json<AlertView>();
     expect(resolved.resolved_by).toBe('EARSHOT_ADMIN_TOKEN');
     expect(resolved.acknowledged_at).not.toBeNull();
-    const pr = (await app.inject({ url: '/api/metrics/pr', headers: admin })).json<{ crises: number; resolved: number }>();
+    const pr = (await app.inject({ url: '/api/metrics/pr', headers: admin })).json<{
+      crises: number;
+      resolved: number;
+    }>();
     expect(pr).toMatchObject({ crises: 1, resolved: 1 });
     // One crisis, one alert: later runs update it rather than open another.
     await new Promise((r) => setTimeout(r, 3000));

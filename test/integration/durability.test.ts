@@ -3,7 +3,8 @@ import { testRuntime, drained, mention } from '../helpers/runtime.ts';
 import { startService } from '../../src/runtime.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 
-const count = async (rt: { db: { query: (s: string) => Promise<{ rows: { n: string }[] }> } }, sql: string) => Number((await rt.db.query(sql)).rows[0]?.n);
+const count = async (rt: { db: { query: (s: string) => Promise<{ rows: { n: string }[] }> } }, sql: string) =>
+  Number((await rt.db.query(sql)).rows[0]?.n);
 
 describe('durability', () => {
   it('runs the same pipeline on the embedded shape (BullMQ on PostgreSQL)', async () => {

@@ -26,7 +26,8 @@ afterAll(async () => {
   await rt.database.drop();
 });
 
-const post = (mentions: unknown[]) => app.inject({ method: 'POST', url: '/api/mentions', headers: ingest, payload: { mentions } });
+const post = (mentions: unknown[]) =>
+  app.inject({ method: 'POST', url: '/api/mentions', headers: ingest, payload: { mentions } });
 const count = async (sql: string) => Number((await rt.db.query<{ n: string }>(sql)).rows[0]?.n);
 
 describe('ingest back-pressure', () => {

@@ -36,7 +36,10 @@ interface Received {
 async function openStream(role: string, lastEventId?: number) {
   const controller = new AbortController();
   const res = await fetch(`${base}/api/events`, {
-    headers: { authorization: `Bearer ${tokens[role]}`, ...(lastEventId !== undefined ? { 'last-event-id': String(lastEventId) } : {}) },
+    headers: {
+      authorization: `Bearer ${tokens[role]}`,
+      ...(lastEventId !== undefined ? { 'last-event-id': String(lastEventId) } : {}),
+    },
     signal: controller.signal,
   });
   const events: Received[] = [];
@@ -51,9 +54,19 @@ async function openStream(role: string, lastEventId?: number) {
         while ((cut = buffer.indexOf('\n\n')) !== -1) {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
-          const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((l) => l.startsWith(`${name}: `))
+              ?.slice(name.length + 2);
           const data = field('data');
-          if (data) events.push({ id: Number(field('id')), event: field('event') ?? 'message', data: JSON.parse(data) as Record<string, unknown>, at: Date.now() });
+          if (data)
+            events.push({
+              id: Number(field('id')),
+              event: field('event') ?? 'message',
+              data: JSON.parse(data) as Record<string, unknown>,
+              at: Date.now(),
+            });
         }
       }
     } catch {
@@ -80,7 +93,11 @@ async function openStream(role: string, lastEventId?: number) {
 }
 
 async function post(m: ReturnType<typeof mention>) {
-  const r = await fetch(`${base}/api/mentions`, { method: 'POST', headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' }, body: JSON.stringify({ mentions: [m] }) });
+  const r = await fetch(`${base}/api/mentions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ mentions: [m] }),
+  });
   expect(r.status).toBe(202);
 }
 
@@ -109,7 +126,14 @@ describe('GET /api/events', () => {
     await agent.until('case', (e) => e.event === 'case');
     await pr.until('mention', (e) => e.event === 'mention');
     // An alert is for PR, not for agents.
-    await insertAlert(rt.db, { kind: 'volume_spike', severity: 2, message: 'spike', data: {}, scope: {}, drill: false });
+    await insertAlert(rt.db, {
+      kind: 'volume_spike',
+      severity: 2,
+      message: 'spike',
+      data: {},
+      scope: {},
+      drill: false,
+    });
     await pr.until('alert', (e) => e.event === 'alert');
     await new Promise((r) => setTimeout(r, 1500));
     expect(pr.events.some((e) => e.event === 'case')).toBe(false);
@@ -127,7 +151,8 @@ describe('GET /api/events', () => {
     // While disconnected: another mention.
     await post(mention({ text: 'Lumio app crashes on start' }));
     const deadline = Date.now() + 30_000;
-    const stored = async () => (await rt.db.query(`SELECT 1 FROM live_events WHERE id > $1 AND topic = 'mention'`, [seen.id])).rowCount ?? 0;
+    const stored = async () =>
+      (await rt.db.query(`SELECT 1 FROM live_events WHERE id > $1 AND topic = 'mention'`, [seen.id])).rowCount ?? 0;
     while ((await stored()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const again = await openStream('agent', seen.id);
     const missed = await again.until('replayed mention', (e) => e.event === 'mention');

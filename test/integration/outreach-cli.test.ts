@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customersToCsv, generateWorld } from '../../src/demo/world.ts';
 
-
 interface Report {
   clusters: Array<{
     cluster: string;
@@ -30,7 +29,9 @@ describe('earshot outreach', () => {
     for (const cause of world.truth.causes) {
       const complained = new Set(cause.complained);
       const cluster = [...report.clusters].sort(
-        (a, b) => b.complainants.filter((id) => complained.has(id)).length - a.complainants.filter((id) => complained.has(id)).length,
+        (a, b) =>
+          b.complainants.filter((id) => complained.has(id)).length -
+          a.complainants.filter((id) => complained.has(id)).length,
       )[0];
       if (!cluster) throw new Error('no clusters');
       expect(cluster.label.length).toBeGreaterThan(0);

@@ -37,21 +37,32 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 /** Customers (attributes, handles — half of them valid on every channel), a cluster, and its complaints on X. */
 async function seed(db: Db, x: FakeX): Promise<number> {
   for (let i = 0; i < CUSTOMERS; i++) {
-    const attributes = { model: ['X100', 'X200', 'X300'][i % 3], firmware: ['3.9', '4.0', '4.1'][Math.floor(i / 3) % 3], region: ['north', 'south'][i % 2] };
-    const { rows } = await db.query<{ id: string }>('INSERT INTO customers (customer_id, name, email, attributes) VALUES ($1, $2, $3, $4) RETURNING id', [
-      cid(i),
-      `Customer ${i}`,
-      `${cid(i)}@example.com`,
-      JSON.stringify(attributes),
-    ]);
+    const attributes = {
+      model: ['X100', 'X200', 'X300'][i % 3],
+      firmware: ['3.9', '4.0', '4.1'][Math.floor(i / 3) % 3],
+      region: ['north', 'south'][i % 2],
+    };
+    const { rows } = await db.query<{ id: string }>(
+      'INSERT INTO customers (customer_id, name, email, attributes) VALUES ($1, $2, $3, $4) RETURNING id',
+      [cid(i), `Customer ${i}`, `${cid(i)}@example.com`, JSON.stringify(attributes)],
+    );
     if (hasHandle(i)) {
-      await db.query('INSERT INTO customer_handles (customer_ref, source, handle) VALUES ($1, $2, $3)', [rows[0]!.id, i % 2 ? 'twitter' : '*', handleOf(i)]);
+      await db.query('INSERT INTO customer_handles (customer_ref, source, handle) VALUES ($1, $2, $3)', [
+        rows[0]!.id,
+        i % 2 ? 'twitter' : '*',
+        handleOf(i),
+      ]);
       x.user(handleOf(i));
     }
   }
-  const cluster = await db.query<{ id: string }>(`INSERT INTO clusters (label, size, status) VALUES ('["reboot","update"]', $1, 'new') RETURNING id`, [COMPLAINANTS]);
+  const cluster = await db.query<{ id: string }>(
+    `INSERT INTO clusters (label, size, status) VALUES ('["reboot","update"]', $1, 'new') RETURNING id`,
+    [COMPLAINANTS],
+  );
   const clusterId = Number(cluster.rows[0]!.id);
-  const complainants = Array.from({ length: CUSTOMERS }, (_, i) => i).filter(affected).slice(0, COMPLAINANTS);
+  const complainants = Array.from({ length: CUSTOMERS }, (_, i) => i)
+    .filter(affected)
+    .slice(0, COMPLAINANTS);
   for (const i of complainants) {
     const author = await db.query<{ id: string }>(
       `INSERT INTO authors (source, handle, customer_ref, link_origin) SELECT 'twitter', $1, id, 'handle' FROM customers WHERE customer_id = $2 RETURNING id`,
@@ -119,11 +130,17 @@ async function stop(e: Env | undefined): Promise<void> {
   await e?.x.close();
 }
 
-const post = (e: Env, url: string, payload: object) => e.app.inject({ method: 'POST', url, headers: e.product, payload });
-const rowsOf = async (e: Env, campaignId: number) => (await e.app.inject({ url: `/api/outreach/campaigns/${campaignId}`, headers: e.product })).json<{ customers: Row[] }>().customers;
+const post = (e: Env, url: string, payload: object) =>
+  e.app.inject({ method: 'POST', url, headers: e.product, payload });
+const rowsOf = async (e: Env, campaignId: number) =>
+  (await e.app.inject({ url: `/api/outreach/campaigns/${campaignId}`, headers: e.product })).json<{
+    customers: Row[];
+  }>().customers;
 const settled = (e: Env) => async () => {
   const c = await e.rt.queue.counts();
-  const busy = await e.rt.db.query(`SELECT 1 FROM outreach WHERE (status IN ('queued', 'sending') AND delivery = 'dm') OR fixed_state IN ('queued', 'sending') LIMIT 1`);
+  const busy = await e.rt.db.query(
+    `SELECT 1 FROM outreach WHERE (status IN ('queued', 'sending') AND delivery = 'dm') OR fixed_state IN ('queued', 'sending') LIMIT 1`,
+  );
   return busy.rows.length === 0 && !c.waiting && !c.active && !c.delayed;
 };
 
@@ -177,7 +194,14 @@ describe('outreach by X direct message', () => {
 
     // The jobs run again (a retry, a stalled job taken over): nothing more is sent.
     for (const r of withHandle) await e.rt.queue.add('outreach-send', { outreachId: r.id }, `again-${r.id}`);
-    const again = await Promise.all(withHandle.map((r) => sendOutreach({ db: e.rt.db, log: e.rt.log, dryRun: false, messenger: (s) => e.rt.channels.directMessenger(s) }, r.id)));
+    const again = await Promise.all(
+      withHandle.map((r) =>
+        sendOutreach(
+          { db: e.rt.db, log: e.rt.log, dryRun: false, messenger: (s) => e.rt.channels.directMessenger(s) },
+          r.id,
+        ),
+      ),
+    );
     expect(again.every((o) => o.startsWith('skipped'))).toBe(true);
     await until(settled(e), 'the repeated jobs to finish');
 
@@ -187,7 +211,9 @@ describe('outreach by X direct message', () => {
     expect(e.x.dms.every((d) => /^OAuth .*oauth_token="at-fake"/.test(d.auth))).toBe(true);
     expect(e.x.dms[0]!.text).toMatch(/^Hi Customer, owners of X200 on firmware 4\.1 have seen reboots/);
     // The rate-limited one went through on the job's retry: a 429 then a 201.
-    expect(e.x.log.filter((l) => l.path === `/2/dm_conversations/with/${limitedUser.id}/messages`).map((l) => l.status)).toEqual([429, 201]);
+    expect(
+      e.x.log.filter((l) => l.path === `/2/dm_conversations/with/${limitedUser.id}/messages`).map((l) => l.status),
+    ).toEqual([429, 201]);
     // Handles were resolved once each, then cached.
     const lookups = e.x.log.filter((l) => l.path.startsWith('/2/users/by/username/')).map((l) => l.path);
     expect(lookups.length).toBe(new Set(lookups).size);
@@ -200,22 +226,42 @@ describe('outreach by X direct message', () => {
     }
     expect(after.get(refused.id)).toMatchObject({ status: 'failed', delivery: 'dm', platform_id: null });
     expect(after.get(refused.id)!.error).toMatch(/403.*cannot send messages/);
-    for (const r of without) expect(after.get(r.id)).toMatchObject({ status: 'contacted', delivery: 'export', error: expect.stringMatching(/no X handle/) });
+    for (const r of without)
+      expect(after.get(r.id)).toMatchObject({
+        status: 'contacted',
+        delivery: 'export',
+        error: expect.stringMatching(/no X handle/),
+      });
 
     // The export holds only the customers the adapter could not reach.
     const exported = await e.app.inject({ url: `/api/outreach/export?campaign_id=${id}`, headers: e.product });
-    const lines = exported.body.trim().split('\n').map((l) => JSON.parse(l) as { customer_id: string });
+    const lines = exported.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { customer_id: string });
     expect(lines.map((l) => l.customer_id).sort()).toEqual(without.map((r) => r.customer_id).sort());
   });
 
   it('sends the fixed message once by DM to everyone contacted or complaining (with a handle) when the cluster is fixed', async () => {
     const contactBefore = e.x.dms.length;
-    const rows = await e.rt.db.query<{ id: string; customer_id: string; kind: string; status: string; delivery: string | null }>(
+    const rows = await e.rt.db.query<{
+      id: string;
+      customer_id: string;
+      kind: string;
+      status: string;
+      delivery: string | null;
+    }>(
       `SELECT o.id, c.customer_id, o.kind, o.status, o.delivery FROM outreach o JOIN customers c ON c.id = o.customer_ref WHERE o.cluster_id = $1`,
       [e.clusterId],
     );
-    const contactedByDm = rows.rows.filter((r) => r.status === 'contacted' && r.delivery === 'dm').map((r) => r.customer_id);
-    const complainantsWithHandle = Array.from({ length: CUSTOMERS }, (_, i) => i).filter(affected).slice(0, COMPLAINANTS).filter(hasHandle).map(cid);
+    const contactedByDm = rows.rows
+      .filter((r) => r.status === 'contacted' && r.delivery === 'dm')
+      .map((r) => r.customer_id);
+    const complainantsWithHandle = Array.from({ length: CUSTOMERS }, (_, i) => i)
+      .filter(affected)
+      .slice(0, COMPLAINANTS)
+      .filter(hasHandle)
+      .map(cid);
 
     const fixed = await post(e, `/api/clusters/${e.clusterId}/status`, { status: 'fixed' });
     expect(fixed.statusCode).toBe(200);
@@ -226,18 +272,34 @@ describe('outreach by X direct message', () => {
     await post(e, `/api/clusters/${e.clusterId}/status`, { status: 'fixed' });
     await e.rt.queue.add('outreach-dispatch', {}, 'dispatch-2');
     // And every job runs again (a retry, a stalled job taken over): nothing more is sent.
-    const ids = (await e.rt.db.query<{ id: string }>('SELECT id FROM outreach WHERE cluster_id = $1', [e.clusterId])).rows.map((r) => Number(r.id));
+    const ids = (
+      await e.rt.db.query<{ id: string }>('SELECT id FROM outreach WHERE cluster_id = $1', [e.clusterId])
+    ).rows.map((r) => Number(r.id));
     for (const id of ids) await e.rt.queue.add('outreach-send', { outreachId: id }, `fixed-again-${id}`);
-    const deps = { db: e.rt.db, log: e.rt.log, dryRun: false, messenger: (s: string) => e.rt.channels.directMessenger(s) };
-    expect((await Promise.all(ids.map((id) => sendOutreach(deps, id)))).every((o) => o.startsWith('skipped'))).toBe(true);
+    const deps = {
+      db: e.rt.db,
+      log: e.rt.log,
+      dryRun: false,
+      messenger: (s: string) => e.rt.channels.directMessenger(s),
+    };
+    expect((await Promise.all(ids.map((id) => sendOutreach(deps, id)))).every((o) => o.startsWith('skipped'))).toBe(
+      true,
+    );
     await until(settled(e), 'the second dispatch and the repeated jobs to finish');
 
     const fixedDms = e.x.dms.slice(contactBefore);
     expect(fixedDms.every((d) => /the reboot problem on X200 is fixed\.$/.test(d.text))).toBe(true);
     const handleToCustomer = (u: string | undefined) => cid(Number(u!.replace('cust', '')));
-    expect(fixedDms.map((d) => handleToCustomer(d.username)).sort()).toEqual([...contactedByDm, ...complainantsWithHandle].sort());
-    const states = await e.rt.db.query<{ fixed_state: string | null; n: string }>(`SELECT fixed_state, count(*) AS n FROM outreach WHERE cluster_id = $1 AND fixed_at IS NOT NULL GROUP BY 1`, [e.clusterId]);
-    expect(Object.fromEntries(states.rows.map((r) => [r.fixed_state ?? 'export', Number(r.n)]))).toMatchObject({ sent: fixedDms.length });
+    expect(fixedDms.map((d) => handleToCustomer(d.username)).sort()).toEqual(
+      [...contactedByDm, ...complainantsWithHandle].sort(),
+    );
+    const states = await e.rt.db.query<{ fixed_state: string | null; n: string }>(
+      `SELECT fixed_state, count(*) AS n FROM outreach WHERE cluster_id = $1 AND fixed_at IS NOT NULL GROUP BY 1`,
+      [e.clusterId],
+    );
+    expect(Object.fromEntries(states.rows.map((r) => [r.fixed_state ?? 'export', Number(r.n)]))).toMatchObject({
+      sent: fixedDms.length,
+    });
   });
 });
 
@@ -261,7 +323,10 @@ describe('outreach by X direct message under EARSHOT_DRY_RUN', () => {
     await post(e, `/api/clusters/${e.clusterId}/status`, { status: 'fixed' });
     await e.rt.queue.add('outreach-dispatch', {}, 'dispatch-dry');
     await until(settled(e), 'the dry-run fixed jobs to finish');
-    const states = await e.rt.db.query<{ fixed_state: string | null }>(`SELECT DISTINCT fixed_state FROM outreach WHERE cluster_id = $1 AND fixed_at IS NOT NULL`, [e.clusterId]);
+    const states = await e.rt.db.query<{ fixed_state: string | null }>(
+      `SELECT DISTINCT fixed_state FROM outreach WHERE cluster_id = $1 AND fixed_at IS NOT NULL`,
+      [e.clusterId],
+    );
     expect(states.rows.map((r) => r.fixed_state).filter((s) => s !== null)).toEqual(['dry_run']);
     expect(e.x.dms).toHaveLength(0);
     expect(e.x.log.filter((l) => l.path.startsWith('/2/dm_conversations'))).toHaveLength(0);

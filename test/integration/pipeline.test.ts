@@ -21,10 +21,15 @@ afterAll(async () => {
 
 async function run(...ms: ReturnType<typeof mention>[]) {
   const { accepted } = await insertDeliveries(t.db, ms);
-  return processInbox(t.db, models, accepted.map((a) => a.id));
+  return processInbox(
+    t.db,
+    models,
+    accepted.map((a) => a.id),
+  );
 }
 
-const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query<{ n: string }>(sql, params)).rows[0]?.n);
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await t.db.query<{ n: string }>(sql, params)).rows[0]?.n);
 
 describe('pipeline on PostgreSQL', () => {
   it('stores the same mention once, however often it is delivered', async () => {
@@ -34,8 +39,16 @@ describe('pipeline on PostgreSQL', () => {
     expect(first.accepted).toHaveLength(1);
     expect(first.duplicates).toHaveLength(1);
     expect(again.accepted).toHaveLength(0);
-    await processInbox(t.db, models, first.accepted.map((a) => a.id));
-    await processInbox(t.db, models, first.accepted.map((a) => a.id)); // a redelivered job finds nothing to do
+    await processInbox(
+      t.db,
+      models,
+      first.accepted.map((a) => a.id),
+    );
+    await processInbox(
+      t.db,
+      models,
+      first.accepted.map((a) => a.id),
+    ); // a redelivered job finds nothing to do
     expect(await count('SELECT count(*) AS n FROM mentions WHERE external_id = $1', [m.external_id])).toBe(1);
   });
 
@@ -44,9 +57,16 @@ describe('pipeline on PostgreSQL', () => {
     const outcome = await run(complaint);
     expect(outcome.casesOpened).toBe(1);
 
-    const followUp = mention({ author: { handle: 'dana_k' }, text: 'Still nothing. Is anyone there?', in_reply_to: complaint.external_id });
+    const followUp = mention({
+      author: { handle: 'dana_k' },
+      text: 'Still nothing. Is anyone there?',
+      in_reply_to: complaint.external_id,
+    });
     const retweet = mention({ author: { handle: 'someone_else' }, text: `RT @Dana_K: ${complaint.text}` });
-    const praise = mention({ author: { handle: 'happy_hal' }, text: 'Just got my new Lumio speaker, the sound is amazing, thank you!' });
+    const praise = mention({
+      author: { handle: 'happy_hal' },
+      text: 'Just got my new Lumio speaker, the sound is amazing, thank you!',
+    });
     const second = await run(followUp, retweet, praise);
     expect(second.casesOpened).toBe(0);
 
@@ -63,13 +83,19 @@ describe('pipeline on PostgreSQL', () => {
 
     const caseId = caseOf[complaint.external_id];
     expect(await count('SELECT mention_count AS n FROM cases WHERE id = $1', [caseId])).toBe(3);
-    expect(await count("SELECT count(*) AS n FROM case_events WHERE case_id = $1 AND kind = 'mention_added'", [caseId])).toBe(3);
+    expect(
+      await count("SELECT count(*) AS n FROM case_events WHERE case_id = $1 AND kind = 'mention_added'", [caseId]),
+    ).toBe(3);
   });
 
   it('rejects a payload that cannot be a mention, keeps the reason, and processes the rest', async () => {
     const good = mention();
     const { accepted } = await insertDeliveries(t.db, [good, { ...mention(), text: '   ' }]);
-    const outcome = await processInbox(t.db, models, accepted.map((a) => a.id));
+    const outcome = await processInbox(
+      t.db,
+      models,
+      accepted.map((a) => a.id),
+    );
     expect(outcome.rejected).toHaveLength(1);
     expect(outcome.mentions).toBe(1);
     const { rows } = await t.db.query<{ last_error: string | null; processed: boolean }>(
@@ -80,8 +106,12 @@ describe('pipeline on PostgreSQL', () => {
   });
 
   it('links an author to a customer by handle on the way in', async () => {
-    const { rows } = await t.db.query<{ id: string }>("INSERT INTO customers (customer_id, name, attributes) VALUES ('C-1', 'Ann', '{\"plan\":\"premium\"}') RETURNING id");
-    await t.db.query("INSERT INTO customer_handles (customer_ref, source, handle) VALUES ($1, '*', 'ann_b')", [rows[0]?.id]);
+    const { rows } = await t.db.query<{ id: string }>(
+      "INSERT INTO customers (customer_id, name, attributes) VALUES ('C-1', 'Ann', '{\"plan\":\"premium\"}') RETURNING id",
+    );
+    await t.db.query("INSERT INTO customer_handles (customer_ref, source, handle) VALUES ($1, '*', 'ann_b')", [
+      rows[0]?.id,
+    ]);
     await run(mention({ author: { handle: '@Ann_B' } }));
     const linked = await t.db.query<{ customer_id: string; link_origin: string }>(
       "SELECT c.customer_id, a.link_origin FROM authors a JOIN customers c ON c.id = a.customer_ref WHERE a.handle = 'ann_b'",
@@ -92,8 +122,13 @@ describe('pipeline on PostgreSQL', () => {
 
 describe('authors', () => {
   it('keeps what any post of a batch says about its author', async () => {
-    await run(mention({ author: { handle: 'batchy', name: 'Bea', followers: 900 } }), mention({ author: { handle: 'batchy' } }));
-    const { rows } = await t.db.query<{ name: string; followers: number }>("SELECT name, followers FROM authors WHERE handle = 'batchy'");
+    await run(
+      mention({ author: { handle: 'batchy', name: 'Bea', followers: 900 } }),
+      mention({ author: { handle: 'batchy' } }),
+    );
+    const { rows } = await t.db.query<{ name: string; followers: number }>(
+      "SELECT name, followers FROM authors WHERE handle = 'batchy'",
+    );
     expect(rows[0]).toEqual({ name: 'Bea', followers: 900 });
   });
 });

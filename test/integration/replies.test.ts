@@ -36,12 +36,20 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const replyStatus = async (id: number) => (await rt.db.query<{ status: string }>('SELECT status FROM replies WHERE id = $1', [id])).rows[0]?.status;
-const caseOf = async (externalId: string) => Number((await rt.db.query<{ case_id: string }>('SELECT case_id FROM mentions WHERE external_id = $1', [externalId])).rows[0]?.case_id);
+const replyStatus = async (id: number) =>
+  (await rt.db.query<{ status: string }>('SELECT status FROM replies WHERE id = $1', [id])).rows[0]?.status;
+const caseOf = async (externalId: string) =>
+  Number(
+    (await rt.db.query<{ case_id: string }>('SELECT case_id FROM mentions WHERE external_id = $1', [externalId]))
+      .rows[0]?.case_id,
+  );
 
 /** A complaint on X, polled and turned into a case by the real pipeline. */
 async function xCase(handle: string): Promise<{ caseId: number; tweetId: string }> {
-  const t = x.tweet(`@lumio my Lumio X200 has been stuck rebooting since the update and nobody answers, ${handle}`, handle);
+  const t = x.tweet(
+    `@lumio my Lumio X200 has been stuck rebooting since the update and nobody answers, ${handle}`,
+    handle,
+  );
   expect(await rt.channels.poll('twitter', keyOf('search-', QUERY))).toMatchObject({ status: 'ok' });
   await drained(rt);
   const caseId = await caseOf(t.id);
@@ -90,7 +98,10 @@ describe('replies on X', () => {
     const id = res.json().id as number;
     await until(async () => (await replyStatus(id)) === 'sent', 'the reply to be sent');
     expect(x.posted).toHaveLength(1);
-    expect(x.posted[0]).toMatchObject({ inReplyTo: tweetId, text: 'Sorry about that! A fix ships Friday; DM us your serial.' });
+    expect(x.posted[0]).toMatchObject({
+      inReplyTo: tweetId,
+      text: 'Sorry about that! A fix ships Friday; DM us your serial.',
+    });
     expect(x.posted[0]!.auth).toMatch(/^OAuth .*oauth_token="at-fake"/);
 
     const again = await reply(caseId, { text: 'Sorry about that! A fix ships Friday; DM us your serial.' });
@@ -111,7 +122,10 @@ describe('replies on X', () => {
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => sendReply(deps, id)));
     await until(async () => (await replyStatus(id)) === 'sent', 'the reply to be sent');
     await rt.queue.add('send-reply', { replyId: id }, `reply-${id}-again`);
-    await until(async () => (await rt.queue.counts()).waiting === 0 && (await rt.queue.counts()).active === 0, 'the extra job to run');
+    await until(
+      async () => (await rt.queue.counts()).waiting === 0 && (await rt.queue.counts()).active === 0,
+      'the extra job to run',
+    );
     expect(outcomes.filter((o) => o === 'sent').length).toBeLessThanOrEqual(1);
     expect(x.posted.filter((p) => p.text === 'Looking into it now.')).toHaveLength(1);
   });
@@ -121,13 +135,28 @@ describe('replies on X', () => {
     x.rateLimitStorm(/^\/2\/tweets$/, 1, 1);
     const id = (await reply(caseId, { text: 'We hear you, checking.' })).json().id as number;
     await until(async () => (await replyStatus(id)) === 'sent', 'the retried reply to be sent');
-    expect(x.log.filter((l) => l.path === '/2/tweets').map((l) => l.status).slice(-2)).toEqual([429, 201]);
+    expect(
+      x.log
+        .filter((l) => l.path === '/2/tweets')
+        .map((l) => l.status)
+        .slice(-2),
+    ).toEqual([429, 201]);
     expect(x.posted.filter((p) => p.text === 'We hear you, checking.')).toHaveLength(1);
   });
 
   it('reports a refused reply on the case with the reason, and sends it on retry', async () => {
     const { caseId } = await xCase('replyme4');
-    x.faults.push({ path: /^\/2\/tweets$/, status: 403, times: 1, body: { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 } });
+    x.faults.push({
+      path: /^\/2\/tweets$/,
+      status: 403,
+      times: 1,
+      body: {
+        detail: 'You are not allowed to create a Tweet with duplicate content.',
+        type: 'about:blank',
+        title: 'Forbidden',
+        status: 403,
+      },
+    });
     const id = (await reply(caseId, { text: 'Thanks for your patience.' })).json().id as number;
     await until(async () => (await replyStatus(id)) === 'failed', 'the reply to fail');
     const failed = (await app.inject({ url: `/api/replies/${id}`, headers: agent })).json();
@@ -135,9 +164,13 @@ describe('replies on X', () => {
     const events = (await app.inject({ url: `/api/cases/${caseId}`, headers: agent })).json().events;
     expect(events.find((e: { kind: string }) => e.kind === 'reply_failed').data.error).toContain('duplicate content');
 
-    expect((await app.inject({ method: 'POST', url: `/api/replies/${id}/retry`, headers: agent })).statusCode).toBe(202);
+    expect((await app.inject({ method: 'POST', url: `/api/replies/${id}/retry`, headers: agent })).statusCode).toBe(
+      202,
+    );
     await until(async () => (await replyStatus(id)) === 'sent', 'the retried reply to be sent');
-    expect((await app.inject({ method: 'POST', url: `/api/replies/${id}/retry`, headers: agent })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'POST', url: `/api/replies/${id}/retry`, headers: agent })).statusCode).toBe(
+      409,
+    );
     expect(x.posted.filter((p) => p.text === 'Thanks for your patience.')).toHaveLength(1);
   });
 
@@ -162,19 +195,29 @@ describe('replies on Facebook', () => {
     const res = await reply(caseId, { text: 'So sorry! Please try 2.4.1, out today.' });
     expect(res.statusCode).toBe(202);
     await until(async () => (await replyStatus(res.json().id)) === 'sent', 'the comment to be sent');
-    expect(g.posted).toEqual([expect.objectContaining({ objectId: c.id, message: 'So sorry! Please try 2.4.1, out today.', token: 'EAApage' })]);
+    expect(g.posted).toEqual([
+      expect.objectContaining({ objectId: c.id, message: 'So sorry! Please try 2.4.1, out today.', token: 'EAApage' }),
+    ]);
   });
 });
 
 describe('dry run', () => {
   it('records the reply as dry_run without sending it', async () => {
     const { caseId } = await xCase('replyme6');
-    const other: Runtime = await openRuntime({ ...rt.config, dryRun: true, queueName: uniqueName('q') }, createLogger({ level: 'silent' }));
+    const other: Runtime = await openRuntime(
+      { ...rt.config, dryRun: true, queueName: uniqueName('q') },
+      createLogger({ level: 'silent' }),
+    );
     const otherWorker = startPipelineWorker(other, models);
     const otherApp = await buildApp({ ...other, sourceHealth: async () => ({}) });
     try {
       const before = x.posted.length;
-      const res = await otherApp.inject({ method: 'POST', url: `/api/cases/${caseId}/replies`, headers: agent, payload: { text: 'dry' } });
+      const res = await otherApp.inject({
+        method: 'POST',
+        url: `/api/cases/${caseId}/replies`,
+        headers: agent,
+        payload: { text: 'dry' },
+      });
       expect(res.statusCode).toBe(202);
       await until(async () => (await replyStatus(res.json().id)) === 'dry_run', 'the dry-run record');
       expect(x.posted.length).toBe(before);

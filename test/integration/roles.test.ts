@@ -36,7 +36,8 @@ const PUBLIC: Record<string, string> = {
   'GET /survey/:token': 'the satisfaction survey: the HMAC-signed, expiring token is the authorisation',
   'POST /survey/:token': 'answers the survey once; the signed token is the authorisation',
 };
-const isPublic = (r: RouteEntry) => PUBLIC[`${r.method} ${r.url}`] !== undefined || r.url === '/docs' || r.url.startsWith('/docs/');
+const isPublic = (r: RouteEntry) =>
+  PUBLIC[`${r.method} ${r.url}`] !== undefined || r.url === '/docs' || r.url.startsWith('/docs/');
 
 /** What support's routes must admit (beyond admin); a change here is a decision, not an accident. */
 const EXPECTED: Record<string, readonly string[]> = {
@@ -119,11 +120,21 @@ afterAll(async () => {
   await rt.close();
 });
 
-const fill = (url: string) => url.replace(/:customer_id/g, 'nobody').replace(/:[a-z_]+/g, '999999').replace(/\*/g, 'x');
+const fill = (url: string) =>
+  url
+    .replace(/:customer_id/g, 'nobody')
+    .replace(/:[a-z_]+/g, '999999')
+    .replace(/\*/g, 'x');
 // The event stream never ends: its answer is read as a stream (status and headers), then dropped.
 const STREAMS = new Set(['/api/events']);
 const call = async (r: RouteEntry, headers: Record<string, string>) => {
-  const res = await app.inject({ method: r.method as 'GET', url: fill(r.url), headers, ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { payload: {} } : {}), ...(STREAMS.has(r.url) ? { payloadAsStream: true } : {}) });
+  const res = await app.inject({
+    method: r.method as 'GET',
+    url: fill(r.url),
+    headers,
+    ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { payload: {} } : {}),
+    ...(STREAMS.has(r.url) ? { payloadAsStream: true } : {}),
+  });
   if (STREAMS.has(r.url)) {
     res.stream().destroy();
     return { statusCode: res.statusCode, body: '' };
@@ -134,9 +145,13 @@ const routes = () => app.routeTable.filter((r) => r.method !== 'HEAD' && r.metho
 
 describe('role × route matrix', () => {
   it('protects every route that is not explicitly public', () => {
-    const unprotected = routes().filter((r) => r.roles === undefined && !isPublic(r)).map((r) => `${r.method} ${r.url}`);
+    const unprotected = routes()
+      .filter((r) => r.roles === undefined && !isPublic(r))
+      .map((r) => `${r.method} ${r.url}`);
     expect(unprotected, 'add config.roles to these routes, or list them in PUBLIC with the reason').toEqual([]);
-    const stalePublic = Object.keys(PUBLIC).filter((k) => routes().some((r) => `${r.method} ${r.url}` === k && r.roles !== undefined));
+    const stalePublic = Object.keys(PUBLIC).filter((k) =>
+      routes().some((r) => `${r.method} ${r.url}` === k && r.roles !== undefined),
+    );
     expect(stalePublic).toEqual([]);
   });
 
@@ -164,20 +179,43 @@ describe('role × route matrix', () => {
 
   it('applies the same matrix to cookie sessions, which also need the CSRF token to change anything', async () => {
     await createUser(rt.db, { email: 'pr@example.com', role: 'pr', password: 'pr-password-123' });
-    const login = await app.inject({ method: 'POST', url: '/api/session', payload: { email: 'pr@example.com', password: 'pr-password-123' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: 'pr@example.com', password: 'pr-password-123' },
+    });
     const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
     const csrf = login.json().csrf_token as string;
     expect((await app.inject({ url: '/api/cases', headers: { cookie } })).statusCode).toBe(200);
     expect((await app.inject({ url: '/api/users', headers: { cookie } })).statusCode).toBe(403);
     const note = { method: 'POST' as const, url: '/api/cases/1/notes', payload: { text: 'x' } };
     expect((await app.inject({ ...note, headers: { cookie, 'x-csrf-token': csrf } })).statusCode).toBe(403); // pr may not work cases
-    expect((await app.inject({ method: 'POST', url: '/api/tokens', headers: { cookie }, payload: { name: 'x', role: 'ingest' } })).statusCode).toBe(403);
-    expect((await app.inject({ url: '/api/cases', headers: { cookie: 'earshot_session=forged' } })).statusCode).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/tokens',
+          headers: { cookie },
+          payload: { name: 'x', role: 'ingest' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect((await app.inject({ url: '/api/cases', headers: { cookie: 'earshot_session=forged' } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('marks the cookie Secure when configured for https', async () => {
-    const secure = await buildApp({ ...rt, config: { ...rt.config, support: { ...rt.config.support, cookieSecure: 'always' } }, sourceHealth: async () => ({}) });
-    const login = await secure.inject({ method: 'POST', url: '/api/session', payload: { email: 'pr@example.com', password: 'pr-password-123' } });
+    const secure = await buildApp({
+      ...rt,
+      config: { ...rt.config, support: { ...rt.config.support, cookieSecure: 'always' } },
+      sourceHealth: async () => ({}),
+    });
+    const login = await secure.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: 'pr@example.com', password: 'pr-password-123' },
+    });
     expect(String(login.headers['set-cookie'])).toMatch(/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
     await secure.close();
   });

@@ -17,7 +17,14 @@ let env: Record<string, string>;
 beforeAll(async () => {
   database = await testDatabase();
   dir = mkdtempSync(join(tmpdir(), 'earshot-crm-'));
-  env = { DATABASE_URL: database.url, EARSHOT_DB_SCHEMA: database.schema, EARSHOT_QUEUE: uniqueName('q'), EARSHOT_RULES: RULES_DIR, LOG_LEVEL: 'silent', REDIS_URL: '' };
+  env = {
+    DATABASE_URL: database.url,
+    EARSHOT_DB_SCHEMA: database.schema,
+    EARSHOT_QUEUE: uniqueName('q'),
+    EARSHOT_RULES: RULES_DIR,
+    LOG_LEVEL: 'silent',
+    REDIS_URL: '',
+  };
 });
 afterAll(async () => {
   await database.drop();
@@ -42,7 +49,19 @@ describe('earshot import customers', () => {
     const frank = authors.get('twitter\u0000frank_t');
     [frankCase] = (await createCases(
       database.db,
-      [{ priority: 'normal', category: 'billing', queue: null, source: 'twitter', authorId: frank?.id as number, customerRef: null, conversationKey: null, subject: 'refund?', openedAt: new Date() }],
+      [
+        {
+          priority: 'normal',
+          category: 'billing',
+          queue: null,
+          source: 'twitter',
+          authorId: frank?.id as number,
+          customerRef: null,
+          conversationKey: null,
+          subject: 'refund?',
+          openedAt: new Date(),
+        },
+      ],
       'test',
     )) as [number];
 
@@ -77,12 +96,21 @@ describe('earshot import customers', () => {
       { handle: 'frank_t', link_origin: 'handle', customer_id: 'C-10' },
       { handle: 'grace@example.com', link_origin: 'email', customer_id: 'C-11' },
     ]);
-    const { rows: cases } = await database.db.query<{ customer_id: string }>('SELECT cu.customer_id FROM cases c JOIN customers cu ON cu.id = c.customer_ref WHERE c.id = $1', [frankCase]);
+    const { rows: cases } = await database.db.query<{ customer_id: string }>(
+      'SELECT cu.customer_id FROM cases c JOIN customers cu ON cu.id = c.customer_ref WHERE c.id = $1',
+      [frankCase],
+    );
     expect(cases).toEqual([{ customer_id: 'C-10' }]);
-    const { rows: q } = await database.db.query<{ name: string; attributes: Record<string, string>; handles: string[] }>(
+    const { rows: q } = await database.db.query<{
+      name: string;
+      attributes: Record<string, string>;
+      handles: string[];
+    }>(
       "SELECT name, attributes, ARRAY(SELECT handle FROM customer_handles h WHERE h.customer_ref = c.id ORDER BY handle) AS handles FROM customers c WHERE customer_id = 'C-14'",
     );
-    expect(q).toEqual([{ name: 'Quoted "Q"', attributes: { plan: 'enterprise', spend: '9,000' }, handles: ['q1', 'q2'] }]);
+    expect(q).toEqual([
+      { name: 'Quoted "Q"', attributes: { plan: 'enterprise', spend: '9,000' }, handles: ['q1', 'q2'] },
+    ]);
   });
 
   it('updates on re-import without duplicating', async () => {
@@ -112,8 +140,20 @@ describe('earshot user add and corrections export', () => {
     expect(code, out).toBe(0);
     const password = /password: (\S+)/.exec(out)?.[1] as string;
     expect(password).toHaveLength(20);
-    expect(await checkLogin(database.db, 'lead@example.com', password)).toMatchObject({ email: 'lead@example.com', role: 'admin' });
-    const again = await run(['user', 'add', '--email', 'lead@example.com', '--role', 'agent', '--password', 'another-password-1']);
+    expect(await checkLogin(database.db, 'lead@example.com', password)).toMatchObject({
+      email: 'lead@example.com',
+      role: 'admin',
+    });
+    const again = await run([
+      'user',
+      'add',
+      '--email',
+      'lead@example.com',
+      '--role',
+      'agent',
+      '--password',
+      'another-password-1',
+    ]);
     expect(again.code).toBe(1);
     expect(again.out).toContain('already exists');
     expect((await run(['user', 'add', '--email', 'x@example.com', '--role', 'boss', '--generate'])).code).toBe(2);

@@ -80,27 +80,51 @@ const act = async (s: Session, url: string, payload: object) => {
 };
 const getCase = async (id: number) => (await app.inject({ url: `/api/cases/${id}`, headers: as(agent, false) })).json();
 const ingestMentions = async (...mentions: object[]) => {
-  expect((await app.inject({ method: 'POST', url: '/api/mentions', headers: ingest, payload: { mentions } })).statusCode).toBe(202);
+  expect(
+    (await app.inject({ method: 'POST', url: '/api/mentions', headers: ingest, payload: { mentions } })).statusCode,
+  ).toBe(202);
   await drained(rt);
 };
 const caseOf = async (handle: string) => {
-  const items: { id: number; author: { handle: string }; status: string }[] = (await app.inject({ url: '/api/cases?limit=200', headers: admin })).json().items;
+  const items: { id: number; author: { handle: string }; status: string }[] = (
+    await app.inject({ url: '/api/cases?limit=200', headers: admin })
+  ).json().items;
   return items.filter((c) => c.author.handle === handle);
 };
 
 describe('the life of a case', () => {
   let caseId: number;
-  const complaint = mention({ source: 'twitter', author: { handle: 'Dana_K', name: 'Dana Kowalski' }, text: 'Charged twice for my Lumio subscription this month and nobody answers my emails' });
+  const complaint = mention({
+    source: 'twitter',
+    author: { handle: 'Dana_K', name: 'Dana Kowalski' },
+    text: 'Charged twice for my Lumio subscription this month and nobody answers my emails',
+  });
 
   it('admin creates an agent, who logs in with a cookie session', async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { email: 'sam@example.com', role: 'agent', team: 'billing-team' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { email: 'sam@example.com', role: 'agent', team: 'billing-team' },
+    });
     expect(created.statusCode).toBe(201);
     const password = created.json().password as string;
     expect(password).toHaveLength(20);
-    expect((await app.inject({ method: 'POST', url: '/api/session', payload: { email: 'sam@example.com', password: 'wrong password!' } })).statusCode).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/session',
+          payload: { email: 'sam@example.com', password: 'wrong password!' },
+        })
+      ).statusCode,
+    ).toBe(401);
     agent = await login('SAM@example.com', password);
     const me = await app.inject({ url: '/api/session', headers: as(agent, false) });
-    expect(me.json()).toMatchObject({ user: { name: 'sam@example.com', role: 'agent', team: 'billing-team' }, csrf_token: agent.csrf });
+    expect(me.json()).toMatchObject({
+      user: { name: 'sam@example.com', role: 'agent', team: 'billing-team' },
+      csrf_token: agent.csrf,
+    });
   });
 
   it('a premium customer is imported through the API', async () => {
@@ -108,7 +132,12 @@ describe('the life of a case', () => {
       method: 'PUT',
       url: '/api/customers/C-1',
       headers: ingest,
-      payload: { name: 'Dana Kowalski', email: 'dana@example.com', attributes: { tier: 'premium', plan: 'pro' }, handles: [{ source: 'twitter', handle: '@DANA_K' }] },
+      payload: {
+        name: 'Dana Kowalski',
+        email: 'dana@example.com',
+        attributes: { tier: 'premium', plan: 'pro' },
+        handles: [{ source: 'twitter', handle: '@DANA_K' }],
+      },
     });
     expect(res.json()).toEqual({ inserted: 1, updated: 0, authors_linked: 0 });
   });
@@ -118,7 +147,14 @@ describe('the life of a case', () => {
     const [c] = await caseOf('dana_k');
     expect(c).toBeDefined();
     caseId = (c as { id: number }).id;
-    await ingestMentions(mention({ source: 'twitter', author: { handle: '@dana_k' }, text: 'Hello?? still waiting, this is ridiculous', in_reply_to: complaint.external_id }));
+    await ingestMentions(
+      mention({
+        source: 'twitter',
+        author: { handle: '@dana_k' },
+        text: 'Hello?? still waiting, this is ridiculous',
+        in_reply_to: complaint.external_id,
+      }),
+    );
     expect(await caseOf('dana_k')).toHaveLength(1);
     const detail = await getCase(caseId);
     expect(detail.mention_count).toBe(2);
@@ -131,7 +167,12 @@ describe('the life of a case', () => {
   });
 
   it('refuses a cookie-authenticated change without the CSRF header', async () => {
-    const res = await app.inject({ method: 'POST', url: `/api/cases/${caseId}/notes`, headers: as(agent, false), payload: { text: 'x' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/cases/${caseId}/notes`,
+      headers: as(agent, false),
+      payload: { text: 'x' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().message).toContain('x-csrf-token');
   });
@@ -139,46 +180,99 @@ describe('the life of a case', () => {
   it('assigns, notes and tags, each in the history with who and when', async () => {
     await act(agent, `/api/cases/${caseId}/assign`, { assignee: 'sam@example.com', queue: 'billing' });
     await act(agent, `/api/cases/${caseId}/notes`, { text: 'Checked Stripe: two charges on the 3rd.' });
-    expect((await act(agent, `/api/cases/${caseId}/tags`, { add: ['Refund', 'double-charge'] })).tags).toEqual(['double-charge', 'refund']);
+    expect((await act(agent, `/api/cases/${caseId}/tags`, { add: ['Refund', 'double-charge'] })).tags).toEqual([
+      'double-charge',
+      'refund',
+    ]);
     const d = await getCase(caseId);
-    expect(d).toMatchObject({ status: 'assigned', assignee: 'sam@example.com', queue: 'billing', tags: ['double-charge', 'refund'] });
-    expect(d.notes).toEqual([expect.objectContaining({ actor: 'sam@example.com', text: 'Checked Stripe: two charges on the 3rd.' })]);
+    expect(d).toMatchObject({
+      status: 'assigned',
+      assignee: 'sam@example.com',
+      queue: 'billing',
+      tags: ['double-charge', 'refund'],
+    });
+    expect(d.notes).toEqual([
+      expect.objectContaining({ actor: 'sam@example.com', text: 'Checked Stripe: two charges on the 3rd.' }),
+    ]);
     const kinds = d.events.map((e: { kind: string; actor: string }) => `${e.kind}:${e.actor}`);
-    expect(kinds).toEqual(['opened:pipeline', 'mention_added:pipeline', 'mention_added:pipeline', 'assigned:sam@example.com', 'status:sam@example.com', 'note:sam@example.com', 'tags:sam@example.com']);
-    expect(d.events.find((e: { kind: string }) => e.kind === 'status').data).toMatchObject({ from: 'new', to: 'assigned' });
+    expect(kinds).toEqual([
+      'opened:pipeline',
+      'mention_added:pipeline',
+      'mention_added:pipeline',
+      'assigned:sam@example.com',
+      'status:sam@example.com',
+      'note:sam@example.com',
+      'tags:sam@example.com',
+    ]);
+    expect(d.events.find((e: { kind: string }) => e.kind === 'status').data).toMatchObject({
+      from: 'new',
+      to: 'assigned',
+    });
   });
 
   it('breaches the first-response SLA on the fake clock, tops the queue, and escalates the premium customer', async () => {
     clock += 45 * M;
     const d = await getCase(caseId);
     expect(d.sla.first_response.state).toBe('breached');
-    const other = mention({ source: 'twitter', author: { handle: 'eve_r' }, text: 'My parcel never arrived and tracking is broken, really annoyed' });
+    const other = mention({
+      source: 'twitter',
+      author: { handle: 'eve_r' },
+      text: 'My parcel never arrived and tracking is broken, really annoyed',
+    });
     await ingestMentions(other);
     const queue = (await app.inject({ url: '/api/cases?sort=sla', headers: as(agent, false) })).json().items;
     // Both are late on the fake clock; Dana's was due first, so hers leads the queue.
     expect(queue.map((c: { id: number }) => c.id)[0]).toBe(caseId);
     expect(queue[1]).toMatchObject({ author: { handle: 'eve_r' }, sla: { state: 'breached' } });
 
-    const check = await slaCheckOnce(rt.db, loadSlaPolicy(rt.config.support.slaFile as string), rt.config.support.premium, fakeNow());
+    const check = await slaCheckOnce(
+      rt.db,
+      loadSlaPolicy(rt.config.support.slaFile as string),
+      rt.config.support.premium,
+      fakeNow(),
+    );
     expect(check.escalated).toEqual([caseId]);
     expect(check.breached).toContainEqual({ caseId, clock: 'first_response' });
-    expect((await slaCheckOnce(rt.db, loadSlaPolicy(rt.config.support.slaFile as string), rt.config.support.premium, fakeNow())).breached).toEqual([]); // once
+    expect(
+      (
+        await slaCheckOnce(
+          rt.db,
+          loadSlaPolicy(rt.config.support.slaFile as string),
+          rt.config.support.premium,
+          fakeNow(),
+        )
+      ).breached,
+    ).toEqual([]); // once
     const after = await getCase(caseId);
     expect(after.escalated_at).not.toBeNull();
-    expect(after.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['escalated', 'sla_breached']));
+    expect(after.events.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['escalated', 'sla_breached']),
+    );
   });
 
   it('answers, waits on the customer, resolves; the customer posts again and the case reopens', async () => {
     const replyRoute = app.routeTable.some((r) => r.method === 'POST' && r.url === '/api/cases/:id/replies');
     if (replyRoute) {
       // The channels engineer's reply endpoint, in dry-run mode (EARSHOT_DRY_RUN=1).
-      const res = await app.inject({ method: 'POST', url: `/api/cases/${caseId}/replies`, headers: as(agent), payload: { text: 'Hi Dana, refund on its way.' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/cases/${caseId}/replies`,
+        headers: as(agent),
+        payload: { text: 'Hi Dana, refund on its way.' },
+      });
       expect(res.statusCode, res.body).toBeLessThan(300);
-      for (let i = 0; i < 100 && (await getCase(caseId)).first_response_at === null; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && (await getCase(caseId)).first_response_at === null; i++)
+        await new Promise((r) => setTimeout(r, 100));
     } else {
       // What a sent reply does (src/replies sets it): first_response_at and a 'replied' event.
-      await rt.db.query("UPDATE cases SET first_response_at = $2 WHERE id = $1 AND first_response_at IS NULL", [caseId, fakeNow()]);
-      await rt.db.query("INSERT INTO case_events (case_id, actor, kind, data) VALUES ($1, 'sam@example.com', 'replied', '{}')", [caseId]);
+      await rt.db.query('UPDATE cases SET first_response_at = $2 WHERE id = $1 AND first_response_at IS NULL', [
+        caseId,
+        fakeNow(),
+      ]);
+      await rt.db.query(
+        "INSERT INTO case_events (case_id, actor, kind, data) VALUES ($1, 'sam@example.com', 'replied', '{}')",
+        [caseId],
+      );
     }
     expect((await getCase(caseId)).first_response_at).not.toBeNull();
     await act(agent, `/api/cases/${caseId}/status`, { status: 'waiting' });
@@ -187,10 +281,21 @@ describe('the life of a case', () => {
     const resolved = await getCase(caseId);
     expect(resolved.status).toBe('resolved');
     expect(resolved.sla.resolution.state).toBe('met');
-    const bad = await app.inject({ method: 'POST', url: `/api/cases/${caseId}/status`, headers: as(agent), payload: { status: 'waiting' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: `/api/cases/${caseId}/status`,
+      headers: as(agent),
+      payload: { status: 'waiting' },
+    });
     expect(bad.statusCode).toBe(409);
 
-    await ingestMentions(mention({ source: 'twitter', author: { handle: 'dana_k' }, text: 'It happened AGAIN, charged twice this month, unbelievable' }));
+    await ingestMentions(
+      mention({
+        source: 'twitter',
+        author: { handle: 'dana_k' },
+        text: 'It happened AGAIN, charged twice this month, unbelievable',
+      }),
+    );
     expect(await caseOf('dana_k')).toHaveLength(1);
     const reopened = await getCase(caseId);
     expect(reopened).toMatchObject({ status: 'reopened', reopen_count: 1, resolved_at: null, mention_count: 3 });
@@ -202,21 +307,40 @@ describe('the life of a case', () => {
     const [eve] = await caseOf('eve_r');
     const eveId = (eve as { id: number }).id;
     const eveMentions = (await getCase(eveId)).mentions.map((m: { id: number }) => m.id);
-    await ingestMentions(mention({ source: 'twitter', author: { handle: 'dana_k' }, text: 'And now my invoice shows the wrong amount, sort it out please' }));
+    await ingestMentions(
+      mention({
+        source: 'twitter',
+        author: { handle: 'dana_k' },
+        text: 'And now my invoice shows the wrong amount, sort it out please',
+      }),
+    );
     const [dana] = (await caseOf('dana_k')).filter((c) => c.status !== 'resolved');
     const target = (dana as { id: number }).id;
     await act(agent, `/api/cases/${eveId}/merge`, { into: target });
     const merged = await getCase(eveId);
     expect(merged).toMatchObject({ status: 'resolved', merged_into: target, mention_count: 0 });
-    expect((await getCase(target)).mentions.map((m: { id: number }) => m.id)).toEqual(expect.arrayContaining(eveMentions));
-    expect((await app.inject({ method: 'POST', url: `/api/cases/${eveId}/merge`, headers: as(agent), payload: { into: target } })).statusCode).toBe(409);
+    expect((await getCase(target)).mentions.map((m: { id: number }) => m.id)).toEqual(
+      expect.arrayContaining(eveMentions),
+    );
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/cases/${eveId}/merge`,
+          headers: as(agent),
+          payload: { into: target },
+        })
+      ).statusCode,
+    ).toBe(409);
 
     const split = await act(agent, `/api/cases/${target}/split`, { mention_ids: eveMentions });
     const fresh = await getCase(split.case_id);
     expect(fresh.mentions.map((m: { id: number }) => m.id)).toEqual(eveMentions);
     expect(fresh.author.handle).toBe('eve_r');
     expect(fresh.events[0]).toMatchObject({ kind: 'opened', data: { split_from: target } });
-    expect((await getCase(target)).events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['merged_from', 'split']));
+    expect((await getCase(target)).events.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['merged_from', 'split']),
+    );
 
     // Eve was never linked: linking her by hand from the case brings her earlier case along.
     await app.inject({ method: 'PUT', url: '/api/customers/C-2', headers: ingest, payload: { name: 'Eve R' } });
@@ -232,13 +356,18 @@ describe('the life of a case', () => {
     expect(view.mentions.length).toBeGreaterThanOrEqual(4);
     expect(view.cases.length).toBeGreaterThanOrEqual(1);
     expect(view.value_attributes).toEqual({ tier: 'premium' });
-    expect(view.authors).toEqual([expect.objectContaining({ source: 'twitter', handle: 'dana_k', link_origin: 'handle' })]);
+    expect(view.authors).toEqual([
+      expect.objectContaining({ source: 'twitter', handle: 'dana_k', link_origin: 'handle' }),
+    ]);
   });
 
   it('reports the metrics over the range, as JSON and CSV', async () => {
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(clock + 3_600_000).toISOString();
-    const res = await app.inject({ url: `/api/metrics/support?from=${from}&to=${to}&group_by=agent`, headers: as(agent, false) });
+    const res = await app.inject({
+      url: `/api/metrics/support?from=${from}&to=${to}&group_by=agent`,
+      headers: as(agent, false),
+    });
     expect(res.statusCode).toBe(200);
     const m = res.json();
     expect(m.total.opened).toBe(2); // Dana's and the one split out; the merged one counts on the case it joined
@@ -247,7 +376,10 @@ describe('the life of a case', () => {
     expect(m.total.reopen_rate_pct).toBe(100);
     const sam = m.groups.find((g: { group: string }) => g.group === 'sam@example.com');
     expect(sam).toMatchObject({ resolved: 1, first_response_minutes: { count: 1 } });
-    const csv = await app.inject({ url: `/api/metrics/support?from=${from}&to=${to}&group_by=team`, headers: { ...as(agent, false), accept: 'text/csv' } });
+    const csv = await app.inject({
+      url: `/api/metrics/support?from=${from}&to=${to}&group_by=team`,
+      headers: { ...as(agent, false), accept: 'text/csv' },
+    });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')[0]).toMatch(/^group,opened,resolved,backlog,/);
     expect(csv.body).toContain('billing-team,');
@@ -265,19 +397,52 @@ describe('the life of a case', () => {
   it("records an agent's correction and exports it for training", async () => {
     const d = await getCase(caseId);
     const mentionId = d.mentions[0].id;
-    const res = await app.inject({ method: 'POST', url: `/api/mentions/${mentionId}/corrections`, headers: as(agent), payload: { kind: 'sentiment', value: 'neutral' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/mentions/${mentionId}/corrections`,
+      headers: as(agent),
+      payload: { kind: 'sentiment', value: 'neutral' },
+    });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ kind: 'sentiment', before: 'negative', after: 'neutral', actor: 'sam@example.com' });
-    await app.inject({ method: 'POST', url: `/api/mentions/${mentionId}/corrections`, headers: as(agent), payload: { kind: 'not_actionable' } });
+    expect(res.json()).toMatchObject({
+      kind: 'sentiment',
+      before: 'negative',
+      after: 'neutral',
+      actor: 'sam@example.com',
+    });
+    await app.inject({
+      method: 'POST',
+      url: `/api/mentions/${mentionId}/corrections`,
+      headers: as(agent),
+      payload: { kind: 'not_actionable' },
+    });
     const out = await app.inject({ url: '/api/corrections/export', headers: admin });
-    const lines = out.body.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toEqual([expect.objectContaining({ mention_id: mentionId, label: 'neutral', actionable: false, corrected: ['actionable', 'sentiment'] })]);
+    const lines = out.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        mention_id: mentionId,
+        label: 'neutral',
+        actionable: false,
+        corrected: ['actionable', 'sentiment'],
+      }),
+    ]);
   });
 
   it('links an e-mail author to the customer with that address on the way in', async () => {
-    await ingestMentions(mention({ source: 'email', author: { handle: 'Dana@Example.com' }, text: 'Still no refund for the double charge, please call me back' }));
+    await ingestMentions(
+      mention({
+        source: 'email',
+        author: { handle: 'Dana@Example.com' },
+        text: 'Still no refund for the double charge, please call me back',
+      }),
+    );
     const view = (await app.inject({ url: '/api/customers/C-1', headers: admin })).json();
-    expect(view.authors).toContainEqual(expect.objectContaining({ source: 'email', handle: 'dana@example.com', link_origin: 'email' }));
+    expect(view.authors).toContainEqual(
+      expect.objectContaining({ source: 'email', handle: 'dana@example.com', link_origin: 'email' }),
+    );
     const [mailCase] = await caseOf('dana@example.com');
     expect((await getCase((mailCase as { id: number }).id)).author.customer_id).toBe('C-1');
   });

@@ -18,7 +18,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => server?.stop());
 
-const whoAmI = (cookie: string, headers: Record<string, string> = {}) => fetch(`${server.base}/api/session`, { headers: { cookie, ...headers } });
+const whoAmI = (cookie: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.base}/api/session`, { headers: { cookie, ...headers } });
 
 describe('session cookie', () => {
   it('over https is __Host-earshot_session with Secure, Path=/, HttpOnly, SameSite=Lax and no Domain', async () => {
@@ -39,7 +40,9 @@ describe('session cookie', () => {
 
   it('on plain-http localhost is earshot_session without Secure', async () => {
     const res = await login(server, 'cookie@example.com', STAFF_PASSWORD);
-    expect(res.headers.get('set-cookie')).toMatch(/^earshot_session=[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^earshot_session=[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/,
+    );
   });
 
   it('is kept and sent by a real Chromium on http://127.0.0.1, and not readable by page script', async () => {
@@ -48,7 +51,11 @@ describe('session cookie', () => {
       const page = await browser.context.newPage();
       await page.goto(`${server.base}/ready`);
       const result = await page.evaluate(async (password) => {
-        const login = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cookie@example.com', password }) });
+        const login = await fetch('/api/session', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'cookie@example.com', password }),
+        });
         const me = await fetch('/api/session');
         // Page script runs in the browser; the test's tsconfig has no DOM types.
         const visible = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
@@ -56,7 +63,9 @@ describe('session cookie', () => {
       }, STAFF_PASSWORD);
       expect(result).toEqual({ login: 200, me: 200, visible: '' });
       const cookies = await browser.context.cookies(server.base);
-      expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])).toEqual([['earshot_session', true, 'Lax', '/']]);
+      expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])).toEqual([
+        ['earshot_session', true, 'Lax', '/'],
+      ]);
     } finally {
       await browser.close();
     }

@@ -20,7 +20,10 @@ describe('trust proxy off (default)', () => {
   it('ignores X-Forwarded-For: rotating it does not escape the per-address limit', async () => {
     await createStaff(direct, 'rotate@example.com');
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await login(direct, 'rotate@example.com', 'wrong', { 'x-forwarded-for': `198.51.100.${i}` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await login(direct, 'rotate@example.com', 'wrong', { 'x-forwarded-for': `198.51.100.${i}` })).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
@@ -37,16 +40,27 @@ describe('trust proxy off (default)', () => {
 describe('trust proxy 1 hop', () => {
   it('counts the address the proxy reports: an attacker locking the pair does not lock the victim', async () => {
     await createStaff(proxied, 'shared@example.com');
-    for (let i = 0; i < 5; i++) expect((await login(proxied, 'shared@example.com', 'wrong', { 'x-forwarded-for': '203.0.113.66' })).status).toBe(401);
-    expect((await login(proxied, 'shared@example.com', 'wrong', { 'x-forwarded-for': '203.0.113.66' })).status).toBe(429);
-    expect((await login(proxied, 'shared@example.com', STAFF_PASSWORD, { 'x-forwarded-for': '203.0.113.7' })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await login(proxied, 'shared@example.com', 'wrong', { 'x-forwarded-for': '203.0.113.66' })).status).toBe(
+        401,
+      );
+    expect((await login(proxied, 'shared@example.com', 'wrong', { 'x-forwarded-for': '203.0.113.66' })).status).toBe(
+      429,
+    );
+    expect(
+      (await login(proxied, 'shared@example.com', STAFF_PASSWORD, { 'x-forwarded-for': '203.0.113.7' })).status,
+    ).toBe(200);
   });
 
   it('believes only the nearest hop: a client-forged left-most X-Forwarded-For entry is not its address', async () => {
     await createStaff(proxied, 'forged@example.com');
     // The proxy appends the real client (203.0.113.9) after whatever the client sent.
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await login(proxied, 'forged@example.com', 'wrong', { 'x-forwarded-for': `192.0.2.${i}, 203.0.113.9` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await login(proxied, 'forged@example.com', 'wrong', { 'x-forwarded-for': `192.0.2.${i}, 203.0.113.9` }))
+          .status,
+      );
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });
@@ -56,7 +70,12 @@ describe('EARSHOT_TRUST_PROXY values', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ EARSHOT_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
     expect(loadConfig({ EARSHOT_TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ EARSHOT_TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
-    for (const bad of ['true', 'everyone', '10.0.0.0/33', '300.1.1.1', '11']) expect(() => loadConfig({ EARSHOT_TRUST_PROXY: bad }), bad).toThrow(ConfigError);
+    expect(loadConfig({ EARSHOT_TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+    ]);
+    for (const bad of ['true', 'everyone', '10.0.0.0/33', '300.1.1.1', '11'])
+      expect(() => loadConfig({ EARSHOT_TRUST_PROXY: bad }), bad).toThrow(ConfigError);
   });
 });

@@ -37,7 +37,11 @@ describe('the admin token', () => {
   });
 
   it('earshot start stops at once with a clear message for a placeholder', async () => {
-    const { code, stdout, stderr } = await runCli(['start'], '', { EARSHOT_ADMIN_TOKEN: 'change-me-to-a-long-random-token', DATABASE_URL: '', REDIS_URL: '' });
+    const { code, stdout, stderr } = await runCli(['start'], '', {
+      EARSHOT_ADMIN_TOKEN: 'change-me-to-a-long-random-token',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    });
     expect(code, 'configuration errors exit 2').toBe(2);
     expect(stderr).toContain('EARSHOT_ADMIN_TOKEN');
     expect(stderr).toContain('not a placeholder');

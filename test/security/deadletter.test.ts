@@ -15,7 +15,13 @@ let schema: string;
 let cliEnv: Record<string, string>;
 
 beforeAll(async () => {
-  live = await startLiveServer({ env: { EARSHOT_SWEEP_INTERVAL_MS: '300', EARSHOT_SWEEP_AFTER_MS: '0', EARSHOT_INBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS) } });
+  live = await startLiveServer({
+    env: {
+      EARSHOT_SWEEP_INTERVAL_MS: '300',
+      EARSHOT_SWEEP_AFTER_MS: '0',
+      EARSHOT_INBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+    },
+  });
   schema = live.database.schema;
   cliEnv = { ...live.env, PORT: '0' };
   await live.database.db.query(`
@@ -37,18 +43,29 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 const inboxRow = async (externalId: string) =>
-  (await live.database.db.query<{ id: string; attempts: number; dead: boolean; processed: boolean }>(
-    `SELECT id, attempts, dead_at IS NOT NULL AS dead, processed_at IS NOT NULL AS processed FROM ${schema}.inbox WHERE external_id = $1`,
-    [externalId],
-  )).rows[0];
+  (
+    await live.database.db.query<{ id: string; attempts: number; dead: boolean; processed: boolean }>(
+      `SELECT id, attempts, dead_at IS NOT NULL AS dead, processed_at IS NOT NULL AS processed FROM ${schema}.inbox WHERE external_id = $1`,
+      [externalId],
+    )
+  ).rows[0];
 
-const mention = (id: string) => ({ source: 'forum', external_id: id, text: `my Lumio router ${id} drops wifi every hour, support never answers`, author: { handle: `h-${id}` }, created_at: new Date(Date.now() - 60_000).toISOString() });
+const mention = (id: string) => ({
+  source: 'forum',
+  external_id: id,
+  text: `my Lumio router ${id} drops wifi every hour, support never answers`,
+  author: { handle: `h-${id}` },
+  created_at: new Date(Date.now() - 60_000).toISOString(),
+});
 
 let deadId = 0;
 
 describe('dead letters', () => {
   it(`a row failing ${MAX_ATTEMPTS} times becomes a dead letter and is no longer retried`, async () => {
-    const res = await live.api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: [mention('ok-1'), mention('dead-1'), mention('ok-2')] }) });
+    const res = await live.api('/api/mentions', {
+      method: 'POST',
+      body: JSON.stringify({ mentions: [mention('ok-1'), mention('dead-1'), mention('ok-2')] }),
+    });
     expect(res.status).toBe(202);
     const row = await until('the dead letter', async () => {
       const r = await inboxRow('dead-1');
@@ -74,7 +91,10 @@ describe('dead letters', () => {
   it('GET /api/inbox/dead lists it with its last error, for admins only', async () => {
     const res = await live.api('/api/inbox/dead');
     expect(res.status).toBe(200);
-    const list = (await res.json()) as { total: number; items: { id: number; external_id: string; attempts: number; last_error: string }[] };
+    const list = (await res.json()) as {
+      total: number;
+      items: { id: number; external_id: string; attempts: number; last_error: string }[];
+    };
     expect(list.total).toBe(1);
     expect(list.items[0]).toMatchObject({ id: deadId, external_id: 'dead-1', attempts: MAX_ATTEMPTS });
     expect(list.items[0]?.last_error).toContain('refused by the database: dead-1');
@@ -98,7 +118,9 @@ describe('dead letters', () => {
   it('earshot inbox list-dead shows it; retry without a choice is refused; --help says how', async () => {
     const listed = await runCli(['inbox', 'list-dead'], '', cliEnv);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^${deadId}\\tforum/dead-1\\t${MAX_ATTEMPTS} attempts\\t.*refused by the database`, 'm'));
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${deadId}\\tforum/dead-1\\t${MAX_ATTEMPTS} attempts\\t.*refused by the database`, 'm'),
+    );
     expect(listed.stderr).toContain('1 dead letter');
     const neither = await runCli(['inbox', 'retry'], '', cliEnv);
     expect(neither.code).toBe(2);
@@ -114,10 +136,15 @@ describe('dead letters', () => {
     expect(retried.code, retried.stderr).toBe(0);
     expect(retried.stdout).toContain(`1 dead letter put back in line: ${deadId}`);
     await until('the retried row', async () => ((await inboxRow('dead-1'))?.processed ? true : undefined));
-    const ready = (await (await fetch(`${live.base}/ready`)).json()) as { status: string; checks: Record<string, string> };
+    const ready = (await (await fetch(`${live.base}/ready`)).json()) as {
+      status: string;
+      checks: Record<string, string>;
+    };
     expect(ready).toMatchObject({ status: 'ready', checks: { inbox: 'ok' } });
     expect(await (await fetch(`${live.base}/metrics`)).text()).toMatch(/^earshot_inbox_dead 0$/m);
-    const { rows } = await live.database.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.mentions WHERE external_id IN ('ok-1', 'ok-2', 'dead-1')`);
+    const { rows } = await live.database.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${schema}.mentions WHERE external_id IN ('ok-1', 'ok-2', 'dead-1')`,
+    );
     expect(Number(rows[0]?.n)).toBe(3);
   }, 240_000);
 });

@@ -37,7 +37,12 @@ beforeAll(async () => {
     `${PAGE_ID}_1/comments`,
   ];
   live = await startLiveServer({
-    env: { FACEBOOK_APP_SECRET: APP_SECRET, FACEBOOK_PAGE_TOKENS: `${PAGE_ID}:${PAGE_TOKEN}`, FACEBOOK_GRAPH_BASE: graph.url, FACEBOOK_POLL_INTERVAL_MS: '3600000' },
+    env: {
+      FACEBOOK_APP_SECRET: APP_SECRET,
+      FACEBOOK_PAGE_TOKENS: `${PAGE_ID}:${PAGE_TOKEN}`,
+      FACEBOOK_GRAPH_BASE: graph.url,
+      FACEBOOK_POLL_INTERVAL_MS: '3600000',
+    },
   });
 }, 180_000);
 afterAll(async () => {
@@ -69,7 +74,10 @@ describe('a Facebook id never sends the page token to another host', () => {
   it('the ingest API refuses every hostile id, in external_id, in_reply_to and conversation_id', async () => {
     for (const id of hostileIds) {
       for (const field of ['external_id', 'in_reply_to', 'conversation_id']) {
-        const res = await live.api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: [fbMention({ [field]: id })] }) });
+        const res = await live.api('/api/mentions', {
+          method: 'POST',
+          body: JSON.stringify({ mentions: [fbMention({ [field]: id })] }),
+        });
         expect(res.status, `${field}=${id}`).toBe(400);
         const body = (await res.json()) as { rejected: { reason: string }[] };
         expect(body.rejected[0]?.reason).toContain(`/${field} is not a facebook id`);
@@ -78,26 +86,52 @@ describe('a Facebook id never sends the page token to another host', () => {
   });
 
   it('a signed webhook delivery with a hostile id stores nothing', async () => {
-    const changes = hostileIds.map((id) => ({ item: 'comment', verb: 'add', comment_id: id, post_id: `${PAGE_ID}_1`, message: 'hello', from: { id: '5550002', name: 'Eve' }, created_time: 1 }));
+    const changes = hostileIds.map((id) => ({
+      item: 'comment',
+      verb: 'add',
+      comment_id: id,
+      post_id: `${PAGE_ID}_1`,
+      message: 'hello',
+      from: { id: '5550002', name: 'Eve' },
+      created_time: 1,
+    }));
     const { body, signature } = feedDelivery(APP_SECRET, PAGE_ID, changes);
-    const res = await fetch(`${live.base}/webhooks/facebook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+    const res = await fetch(`${live.base}/webhooks/facebook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { accepted: number }).accepted).toBe(0);
-    const { rows } = await live.database.db.query<{ n: string }>(`SELECT count(*) AS n FROM inbox WHERE external_id !~ '^[0-9]+(_[0-9]+)?$'`);
+    const { rows } = await live.database.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM inbox WHERE external_id !~ '^[0-9]+(_[0-9]+)?$'`,
+    );
     expect(Number(rows[0]?.n)).toBe(0);
   });
 
   it('a hostile id already stored is refused on the reply path, and the attacker host receives nothing', async () => {
-    const accepted = await live.api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: [fbMention({})] }) });
+    const accepted = await live.api('/api/mentions', {
+      method: 'POST',
+      body: JSON.stringify({ mentions: [fbMention({})] }),
+    });
     expect(accepted.status).toBe(202);
     const caseId = await until('the case', async () => {
-      const { rows } = await live.database.db.query<{ case_id: string | null }>(`SELECT case_id FROM mentions WHERE external_id = $1`, [`${PAGE_ID}_1001`]);
+      const { rows } = await live.database.db.query<{ case_id: string | null }>(
+        `SELECT case_id FROM mentions WHERE external_id = $1`,
+        [`${PAGE_ID}_1001`],
+      );
       return rows[0]?.case_id ? Number(rows[0].case_id) : undefined;
     });
     for (const id of hostileIds) {
       // As if the row had been stored before ids were checked at the door.
-      await live.database.db.query(`UPDATE mentions SET external_id = $1, conversation_id = $1 WHERE case_id = $2 AND source = 'facebook'`, [id, caseId]);
-      const res = await live.api(`/api/cases/${caseId}/replies`, { method: 'POST', body: JSON.stringify({ text: `Sorry about that (${id.length})` }) });
+      await live.database.db.query(
+        `UPDATE mentions SET external_id = $1, conversation_id = $1 WHERE case_id = $2 AND source = 'facebook'`,
+        [id, caseId],
+      );
+      const res = await live.api(`/api/cases/${caseId}/replies`, {
+        method: 'POST',
+        body: JSON.stringify({ text: `Sorry about that (${id.length})` }),
+      });
       expect(res.status, id).toBe(422);
       expect(((await res.json()) as { message: string }).message).toContain('is not a facebook id');
     }
@@ -117,11 +151,12 @@ describe('a Facebook id never sends the page token to another host', () => {
     await expect(client.post('1_2%2F..%2F..%2Fx/comments', PAGE_TOKEN, { message: 'hi' })).rejects.toThrow();
     expect(evil.log).toEqual([]);
     for (const entry of graph.log.slice(before)) expect(entry.path.startsWith(`/${VERSION}/`)).toBe(true);
-
   });
 
   it('a Graph answer whose paging link leads to another host is not followed', async () => {
-    const lying = await startServer((_req, _url, _body, res) => send(res, 200, { data: [{ id: '1_1' }], paging: { next: `${evil.url}/${VERSION}/${PAGE_ID}/feed?after=x` } }));
+    const lying = await startServer((_req, _url, _body, res) =>
+      send(res, 200, { data: [{ id: '1_1' }], paging: { next: `${evil.url}/${VERSION}/${PAGE_ID}/feed?after=x` } }),
+    );
     try {
       const client = createGraphClient({ base: lying.url, version: VERSION, appSecret: APP_SECRET });
       const seen: unknown[] = [];
@@ -135,9 +170,16 @@ describe('a Facebook id never sends the page token to another host', () => {
   });
 
   it('a normal Facebook reply still goes to Graph with the page token', async () => {
-    const post = graph.post(PAGE_ID, 'my lumio router keeps dropping the connection, support please help', { id: '5550003', name: 'Ann' });
+    const post = graph.post(PAGE_ID, 'my lumio router keeps dropping the connection, support please help', {
+      id: '5550003',
+      name: 'Ann',
+    });
     const client = createGraphClient({ base: graph.url, version: VERSION, appSecret: APP_SECRET });
-    const sent = await facebookReplier(client, [{ id: PAGE_ID, token: PAGE_TOKEN }])({ inReplyTo: post.id, conversationId: post.id, text: 'We are on it' });
+    const sent = await facebookReplier(client, [{ id: PAGE_ID, token: PAGE_TOKEN }])({
+      inReplyTo: post.id,
+      conversationId: post.id,
+      text: 'We are on it',
+    });
     expect(sent.platformId).toMatch(/^\d+_\d+$/);
     expect(graph.posted.at(-1)).toMatchObject({ objectId: post.id, token: PAGE_TOKEN });
   });

@@ -18,7 +18,8 @@ import { loadRules, RulesError } from '../../src/triage/load.ts';
 import { checkRegex, nestedQuantifier } from '../../src/triage/safe-regex.ts';
 
 const CATASTROPHIC = ['(a+)+$', '(\\w*\\s?)*$', '(a|a)*b', '(.*a){20}', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$'];
-const rulesFile = (regex: string) => `rules:\n  - id: hostile\n    when:\n      regex: '${regex.replace(/'/g, "''")}'\n    then:\n      category: bug\n`;
+const rulesFile = (regex: string) =>
+  `rules:\n  - id: hostile\n    when:\n      regex: '${regex.replace(/'/g, "''")}'\n    then:\n      category: bug\n`;
 
 function rulesDirWith(file: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'earshot-hostile-rules-'));
@@ -34,7 +35,10 @@ describe('hostile rules', () => {
       const dir = rulesDirWith('55-hostile.yaml', rulesFile(regex));
       try {
         const started = Date.now();
-        const err = await loadRules(dir).then(() => null, (e: unknown) => e);
+        const err = await loadRules(dir).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err, regex).toBeInstanceOf(RulesError);
         expect((err as Error).message, regex).toMatch(/55-hostile\.yaml:\d+: rule "hostile": unsafe regex: /);
         expect(Date.now() - started, regex).toBeLessThan(30_000); // refused, not stuck
@@ -45,7 +49,16 @@ describe('hostile rules', () => {
   });
 
   it('still loads the safe patterns rules are made of', () => {
-    for (const regex of ['\\?', '^(?:new job|job alert|#?hiring\\b)', '(\\d+\\.)+\\d', '\\d+(?:\\.\\d+)*', '^(\\s*,\\s*)*$', '(?:ab){3}', 'refund|charge ?back', '\\b(?:x200|x300)\\b']) {
+    for (const regex of [
+      '\\?',
+      '^(?:new job|job alert|#?hiring\\b)',
+      '(\\d+\\.)+\\d',
+      '\\d+(?:\\.\\d+)*',
+      '^(\\s*,\\s*)*$',
+      '(?:ab){3}',
+      'refund|charge ?back',
+      '\\b(?:x200|x300)\\b',
+    ]) {
       expect(checkRegex(new RegExp(regex, 'iu')), regex).toEqual({ ok: true });
     }
   });
@@ -70,7 +83,14 @@ describe('hostile rules', () => {
     const dir = rulesDirWith('55-hostile.yaml', rulesFile('(a+)+$'));
     const database = await testDatabase();
     try {
-      const r = await runCli(['start'], '', { DATABASE_URL: database.url, EARSHOT_DB_SCHEMA: database.schema, EARSHOT_RULES: dir, PORT: '0', EARSHOT_ADMIN_TOKEN: 'hostile-rules-admin-token-0123456789abcdef', LOG_LEVEL: 'warn' });
+      const r = await runCli(['start'], '', {
+        DATABASE_URL: database.url,
+        EARSHOT_DB_SCHEMA: database.schema,
+        EARSHOT_RULES: dir,
+        PORT: '0',
+        EARSHOT_ADMIN_TOKEN: 'hostile-rules-admin-token-0123456789abcdef',
+        LOG_LEVEL: 'warn',
+      });
       expect(r.code).not.toBe(0);
       expect(r.stderr + r.stdout).toMatch(/55-hostile\.yaml:\d+: rule "hostile": unsafe regex: "\(a\+\)\+"/);
     } finally {
@@ -79,34 +99,49 @@ describe('hostile rules', () => {
     }
   });
 
-  it('keeps the previous rules on a hot reload that adds one, keeps serving, and triages a crafted 20,000-character post promptly', { timeout: 300_000 }, async () => {
-    const dir = rulesDirWith('55-fine.yaml', rulesFile('lumio'));
-    const server = await startLiveServer({ env: { EARSHOT_RULES: dir } });
-    const memory = watchMemory(server);
-    try {
-      writeFileSync(join(dir, '56-hostile.yaml'), rulesFile('(\\w*\\s?)*$'));
-      let logged = false;
-      for (let i = 0; i < 100 && !logged; i++) {
-        logged = /56-hostile\.yaml:\d+: rule \\?"hostile\\?": unsafe regex/.test(server.child.output());
-        if (!logged) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(logged, server.child.output()).toBe(true);
-      expect(server.child.output()).toContain('the previous rules stay in force');
+  it(
+    'keeps the previous rules on a hot reload that adds one, keeps serving, and triages a crafted 20,000-character post promptly',
+    { timeout: 300_000 },
+    async () => {
+      const dir = rulesDirWith('55-fine.yaml', rulesFile('lumio'));
+      const server = await startLiveServer({ env: { EARSHOT_RULES: dir } });
+      const memory = watchMemory(server);
+      try {
+        writeFileSync(join(dir, '56-hostile.yaml'), rulesFile('(\\w*\\s?)*$'));
+        let logged = false;
+        for (let i = 0; i < 100 && !logged; i++) {
+          logged = /56-hostile\.yaml:\d+: rule \\?"hostile\\?": unsafe regex/.test(server.child.output());
+          if (!logged) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(logged, server.child.output()).toBe(true);
+        expect(server.child.output()).toContain('the previous rules stay in force');
 
-      const crafted = [mention({ text: `${'a'.repeat(19_999)}!` }), mention({ text: `${'lumio '.repeat(3000)}\u2028!` }), mention({ text: `${'a '.repeat(9_999)}?` })];
-      const res = await server.api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: crafted }) });
-      expect(res.status).toBe(202);
-      const started = Date.now();
-      let processed = 0;
-      while (Date.now() - started < 60_000 && processed < crafted.length) {
-        processed = Number((await server.database.db.query<{ n: string }>('SELECT count(*) AS n FROM mentions WHERE external_id = ANY($1)', [crafted.map((m) => m.external_id)])).rows[0]?.n);
-        if (processed < crafted.length) await new Promise((r) => setTimeout(r, 200));
+        const crafted = [
+          mention({ text: `${'a'.repeat(19_999)}!` }),
+          mention({ text: `${'lumio '.repeat(3000)}\u2028!` }),
+          mention({ text: `${'a '.repeat(9_999)}?` }),
+        ];
+        const res = await server.api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: crafted }) });
+        expect(res.status).toBe(202);
+        const started = Date.now();
+        let processed = 0;
+        while (Date.now() - started < 60_000 && processed < crafted.length) {
+          processed = Number(
+            (
+              await server.database.db.query<{ n: string }>(
+                'SELECT count(*) AS n FROM mentions WHERE external_id = ANY($1)',
+                [crafted.map((m) => m.external_id)],
+              )
+            ).rows[0]?.n,
+          );
+          if (processed < crafted.length) await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(processed).toBe(crafted.length);
+        await memory.expectFlat();
+      } finally {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
       }
-      expect(processed).toBe(crafted.length);
-      await memory.expectFlat();
-    } finally {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

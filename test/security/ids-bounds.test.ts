@@ -28,12 +28,19 @@ beforeAll(async () => {
   const rt = await testRuntime({ queue: 'postgres' });
   try {
     const app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
-    idRoutes = app.routeTable.filter((r) => r.url.includes(':id') && r.method !== 'HEAD' && r.method !== 'OPTIONS').map(({ method, url }) => ({ method, url }));
+    idRoutes = app.routeTable
+      .filter((r) => r.url.includes(':id') && r.method !== 'HEAD' && r.method !== 'OPTIONS')
+      .map(({ method, url }) => ({ method, url }));
     await app.close();
   } finally {
     await rt.close();
   }
-  const doc = (await (await server.api('/docs/json')).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; schema?: { type?: string } }> }>> };
+  const doc = (await (await server.api('/docs/json')).json()) as {
+    paths: Record<
+      string,
+      Record<string, { parameters?: Array<{ in: string; name: string; schema?: { type?: string } }> }>
+    >;
+  };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({
       method: method.toUpperCase(),
@@ -90,7 +97,10 @@ describe('ids beyond 2^53 and non-digits', () => {
         const res = await send('GET', `${path}?cursor=${Buffer.from(inner).toString('base64url')}`);
         if (res.status !== 400) wrong.push(`${path} cursor ${inner}: ${res.status}`);
       }
-      const ok = await send('GET', `${path}?cursor=${Buffer.from(`id:${Number.MAX_SAFE_INTEGER}`).toString('base64url')}`);
+      const ok = await send(
+        'GET',
+        `${path}?cursor=${Buffer.from(`id:${Number.MAX_SAFE_INTEGER}`).toString('base64url')}`,
+      );
       if (ok.status !== 200) wrong.push(`${path} cursor id:2^53-1: ${ok.status}`);
     }
     expect(wrong).toEqual([]);

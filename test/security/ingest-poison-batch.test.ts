@@ -13,7 +13,14 @@ let live: LiveServer;
 let schema: string;
 
 beforeAll(async () => {
-  live = await startLiveServer({ env: { X_CONSUMER_SECRET: X_SECRET, EARSHOT_SWEEP_INTERVAL_MS: '300', EARSHOT_SWEEP_AFTER_MS: '0', EARSHOT_INBOX_MAX_ATTEMPTS: '1000' } });
+  live = await startLiveServer({
+    env: {
+      X_CONSUMER_SECRET: X_SECRET,
+      EARSHOT_SWEEP_INTERVAL_MS: '300',
+      EARSHOT_SWEEP_AFTER_MS: '0',
+      EARSHOT_INBOX_MAX_ATTEMPTS: '1000',
+    },
+  });
   schema = live.database.schema;
 }, 180_000);
 afterAll(async () => live?.stop());
@@ -38,14 +45,23 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-const one = async <T>(sql: string, params: unknown[] = []): Promise<T | undefined> => (await live.database.db.query(sql, params)).rows[0] as T | undefined;
-const storedCount = async (ids: string[]) => Number((await one<{ n: string }>(`SELECT count(*) AS n FROM mentions WHERE external_id = ANY($1)`, [ids]))?.n);
+const one = async <T>(sql: string, params: unknown[] = []): Promise<T | undefined> =>
+  (await live.database.db.query(sql, params)).rows[0] as T | undefined;
+const storedCount = async (ids: string[]) =>
+  Number((await one<{ n: string }>(`SELECT count(*) AS n FROM mentions WHERE external_id = ANY($1)`, [ids]))?.n);
 
 describe('a bad row does not poison its batch', () => {
   it('the ingest API stores the good mentions and lists the bad ones with their reason', async () => {
     const good = Array.from({ length: 8 }, () => mention());
-    const bad = [mention({ author: { handle: 'big', followers: 2 ** 40 } }), mention({ author: { handle: 'typed', name: 123 } }), mention({ text: 'nul\u0000byte' })];
-    const res = await live.api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: [good[0], bad[0], ...good.slice(1, 5), bad[1], ...good.slice(5), bad[2]] }) });
+    const bad = [
+      mention({ author: { handle: 'big', followers: 2 ** 40 } }),
+      mention({ author: { handle: 'typed', name: 123 } }),
+      mention({ text: 'nul\u0000byte' }),
+    ];
+    const res = await live.api('/api/mentions', {
+      method: 'POST',
+      body: JSON.stringify({ mentions: [good[0], bad[0], ...good.slice(1, 5), bad[1], ...good.slice(5), bad[2]] }),
+    });
     expect(res.status).toBe(202);
     const body = (await res.json()) as { accepted: unknown[]; rejected: { index: number; reason: string }[] };
     expect(body.accepted).toHaveLength(8);
@@ -63,14 +79,21 @@ describe('a bad row does not poison its batch', () => {
     const body = JSON.stringify({
       for_user_id: '1',
       tweet_create_events: [
-        { id_str: '1777000000000000001', text: 'lumio support is ignoring me', user: { id_str: '5', screen_name: 'huge', name: 42, followers_count: 2 ** 40 } },
+        {
+          id_str: '1777000000000000001',
+          text: 'lumio support is ignoring me',
+          user: { id_str: '5', screen_name: 'huge', name: 42, followers_count: 2 ** 40 },
+        },
         { id_str: '1777000000000000002', text: { nested: true }, user: { screen_name: 'obj' } },
         { id_str: '../1', text: 'bad id', user: { screen_name: 'x' } },
       ],
     });
     const res = await fetch(`${live.base}/webhooks/twitter`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': `sha256=${createHmac('sha256', X_SECRET).update(body).digest('base64')}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-twitter-webhooks-signature': `sha256=${createHmac('sha256', X_SECRET).update(body).digest('base64')}`,
+      },
       body,
     });
     expect(res.status).toBe(200);
@@ -84,7 +107,9 @@ describe('a bad row does not poison its batch', () => {
   });
 
   it('rows stored before the contract are rejected with a reason and their batch-mates are processed', async () => {
-    const rows = Array.from({ length: 10 }, (_, i) => (i === 4 ? mention({ author: { handle: 'legacy', followers: 2 ** 40 } }) : mention()));
+    const rows = Array.from({ length: 10 }, (_, i) =>
+      i === 4 ? mention({ author: { handle: 'legacy', followers: 2 ** 40 } }) : mention(),
+    );
     // Written straight into the inbox, as an older version (or a hand) might have; the sweeper queues them as one batch.
     await live.database.db.query(
       `INSERT INTO ${schema}.inbox (source, external_id, payload) SELECT 'forum', e, p FROM unnest($1::text[], $2::jsonb[]) AS t(e, p)`,
@@ -93,7 +118,10 @@ describe('a bad row does not poison its batch', () => {
     const ids = rows.map((r) => r.external_id);
     await until('the batch', async () => ((await storedCount(ids)) === 9 ? true : undefined));
     const legacy = await until('the legacy row', () =>
-      one<{ processed: boolean; last_error: string }>(`SELECT processed_at IS NOT NULL AS processed, last_error FROM ${schema}.inbox WHERE external_id = $1 AND processed_at IS NOT NULL`, [rows[4]!.external_id]),
+      one<{ processed: boolean; last_error: string }>(
+        `SELECT processed_at IS NOT NULL AS processed, last_error FROM ${schema}.inbox WHERE external_id = $1 AND processed_at IS NOT NULL`,
+        [rows[4]!.external_id],
+      ),
     );
     expect(legacy.last_error).toMatch(/^rejected: breaks the incoming-mention contract: \/author\/followers/);
   });
@@ -106,7 +134,9 @@ describe('a bad row does not poison its batch', () => {
       CREATE TRIGGER refuse_poison BEFORE INSERT ON ${schema}.mentions FOR EACH ROW
         WHEN (NEW.external_id LIKE 'poison-row-%') EXECUTE FUNCTION ${schema}.refuse_poison();`);
     try {
-      const batch = Array.from({ length: 20 }, (_, i) => (i === 13 ? mention({ external_id: 'poison-row-1' }) : mention()));
+      const batch = Array.from({ length: 20 }, (_, i) =>
+        i === 13 ? mention({ external_id: 'poison-row-1' }) : mention(),
+      );
       const res = await live.api('/api/mentions', { method: 'POST', body: JSON.stringify({ mentions: batch }) });
       expect(res.status).toBe(202);
       const good = batch.filter((m) => m.external_id !== 'poison-row-1').map((m) => m.external_id);
@@ -121,9 +151,13 @@ describe('a bad row does not poison its batch', () => {
       expect(poison.last_error).toContain('refused by the database: poison-row-1');
       expect(await storedCount(['poison-row-1'])).toBe(0);
     } finally {
-      await live.database.db.query(`DROP TRIGGER refuse_poison ON ${schema}.mentions; DROP FUNCTION ${schema}.refuse_poison()`);
+      await live.database.db.query(
+        `DROP TRIGGER refuse_poison ON ${schema}.mentions; DROP FUNCTION ${schema}.refuse_poison()`,
+      );
     }
     // With the cause gone the sweeper's next round stores it: nothing was lost.
-    await until('the poison row, once the cause is gone', async () => ((await storedCount(['poison-row-1'])) === 1 ? true : undefined));
+    await until('the poison row, once the cause is gone', async () =>
+      (await storedCount(['poison-row-1'])) === 1 ? true : undefined,
+    );
   });
 });

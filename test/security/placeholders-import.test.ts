@@ -15,15 +15,31 @@ import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { runCli } from '../helpers/process.ts';
 
 describe('template placeholders', () => {
-  it("outreach templates leave inherited names (and an attribute called __proto__) visible instead of filling them", () => {
-    const vars = templateVars({ customer_id: 'C-1', name: 'Dana K', email: null, attributes: JSON.parse('{"__proto__": "x", "plan": "pro"}') });
-    expect(fillTemplate('{constructor}|{__proto__}|{toString}|{hasOwnProperty}|{plan}|{first_name}', vars)).toBe('{constructor}|{__proto__}|{toString}|{hasOwnProperty}|pro|Dana');
+  it('outreach templates leave inherited names (and an attribute called __proto__) visible instead of filling them', () => {
+    const vars = templateVars({
+      customer_id: 'C-1',
+      name: 'Dana K',
+      email: null,
+      attributes: JSON.parse('{"__proto__": "x", "plan": "pro"}'),
+    });
+    expect(fillTemplate('{constructor}|{__proto__}|{toString}|{hasOwnProperty}|{plan}|{first_name}', vars)).toBe(
+      '{constructor}|{__proto__}|{toString}|{hasOwnProperty}|pro|Dana',
+    );
   });
 
   it('reply templates fill inherited names, plain or attr., with nothing', () => {
     const facts: CaseFacts = {
-      caseId: 1, category: 'billing', source: 'twitter', subject: 's', handle: 'dana', authorName: 'Dana', customerName: null, customerId: null,
-      attributes: { plan: 'pro' }, agent: null, solution: null,
+      caseId: 1,
+      category: 'billing',
+      source: 'twitter',
+      subject: 's',
+      handle: 'dana',
+      authorName: 'Dana',
+      customerName: null,
+      customerId: null,
+      attributes: { plan: 'pro' },
+      agent: null,
+      solution: null,
     };
     expect(fill('a{constructor}b{attr.constructor}c{__proto__}d{attr.__proto__}e{attr.plan}', facts)).toBe('abcdepro');
   });
@@ -32,7 +48,18 @@ describe('template placeholders', () => {
 describe('customer-import e-mail check', () => {
   it('accepts addresses and refuses non-addresses', () => {
     for (const ok of ['dana@example.com', 'a.b+c@mail.example.co.uk']) expect(isEmailAddress(ok), ok).toBe(true);
-    for (const bad of ['', 'dana', '@example.com', 'dana@', 'dana@example', 'dana@.', 'dana@example.', 'da na@example.com', 'a@b@c.com', `${'a'.repeat(400)}@x.com`]) {
+    for (const bad of [
+      '',
+      'dana',
+      '@example.com',
+      'dana@',
+      'dana@example',
+      'dana@.',
+      'dana@example.',
+      'da na@example.com',
+      'a@b@c.com',
+      `${'a'.repeat(400)}@x.com`,
+    ]) {
       expect(isEmailAddress(bad), bad).toBe(false);
     }
   });
@@ -50,10 +77,19 @@ describe('customer-import e-mail check', () => {
 
   it('rejects a 200,000-character backtracking e-mail through `earshot import customers` and imports the rest', async () => {
     const file = join(dir, 'customers.csv');
-    writeFileSync(file, `customer_id,name,email\nC-1,Dana,dana@example.com\nC-2,Eve,a@${'a.'.repeat(100_000)}@\nC-3,Sam,sam@example.com\n`);
-    const res = await runCli(['import', 'customers', file], '', { DATABASE_URL: database.url, EARSHOT_DB_SCHEMA: database.schema, LOG_LEVEL: 'warn' });
+    writeFileSync(
+      file,
+      `customer_id,name,email\nC-1,Dana,dana@example.com\nC-2,Eve,a@${'a.'.repeat(100_000)}@\nC-3,Sam,sam@example.com\n`,
+    );
+    const res = await runCli(['import', 'customers', file], '', {
+      DATABASE_URL: database.url,
+      EARSHOT_DB_SCHEMA: database.schema,
+      LOG_LEVEL: 'warn',
+    });
     expect(res.code, res.stderr).not.toBeNull();
-    const { rows } = await database.db.query<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY customer_id');
+    const { rows } = await database.db.query<{ customer_id: string }>(
+      'SELECT customer_id FROM customers ORDER BY customer_id',
+    );
     expect(rows.map((r) => r.customer_id)).toEqual(['C-1', 'C-3']);
     expect(`${res.stdout}${res.stderr}`).toMatch(/line 3/);
   }, 120_000);

@@ -21,15 +21,28 @@ interface Session {
 async function session(email: string, password = STAFF_PASSWORD): Promise<Session> {
   const res = await login(server, email, password);
   expect(res.status).toBe(200);
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf: ((await res.json()) as { csrf_token: string }).csrf_token };
+  return {
+    cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] as string,
+    csrf: ((await res.json()) as { csrf_token: string }).csrf_token,
+  };
 }
-const whoAmI = (s: Session) => fetch(`${server.base}/api/session`, { headers: { cookie: s.cookie } }).then((r) => r.status);
-const withToken = (token: string, path = '/api/cases') => fetch(`${server.base}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
-const patchUser = (id: number, body: object, headers: Record<string, string> = { authorization: `Bearer ${LIVE_ADMIN_TOKEN}` }) =>
-  fetch(`${server.base}/api/users/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const whoAmI = (s: Session) =>
+  fetch(`${server.base}/api/session`, { headers: { cookie: s.cookie } }).then((r) => r.status);
+const withToken = (token: string, path = '/api/cases') =>
+  fetch(`${server.base}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+const patchUser = (
+  id: number,
+  body: object,
+  headers: Record<string, string> = { authorization: `Bearer ${LIVE_ADMIN_TOKEN}` },
+) =>
+  fetch(`${server.base}/api/users/${id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('sessions', () => {
-  it("a password reset by an admin ends every session of the user", async () => {
+  it('a password reset by an admin ends every session of the user', async () => {
     const id = await createStaff(server, 'reset@example.com');
     const [a, b] = [await session('reset@example.com'), await session('reset@example.com')];
     expect([await whoAmI(a), await whoAmI(b)]).toEqual([200, 200]);
@@ -52,7 +65,11 @@ describe('sessions', () => {
   it('changing your own password keeps the session you did it from and ends the others', async () => {
     const id = await createStaff(server, 'self@example.com', 'admin');
     const [here, elsewhere] = [await session('self@example.com'), await session('self@example.com')];
-    const res = await patchUser(id, { password: 'my-new-password-789' }, { cookie: here.cookie, 'x-csrf-token': here.csrf });
+    const res = await patchUser(
+      id,
+      { password: 'my-new-password-789' },
+      { cookie: here.cookie, 'x-csrf-token': here.csrf },
+    );
     expect(res.status).toBe(200);
     expect(await whoAmI(here)).toBe(200);
     expect(await whoAmI(elsewhere)).toBe(401);
@@ -60,7 +77,7 @@ describe('sessions', () => {
 });
 
 describe('API tokens', () => {
-  it("stop working while the user they belong to is disabled", async () => {
+  it('stop working while the user they belong to is disabled', async () => {
     const id = await createStaff(server, 'owner@example.com', 'admin');
     const s = await session('owner@example.com');
     const made = await fetch(`${server.base}/api/tokens`, {
@@ -78,31 +95,52 @@ describe('API tokens', () => {
   });
 
   it('expire: expires_in sets expires_at, and after it the token is refused', async () => {
-    const made = await server.api('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'temp', role: 'agent', expires_in: '30d' }) });
+    const made = await server.api('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'temp', role: 'agent', expires_in: '30d' }),
+    });
     expect(made.status).toBe(201);
     const { token, expires_at } = (await made.json()) as { token: string; expires_at: string };
     const days = (Date.parse(expires_at) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThanOrEqual(30);
     expect(await withToken(token)).toBe(200);
-    const listed = (await (await server.api('/api/tokens')).json()) as { items: Array<{ name: string; expires_at: string | null }> };
+    const listed = (await (await server.api('/api/tokens')).json()) as {
+      items: Array<{ name: string; expires_at: string | null }>;
+    };
     expect(listed.items.find((t) => t.name === 'temp')?.expires_at).not.toBeNull();
     // Time passes: move the expiry into the past rather than wait.
-    await server.database.db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'temp'`);
+    await server.database.db.query(
+      `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'temp'`,
+    );
     expect(await withToken(token)).toBe(401);
     for (const bad of ['30', 'soon', '-1d', '0d', '1y']) {
-      expect((await server.api('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'bad', role: 'agent', expires_in: bad }) })).status, bad).toBe(400);
+      expect(
+        (
+          await server.api('/api/tokens', {
+            method: 'POST',
+            body: JSON.stringify({ name: 'bad', role: 'agent', expires_in: bad }),
+          })
+        ).status,
+        bad,
+      ).toBe(400);
     }
   });
 
   it('expire when made with `earshot token create --expires-in 30d`', async () => {
     const env = { DATABASE_URL: server.database.url, EARSHOT_DB_SCHEMA: server.database.schema, LOG_LEVEL: 'warn' };
-    const made = await runCli(['token', 'create', '--name', 'cli-temp', '--role', 'agent', '--expires-in', '30d'], '', env);
+    const made = await runCli(
+      ['token', 'create', '--name', 'cli-temp', '--role', 'agent', '--expires-in', '30d'],
+      '',
+      env,
+    );
     expect(made.code, made.stderr).toBe(0);
     expect(made.stderr).toMatch(/expires at \d{4}-/);
     const token = made.stdout.trim();
     expect(await withToken(token)).toBe(200);
-    await server.database.db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'cli-temp'`);
+    await server.database.db.query(
+      `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'cli-temp'`,
+    );
     expect(await withToken(token)).toBe(401);
     const bad = await runCli(['token', 'create', '--name', 'x', '--expires-in', 'forever'], '', env);
     expect(bad.code).toBe(2);

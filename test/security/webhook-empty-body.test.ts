@@ -16,8 +16,16 @@ beforeAll(async () => {
 afterAll(async () => live?.stop());
 
 const hooks = [
-  { path: '/webhooks/twitter', header: 'x-twitter-webhooks-signature', sign: (b: string) => `sha256=${createHmac('sha256', X_SECRET).update(b).digest('base64')}` },
-  { path: '/webhooks/facebook', header: 'x-hub-signature-256', sign: (b: string) => `sha256=${createHmac('sha256', META_SECRET).update(b).digest('hex')}` },
+  {
+    path: '/webhooks/twitter',
+    header: 'x-twitter-webhooks-signature',
+    sign: (b: string) => `sha256=${createHmac('sha256', X_SECRET).update(b).digest('base64')}`,
+  },
+  {
+    path: '/webhooks/facebook',
+    header: 'x-hub-signature-256',
+    sign: (b: string) => `sha256=${createHmac('sha256', META_SECRET).update(b).digest('hex')}`,
+  },
 ];
 
 describe('webhook POSTs without a body', () => {
@@ -37,7 +45,10 @@ describe('webhook POSTs without a body', () => {
     });
 
     it(`${hook.path}: an empty body correctly signed is refused as not JSON (400), not a 500`, async () => {
-      const res = await fetch(`${live.base}${hook.path}`, { method: 'POST', headers: { [hook.header]: hook.sign('') } });
+      const res = await fetch(`${live.base}${hook.path}`, {
+        method: 'POST',
+        headers: { [hook.header]: hook.sign('') },
+      });
       expect(res.status).toBe(400);
     });
   }

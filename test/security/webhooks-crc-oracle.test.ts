@@ -22,14 +22,22 @@ describe('the X CRC endpoint is not a signing oracle', () => {
     for (const token of ['challenge123', 'Yk5aX2ZvbzEyMw==', 'a-b_c+d/e=']) {
       const res = await crc(token);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ response_token: `sha256=${createHmac('sha256', CONSUMER_SECRET).update(token).digest('base64')}` });
+      expect(await res.json()).toEqual({
+        response_token: `sha256=${createHmac('sha256', CONSUMER_SECRET).update(token).digest('base64')}`,
+      });
     }
   });
 
   it('gives no signature for a JSON body, and the forged delivery is refused with nothing stored', async () => {
     const forged = JSON.stringify({
       for_user_id: '1000',
-      tweet_create_events: [{ id_str: '1888000000000000001', text: 'VIP: refund me now', user: { id_str: '9', screen_name: 'vip', followers_count: 5_000_000 } }],
+      tweet_create_events: [
+        {
+          id_str: '1888000000000000001',
+          text: 'VIP: refund me now',
+          user: { id_str: '9', screen_name: 'vip', followers_count: 5_000_000 },
+        },
+      ],
     });
     const res = await crc(forged);
     expect(res.status).toBe(400);
@@ -44,7 +52,9 @@ describe('the X CRC endpoint is not a signing oracle', () => {
       body: forged,
     });
     expect(post.status).toBe(401);
-    const { rows } = await live.database.db.query<{ n: string }>(`SELECT count(*) AS n FROM inbox WHERE external_id = '1888000000000000001'`);
+    const { rows } = await live.database.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM inbox WHERE external_id = '1888000000000000001'`,
+    );
     expect(Number(rows[0]?.n)).toBe(0);
   });
 

@@ -29,18 +29,36 @@ describe('channel configuration', () => {
       GOOGLE_ALERTS_FEEDS: 'https://www.google.com/alerts/feeds/1/2 https://www.google.com/alerts/feeds/1/3',
       X_POLL_INTERVAL_MS: '60000',
     }).channels;
-    expect(c.x).toMatchObject({ bearerToken: 'b', consumerKey: 'ck', consumerSecret: 'cs', accessToken: 'at', accessSecret: 'as', apiBase: 'http://127.0.0.1:9999', pollIntervalMs: 60_000 });
+    expect(c.x).toMatchObject({
+      bearerToken: 'b',
+      consumerKey: 'ck',
+      consumerSecret: 'cs',
+      accessToken: 'at',
+      accessSecret: 'as',
+      apiBase: 'http://127.0.0.1:9999',
+      pollIntervalMs: 60_000,
+    });
     expect(c.x.queries).toEqual(['lumio -is:retweet', '"lumio x200" OR @lumio']);
     expect(c.x.accounts).toEqual(['lumiosupport', 'lumio']);
-    expect(c.facebook.pageTokens).toEqual([{ id: '123', token: 'EAAone' }, { id: '456', token: 'EAAtwo' }]);
-    expect(loadConfig({ FACEBOOK_PAGE_TOKENS: '{"789":"EAAthree"}' }).channels.facebook.pageTokens).toEqual([{ id: '789', token: 'EAAthree' }]);
+    expect(c.facebook.pageTokens).toEqual([
+      { id: '123', token: 'EAAone' },
+      { id: '456', token: 'EAAtwo' },
+    ]);
+    expect(loadConfig({ FACEBOOK_PAGE_TOKENS: '{"789":"EAAthree"}' }).channels.facebook.pageTokens).toEqual([
+      { id: '789', token: 'EAAthree' },
+    ]);
     expect(c.googleAlerts.feeds).toHaveLength(2);
   });
 
   it('names bad values', () => {
     let error: unknown;
     try {
-      loadConfig({ FACEBOOK_PAGE_TOKENS: 'nonsense', X_API_BASE: 'ftp://x', GOOGLE_ALERTS_FEEDS: 'not-a-url', X_ACCOUNTS: 'way_too_long_handle_here' });
+      loadConfig({
+        FACEBOOK_PAGE_TOKENS: 'nonsense',
+        X_API_BASE: 'ftp://x',
+        GOOGLE_ALERTS_FEEDS: 'not-a-url',
+        X_ACCOUNTS: 'way_too_long_handle_here',
+      });
     } catch (err) {
       error = err;
     }
@@ -71,14 +89,47 @@ describe('secrets never reach the log', () => {
     log.info({ config }, 'config at start');
     log.info({ channels: config.channels }, 'channels');
     log.info({ x: config.channels.x, facebook: config.channels.facebook }, 'parts');
-    log.info({ req: { method: 'GET', url: '/webhooks/facebook?hub.mode=subscribe&hub.verify_token=SECRET-fv-7&hub.challenge=1' } }, 'request');
+    log.info(
+      {
+        req: {
+          method: 'GET',
+          url: '/webhooks/facebook?hub.mode=subscribe&hub.verify_token=SECRET-fv-7&hub.challenge=1',
+        },
+      },
+      'request',
+    );
     log.info({ req: { method: 'GET', url: '/webhooks/twitter?crc_token=SECRET-crc-9' } }, 'request');
-    log.info({ req: { method: 'POST', url: '/webhooks/twitter', headers: { 'x-twitter-webhooks-signature': 'sha256=SECRET-sig-10', 'x-hub-signature-256': 'sha256=SECRET-sig-11', authorization: 'Bearer SECRET-12' } } }, 'request');
+    log.info(
+      {
+        req: {
+          method: 'POST',
+          url: '/webhooks/twitter',
+          headers: {
+            'x-twitter-webhooks-signature': 'sha256=SECRET-sig-10',
+            'x-hub-signature-256': 'sha256=SECRET-sig-11',
+            authorization: 'Bearer SECRET-12',
+          },
+        },
+      },
+      'request',
+    );
     const out = lines.join('');
     expect(out).toContain('config at start');
-    for (const s of ['SECRET-bearer-1', 'SECRET-ck-2', 'SECRET-cs-3', 'SECRET-at-4', 'SECRET-as-5', 'SECRET-fs-6', 'SECRET-fv-7', 'SECRET-page-8', 'SECRET-crc-9']) {
+    for (const s of [
+      'SECRET-bearer-1',
+      'SECRET-ck-2',
+      'SECRET-cs-3',
+      'SECRET-at-4',
+      'SECRET-as-5',
+      'SECRET-fs-6',
+      'SECRET-fv-7',
+      'SECRET-page-8',
+      'SECRET-crc-9',
+    ]) {
       expect(out).not.toContain(s);
     }
-    expect(scrubUrl('https://graph.facebook.com/v23.0/1/feed?access_token=SECRET&appsecret_proof=SECRET2&after=x')).toBe('https://graph.facebook.com/v23.0/1/feed?access_token=[redacted]&appsecret_proof=[redacted]&after=x');
+    expect(
+      scrubUrl('https://graph.facebook.com/v23.0/1/feed?access_token=SECRET&appsecret_proof=SECRET2&after=x'),
+    ).toBe('https://graph.facebook.com/v23.0/1/feed?access_token=[redacted]&appsecret_proof=[redacted]&after=x');
   });
 });

@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { agreement, createClusterer, extractTerms, lightStem, restoreClusterer, type Clusterer, type ClustererState } from '../../src/analysis/cluster/index.ts';
+import {
+  agreement,
+  createClusterer,
+  extractTerms,
+  lightStem,
+  restoreClusterer,
+  type Clusterer,
+  type ClustererState,
+} from '../../src/analysis/cluster/index.ts';
 import { mentionStream } from '../../src/demo/world.ts';
 import { SpellingFolder, isEdit1 } from '../../src/analysis/cluster/spelling.ts';
 
@@ -19,7 +27,11 @@ const BILLING = [
   'acme chargd twice for my subscription, refund please',
   'got charged twice for the subscription this month @acme 🙄',
 ];
-const ONE_OFFS = ['the parking lot at the store was full', 'lovely weather for a picnic by the lake', 'my cat knocked the lamp over'];
+const ONE_OFFS = [
+  'the parking lot at the store was full',
+  'lovely weather for a picnic by the lake',
+  'my cat knocked the lamp over',
+];
 
 function feed(c: Clusterer, texts: string[], prefix: string, day = 1): string[] {
   return texts.map((text, i) => {
@@ -44,7 +56,9 @@ function interleaved(): { c: Clusterer; wifi: string[]; billing: string[]; oneOf
 
 describe('normalisation', () => {
   it('stems inflections together and drops handles, URLs, numbers and stop words', () => {
-    expect(new Set(['cancelled', 'canceled', 'cancelling', 'cancels', 'cancellation'].map(lightStem))).toEqual(new Set(['cancel']));
+    expect(new Set(['cancelled', 'canceled', 'cancelling', 'cancels', 'cancellation'].map(lightStem))).toEqual(
+      new Set(['cancel']),
+    );
     expect(lightStem('delayed')).toBe(lightStem('delays'));
     expect(extractTerms('@united I have been on hold for 2 hours http://t.co/x').stems).toEqual(['hold', 'hour']);
   });
@@ -104,7 +118,11 @@ describe('incremental clusterer', () => {
     const copy = restoreClusterer(JSON.stringify(c.toJSON()));
     expect(copy.assignments()).toEqual(c.assignments());
     expect(copy.clusters()).toEqual(c.clusters());
-    const more = ['acme router wifi dropping again since the update', 'charged twice for the subscription, again!', 'a completely unrelated remark about gardening'];
+    const more = [
+      'acme router wifi dropping again since the update',
+      'charged twice for the subscription, again!',
+      'a completely unrelated remark about gardening',
+    ];
     more.forEach((text, i) => {
       expect(copy.add({ id: `m${i}`, text })).toBe(c.add({ id: `m${i}`, text }));
     });
@@ -175,7 +193,10 @@ describe('agreement metrics', () => {
     expect(same.ari).toBeCloseTo(1);
     expect(same.ami).toBeCloseTo(1);
     expect(same.purity).toBe(1);
-    const nulls = agreement(truth, truth.map(() => null));
+    const nulls = agreement(
+      truth,
+      truth.map(() => null),
+    );
     expect(nulls.unclustered).toBe(6);
     expect(nulls.purity).toBe(1); // every singleton is pure: why purity alone cannot judge
     expect(nulls.ari).toBeCloseTo(0);

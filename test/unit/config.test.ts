@@ -13,7 +13,12 @@ describe('config', () => {
   it('names every bad variable and what it expects', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', REDIS_URL: 'localhost:6379', EARSHOT_ADMIN_TOKEN: 'short', EARSHOT_DRY_RUN: 'maybe' });
+      loadConfig({
+        PORT: 'eighty',
+        REDIS_URL: 'localhost:6379',
+        EARSHOT_ADMIN_TOKEN: 'short',
+        EARSHOT_DRY_RUN: 'maybe',
+      });
     } catch (err) {
       error = err;
     }
@@ -27,16 +32,30 @@ describe('config', () => {
   });
 
   it('reads the scaled-out shape', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/e', REDIS_URL: 'redis://r:6379', EARSHOT_WORKER_CONCURRENCY: '8' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/e',
+      REDIS_URL: 'redis://r:6379',
+      EARSHOT_WORKER_CONCURRENCY: '8',
+    });
     expect(c.databaseUrl).toBe('postgres://u@db:5432/e');
     expect(c.redisUrl).toBe('redis://r:6379');
     expect(c.workerConcurrency).toBe(8);
   });
 
   it('reads the fault timeouts and refuses ones that would never fire or fire at once', () => {
-    const c = loadConfig({ EARSHOT_DB_QUERY_TIMEOUT_MS: '2000', EARSHOT_DB_CONNECT_TIMEOUT_MS: '1500', EARSHOT_REDIS_COMMAND_TIMEOUT_MS: '1000', EARSHOT_JOB_LOCK_MS: '5000', EARSHOT_WATCHDOG_STALL_MS: '10000' });
-    expect([c.dbQueryTimeoutMs, c.dbConnectTimeoutMs, c.redisCommandTimeoutMs, c.jobLockMs, c.watchdogStallMs]).toEqual([2000, 1500, 1000, 5000, 10000]);
-    expect(() => loadConfig({ EARSHOT_DB_QUERY_TIMEOUT_MS: '0' })).toThrow(/EARSHOT_DB_QUERY_TIMEOUT_MS="0": expected a whole number/);
+    const c = loadConfig({
+      EARSHOT_DB_QUERY_TIMEOUT_MS: '2000',
+      EARSHOT_DB_CONNECT_TIMEOUT_MS: '1500',
+      EARSHOT_REDIS_COMMAND_TIMEOUT_MS: '1000',
+      EARSHOT_JOB_LOCK_MS: '5000',
+      EARSHOT_WATCHDOG_STALL_MS: '10000',
+    });
+    expect([c.dbQueryTimeoutMs, c.dbConnectTimeoutMs, c.redisCommandTimeoutMs, c.jobLockMs, c.watchdogStallMs]).toEqual(
+      [2000, 1500, 1000, 5000, 10000],
+    );
+    expect(() => loadConfig({ EARSHOT_DB_QUERY_TIMEOUT_MS: '0' })).toThrow(
+      /EARSHOT_DB_QUERY_TIMEOUT_MS="0": expected a whole number/,
+    );
     expect(() => loadConfig({ EARSHOT_JOB_LOCK_MS: 'soon' })).toThrow(/EARSHOT_JOB_LOCK_MS/);
   });
 });

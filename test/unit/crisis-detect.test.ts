@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { StreamDetector, countZ, emptyBaseline, learnHour, expectedPerHour, type StreamMention, type TrackerEvent } from '../../src/analysis/crisis/index.ts';
+import {
+  StreamDetector,
+  countZ,
+  emptyBaseline,
+  learnHour,
+  expectedPerHour,
+  type StreamMention,
+  type TrackerEvent,
+} from '../../src/analysis/crisis/index.ts';
 import { mulberry32 } from '../../src/analysis/random.ts';
 
 const START = Date.UTC(2026, 0, 5);
@@ -16,7 +24,11 @@ function ordinary(perDay: number, days: number, seed: number): StreamMention[] {
     for (let p = Math.exp(-rate), s = rand(); s > p; s *= rand()) n++;
     for (let i = 0; i < n; i++) {
       const r = rand();
-      out.push({ at: t + Math.floor(rand() * MIN), sentiment: r < 0.2 ? 'negative' : r < 0.5 ? 'positive' : 'neutral', followers: 100 });
+      out.push({
+        at: t + Math.floor(rand() * MIN),
+        sentiment: r < 0.2 ? 'negative' : r < 0.5 ? 'positive' : 'neutral',
+        followers: 100,
+      });
     }
   }
   return out;
@@ -24,7 +36,9 @@ function ordinary(perDay: number, days: number, seed: number): StreamMention[] {
 
 function burst(at: number, minutes: number, perMinute: number, sentiment: StreamMention['sentiment']): StreamMention[] {
   const out: StreamMention[] = [];
-  for (let m = 0; m < minutes; m++) for (let i = 0; i < perMinute; i++) out.push({ at: at + m * MIN + Math.floor((i / perMinute) * MIN), sentiment, followers: 100 });
+  for (let m = 0; m < minutes; m++)
+    for (let i = 0; i < perMinute; i++)
+      out.push({ at: at + m * MIN + Math.floor((i / perMinute) * MIN), sentiment, followers: 100 });
   return out;
 }
 
@@ -38,8 +52,16 @@ function run(mentions: StreamMention[]): TrackerEvent[] {
 describe('crisis detection on synthetic series', () => {
   it('learns a daily cycle: the busy hour is expected busier than the quiet one', () => {
     const b = emptyBaseline();
-    for (let h = 0; h < 24 * 5; h++) learnHour(b, { hour: START / 3_600_000 + h, total: h % 24 === 15 ? 120 : h % 24 === 3 ? 20 : 60, negative: 10, positive: 20 });
-    expect(expectedPerHour(b, START / 3_600_000 + 24 * 5 + 15)).toBeGreaterThan(3 * expectedPerHour(b, START / 3_600_000 + 24 * 5 + 3));
+    for (let h = 0; h < 24 * 5; h++)
+      learnHour(b, {
+        hour: START / 3_600_000 + h,
+        total: h % 24 === 15 ? 120 : h % 24 === 3 ? 20 : 60,
+        negative: 10,
+        positive: 20,
+      });
+    expect(expectedPerHour(b, START / 3_600_000 + 24 * 5 + 15)).toBeGreaterThan(
+      3 * expectedPerHour(b, START / 3_600_000 + 24 * 5 + 3),
+    );
   });
 
   it('is quiet on a week of ordinary traffic', () => {
@@ -70,7 +92,11 @@ describe('crisis detection on synthetic series', () => {
 
   it('catches a shift in sentiment at constant volume within 30 minutes', () => {
     const onset = START + 4 * 1440 * MIN + 13 * 60 * MIN;
-    const base = ordinary(1500, 5, 5).map((m) => (m.at >= onset && m.at < onset + 120 * MIN && m.sentiment !== 'negative' && (m.at % 7) < 4 ? { ...m, sentiment: 'negative' as const } : m));
+    const base = ordinary(1500, 5, 5).map((m) =>
+      m.at >= onset && m.at < onset + 120 * MIN && m.sentiment !== 'negative' && m.at % 7 < 4
+        ? { ...m, sentiment: 'negative' as const }
+        : m,
+    );
     const opens = run(base).filter((e) => e.type === 'open');
     expect(opens).toHaveLength(1);
     expect(opens[0]!.at - onset).toBeLessThanOrEqual(30 * MIN);

@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { checkIncomingMention, checkClassifyRequest, sortIncoming, MAX_FOLLOWERS, MAX_TEXT } from '../../src/domain/incoming-mention.ts';
+import {
+  checkIncomingMention,
+  checkClassifyRequest,
+  sortIncoming,
+  MAX_FOLLOWERS,
+  MAX_TEXT,
+} from '../../src/domain/incoming-mention.ts';
 
 const good = () => ({
   source: 'forum',
@@ -13,7 +19,10 @@ const good = () => ({
 describe('the incoming-mention contract', () => {
   it('accepts a well-formed mention', () => {
     expect(checkIncomingMention(good())).toEqual({ ok: true, mention: good() });
-    expect(checkIncomingMention({ ...good(), author: { handle: 'x', followers: MAX_FOLLOWERS }, text: 'a'.repeat(MAX_TEXT) }).ok).toBe(true);
+    expect(
+      checkIncomingMention({ ...good(), author: { handle: 'x', followers: MAX_FOLLOWERS }, text: 'a'.repeat(MAX_TEXT) })
+        .ok,
+    ).toBe(true);
   });
 
   it.each([
@@ -38,7 +47,12 @@ describe('the incoming-mention contract', () => {
   });
 
   it('sorts a batch into the valid and the rejected, with their index and reason', () => {
-    const sorted = sortIncoming([good(), { ...good(), external_id: 'p2', author: { handle: 'j', followers: 2 ** 40 } }, null, 'text']);
+    const sorted = sortIncoming([
+      good(),
+      { ...good(), external_id: 'p2', author: { handle: 'j', followers: 2 ** 40 } },
+      null,
+      'text',
+    ]);
     expect(sorted.valid).toHaveLength(1);
     expect(sorted.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
     expect(sorted.rejected[0]).toMatchObject({ source: 'forum', external_id: 'p2' });

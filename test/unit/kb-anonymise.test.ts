@@ -20,27 +20,47 @@ describe('paraphrasing complaints for the public page', () => {
     expect(out[2]).toBe('It is unusable.');
     expect(out).toHaveLength(3);
     const all = out.join(' ');
-    for (const leak of ['@lumio', 'https', 'Dana', 'Whitfield', '7700', 'dana@example.com', 'Call me']) expect(all).not.toContain(leak);
+    for (const leak of ['@lumio', 'https', 'Dana', 'Whitfield', '7700', 'dana@example.com', 'Call me'])
+      expect(all).not.toContain(leak);
   });
 
   it('drops sentences naming an attribute value fewer than k customers hold, and long numbers', () => {
-    const out = paraphraseSymptoms(['My X200 with the Moonbeam Dock keeps rebooting. Firmware 4.1 broke it.', 'Order 88812345 arrived broken and dead.'], { names: [], rareValues: ['moonbeam dock'] });
+    const out = paraphraseSymptoms(
+      [
+        'My X200 with the Moonbeam Dock keeps rebooting. Firmware 4.1 broke it.',
+        'Order 88812345 arrived broken and dead.',
+      ],
+      { names: [], rareValues: ['moonbeam dock'] },
+    );
     expect(out).toEqual(['Firmware 4.1 broke it.']);
   });
 
   it('removes duplicates and short leftovers', () => {
-    expect(paraphraseSymptoms(['X200 reboot loop again', 'x200 REBOOT loop again!!', 'ugh'], none)).toEqual(['X200 reboot loop again.']);
+    expect(paraphraseSymptoms(['X200 reboot loop again', 'x200 REBOOT loop again!!', 'ugh'], none)).toEqual([
+      'X200 reboot loop again.',
+    ]);
   });
 
   it('finds personal data however it is written', () => {
     const s = scrubber({ names: ['Ann-Marie Lee'], rareValues: ['zx-9'] });
-    for (const t of ['ring 020 7946 0958', 'write to a.b+c@mail.co.uk', 'Ann-Marie says hi', 'marie again', 'my ZX-9 died', 'serial AB1234567']) expect([t, s.carriesPersonalData(t)]).toEqual([t, true]);
-    for (const t of ['firmware 4.1 on the X200', 'since 12 March', 'three days, 2 hours']) expect([t, s.carriesPersonalData(t)]).toEqual([t, false]);
+    for (const t of [
+      'ring 020 7946 0958',
+      'write to a.b+c@mail.co.uk',
+      'Ann-Marie says hi',
+      'marie again',
+      'my ZX-9 died',
+      'serial AB1234567',
+    ])
+      expect([t, s.carriesPersonalData(t)]).toEqual([t, true]);
+    for (const t of ['firmware 4.1 on the X200', 'since 12 March', 'three days, 2 hours'])
+      expect([t, s.carriesPersonalData(t)]).toEqual([t, false]);
     expect(retell('I love my lamp but we hate the app')).toBe('They love their lamp but they hate the app.');
   });
 
   it('redacts rare values and names in any public text', () => {
-    expect(redactText('Unplug the Moonbeam Dock, then call Dana', { names: ['Dana'], rareValues: ['moonbeam dock'] })).toBe('Unplug the …, then call …');
+    expect(
+      redactText('Unplug the Moonbeam Dock, then call Dana', { names: ['Dana'], rareValues: ['moonbeam dock'] }),
+    ).toBe('Unplug the …, then call …');
   });
 });
 

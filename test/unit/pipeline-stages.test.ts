@@ -35,13 +35,21 @@ describe('normalize', () => {
 
   it('marks retweets and gives them the fingerprint of what they repeat', () => {
     const original = ok(input());
-    const rt = ok(input({ external_id: '2', text: 'RT @alice: My order #123 never arrived and support is not answering', author: { handle: 'bob' } }));
+    const rt = ok(
+      input({
+        external_id: '2',
+        text: 'RT @alice: My order #123 never arrived and support is not answering',
+        author: { handle: 'bob' },
+      }),
+    );
     expect(rt.isRetweet).toBe(true);
     expect(rt.fingerprint).toBe(original.fingerprint);
   });
 
   it('fingerprints ignore case, punctuation, handles and links, but not short texts', () => {
-    expect(fingerprint('@brand my ORDER never arrived, support silent!! https://t.co/x')).toBe(fingerprint('my order never arrived support silent'));
+    expect(fingerprint('@brand my ORDER never arrived, support silent!! https://t.co/x')).toBe(
+      fingerprint('my order never arrived support silent'),
+    );
     expect(fingerprint('still waiting')).toBeNull();
   });
 });
@@ -58,8 +66,21 @@ describe('dedupe', () => {
 });
 
 describe('planCases', () => {
-  const triage = (actionable: boolean, ignored = false): Triage => ({ actionable, ignored, category: 'delivery', priority: 'normal', queue: null, reasons: [], rules: [] });
-  const classified = (m: NormalizedMention, authorId: number, t: Triage, duplicateOf: Classified['duplicateOf'] = null): Classified => ({
+  const triage = (actionable: boolean, ignored = false): Triage => ({
+    actionable,
+    ignored,
+    category: 'delivery',
+    priority: 'normal',
+    queue: null,
+    reasons: [],
+    rules: [],
+  });
+  const classified = (
+    m: NormalizedMention,
+    authorId: number,
+    t: Triage,
+    duplicateOf: Classified['duplicateOf'] = null,
+  ): Classified => ({
     ...m,
     duplicateOf,
     sentiment: { label: 'negative', score: -0.5, reasons: [] },
@@ -84,6 +105,9 @@ describe('planCases', () => {
     const m = classified(ok(input(), 1), 1, triage(true));
     const spam = classified(ok(input({ external_id: '9' }), 9), 4, triage(true, true));
     const open = new Map([[authorKey('twitter', 1), 42]]);
-    expect(planCases([m, spam], { openCaseByAuthor: open })).toEqual([{ action: 'attach', caseId: 42 }, { action: 'none' }]);
+    expect(planCases([m, spam], { openCaseByAuthor: open })).toEqual([
+      { action: 'attach', caseId: 42 },
+      { action: 'none' },
+    ]);
   });
 });

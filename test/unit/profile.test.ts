@@ -1,5 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { buildCustomerBase, buildOutreachReport, customerByHandle, profileComplainants, rankAtRisk, scoreWorld } from '../../src/analysis/profile/index.ts';
+import {
+  buildCustomerBase,
+  buildOutreachReport,
+  customerByHandle,
+  profileComplainants,
+  rankAtRisk,
+  scoreWorld,
+} from '../../src/analysis/profile/index.ts';
 import { LogFactorials, hypergeometricTail } from '../../src/analysis/profile/stats.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
 import { customersToCsv, generateWorld, type PlantedCause } from '../../src/demo/world.ts';
@@ -72,7 +79,9 @@ describe('profile and at-risk on a generated world', () => {
       const [top] = profileComplainants(base, complainants);
       const cols = Object.keys(cause.conjunction);
       expect([...(top?.columns ?? [])].sort()).toEqual([...cols].sort());
-      expect(top?.columns.map((c, i) => [c, top.values[i]])).toEqual(top?.columns.map((c) => [c, cause.conjunction[c]]));
+      expect(top?.columns.map((c, i) => [c, top.values[i]])).toEqual(
+        top?.columns.map((c) => [c, cause.conjunction[c]]),
+      );
       expect(top?.attribute).toContain('+');
       expect(top?.lift).toBeGreaterThan(5);
       expect(top?.adjustedP).toBeLessThan(0.01);
@@ -106,7 +115,9 @@ describe('profile and at-risk on a generated world', () => {
       const w = generateWorld({ seed, customers: 12_000, causes: 3 });
       const b = buildCustomerBase(w.customers);
       const model = defaultSentimentModel();
-      const report = buildOutreachReport(b, w.mentions, { isActionable: (m) => model.classify(m.text).label === 'negative' });
+      const report = buildOutreachReport(b, w.mentions, {
+        isActionable: (m) => model.classify(m.text).label === 'negative',
+      });
       const scores = scoreWorld(w, report);
       expect(scores).toHaveLength(w.truth.causes.length);
       for (const s of scores) {
@@ -145,7 +156,9 @@ describe('conjunction profiles (beam search up to three values)', () => {
       .map(([, i]) => i);
     const complainants = [...cause.complained.map((id) => base.indexOfId.get(id) as number), ...near];
     const profile = profileComplainants(base, complainants);
-    const rank = profile.findIndex((p) => p.columns.length === 3 && p.columns.every((c, i) => cause.conjunction[c] === p.values[i]));
+    const rank = profile.findIndex(
+      (p) => p.columns.length === 3 && p.columns.every((c, i) => cause.conjunction[c] === p.values[i]),
+    );
     expect(rank).toBeGreaterThanOrEqual(0);
     expect(rank).toBeLessThan(3);
   });
@@ -154,7 +167,10 @@ describe('conjunction profiles (beam search up to three values)', () => {
     const demo = generateWorld({ seed: 11, customers: 6000, causes: 2, complaintRate: 0.1 });
     const b = buildCustomerBase(demo.customers);
     for (const cause of demo.truth.causes) {
-      const profile = profileComplainants(b, cause.complained.map((id) => b.indexOfId.get(id) as number));
+      const profile = profileComplainants(
+        b,
+        cause.complained.map((id) => b.indexOfId.get(id) as number),
+      );
       const keys = new Set(profile.map((p) => p.attribute + '=' + p.value));
       for (const p of profile.filter((x) => x.columns.length === 3)) {
         for (let drop = 0; drop < 3; drop++) {
@@ -197,7 +213,12 @@ describe('consolidation by profile (one cause, one cluster)', () => {
 
   it('merges two fragments of one cause told in different words, and keeps other causes and noise apart', () => {
     const clusters = fake(
-      { a1: idx(a.complained.slice(0, half)), a2: idx(a.complained.slice(half, half + 6)), b: idx(b.complained), noise: random },
+      {
+        a1: idx(a.complained.slice(0, half)),
+        a2: idx(a.complained.slice(half, half + 6)),
+        b: idx(b.complained),
+        noise: random,
+      },
       // Fragments share little vocabulary; the noise cluster shares a lot with a1 (same filler words).
       { 'a1|a2': 0.1, 'a1|b': 0.1, 'a2|b': 0.1, 'a1|noise': 0.6, 'a2|noise': 0.3, 'b|noise': 0.3 },
     );

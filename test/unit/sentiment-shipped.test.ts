@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
-  defaultSentimentModel, lexiconModel, shippedModelFile, shippedSentimentModel,
+  defaultSentimentModel,
+  lexiconModel,
+  shippedModelFile,
+  shippedSentimentModel,
 } from '../../src/analysis/sentiment/index.ts';
 import { SHIPPED_MODEL_FILE } from '../../src/analysis/sentiment/shipped-model.ts';
 
@@ -26,7 +29,10 @@ describe('shipped (learned) sentiment model', () => {
   });
 
   it('loads the committed file, whose hash is the one its provenance records', () => {
-    const provenance = JSON.parse(readFileSync(join(ROOT, 'models/sentiment-en.json'), 'utf8')) as { modelSha256: string; modelBytes: number };
+    const provenance = JSON.parse(readFileSync(join(ROOT, 'models/sentiment-en.json'), 'utf8')) as {
+      modelSha256: string;
+      modelBytes: number;
+    };
     const bytes = readFileSync(SHIPPED_MODEL_FILE);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(provenance.modelSha256);
     expect(shippedModelFile().sha256).toBe(provenance.modelSha256);
@@ -75,7 +81,11 @@ describe('shipped (learned) sentiment model', () => {
   it('is rebuilt byte for byte by the build script from the same data and seed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'earshot-build-'));
     const input = join(dir, 'fixture.jsonl');
-    const words: [string, string][] = [['zorblax', 'neutral'], ['flimwick broke', 'negative'], ['quoppa is a joy', 'positive']];
+    const words: [string, string][] = [
+      ['zorblax', 'neutral'],
+      ['flimwick broke', 'negative'],
+      ['quoppa is a joy', 'positive'],
+    ];
     const lines: string[] = [];
     for (let i = 0; i < 120; i++) {
       const [text, label] = words[i % 3] as [string, string];
@@ -83,12 +93,34 @@ describe('shipped (learned) sentiment model', () => {
     }
     writeFileSync(input, lines.join('\n') + '\n');
     const build = (out: string): string => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-model.ts', '--input', input, '--out', join(dir, out), '--grid', 'quick', '--bits', '14'], { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/build-model.ts',
+          '--input',
+          input,
+          '--out',
+          join(dir, out),
+          '--grid',
+          'quick',
+          '--bits',
+          '14',
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       expect(r.status, r.stderr).toBe(0);
-      return createHash('sha256').update(readFileSync(join(dir, `${out}.model`))).digest('hex');
+      return createHash('sha256')
+        .update(readFileSync(join(dir, `${out}.model`)))
+        .digest('hex');
     };
     expect(build('a')).toBe(build('b'));
-    const provenance = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as { modelSha256: string; data: { rows: number; sha256: string }; seed: number };
+    const provenance = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as {
+      modelSha256: string;
+      data: { rows: number; sha256: string };
+      seed: number;
+    };
     expect(provenance.data.rows).toBe(120);
     expect(provenance.data.sha256).toBe(createHash('sha256').update(readFileSync(input)).digest('hex'));
     expect(provenance.seed).toBe(1);

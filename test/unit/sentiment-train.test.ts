@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SentimentLabel } from '../../src/domain/mention.ts';
 import {
-  learnFromCorrections, loadSentimentModel, ModelFileError, sentimentModelFromJson, shippedModelFile, trainSentimentModel,
+  learnFromCorrections,
+  loadSentimentModel,
+  ModelFileError,
+  sentimentModelFromJson,
+  shippedModelFile,
+  trainSentimentModel,
 } from '../../src/analysis/sentiment/index.ts';
 
 // Made-up product words carry no sentiment in any lexicon, so whatever the model knows about them it learned.
@@ -19,7 +24,9 @@ const templates: [string, SentimentLabel][] = [
   ['quoppa made my week', 'positive'],
   ['got the quoppa, so happy', 'positive'],
 ];
-const examples = Array.from({ length: 20 }, (_, i) => templates.map(([text, label]) => ({ text: `${text} #${i}`, label }))).flat();
+const examples = Array.from({ length: 20 }, (_, i) =>
+  templates.map(([text, label]) => ({ text: `${text} #${i}`, label })),
+).flat();
 
 describe('trainable sentiment model', () => {
   const json = trainSentimentModel(examples, { epochs: 10 });
@@ -35,7 +42,9 @@ describe('trainable sentiment model', () => {
   });
 
   it('is deterministic for the same data and seed', () => {
-    expect(trainSentimentModel(examples, { epochs: 2 }).weights).toEqual(trainSentimentModel(examples, { epochs: 2 }).weights);
+    expect(trainSentimentModel(examples, { epochs: 2 }).weights).toEqual(
+      trainSentimentModel(examples, { epochs: 2 }).weights,
+    );
   });
 
   it('round-trips through a model file', async () => {
@@ -55,7 +64,7 @@ describe('trainable sentiment model', () => {
     await expect(loadSentimentModel(file)).rejects.toThrow(file);
   });
 
-  it('folds in agents\' corrections', () => {
+  it("folds in agents' corrections", () => {
     const before = sentimentModelFromJson(json);
     const text = 'the zorblax update is out';
     expect(before.classify(text).label).toBe('neutral');
@@ -100,6 +109,8 @@ describe('trainable sentiment model', () => {
     const { scheme: _omitted, ...oldFeatures } = scratch.features;
     const old = sentimentModelFromJson({ ...scratch, features: { ...oldFeatures, lexiconWeight: undefined } });
     expect(['negative', 'neutral', 'positive']).toContain(old.classify('my flimwick broke').label);
-    expect(() => sentimentModelFromJson({ ...scratch, features: { ...scratch.features, lexiconWeight: 'x' } })).toThrow(ModelFileError);
+    expect(() => sentimentModelFromJson({ ...scratch, features: { ...scratch.features, lexiconWeight: 'x' } })).toThrow(
+      ModelFileError,
+    );
   });
 });

@@ -9,8 +9,21 @@ import { addBusinessMs, businessMsBetween, type Calendar } from '../../src/suppo
 import { walkAddBusinessMs, walkBusinessMsBetween } from '../helpers/business-hours-walk.ts';
 
 const ZONES = [
-  'UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Sao_Paulo', 'America/Santiago', 'America/Havana',
-  'Australia/Sydney', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham', 'Africa/Casablanca', 'Asia/Beirut', 'Pacific/Apia',
+  'UTC',
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Sao_Paulo',
+  'America/Santiago',
+  'America/Havana',
+  'Australia/Sydney',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'Africa/Casablanca',
+  'Asia/Beirut',
+  'Pacific/Apia',
 ];
 const DAY = 86_400_000;
 const FROM = Date.UTC(2010, 0, 1);
@@ -34,7 +47,10 @@ const calendar: fc.Arbitrary<Calendar> = fc
   }));
 
 // Instants on whole minutes and at any millisecond, so both window edges and odd instants are hit.
-const instant = fc.oneof(fc.integer({ min: FROM / 60_000, max: TO / 60_000 }).map((m) => m * 60_000), fc.integer({ min: FROM, max: TO }));
+const instant = fc.oneof(
+  fc.integer({ min: FROM / 60_000, max: TO / 60_000 }).map((m) => m * 60_000),
+  fc.integer({ min: FROM, max: TO }),
+);
 
 describe('closed-form business hours', () => {
   it('businessMsBetween equals the walk', () => {
@@ -50,28 +66,43 @@ describe('closed-form business hours', () => {
 
   it('addBusinessMs equals the walk, and counting back gives the amount added', () => {
     fc.assert(
-      fc.property(calendar, instant, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 200 * 3_600_000 }), fc.integer({ min: 1, max: 600 }).map((m) => m * 60_000)), (cal, a, ms) => {
-        const from = new Date(a);
-        let expected: number | Error;
-        try {
-          expected = walkAddBusinessMs(cal, from, ms).getTime();
-        } catch (e) {
-          expected = e as Error;
-        }
-        if (expected instanceof Error) {
-          expect(() => addBusinessMs(cal, from, ms)).toThrow(/no business hours/);
-          return;
-        }
-        const due = addBusinessMs(cal, from, ms);
-        expect(due.getTime()).toBe(expected);
-        expect(businessMsBetween(cal, from, due)).toBe(ms);
-      }),
+      fc.property(
+        calendar,
+        instant,
+        fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 1, max: 200 * 3_600_000 }),
+          fc.integer({ min: 1, max: 600 }).map((m) => m * 60_000),
+        ),
+        (cal, a, ms) => {
+          const from = new Date(a);
+          let expected: number | Error;
+          try {
+            expected = walkAddBusinessMs(cal, from, ms).getTime();
+          } catch (e) {
+            expected = e as Error;
+          }
+          if (expected instanceof Error) {
+            expect(() => addBusinessMs(cal, from, ms)).toThrow(/no business hours/);
+            return;
+          }
+          const due = addBusinessMs(cal, from, ms);
+          expect(due.getTime()).toBe(expected);
+          expect(businessMsBetween(cal, from, due)).toBe(ms);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('agrees for a due date 200 working days away, across both DST changes and holidays', () => {
-    const cal: Calendar = { timeZone: 'America/New_York', weekdays: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1020, holidays: new Set(['2027-07-05', '2027-12-24']) };
+    const cal: Calendar = {
+      timeZone: 'America/New_York',
+      weekdays: [1, 2, 3, 4, 5],
+      startMinute: 540,
+      endMinute: 1020,
+      holidays: new Set(['2027-07-05', '2027-12-24']),
+    };
     const from = new Date('2027-01-04T15:00:00Z');
     const ms = 200 * 8 * 3_600_000; // 200 working days
     expect(addBusinessMs(cal, from, ms).getTime()).toBe(walkAddBusinessMs(cal, from, ms).getTime());

@@ -1,9 +1,23 @@
 import { describe, it, expect } from 'vitest';
-import { addBusinessMs, businessMsBetween, calendarProblems, zonedTime, ALWAYS, type Calendar } from '../../src/support/business-hours.ts';
+import {
+  addBusinessMs,
+  businessMsBetween,
+  calendarProblems,
+  zonedTime,
+  ALWAYS,
+  type Calendar,
+} from '../../src/support/business-hours.ts';
 
 const H = 3_600_000;
 const at = (iso: string) => new Date(iso);
-const cal = (over: Partial<Calendar> = {}): Calendar => ({ timeZone: 'Europe/London', weekdays: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60 + 30, holidays: new Set(), ...over });
+const cal = (over: Partial<Calendar> = {}): Calendar => ({
+  timeZone: 'Europe/London',
+  weekdays: [1, 2, 3, 4, 5],
+  startMinute: 9 * 60,
+  endMinute: 17 * 60 + 30,
+  holidays: new Set(),
+  ...over,
+});
 
 describe('business hours', () => {
   it('counts only the working window of working days', () => {
@@ -16,7 +30,9 @@ describe('business hours', () => {
 
   it('puts due times on the next working window', () => {
     expect(addBusinessMs(cal(), at('2026-11-20T16:30:00Z'), 2 * H).toISOString()).toBe('2026-11-23T10:00:00.000Z');
-    expect(addBusinessMs(cal(), at('2026-11-21T12:00:00Z'), 30 * 60_000).toISOString()).toBe('2026-11-23T09:30:00.000Z'); // opened on Saturday
+    expect(addBusinessMs(cal(), at('2026-11-21T12:00:00Z'), 30 * 60_000).toISOString()).toBe(
+      '2026-11-23T09:30:00.000Z',
+    ); // opened on Saturday
     expect(addBusinessMs(cal(), at('2026-11-23T10:00:00Z'), 0).toISOString()).toBe('2026-11-23T10:00:00.000Z');
     // Exactly the rest of a day lands at its close, not the next morning.
     expect(addBusinessMs(cal(), at('2026-11-23T16:30:00Z'), 1 * H).toISOString()).toBe('2026-11-23T17:30:00.000Z');
@@ -58,6 +74,8 @@ describe('business hours', () => {
     expect(calendarProblems(cal({ timeZone: 'Mars/Olympus' }))).toEqual(['unknown time zone "Mars/Olympus"']);
     expect(calendarProblems(cal({ weekdays: [] }))).toHaveLength(1);
     expect(calendarProblems(cal({ startMinute: 600, endMinute: 540 }))).toHaveLength(1);
-    expect(() => addBusinessMs(cal({ weekdays: [1], holidays: new Set() }), at('2026-11-23T10:00:00Z'), 10_000 * H)).toThrow(/no business hours/);
+    expect(() =>
+      addBusinessMs(cal({ weekdays: [1], holidays: new Set() }), at('2026-11-23T10:00:00Z'), 10_000 * H),
+    ).toThrow(/no business hours/);
   });
 });

@@ -6,7 +6,18 @@ import { parseCsvText } from '../../src/csv.ts';
 
 const policy = { ...DEFAULT_POLICY, calendar: ALWAYS };
 const t = (h: number) => new Date(Date.parse('2026-11-02T00:00:00Z') + h * 3_600_000);
-const mk = (over: Partial<MetricCase>): MetricCase => ({ id: 1, priority: 'normal', assignee: 'ann', team: 'billing', opened_at: t(1), first_response_at: null, resolved_at: null, reopen_count: 0, replies: 0, ...over });
+const mk = (over: Partial<MetricCase>): MetricCase => ({
+  id: 1,
+  priority: 'normal',
+  assignee: 'ann',
+  team: 'billing',
+  opened_at: t(1),
+  first_response_at: null,
+  resolved_at: null,
+  reopen_count: 0,
+  replies: 0,
+  ...over,
+});
 
 describe('support metrics', () => {
   const cases = [
@@ -43,7 +54,14 @@ describe('support metrics', () => {
       ['ann', 2, 2],
       ['bob', 1, 0],
     ]);
-    const byTeam = supportMetrics(cases, { from: t(0), to: t(48), groupBy: 'team', policy, costPerHour: 30, agentHours: 16 });
+    const byTeam = supportMetrics(cases, {
+      from: t(0),
+      to: t(48),
+      groupBy: 'team',
+      policy,
+      costPerHour: 30,
+      agentHours: 16,
+    });
     expect(byTeam.groups.map((g) => g.group)).toEqual(['(unassigned)', 'billing', 'tech']);
     expect(byTeam.total.cost_per_case).toBe(240);
   });

@@ -1,6 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadTemplates, parseTemplates, suggestReplies, fill, TemplateError, type CaseFacts } from '../../src/support/templates.ts';
+import {
+  loadTemplates,
+  parseTemplates,
+  suggestReplies,
+  fill,
+  TemplateError,
+  type CaseFacts,
+} from '../../src/support/templates.ts';
 import { CsvReader, CsvError, parseCsvText } from '../../src/csv.ts';
 import { planHeader, toCustomer, isRejected } from '../../src/support/customer-rows.ts';
 import { hashPassword, verifyPassword, generatePassword, passwordProblem } from '../../src/support/password.ts';
@@ -29,19 +36,27 @@ describe('suggested replies', () => {
     expect(s[0]?.text).toContain('Hi Dana,');
     expect(s[0]?.text).toContain('(C-1)');
     const priv = s.find((t) => t.id === 'move-to-private');
-    expect(priv?.text).toBe('Hi Dana, sorry about this! Please send us a DM with your order or account e-mail (reference #12) so we can look into it privately.');
+    expect(priv?.text).toBe(
+      'Hi Dana, sorry about this! Please send us a DM with your order or account e-mail (reference #12) so we can look into it privately.',
+    );
     expect(s.map((t) => t.id)).not.toContain('delivery-tracking');
     expect(s.map((t) => t.id)).not.toContain('known-issue-solution'); // no solution yet
-    expect(suggestReplies(templates, facts({ source: 'email' })).find((t) => t.id === 'move-to-private')?.text).toContain('e-mail us at support@example.com');
+    expect(
+      suggestReplies(templates, facts({ source: 'email' })).find((t) => t.id === 'move-to-private')?.text,
+    ).toContain('e-mail us at support@example.com');
   });
 
   it("includes the root-cause cluster's solution once product has written one", () => {
     const s = suggestReplies(templates, facts({ solution: 'Update the app to 4.2.1 and restart it.' }));
-    expect(s.find((t) => t.id === 'known-issue-solution')?.text).toBe('Hi Dana, thanks for your patience. This is a known issue and here is what fixes it: Update the app to 4.2.1 and restart it.');
+    expect(s.find((t) => t.id === 'known-issue-solution')?.text).toBe(
+      'Hi Dana, thanks for your patience. This is a known issue and here is what fixes it: Update the app to 4.2.1 and restart it.',
+    );
   });
 
   it('never leaves a placeholder in the text', () => {
-    expect(fill('Hi {first_name} ({attr.plan}, {attr.missing}) {unknown}!', facts({ customerName: null, authorName: null }))).toBe('Hi @dana_k (pro, ) !');
+    expect(
+      fill('Hi {first_name} ({attr.plan}, {attr.missing}) {unknown}!', facts({ customerName: null, authorName: null })),
+    ).toBe('Hi @dana_k (pro, ) !');
   });
 
   it('rejects a template file without ids', () => {
@@ -84,7 +99,11 @@ describe('customer rows', () => {
       name: 'Dana',
       email: 'dana@example.com',
       attributes: { plan: 'pro', spend: '1200' },
-      handles: [{ source: '*', handle: 'dana_k' }, { source: 'twitter', handle: 'dana_tw' }, { source: 'twitter', handle: 'danak2' }],
+      handles: [
+        { source: '*', handle: 'dana_k' },
+        { source: 'twitter', handle: 'dana_tw' },
+        { source: 'twitter', handle: 'danak2' },
+      ],
     });
   });
 
@@ -96,7 +115,10 @@ describe('customer rows', () => {
     expect(bad(['', 'x', '', '', '', '', ''])).toBe('customer_id is empty');
     expect(bad(['C2', 'x', 'not-an-email', '', '', '', ''])).toMatch(/not an e-mail/);
     expect(bad(['C3', 'x'])).toBe('has 2 fields, the header has 7');
-    expect(planHeader(['name', 'name']).problems).toEqual(['the header has no customer_id column', 'the header names column "name" twice']);
+    expect(planHeader(['name', 'name']).problems).toEqual([
+      'the header has no customer_id column',
+      'the header names column "name" twice',
+    ]);
   });
 });
 

@@ -1,11 +1,23 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parseSlaPolicy, slaState, compareBySla, parseDuration, DEFAULT_POLICY, SlaConfigError, type SlaPolicy } from '../../src/support/sla.ts';
+import {
+  parseSlaPolicy,
+  slaState,
+  compareBySla,
+  parseDuration,
+  DEFAULT_POLICY,
+  SlaConfigError,
+  type SlaPolicy,
+} from '../../src/support/sla.ts';
 import { ALWAYS } from '../../src/support/business-hours.ts';
 import { transitionProblem } from '../../src/support/status.ts';
 
 const M = 60_000;
-const policy: SlaPolicy = { ...DEFAULT_POLICY, calendar: ALWAYS, targets: { ...DEFAULT_POLICY.targets, urgent: { firstResponseMs: 30 * M, resolutionMs: 240 * M } } };
+const policy: SlaPolicy = {
+  ...DEFAULT_POLICY,
+  calendar: ALWAYS,
+  targets: { ...DEFAULT_POLICY.targets, urgent: { firstResponseMs: 30 * M, resolutionMs: 240 * M } },
+};
 const opened = '2026-11-23T10:00:00.000Z';
 const now = (minutes: number) => new Date(Date.parse(opened) + minutes * M);
 
@@ -13,7 +25,12 @@ describe('SLA clocks on a fake clock', () => {
   const c = { priority: 'urgent', opened_at: opened, first_response_at: null, resolved_at: null };
 
   it('goes ok → near breach → breached as time passes', () => {
-    expect(slaState(policy, c, now(10)).first_response).toMatchObject({ state: 'ok', elapsed_minutes: 10, target_minutes: 30, due_at: '2026-11-23T10:30:00.000Z' });
+    expect(slaState(policy, c, now(10)).first_response).toMatchObject({
+      state: 'ok',
+      elapsed_minutes: 10,
+      target_minutes: 30,
+      due_at: '2026-11-23T10:30:00.000Z',
+    });
     expect(slaState(policy, c, now(25)).first_response.state).toBe('near_breach'); // 25/30 ≥ 0.8
     const late = slaState(policy, c, now(31));
     expect(late.first_response.state).toBe('breached');
@@ -27,7 +44,11 @@ describe('SLA clocks on a fake clock', () => {
     expect(answered.first_response).toMatchObject({ state: 'met', elapsed_minutes: 20 });
     expect(answered.resolution.state).toBe('breached');
     expect(answered.next_due_at).toBe('2026-11-23T14:00:00.000Z');
-    const lateAnswer = slaState(policy, { ...c, first_response_at: now(45).toISOString(), resolved_at: now(60).toISOString() }, now(500));
+    const lateAnswer = slaState(
+      policy,
+      { ...c, first_response_at: now(45).toISOString(), resolved_at: now(60).toISOString() },
+      now(500),
+    );
     expect(lateAnswer.first_response.state).toBe('breached');
     expect(lateAnswer.resolution.state).toBe('met');
     expect(lateAnswer.next_due_at).toBeNull();
@@ -45,7 +66,11 @@ describe('SLA clocks on a fake clock', () => {
     const near = slaState(policy, c, t);
     const laterOk = slaState(policy, { ...c, priority: 'low' }, t);
     const soonerOk = slaState(policy, { ...c, priority: 'high' }, t);
-    const done = slaState(policy, { ...c, first_response_at: now(1).toISOString(), resolved_at: now(2).toISOString() }, t);
+    const done = slaState(
+      policy,
+      { ...c, first_response_at: now(1).toISOString(), resolved_at: now(2).toISOString() },
+      t,
+    );
     const sorted = [done, laterOk, near, soonerOk, breached].sort(compareBySla);
     expect(sorted).toEqual([breached, near, soonerOk, laterOk, done]);
   });
@@ -68,7 +93,8 @@ describe('SLA policy file', () => {
       parseSlaPolicy(bad, 'sla.yaml');
     } catch (err) {
       const msg = (err as Error).message;
-      for (const part of ['unknown time zone', 'hours', 'targets.urgent', 'targets.asap', 'near_breach']) expect(msg).toContain(part);
+      for (const part of ['unknown time zone', 'hours', 'targets.urgent', 'targets.asap', 'near_breach'])
+        expect(msg).toContain(part);
     }
     expect(parseDuration('90m')).toBe(90 * M);
     expect(parseDuration('1.5h')).toBe(90 * M);

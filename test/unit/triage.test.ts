@@ -47,16 +47,29 @@ rules:
 
 describe('rules validation', () => {
   it('names the file and line of an unknown key', () => {
-    const err = errorOf(() => parseRules('rules:\n  - id: a\n    when: { any: [x] }\n    then:\n      categry: billing\n', 'rules/x.yaml'));
+    const err = errorOf(() =>
+      parseRules('rules:\n  - id: a\n    when: { any: [x] }\n    then:\n      categry: billing\n', 'rules/x.yaml'),
+    );
     expect(err.message).toMatch(/^rules\/x\.yaml:5: /);
     expect(err.message).toContain('categry');
     expect(err.line).toBe(5);
   });
 
   it('names the line of a bad priority, a bad regex and a bad sentiment', () => {
-    expect(errorOf(() => parseRules('rules:\n  - id: a\n    when: { any: [x] }\n    then: { priority: asap }\n', 'p.yaml')).message).toMatch(/^p\.yaml:4: .*priority/);
-    expect(errorOf(() => parseRules('rules:\n  - id: a\n    when:\n      regex: "(unclosed"\n    then: { ignore: true }\n', 'r.yaml')).message).toMatch(/^r\.yaml:4: .*bad regex/);
-    expect(errorOf(() => parseRules('rules:\n  - id: a\n    when:\n      sentiment: [angry]\n    then: { ignore: true }\n', 's.yaml')).message).toMatch(/^s\.yaml:4: .*angry/);
+    expect(
+      errorOf(() => parseRules('rules:\n  - id: a\n    when: { any: [x] }\n    then: { priority: asap }\n', 'p.yaml'))
+        .message,
+    ).toMatch(/^p\.yaml:4: .*priority/);
+    expect(
+      errorOf(() =>
+        parseRules('rules:\n  - id: a\n    when:\n      regex: "(unclosed"\n    then: { ignore: true }\n', 'r.yaml'),
+      ).message,
+    ).toMatch(/^r\.yaml:4: .*bad regex/);
+    expect(
+      errorOf(() =>
+        parseRules('rules:\n  - id: a\n    when:\n      sentiment: [angry]\n    then: { ignore: true }\n', 's.yaml'),
+      ).message,
+    ).toMatch(/^s\.yaml:4: .*angry/);
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -65,13 +78,18 @@ describe('rules validation', () => {
   });
 
   it('refuses a rule without conditions or decisions', () => {
-    expect(errorOf(() => parseRules('rules:\n  - id: a\n    then: { ignore: true }\n', 'w.yaml')).message).toMatch(/^w\.yaml:2: .*when/);
+    expect(errorOf(() => parseRules('rules:\n  - id: a\n    then: { ignore: true }\n', 'w.yaml')).message).toMatch(
+      /^w\.yaml:2: .*when/,
+    );
   });
 
   it('refuses the same rule id in two files, naming both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'earshot-rules-'));
     writeFileSync(join(dir, 'a.yaml'), 'rules:\n  - id: dup\n    when: { any: [x] }\n    then: { ignore: true }\n');
-    writeFileSync(join(dir, 'b.yaml'), '# second\nrules:\n  - id: dup\n    when: { any: [y] }\n    then: { ignore: true }\n');
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      '# second\nrules:\n  - id: dup\n    when: { any: [y] }\n    then: { ignore: true }\n',
+    );
     await expect(loadRules(dir)).rejects.toThrow(/b\.yaml:3: .*"dup".*a\.yaml:2/);
   });
 
@@ -83,7 +101,11 @@ describe('rules validation', () => {
 
   it('files a lost connection under outage with the shipped rules', async () => {
     const rules = await loadRules(resolve(import.meta.dirname, '../../rules'));
-    for (const text of ['3rd day without internet and nobody answers', 'no wifi since this morning', 'the app is not loading']) {
+    for (const text of [
+      '3rd day without internet and nobody answers',
+      'no wifi since this morning',
+      'the app is not loading',
+    ]) {
       expect(triage({ text }, negative, rules).category, text).toBe('outage');
     }
   });
@@ -110,14 +132,18 @@ describe('triage decisions', () => {
   it('raises priority for reach and customer value', () => {
     const base = triage({ text: 'charged twice' }, negative, rules);
     const big = triage({ text: 'charged twice', author: { followers: 50_000 } }, negative, rules);
-    const vip = triage({ text: 'charged twice', author: { followers: 50_000 }, customer: { attributes: { tier: 'Gold' } } }, negative, rules);
+    const vip = triage(
+      { text: 'charged twice', author: { followers: 50_000 }, customer: { attributes: { tier: 'Gold' } } },
+      negative,
+      rules,
+    );
     expect(base.priority).toBe('normal');
     expect(big.priority).toBe('high');
     expect(vip.priority).toBe('urgent');
     expect(vip.rules).toEqual(['billing', 'reach', 'vip']);
   });
 
-  it('ignores retweets and the brand\'s own posts', () => {
+  it("ignores retweets and the brand's own posts", () => {
     const rt = triage({ text: 'RT @someone: charged twice!' }, negative, rules);
     expect(rt.ignored).toBe(true);
     expect(rt.actionable).toBe(false);
@@ -143,7 +169,18 @@ describe('watchRules', () => {
     const errors: unknown[] = [];
     let notify: () => void = () => {};
     const next = () => new Promise<void>((resolve) => (notify = resolve));
-    const stop = watchRules(dir, (r) => { reloads.push(r); notify(); }, (e) => { errors.push(e); notify(); }, 20);
+    const stop = watchRules(
+      dir,
+      (r) => {
+        reloads.push(r);
+        notify();
+      },
+      (e) => {
+        errors.push(e);
+        notify();
+      },
+      20,
+    );
     try {
       let wait = next();
       writeFileSync(file, 'rules:\n  - id: two\n    when: { any: [y] }\n    then: { ignore: true }\n');

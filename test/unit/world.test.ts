@@ -18,7 +18,9 @@ describe('synthetic world', () => {
     for (const cause of world.truth.causes) {
       const cols = Object.keys(cause.conjunction);
       expect(cols).toHaveLength(2);
-      const holders = world.customers.filter((c) => cols.every((k) => c[k] === cause.conjunction[k])).map((c) => c.customer_id);
+      const holders = world.customers
+        .filter((c) => cols.every((k) => c[k] === cause.conjunction[k]))
+        .map((c) => c.customer_id);
       expect(new Set(cause.affected)).toEqual(new Set(holders));
       expect(cause.complained.length).toBeGreaterThan(0);
       expect(cause.complained.length).toBeLessThan(cause.affected.length * 0.3);
@@ -45,7 +47,9 @@ describe('synthetic world', () => {
   });
 
   it('correlates attributes (firmware follows model) and round-trips customers through CSV', () => {
-    const hubFirmware = new Set(world.customers.filter((c) => (c.model ?? '').startsWith('Hub')).map((c) => c.firmware ?? ''));
+    const hubFirmware = new Set(
+      world.customers.filter((c) => (c.model ?? '').startsWith('Hub')).map((c) => c.firmware ?? ''),
+    );
     expect([...hubFirmware].every((f) => f.startsWith('1.') || f.startsWith('2.'))).toBe(true);
     const { records } = parseCsvRecords(customersToCsv(world.customers));
     expect(records).toEqual(world.customers);
@@ -69,11 +73,15 @@ describe('adversarial world (bench/worlds/hard-world.ts)', () => {
     expect(sizes).toContain(3);
     for (const cause of world.truth.causes) {
       const cols = Object.keys(cause.conjunction);
-      const holders = world.customers.filter((c) => cols.every((k) => c[k] === cause.conjunction[k])).map((c) => c.customer_id);
+      const holders = world.customers
+        .filter((c) => cols.every((k) => c[k] === cause.conjunction[k]))
+        .map((c) => c.customer_id);
       expect(new Set(cause.affected)).toEqual(new Set(holders));
       // Near misses: dropping any one value widens the rule by at least 60 %.
       for (const dropped of cols) {
-        const wider = world.customers.filter((c) => cols.every((k) => k === dropped || c[k] === cause.conjunction[k])).length;
+        const wider = world.customers.filter((c) =>
+          cols.every((k) => k === dropped || c[k] === cause.conjunction[k]),
+        ).length;
         expect(wider).toBeGreaterThanOrEqual(1.6 * holders.length);
       }
     }
@@ -84,7 +92,9 @@ describe('adversarial world (bench/worlds/hard-world.ts)', () => {
     const texts = world.mentions.map((m) => `${m.author.handle}\u0001${m.text}`);
     expect(new Set(texts).size).toBeLessThan(texts.length);
     expect(world.truth.noiseMentionIds.length).toBeGreaterThan(0);
-    const sizes = [1, 2, 3, 4, 5, 6].map((seed) => generateHardWorld({ seed, causes: 1, noiseComplaints: 0, chatter: 0 }).customers.length);
+    const sizes = [1, 2, 3, 4, 5, 6].map(
+      (seed) => generateHardWorld({ seed, causes: 1, noiseComplaints: 0, chatter: 0 }).customers.length,
+    );
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(2000);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(50_000);
     expect(new Set(sizes).size).toBeGreaterThan(3);

@@ -16,7 +16,13 @@ import { SpellingFolder, isEdit1, type SpellingState } from './spelling.ts';
 import { contentTerms, extractTerms, termWeight } from './normalize.ts';
 import { PostingIndex } from './postings.ts';
 import { dot, keepTop, norm, sharesAny, topTerms, type Vec } from './vectors.ts';
-import { DEFAULT_OPTIONS, type Assignment, type ClusterInput, type ClusterSummary, type ClustererOptions } from './types.ts';
+import {
+  DEFAULT_OPTIONS,
+  type Assignment,
+  type ClusterInput,
+  type ClusterSummary,
+  type ClustererOptions,
+} from './types.ts';
 
 interface Cluster {
   index: number;
@@ -494,7 +500,7 @@ class Engine implements Clusterer {
     let root = idx;
     for (let p = this.parents.get(root); p !== undefined; p = this.parents.get(root)) root = p;
     // Path compression keeps later lookups O(1).
-    for (let cur = idx; cur !== root; ) {
+    for (let cur = idx; cur !== root;) {
       const p = this.parents.get(cur) as number;
       this.parents.set(cur, root);
       cur = p;
@@ -576,8 +582,6 @@ function refresh(c: Cluster): void {
   c.core = new Set(topTerms(c.centroid, CORE_TERMS).map(([t]) => t));
 }
 
-
-
 function cosine(a: Cluster, b: Cluster): number {
   return a.norm === 0 || b.norm === 0 ? 0 : dot(a.centroid, b.centroid) / (a.norm * b.norm);
 }
@@ -593,5 +597,3 @@ function leadTerm(c: Cluster): string | undefined {
   }
   return best;
 }
-
-

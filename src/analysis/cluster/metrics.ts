@@ -89,8 +89,14 @@ function expectedMutualInformation(a: number[], b: number[], n: number): number 
       for (let nij = lo; nij <= hi; nij++) {
         const term = (nij / n) * Math.log((n * nij) / (ai * bj));
         const logP =
-          (lf[ai] as number) + (lf[bj] as number) + (lf[n - ai] as number) + (lf[n - bj] as number) -
-          (lf[n] as number) - (lf[nij] as number) - (lf[ai - nij] as number) - (lf[bj - nij] as number) -
+          (lf[ai] as number) +
+          (lf[bj] as number) +
+          (lf[n - ai] as number) +
+          (lf[n - bj] as number) -
+          (lf[n] as number) -
+          (lf[nij] as number) -
+          (lf[ai - nij] as number) -
+          (lf[bj - nij] as number) -
           (lf[n - ai - bj + nij] as number);
         emi += times * term * Math.exp(logP);
       }

@@ -79,7 +79,7 @@ export function countZ(observed: number, expected: number, overdispersion: numbe
   const c = clump + overdispersion * expected;
   const k = observed / c;
   const lambda = Math.max(expected, 0.01) / c;
-  if (k <= lambda) return (2 * (Math.sqrt(k + 0.375) - Math.sqrt(lambda + 0.375)));
+  if (k <= lambda) return 2 * (Math.sqrt(k + 0.375) - Math.sqrt(lambda + 0.375));
   return -probit(lowerRegularisedGamma(k, lambda));
 }
 
@@ -100,7 +100,10 @@ function lowerRegularisedGamma(s: number, x: number): number {
 
 function logGamma(z: number): number {
   // Lanczos (g = 7, n = 9).
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z);
   z -= 1;
   let a = g[0]!;
@@ -113,19 +116,30 @@ function logGamma(z: number): number {
 export function probit(p: number): number {
   if (p <= 0) return -40;
   if (p >= 1) return 40;
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const lo = 0.02425;
   if (p < lo) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p > 1 - lo) return -probit(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 export function shareZ(hits: number, n: number, p0: number, overdispersion: number): number {
@@ -138,7 +152,13 @@ export function shareZ(hits: number, n: number, p0: number, overdispersion: numb
  * `recent` holds the latest minutes in ascending order, the last one being `nowMinute` (possibly
  * partial: `fraction` of it has elapsed). Minutes absent from `recent` count as silent.
  */
-export function assess(b: Baseline, recent: readonly MinuteCounts[], nowMinute: number, fraction: number, t: Thresholds = DEFAULT_THRESHOLDS): Assessment {
+export function assess(
+  b: Baseline,
+  recent: readonly MinuteCounts[],
+  nowMinute: number,
+  fraction: number,
+  t: Thresholds = DEFAULT_THRESHOLDS,
+): Assessment {
   const p0 = Math.min(0.9, Math.max(0.02, negativeShare(b)));
   const q0 = Math.min(0.9, Math.max(0.02, positiveShare(b)));
   let crisis: Signal | null = null;
@@ -146,7 +166,11 @@ export function assess(b: Baseline, recent: readonly MinuteCounts[], nowMinute: 
   let warm = false;
   const warmBaseline = isWarm(b);
   let i = recent.length - 1;
-  let total = 0, negative = 0, positiveN = 0, reach = 0, expected = 0;
+  let total = 0,
+    negative = 0,
+    positiveN = 0,
+    reach = 0,
+    expected = 0;
   let covered = 0;
   for (const w of t.windows) {
     // Extend the running sums back to this window's start.
@@ -171,7 +195,8 @@ export function assess(b: Baseline, recent: readonly MinuteCounts[], nowMinute: 
       const zVol = countZ(negative, eNeg, t.overdispersion, t.clump);
       const zSh = shareZ(negative, total, p0, t.shareOverdispersion);
       if (zVol >= 2 && negative - eNeg >= t.minExcess / 2) warm = true;
-      const hot = zVol >= t.zVolume && zSh >= t.zShare && negative - eNeg >= t.minExcess && share - p0 >= t.minShareLift;
+      const hot =
+        zVol >= t.zVolume && zSh >= t.zShare && negative - eNeg >= t.minExcess && share - p0 >= t.minShareLift;
       if (hot && (!crisis || zVol > crisis.z)) {
         const zTotal = countZ(total, expected, t.overdispersion, t.clump);
         const strength = zVol / t.zVolume + Math.min(2, reach / Math.max(1, negative) / 5);
@@ -189,14 +214,37 @@ export function assess(b: Baseline, recent: readonly MinuteCounts[], nowMinute: 
       const ePos = expected * q0;
       const zPos = countZ(positiveN, ePos, t.overdispersion, t.clump);
       const posShare = total ? positiveN / total : 0;
-      if (zPos >= t.zVolume && positiveN - ePos >= t.minExcess && posShare - q0 >= t.minShareLift && (!positive || zPos > positive.z)) {
-        positive = { kind: 'positive_surge', severity: 1, windowMinutes: w, observed: positiveN, expected: round(ePos), share: round(posShare), baselineShare: round(q0), z: round(zPos) };
+      if (
+        zPos >= t.zVolume &&
+        positiveN - ePos >= t.minExcess &&
+        posShare - q0 >= t.minShareLift &&
+        (!positive || zPos > positive.z)
+      ) {
+        positive = {
+          kind: 'positive_surge',
+          severity: 1,
+          windowMinutes: w,
+          observed: positiveN,
+          expected: round(ePos),
+          share: round(posShare),
+          baselineShare: round(q0),
+          z: round(zPos),
+        };
       }
     } else if (w === t.windows[t.windows.length - 1] || w >= 15) {
       // Cold start: no history yet, only an unmistakable burst of negatives counts.
       if (negative >= t.coldNegatives / 3) warm = true;
       if (negative >= t.coldNegatives && share >= t.coldShare && !crisis) {
-        crisis = { kind: 'volume_spike', severity: negative >= 3 * t.coldNegatives ? 3 : 2, windowMinutes: w, observed: negative, expected: 0, share: round(share), baselineShare: round(p0), z: 0 };
+        crisis = {
+          kind: 'volume_spike',
+          severity: negative >= 3 * t.coldNegatives ? 3 : 2,
+          windowMinutes: w,
+          observed: negative,
+          expected: 0,
+          share: round(share),
+          baselineShare: round(p0),
+          z: 0,
+        };
       }
     }
   }

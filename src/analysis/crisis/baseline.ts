@@ -80,7 +80,8 @@ export function learnHour(b: Baseline, c: HourCounts): void {
   if (b.lastHour !== null && c.hour <= b.lastHour) return;
   if (b.lastHour !== null) {
     // Silent hours in between teach the profile too (a quiet night is information).
-    for (let h = b.lastHour + 1; h < c.hour && h < b.lastHour + 24 * 14; h++) learnOne(b, { hour: h, total: 0, negative: 0, positive: 0 });
+    for (let h = b.lastHour + 1; h < c.hour && h < b.lastHour + 24 * 14; h++)
+      learnOne(b, { hour: h, total: 0, negative: 0, positive: 0 });
   }
   learnOne(b, c);
 }
@@ -97,7 +98,7 @@ function learnOne(b: Baseline, c: HourCounts): void {
       negative *= f;
       positive *= f;
     }
-    const negCap = (total * negativeShare(b)) * 1.5 + 3 * Math.sqrt(total * negativeShare(b)) + 2;
+    const negCap = total * negativeShare(b) * 1.5 + 3 * Math.sqrt(total * negativeShare(b)) + 2;
     if (negative > negCap) negative = negCap;
   }
   const h = hourOfDay(c.hour);

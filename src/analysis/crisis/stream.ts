@@ -6,7 +6,14 @@
  */
 import { emptyBaseline, learnHour, type Baseline } from './baseline.ts';
 import { assess, DEFAULT_THRESHOLDS, type MinuteCounts, type Thresholds } from './assess.ts';
-import { emptyTracker, track, DEFAULT_TRACKER, type TrackerEvent, type TrackerOptions, type TrackerState } from './track.ts';
+import {
+  emptyTracker,
+  track,
+  DEFAULT_TRACKER,
+  type TrackerEvent,
+  type TrackerOptions,
+  type TrackerState,
+} from './track.ts';
 
 export interface StreamMention {
   at: number;
@@ -35,7 +42,8 @@ export class StreamDetector {
     const minute = Math.floor(m.at / 60_000);
     const events: TrackerEvent[] = [];
     if (this.currentMinute === null || minute > this.currentMinute) {
-      if (this.currentMinute !== null) events.push(...this.evaluate(this.currentMinute, 1, (this.currentMinute + 1) * 60_000 - 1));
+      if (this.currentMinute !== null)
+        events.push(...this.evaluate(this.currentMinute, 1, (this.currentMinute + 1) * 60_000 - 1));
       this.settle(minute);
       this.currentMinute = minute;
     }
@@ -61,7 +69,12 @@ export class StreamDetector {
       const c = this.ring.get(k);
       if (c) recent.push(c);
     }
-    return track(this.tracker, assess(this.baseline, recent, nowMinute, fraction, this.thresholds), at, this.trackerOptions);
+    return track(
+      this.tracker,
+      assess(this.baseline, recent, nowMinute, fraction, this.thresholds),
+      at,
+      this.trackerOptions,
+    );
   }
 
   /** Teaches the baseline every hour that is now settled, and forgets minutes nobody needs. */

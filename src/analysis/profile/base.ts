@@ -37,9 +37,18 @@ export interface BaseOptions {
   numericBuckets: number;
 }
 
-const DEFAULTS: BaseOptions = { idColumn: 'customer_id', handleColumn: 'handle', maxValues: 60, maxDistinctShare: 0.5, numericBuckets: 5 };
+const DEFAULTS: BaseOptions = {
+  idColumn: 'customer_id',
+  handleColumn: 'handle',
+  maxValues: 60,
+  maxDistinctShare: 0.5,
+  numericBuckets: 5,
+};
 
-export function buildCustomerBase(rows: ReadonlyArray<Record<string, string>>, options: Partial<BaseOptions> = {}): CustomerBase {
+export function buildCustomerBase(
+  rows: ReadonlyArray<Record<string, string>>,
+  options: Partial<BaseOptions> = {},
+): CustomerBase {
   const o = { ...DEFAULTS, ...options };
   const n = rows.length;
   const ids: string[] = [];
@@ -101,7 +110,10 @@ function encode(name: string, raw: string[]): Attribute {
 
 /** Quantile buckets labelled by their value range, so a profile line reads "monthly_spend 60.00–97.80". */
 function bucketize(raw: string[], buckets: number): string[] {
-  const nums = raw.filter((v) => v !== '').map(Number).sort((a, b) => a - b);
+  const nums = raw
+    .filter((v) => v !== '')
+    .map(Number)
+    .sort((a, b) => a - b);
   const cuts: number[] = [];
   for (let b = 1; b < buckets; b++) {
     const q = nums[Math.floor((b * nums.length) / buckets)] as number;

@@ -26,7 +26,13 @@ export interface ConsolidateOptions {
   profile?: Partial<ProfileOptions>;
 }
 
-export const CONSOLIDATE_DEFAULTS: ConsolidateOptions = { alpha: 0.001, minShare: 0.5, minSimilarity: 0.05, minComplainants: 3, passes: 3 };
+export const CONSOLIDATE_DEFAULTS: ConsolidateOptions = {
+  alpha: 0.001,
+  minShare: 0.5,
+  minSimilarity: 0.05,
+  minComplainants: 3,
+  passes: 3,
+};
 
 export interface ConsolidatableClusters {
   /** Current cluster ids. */
@@ -44,7 +50,11 @@ interface Profiled {
 }
 
 /** Merges clusters that are one cause; returns the merges made, [into, from], in order. */
-export function consolidateByProfile(base: CustomerBase, clusters: ConsolidatableClusters, options: Partial<ConsolidateOptions> = {}): Array<[string, string]> {
+export function consolidateByProfile(
+  base: CustomerBase,
+  clusters: ConsolidatableClusters,
+  options: Partial<ConsolidateOptions> = {},
+): Array<[string, string]> {
   const o = { ...CONSOLIDATE_DEFAULTS, ...options };
   const lf = new LogFactorials(base.ids.length);
   const merges: Array<[string, string]> = [];
@@ -74,7 +84,14 @@ export function consolidateByProfile(base: CustomerBase, clusters: Consolidatabl
   return merges;
 }
 
-function sameCause(base: CustomerBase, lf: LogFactorials, a: Profiled, b: Profiled, clusters: ConsolidatableClusters, o: ConsolidateOptions): boolean {
+function sameCause(
+  base: CustomerBase,
+  lf: LogFactorials,
+  a: Profiled,
+  b: Profiled,
+  clusters: ConsolidatableClusters,
+  o: ConsolidateOptions,
+): boolean {
   const [ta] = a.profile;
   const [tb] = b.profile;
   if (!ta && !tb) return false;
@@ -87,7 +104,13 @@ function sameCause(base: CustomerBase, lf: LogFactorials, a: Profiled, b: Profil
 }
 
 /** Do these complainants hold the rule, well above its base rate? */
-function holdsRule(base: CustomerBase, lf: LogFactorials, who: readonly number[], rule: ProfileItem, o: ConsolidateOptions): boolean {
+function holdsRule(
+  base: CustomerBase,
+  lf: LogFactorials,
+  who: readonly number[],
+  rule: ProfileItem,
+  o: ConsolidateOptions,
+): boolean {
   if (who.length < o.minComplainants) return false;
   const cols = rule.columns.map((name) => base.attributes.find((x) => x.name === name));
   if (cols.some((c) => !c)) return false;

@@ -40,8 +40,12 @@ export function scoreWorld(world: World, report: OutreachReport): CauseScore[] {
     const cols = Object.keys(cause.conjunction);
     const rank = best?.profile.findIndex((p) => {
       const ac = p.attribute.split('+');
-        // Values may hold '+' themselves ("tv+broadband"), so compare the joined strings, in the item's column order.
-      return ac.length === cols.length && cols.every((c) => ac.includes(c)) && p.value === ac.map((c) => cause.conjunction[c]).join('+');
+      // Values may hold '+' themselves ("tv+broadband"), so compare the joined strings, in the item's column order.
+      return (
+        ac.length === cols.length &&
+        cols.every((c) => ac.includes(c)) &&
+        p.value === ac.map((c) => cause.conjunction[c]).join('+')
+      );
     });
     return {
       cause: cause.id,
@@ -63,6 +67,10 @@ export function scoreWorld(world: World, report: OutreachReport): CauseScore[] {
 export function falseAlarms(world: World, report: OutreachReport, minListed = 50): string[] {
   const affected = new Set(world.truth.causes.flatMap((c) => c.affected));
   return report.clusters
-    .filter((c) => c.at_risk.length >= minListed && c.at_risk.filter((a) => affected.has(a.customer_id)).length < c.at_risk.length / 2)
+    .filter(
+      (c) =>
+        c.at_risk.length >= minListed &&
+        c.at_risk.filter((a) => affected.has(a.customer_id)).length < c.at_risk.length / 2,
+    )
     .map((c) => c.cluster);
 }

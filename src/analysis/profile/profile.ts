@@ -67,11 +67,24 @@ export interface ProfileOptions {
   productiveAlpha: number;
 }
 
-const DEFAULTS: ProfileOptions = { minCount: 3, minSupport: 0.2, alpha: 0.01, minLift: 2, maxItems: 10, maxLength: 3, beamWidth: 12, productiveAlpha: 1 };
+const DEFAULTS: ProfileOptions = {
+  minCount: 3,
+  minSupport: 0.2,
+  alpha: 0.01,
+  minLift: 2,
+  maxItems: 10,
+  maxLength: 3,
+  beamWidth: 12,
+  productiveAlpha: 1,
+};
 
 const lfCache = new WeakMap<CustomerBase, LogFactorials>();
 
-export function profileComplainants(base: CustomerBase, complainants: readonly number[], options: Partial<ProfileOptions> = {}): ProfileItem[] {
+export function profileComplainants(
+  base: CustomerBase,
+  complainants: readonly number[],
+  options: Partial<ProfileOptions> = {},
+): ProfileItem[] {
   const o = { ...DEFAULTS, ...options };
   const who = [...new Set(complainants)];
   const s = who.length;
@@ -91,7 +104,8 @@ export function profileComplainants(base: CustomerBase, complainants: readonly n
       const c = attr.codes[i] as number;
       if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1);
     }
-    for (const [v, k] of counts) if (k >= minCount && k / s > (attr.postings[v] as Int32Array).length / N) singles.push({ a, v });
+    for (const [v, k] of counts)
+      if (k >= minCount && k / s > (attr.postings[v] as Int32Array).length / N) singles.push({ a, v });
   });
 
   const items: ProfileItem[] = [];
@@ -166,7 +180,9 @@ export function profileComplainants(base: CustomerBase, complainants: readonly n
       }
     }
   }
-  return items.sort((a, b) => b.score - a.score || b.columns.length - a.columns.length || a.pValue - b.pValue).slice(0, o.maxItems);
+  return items
+    .sort((a, b) => b.score - a.score || b.columns.length - a.columns.length || a.pValue - b.pValue)
+    .slice(0, o.maxItems);
 }
 
 interface Term {
@@ -186,7 +202,15 @@ function countAmong(base: CustomerBase, who: readonly number[], terms: readonly 
  * stops a small cluster from picking up a common value all its few complainants happen to share
  * ("language en" on nine complainants) and a two-value rule from riding on one strong value.
  */
-function productive(base: CustomerBase, lf: LogFactorials, who: readonly number[], terms: readonly Term[], k: number, K: number, alpha: number): boolean {
+function productive(
+  base: CustomerBase,
+  lf: LogFactorials,
+  who: readonly number[],
+  terms: readonly Term[],
+  k: number,
+  K: number,
+  alpha: number,
+): boolean {
   for (let drop = 0; drop < terms.length; drop++) {
     const rest = terms.filter((_, i) => i !== drop);
     const lists = rest.map(({ a, v }) => base.attributes[a]!.postings[v]!);

@@ -64,7 +64,11 @@ export interface OutreachOptions {
   atRiskLimit?: number;
 }
 
-export function buildOutreachReport(base: CustomerBase, mentions: readonly OutreachMention[], opts: OutreachOptions): OutreachReport {
+export function buildOutreachReport(
+  base: CustomerBase,
+  mentions: readonly OutreachMention[],
+  opts: OutreachOptions,
+): OutreachReport {
   const clusterer = createClusterer(opts.clusterer);
   const authorOf = new Map<string, number | undefined>();
   let actionable = 0;

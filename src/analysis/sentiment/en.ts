@@ -1,7 +1,15 @@
 import { createRequire } from 'node:module';
 import type { LanguagePack } from './language.ts';
 import {
-  CONTRAST, CUES, DOMAIN_PHRASES, DOMAIN_WORDS, MODIFIERS, NEGATORS, PATTERNS, SCOPE_BREAKERS, SYMBOLS,
+  CONTRAST,
+  CUES,
+  DOMAIN_PHRASES,
+  DOMAIN_WORDS,
+  MODIFIERS,
+  NEGATORS,
+  PATTERNS,
+  SCOPE_BREAKERS,
+  SYMBOLS,
 } from './en-domain.ts';
 
 /**
@@ -36,6 +44,11 @@ export function englishPack(): LanguagePack {
     scopeBreakers: new Set(SCOPE_BREAKERS),
     cues: new Set(CUES),
     symbols: new Map(Object.entries(SYMBOLS)),
-    patterns: PATTERNS.map((p) => ({ id: p.id, re: new RegExp(p.source, 'i'), valence: p.valence, triggers: p.triggers })),
+    patterns: PATTERNS.map((p) => ({
+      id: p.id,
+      re: new RegExp(p.source, 'i'),
+      valence: p.valence,
+      triggers: p.triggers,
+    })),
   };
 }

@@ -42,7 +42,23 @@ export interface FeatureVector {
   words: (string | null)[];
 }
 
-const NEGATOR_WORDS = new Set(['not', 'no', 'never', 'cannot', 'nothing', 'nobody', 'without', 'none', 'cant', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'wont']);
+const NEGATOR_WORDS = new Set([
+  'not',
+  'no',
+  'never',
+  'cannot',
+  'nothing',
+  'nobody',
+  'without',
+  'none',
+  'cant',
+  'dont',
+  'doesnt',
+  'didnt',
+  'isnt',
+  'wasnt',
+  'wont',
+]);
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -162,7 +178,8 @@ const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'yet']);
 export function squeeze(word: string): { norm: string; stretched: boolean } {
   // Most words have no run of three: say so without building a string.
   let runs = false;
-  for (let i = 2; i < word.length && !runs; i++) runs = word.charCodeAt(i) === word.charCodeAt(i - 1) && word.charCodeAt(i) === word.charCodeAt(i - 2);
+  for (let i = 2; i < word.length && !runs; i++)
+    runs = word.charCodeAt(i) === word.charCodeAt(i - 1) && word.charCodeAt(i) === word.charCodeAt(i - 2);
   if (!runs) return { norm: word, stretched: false };
   let out = '';
   let run = 0;

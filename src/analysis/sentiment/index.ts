@@ -68,7 +68,9 @@ export function sentimentModelFromJson(json: unknown, where = 'model'): Sentimen
 function shippedBase(ref: NonNullable<TrainedModelJson['baseModel']>, where: string): LoadedShippedModel {
   const file = shippedModelFile();
   if (ref.sha256 !== file.sha256) {
-    throw new ModelFileError(`${where}: trained on top of another shipped model (${ref.name} ${ref.sha256.slice(0, 12)}); train it again with this version`);
+    throw new ModelFileError(
+      `${where}: trained on top of another shipped model (${ref.name} ${ref.sha256.slice(0, 12)}); train it again with this version`,
+    );
   }
   return file;
 }
@@ -92,10 +94,18 @@ const STACK_WEIGHT = 2;
  * Learns a model from labelled texts, by default on top of the shipped model (see TrainMode). The
  * result is plain JSON, to be saved or passed to sentimentModelFromJson.
  */
-export function trainSentimentModel(examples: { text: string; label: SentimentLabel }[], opts: TrainOptions & { mode?: TrainMode } = {}): TrainedModelJson {
+export function trainSentimentModel(
+  examples: { text: string; label: SentimentLabel }[],
+  opts: TrainOptions & { mode?: TrainMode } = {},
+): TrainedModelJson {
   const { mode = 'stacked', ...rest } = opts;
-  if (mode === 'warm-start') return trainLinearModel(examples, lexiconModel(), { start: { weights: shippedModelFile().weights, ref: shippedRef() }, ...rest });
-  if (mode === 'scratch') return trainLinearModel(examples, lexiconModel(), { ...rest, features: { ...TEAM_FEATURES, ...rest.features } });
+  if (mode === 'warm-start')
+    return trainLinearModel(examples, lexiconModel(), {
+      start: { weights: shippedModelFile().weights, ref: shippedRef() },
+      ...rest,
+    });
+  if (mode === 'scratch')
+    return trainLinearModel(examples, lexiconModel(), { ...rest, features: { ...TEAM_FEATURES, ...rest.features } });
   return trainLinearModel(examples, lexiconModel(), {
     ...rest,
     features: { ...TEAM_FEATURES, stack: STACK_WEIGHT, ...rest.features },
@@ -103,17 +113,27 @@ export function trainSentimentModel(examples: { text: string; label: SentimentLa
   });
 }
 
-
 /**
  * Folds agents' corrections ("not negative: neutral") into an existing model: a few passes over the
  * corrections, starting from its weights, so the rest of what it learned is kept.
  */
-export function learnFromCorrections(model: TrainedModelJson, corrections: LabelledText[], opts: TrainOptions = {}): TrainedModelJson {
+export function learnFromCorrections(
+  model: TrainedModelJson,
+  corrections: LabelledText[],
+  opts: TrainOptions = {},
+): TrainedModelJson {
   // Larger steps than a fresh training run: a handful of corrections must be able to move the model.
-  const start = model.baseModel ? { weights: shippedBase(model.baseModel, 'model').weights, ref: model.baseModel } : undefined;
+  const start = model.baseModel
+    ? { weights: shippedBase(model.baseModel, 'model').weights, ref: model.baseModel }
+    : undefined;
   if (model.stackedOn) shippedBase(model.stackedOn, 'model');
   const stackOn = model.stackedOn ? { model: shippedSentimentModel(), ref: model.stackedOn } : undefined;
   return trainLinearModel(corrections, lexiconModel(), {
-    epochs: 5, learningRate: 0.1, ...opts, base: model, ...(start ? { start } : {}), ...(stackOn ? { stackOn } : {}),
+    epochs: 5,
+    learningRate: 0.1,
+    ...opts,
+    base: model,
+    ...(start ? { start } : {}),
+    ...(stackOn ? { stackOn } : {}),
   });
 }

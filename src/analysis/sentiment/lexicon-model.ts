@@ -118,7 +118,8 @@ export class LexiconModel {
         value = phrase.value;
         label = phrase.text;
         // The words inside the phrase may enable patterns too ("on hold" → waiting-time).
-        for (let k = 1; k < phrase.length; k++) patternMask |= this.triggerMasks.get((tokens[i + k] as Token).norm) ?? 0;
+        for (let k = 1; k < phrase.length; k++)
+          patternMask |= this.triggerMasks.get((tokens[i + k] as Token).norm) ?? 0;
         i += phrase.length - 1;
       } else {
         const word = t.norm;
@@ -152,8 +153,13 @@ export class LexiconModel {
         // words is part of a name, not a feeling (unless the whole text is written in title case).
         // Greetings are capitalised with what they wish for: "a Happy New Year", "Merry Christmas".
         if (
-          value !== 0 && i > 0 && isTitleCase(t.text) && (isCapitalisedWord(tokens[i - 1]) || isCapitalisedWord(tokens[i + 1])) &&
-          !GREETINGS.has(word) && !startsSentence(text, t.text) && !isMostlyTitleCase(tokens)
+          value !== 0 &&
+          i > 0 &&
+          isTitleCase(t.text) &&
+          (isCapitalisedWord(tokens[i - 1]) || isCapitalisedWord(tokens[i + 1])) &&
+          !GREETINGS.has(word) &&
+          !startsSentence(text, t.text) &&
+          !isMostlyTitleCase(tokens)
         ) {
           value = 0;
           if (reasons.length < MAX_REASONS) reasons.push(`name:${t.text}`);
@@ -263,7 +269,8 @@ export class LexiconModel {
       let v = 0;
       if (vb !== 0 && (va !== 0 || SEGMENT_GLUE.has(a))) v = vb + va;
       else if (vb !== 0 && modifiers.has(a)) v = vb * (modifiers.get(a) as number);
-      else if (vb > 0 && negators.has(a)) v = vb * NEGATION_FACTOR; // "notgood"; but "noapology" is no praise
+      else if (vb > 0 && negators.has(a))
+        v = vb * NEGATION_FACTOR; // "notgood"; but "noapology" is no praise
       else if (va !== 0 && (lexicon.has(b) || SEGMENT_GLUE.has(b))) v = va;
       if (Math.abs(v) > Math.abs(best)) best = v;
     }
@@ -367,11 +374,40 @@ class Tally {
  * prepositions: "the" + "rapist" is how "therapist" would be misread.
  */
 const SEGMENT_GLUE = new Set([
-  'im', 'my', 'me', 'we', 'you', 'this', 'that', 'day', 'days', 'life', 'time', 'night', 'ever', 'week', 'weekend',
-  'morning', 'friday', 'monday', 'today', 'tonight', 'feeling', 'feel',
+  'im',
+  'my',
+  'me',
+  'we',
+  'you',
+  'this',
+  'that',
+  'day',
+  'days',
+  'life',
+  'time',
+  'night',
+  'ever',
+  'week',
+  'weekend',
+  'morning',
+  'friday',
+  'monday',
+  'today',
+  'tonight',
+  'feeling',
+  'feel',
 ]);
 
-const SUFFIXES: [string, string][] = [['ly', ''], ['ing', ''], ['ing', 'e'], ['ed', ''], ['ed', 'e'], ['s', ''], ['es', ''], ['ness', '']];
+const SUFFIXES: [string, string][] = [
+  ['ly', ''],
+  ['ing', ''],
+  ['ing', 'e'],
+  ['ed', ''],
+  ['ed', 'e'],
+  ['s', ''],
+  ['es', ''],
+  ['ness', ''],
+];
 
 function nextIsWord(tokens: Token[], i: number): boolean {
   const next = tokens[i + 1];

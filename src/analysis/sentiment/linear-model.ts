@@ -38,7 +38,8 @@ export class LinearSentimentModel {
     this.features = params.features;
     this.weights = params.weights;
     this.bias = Float64Array.from(params.bias);
-    if (this.weights.length !== (1 << params.features.bits) * K) throw new Error('weights do not match the feature space');
+    if (this.weights.length !== (1 << params.features.bits) * K)
+      throw new Error('weights do not match the feature space');
   }
 
   /** Raw class scores (before softmax), for stacking a team's model on top of this one. */
@@ -91,7 +92,8 @@ export class LinearSentimentModel {
     const label = SENTIMENT_LABELS[best] as SentimentLabel;
     const reasons = [`model:${label}(p=${(p[best] as number).toFixed(2)})`];
     for (const r of topPushes(w, idx, val, names, best)) reasons.push(r);
-    if (this.features.scheme !== 2) for (const r of analysis.sentiment.reasons) if (r !== 'no sentiment words') reasons.push(r);
+    if (this.features.scheme !== 2)
+      for (const r of analysis.sentiment.reasons) if (r !== 'no sentiment words') reasons.push(r);
     const score = (p[2] as number) - (p[0] as number);
     return { label, score: Math.round(score * 1000) / 1000, reasons };
   }

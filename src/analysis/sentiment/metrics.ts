@@ -41,5 +41,10 @@ export function evaluate(gold: readonly SentimentLabel[], predicted: readonly Se
     perClass[label] = { precision, recall, f1, support: goldCount[label] };
     f1Sum += f1;
   }
-  return { n: gold.length, accuracy: gold.length ? correct / gold.length : 0, macroF1: f1Sum / SENTIMENT_LABELS.length, perClass };
+  return {
+    n: gold.length,
+    accuracy: gold.length ? correct / gold.length : 0,
+    macroF1: f1Sum / SENTIMENT_LABELS.length,
+    perClass,
+  };
 }

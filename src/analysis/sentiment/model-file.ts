@@ -48,17 +48,27 @@ export function validateModel(value: unknown, where = 'model'): TrainedModelJson
   if (m.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
   if (m.version !== MODEL_VERSION) fail(`version ${String(m.version)} is not supported (expected ${MODEL_VERSION})`);
   const f = m.features;
-  if (!f || !Number.isInteger(f.bits) || f.bits < 8 || f.bits > 24 || typeof f.charGrams !== 'boolean') fail('bad "features"');
+  if (!f || !Number.isInteger(f.bits) || f.bits < 8 || f.bits > 24 || typeof f.charGrams !== 'boolean')
+    fail('bad "features"');
   const lw = (f as FeatureOptions).lexiconWeight;
-  if (lw !== undefined && (typeof lw !== 'number' || !Number.isFinite(lw) || lw < 0 || lw > 100)) fail('bad "features.lexiconWeight"');
+  if (lw !== undefined && (typeof lw !== 'number' || !Number.isFinite(lw) || lw < 0 || lw > 100))
+    fail('bad "features.lexiconWeight"');
   const scheme = (f as FeatureOptions).scheme;
   if (scheme !== undefined && scheme !== 1 && scheme !== 2) fail('bad "features.scheme"');
   const b = m.baseModel;
-  for (const [key, ref] of [['baseModel', b], ['stackedOn', m.stackedOn]] as const) {
-    if (ref !== undefined && (typeof ref !== 'object' || ref === null || typeof ref.name !== 'string' || typeof ref.sha256 !== 'string')) fail(`bad "${key}"`);
+  for (const [key, ref] of [
+    ['baseModel', b],
+    ['stackedOn', m.stackedOn],
+  ] as const) {
+    if (
+      ref !== undefined &&
+      (typeof ref !== 'object' || ref === null || typeof ref.name !== 'string' || typeof ref.sha256 !== 'string')
+    )
+      fail(`bad "${key}"`);
   }
   const stack = (f as FeatureOptions).stack;
-  if (stack !== undefined && (typeof stack !== 'number' || !Number.isFinite(stack) || stack < 0 || stack > 100)) fail('bad "features.stack"');
+  if (stack !== undefined && (typeof stack !== 'number' || !Number.isFinite(stack) || stack < 0 || stack > 100))
+    fail('bad "features.stack"');
   if (stack && !m.stackedOn) fail('"features.stack" without "stackedOn"');
   if (!Array.isArray(m.bias) || m.bias.length !== 3) fail('"bias" must hold 3 numbers');
   const w = m.weights;
@@ -66,6 +76,7 @@ export function validateModel(value: unknown, where = 'model'): TrainedModelJson
     fail('"weights" must hold indices and 3 values per index');
   }
   const dim = 1 << (f as FeatureOptions).bits;
-  for (const i of (w as TrainedModelJson['weights']).indices) if (!Number.isInteger(i) || i < 0 || i >= dim) fail(`weight index ${i} out of range`);
+  for (const i of (w as TrainedModelJson['weights']).indices)
+    if (!Number.isInteger(i) || i < 0 || i >= dim) fail(`weight index ${i} out of range`);
   return m as TrainedModelJson;
 }

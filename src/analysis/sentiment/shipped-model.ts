@@ -54,7 +54,13 @@ export function encodeShippedModel(model: LinearWeights, language = 'en'): Buffe
     q[i] = Math.max(-127, Math.min(127, Math.round((weights[i] as number) / (scale[c] as number))));
   }
   const header: Header = {
-    format: SHIPPED_MODEL_FORMAT, version: 1, language, labels: [...SENTIMENT_LABELS], features: model.features, bias: Array.from(model.bias), scale,
+    format: SHIPPED_MODEL_FORMAT,
+    version: 1,
+    language,
+    labels: [...SENTIMENT_LABELS],
+    features: model.features,
+    bias: Array.from(model.bias),
+    scale,
   };
   const head = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
@@ -69,10 +75,12 @@ export function decodeShippedModel(file: Buffer, where = 'model'): LinearWeights
   } catch {
     throw new ModelFileError(`${where}: not a shipped sentiment model (not gzip)`);
   }
-  if (raw.subarray(0, 4).toString('ascii') !== MAGIC) throw new ModelFileError(`${where}: not a shipped sentiment model (bad magic)`);
+  if (raw.subarray(0, 4).toString('ascii') !== MAGIC)
+    throw new ModelFileError(`${where}: not a shipped sentiment model (bad magic)`);
   const len = raw.readUInt32LE(4);
   const header = JSON.parse(raw.subarray(8, 8 + len).toString('utf8')) as Header;
-  if (header.format !== SHIPPED_MODEL_FORMAT || header.version !== 1) throw new ModelFileError(`${where}: unsupported shipped model version`);
+  if (header.format !== SHIPPED_MODEL_FORMAT || header.version !== 1)
+    throw new ModelFileError(`${where}: unsupported shipped model version`);
   const dim = 1 << header.features.bits;
   const body = raw.subarray(8 + len);
   if (body.length !== dim * K) throw new ModelFileError(`${where}: ${body.length} weight bytes, expected ${dim * K}`);

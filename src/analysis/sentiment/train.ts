@@ -1,5 +1,11 @@
 import type { SentimentLabel } from '../../domain/mention.ts';
-import { DEFAULT_FEATURES, extractFeatures, visitStackFeatures, type FeatureOptions, type FeatureVector } from './features.ts';
+import {
+  DEFAULT_FEATURES,
+  extractFeatures,
+  visitStackFeatures,
+  type FeatureOptions,
+  type FeatureVector,
+} from './features.ts';
 import { SENTIMENT_LABELS } from './labels.ts';
 import type { LexiconModel } from './lexicon-model.ts';
 import { MODEL_FORMAT, MODEL_VERSION, type TrainedModelJson } from './model-file.ts';
@@ -57,7 +63,11 @@ interface Params {
  * Multinomial logistic regression trained by SGD with AdaGrad step sizes over hashed features,
  * averaged over a few shuffles. Seconds for thousands of texts; pure TypeScript, nothing downloaded.
  */
-export function trainLinearModel(examples: readonly LabelledText[], lexicon: LexiconModel, opts: TrainOptions = {}): TrainedModelJson {
+export function trainLinearModel(
+  examples: readonly LabelledText[],
+  lexicon: LexiconModel,
+  opts: TrainOptions = {},
+): TrainedModelJson {
   const trained = trainWeights(examples, lexicon, opts);
   const { w, bias, features, perLabel, epochs } = trained;
   // A model trained on top of another is stored as the difference, so it stays small.
@@ -90,7 +100,11 @@ export function trainLinearModel(examples: readonly LabelledText[], lexicon: Lex
     trainedOn: {
       examples: examples.length + (opts.base?.trainedOn.examples ?? 0),
       perLabel: basePerLabel
-        ? { negative: perLabel.negative + basePerLabel.negative, neutral: perLabel.neutral + basePerLabel.neutral, positive: perLabel.positive + basePerLabel.positive }
+        ? {
+            negative: perLabel.negative + basePerLabel.negative,
+            neutral: perLabel.neutral + basePerLabel.neutral,
+            positive: perLabel.positive + basePerLabel.positive,
+          }
         : perLabel,
       epochs,
       at: new Date().toISOString(),
@@ -107,7 +121,11 @@ export interface TrainedWeights {
 }
 
 /** The learning itself, returning dense weights (the build script quantises them; train writes JSON). */
-export function trainWeights(examples: readonly LabelledText[], lexicon: LexiconModel, opts: TrainOptions = {}): TrainedWeights {
+export function trainWeights(
+  examples: readonly LabelledText[],
+  lexicon: LexiconModel,
+  opts: TrainOptions = {},
+): TrainedWeights {
   if (examples.length === 0) throw new Error('no training examples');
   const init = opts.base ? denseWeights(opts.base, opts.start?.weights) : opts.start?.weights;
   const features: FeatureOptions = { ...(init?.features ?? DEFAULT_FEATURES), ...(init ? {} : opts.features) };
@@ -147,7 +165,13 @@ export function trainWeights(examples: readonly LabelledText[], lexicon: Lexicon
 }
 
 /** One SGD run from `init` (or zero) over shuffled data. */
-function sgd(data: Example[], dim: number, p: Params, init: LinearWeights | undefined, seed: number): { w: Float32Array; bias: Float64Array } {
+function sgd(
+  data: Example[],
+  dim: number,
+  p: Params,
+  init: LinearWeights | undefined,
+  seed: number,
+): { w: Float32Array; bias: Float64Array } {
   const w = init ? Float32Array.from(init.weights) : new Float32Array(dim * K);
   const g2 = new Float32Array(dim * K);
   const bias = new Float64Array(K);

@@ -27,7 +27,14 @@ const PATTERN = new RegExp(
   'gu',
 );
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&apos;': "'" };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&apos;': "'",
+};
 
 /** Twitter delivers `&amp;`, `&lt;`, `&gt;` escaped inside text; undo that before reading it. */
 export function decodeEntities(text: string): string {

@@ -43,8 +43,10 @@ export function parseUsage(headers: Headers): Usage {
   const take = (o: unknown) => {
     if (!o || typeof o !== 'object') return;
     const r = o as Record<string, unknown>;
-    for (const k of ['call_count', 'total_cputime', 'total_time']) if (typeof r[k] === 'number') max = Math.max(max, r[k] as number);
-    if (typeof r.estimated_time_to_regain_access === 'number' && r.estimated_time_to_regain_access > 0) regain = Math.max(regain ?? 0, r.estimated_time_to_regain_access);
+    for (const k of ['call_count', 'total_cputime', 'total_time'])
+      if (typeof r[k] === 'number') max = Math.max(max, r[k] as number);
+    if (typeof r.estimated_time_to_regain_access === 'number' && r.estimated_time_to_regain_access > 0)
+      regain = Math.max(regain ?? 0, r.estimated_time_to_regain_access);
   };
   const json = (name: string): unknown => {
     const v = headers.get(name);
@@ -58,7 +60,8 @@ export function parseUsage(headers: Headers): Usage {
   take(json('x-app-usage'));
   take(json('x-page-usage'));
   const buc = json('x-business-use-case-usage');
-  if (buc && typeof buc === 'object') for (const list of Object.values(buc)) if (Array.isArray(list)) list.forEach(take);
+  if (buc && typeof buc === 'object')
+    for (const list of Object.values(buc)) if (Array.isArray(list)) list.forEach(take);
   return { maxPercent: max, regainAccessMinutes: regain };
 }
 
@@ -81,7 +84,11 @@ export interface GraphClient {
   get<T>(path: string, token: string, params?: Record<string, string | number>): Promise<{ body: T; usage: Usage }>;
   post<T>(path: string, token: string, form: Record<string, string>): Promise<{ body: T; usage: Usage }>;
   /** Yields page after page until `paging.next` runs out. */
-  pages<T>(path: string, token: string, params?: Record<string, string | number>): AsyncGenerator<{ items: T[]; usage: Usage }>;
+  pages<T>(
+    path: string,
+    token: string,
+    params?: Record<string, string | number>,
+  ): AsyncGenerator<{ items: T[]; usage: Usage }>;
 }
 
 export function appSecretProof(appSecret: string, token: string): string {
@@ -91,7 +98,11 @@ export function appSecretProof(appSecret: string, token: string): string {
 export function createGraphClient(o: GraphClientOptions): GraphClient {
   const root = new URL(`${o.base}/${o.version}/`);
 
-  const call = async <T>(url: URL, token: string, init: { method: 'GET' | 'POST'; form?: Record<string, string> }): Promise<{ body: T; usage: Usage }> => {
+  const call = async <T>(
+    url: URL,
+    token: string,
+    init: { method: 'GET' | 'POST'; form?: Record<string, string> },
+  ): Promise<{ body: T; usage: Usage }> => {
     // The last gate before the token leaves: only Graph's own origin and version, whatever built the URL.
     if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) {
       throw new ChannelHttpError(`refusing a Graph call outside ${root.origin}${root.pathname} (${url.origin})`, null);
@@ -102,7 +113,10 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
     try {
       res = await fetch(url, {
         method: init.method,
-        headers: { authorization: `Bearer ${token}`, ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
         body: init.form ? new URLSearchParams(init.form).toString() : undefined,
         signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
       });
@@ -116,9 +130,14 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
-      throw new ChannelHttpError(`Graph answered ${res.status} with a body that is not JSON (${url.pathname})`, res.status);
+      throw new ChannelHttpError(
+        `Graph answered ${res.status} with a body that is not JSON (${url.pathname})`,
+        res.status,
+      );
     }
-    const err = (body as { error?: { message?: string; code?: number; error_subcode?: number; is_transient?: boolean } }).error;
+    const err = (
+      body as { error?: { message?: string; code?: number; error_subcode?: number; is_transient?: boolean } }
+    ).error;
     if (!res.ok || err) {
       throw new GraphApiError(
         `Graph answered ${res.status} on ${url.pathname}: ${err?.message ?? 'error'}${err?.code !== undefined ? ` (code ${err.code})` : ''}`,
@@ -135,7 +154,11 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
   /** Each segment is encoded, so an id can never add a segment, a query, a fragment or another host. */
   const urlOf = (path: string, params: Record<string, string | number> = {}) => {
     const segments = path.replace(/^\/+/, '').split('/');
-    if (segments.some((s) => s === '' || s === '.' || s === '..')) throw new ChannelHttpError(`refusing a Graph path with an empty or dot segment: ${JSON.stringify(path.slice(0, 80))}`, null);
+    if (segments.some((s) => s === '' || s === '.' || s === '..'))
+      throw new ChannelHttpError(
+        `refusing a Graph path with an empty or dot segment: ${JSON.stringify(path.slice(0, 80))}`,
+        null,
+      );
     const url = new URL(segments.map(encodeURIComponent).join('/'), root);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
     return url;
@@ -148,7 +171,9 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
       let url: URL | null = urlOf(path, params);
       const seen = new Set<string>();
       while (url) {
-        const { body, usage }: { body: GraphPage<T>; usage: Usage } = await call<GraphPage<T>>(url, token, { method: 'GET' });
+        const { body, usage }: { body: GraphPage<T>; usage: Usage } = await call<GraphPage<T>>(url, token, {
+          method: 'GET',
+        });
         yield { items: body.data ?? [], usage };
         const next: string | undefined = body.paging?.next;
         if (!next) break;

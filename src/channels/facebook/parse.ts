@@ -114,12 +114,30 @@ export function fromFeedWebhook(body: FeedWebhook, now = new Date()): FeedItems 
       if (!isFacebookId(id)) continue;
       // Meta does not timestamp the edit itself; the entry's time is when it happened.
       const at = graphTime(entry.time ?? v.created_time, now);
-      if (v.verb === 'remove') out.changes.push({ source: 'facebook', external_id: id, kind: 'removed', changed_at: at });
-      else if (v.verb === 'edited') out.changes.push({ source: 'facebook', external_id: id, kind: 'edited', ...(str(v.message) ? { text: v.message } : {}), changed_at: at });
+      if (v.verb === 'remove')
+        out.changes.push({ source: 'facebook', external_id: id, kind: 'removed', changed_at: at });
+      else if (v.verb === 'edited')
+        out.changes.push({
+          source: 'facebook',
+          external_id: id,
+          kind: 'edited',
+          ...(str(v.message) ? { text: v.message } : {}),
+          changed_at: at,
+        });
       else if (v.verb === 'add') {
         const created = v.created_time ?? v.published;
         const m = isComment
-          ? commentToMention({ id, message: v.message, from: v.from, created_time: graphTime(created, now), ...(isFacebookId(v.parent_id) ? { parent: { id: v.parent_id } } : {}) }, isFacebookId(v.post_id) ? v.post_id : isFacebookId(v.parent_id) ? v.parent_id : id, pageId)
+          ? commentToMention(
+              {
+                id,
+                message: v.message,
+                from: v.from,
+                created_time: graphTime(created, now),
+                ...(isFacebookId(v.parent_id) ? { parent: { id: v.parent_id } } : {}),
+              },
+              isFacebookId(v.post_id) ? v.post_id : isFacebookId(v.parent_id) ? v.parent_id : id,
+              pageId,
+            )
           : postToMention({ id, message: v.message, from: v.from, created_time: graphTime(created, now) }, pageId);
         if (m) out.mentions.push(m);
       }

@@ -27,7 +27,10 @@ const DEFAULT_PAUSE_MIN = 10;
 
 function checkUsage(usage: Usage, now: number): void {
   if (usage.maxPercent >= USAGE_LIMIT_PERCENT) {
-    throw new RateLimitedError(new Date(now + (usage.regainAccessMinutes ?? DEFAULT_PAUSE_MIN) * 60_000), `Graph usage at ${usage.maxPercent}%: backing off`);
+    throw new RateLimitedError(
+      new Date(now + (usage.regainAccessMinutes ?? DEFAULT_PAUSE_MIN) * 60_000),
+      `Graph usage at ${usage.maxPercent}%: backing off`,
+    );
   }
 }
 
@@ -39,7 +42,11 @@ export async function pollFeed(graph: GraphClient, t: FeedTarget, deps: PollDeps
   const result: PollResult = { accepted: 0, duplicates: 0, read: 0 };
   let newest = Number.isFinite(cursor) ? cursor : 0;
   try {
-    for await (const page of graph.pages<GraphPost>(`${t.id}/feed`, t.token, { fields: POST_FIELDS, limit: 100, since })) {
+    for await (const page of graph.pages<GraphPost>(`${t.id}/feed`, t.token, {
+      fields: POST_FIELDS,
+      limit: 100,
+      since,
+    })) {
       checkUsage(page.usage, now());
       const mentions: MentionInput[] = [];
       for (const post of page.items) {
@@ -47,7 +54,12 @@ export async function pollFeed(graph: GraphClient, t: FeedTarget, deps: PollDeps
         if (m) mentions.push(m);
         // The id goes into the next Graph path: one that is not a Facebook id is not followed.
         if (!isFacebookId(post.id)) continue;
-        for await (const c of graph.pages<GraphComment>(`${post.id}/comments`, t.token, { fields: COMMENT_FIELDS, filter: 'stream', limit: 100, since })) {
+        for await (const c of graph.pages<GraphComment>(`${post.id}/comments`, t.token, {
+          fields: COMMENT_FIELDS,
+          filter: 'stream',
+          limit: 100,
+          since,
+        })) {
           checkUsage(c.usage, now());
           result.read += c.items.length;
           await deps.countUsage('facebook', 'comments', c.items.length);
@@ -56,7 +68,9 @@ export async function pollFeed(graph: GraphClient, t: FeedTarget, deps: PollDeps
             if (cm) mentions.push(cm);
           }
         }
-        const updated = Date.parse((post.updated_time ?? post.created_time ?? '').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+        const updated = Date.parse(
+          (post.updated_time ?? post.created_time ?? '').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'),
+        );
         if (Number.isFinite(updated)) newest = Math.max(newest, Math.floor(updated / 1000));
       }
       result.read += page.items.length;
@@ -69,7 +83,10 @@ export async function pollFeed(graph: GraphClient, t: FeedTarget, deps: PollDeps
     }
   } catch (err) {
     if (err instanceof GraphApiError && err.isRateLimit) {
-      throw new RateLimitedError(new Date(now() + (err.regainAccessMinutes ?? DEFAULT_PAUSE_MIN) * 60_000), err.message);
+      throw new RateLimitedError(
+        new Date(now() + (err.regainAccessMinutes ?? DEFAULT_PAUSE_MIN) * 60_000),
+        err.message,
+      );
     }
     throw err;
   }

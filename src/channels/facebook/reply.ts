@@ -10,7 +10,10 @@ export function facebookReplier(graph: GraphClient, pages: { id: string; token: 
   return async ({ inReplyTo, conversationId, text }) => {
     // A stored id goes into the Graph path with the page token: only Facebook-shaped ids are used.
     if (!isFacebookId(inReplyTo) || (conversationId !== null && !isFacebookId(conversationId))) {
-      throw new ReplyError(`refusing to reply: ${JSON.stringify(String(inReplyTo).slice(0, 80))} is not a Facebook id`, false);
+      throw new ReplyError(
+        `refusing to reply: ${JSON.stringify(String(inReplyTo).slice(0, 80))} is not a Facebook id`,
+        false,
+      );
     }
     const pageId = (conversationId ?? inReplyTo).split('_')[0];
     const page = pages.find((p) => p.id === pageId) ?? (pages.length === 1 ? pages[0] : undefined);

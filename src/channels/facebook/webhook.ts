@@ -12,7 +12,9 @@ export function answerChallenge(verifyToken: string, query: Record<string, unkno
   const challenge = query['hub.challenge'];
   if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string') return { ok: false };
   // Constant time, like every other secret comparison.
-  return verifyHmacHeader(hmac('verify', token, 'hex'), '', hmac('verify', verifyToken, 'hex')).ok ? { ok: true, challenge } : { ok: false };
+  return verifyHmacHeader(hmac('verify', token, 'hex'), '', hmac('verify', verifyToken, 'hex')).ok
+    ? { ok: true, challenge }
+    : { ok: false };
 }
 
 export function verifyMetaSignature(appSecret: string, rawBody: Buffer, header: string | undefined): Verified {

@@ -13,7 +13,12 @@ export class FeedError extends Error {
   }
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', isArray: (name) => name === 'entry' || name === 'link' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  isArray: (name) => name === 'entry' || name === 'link',
+});
 
 /** The page a Google redirect points at, or the link itself; null unless http(s). */
 export function unwrapLink(href: string | undefined): string | null {
@@ -43,7 +48,12 @@ export function stripHtml(html: string): string {
   const decode = (s: string) =>
     s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+|#39);/gi, (m, e: string) => {
       if (NAMED[e.toLowerCase()] !== undefined) return NAMED[e.toLowerCase()]!;
-      const code = e.startsWith('#x') || e.startsWith('#X') ? parseInt(e.slice(2), 16) : e.startsWith('#') ? parseInt(e.slice(1), 10) : NaN;
+      const code =
+        e.startsWith('#x') || e.startsWith('#X')
+          ? parseInt(e.slice(2), 16)
+          : e.startsWith('#')
+            ? parseInt(e.slice(1), 10)
+            : NaN;
       return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
     });
   const tags = /<\/?[a-z][^<>]*>/gi;
@@ -51,7 +61,8 @@ export function stripHtml(html: string): string {
 }
 
 type Text = string | { '#text'?: string } | undefined;
-const textOf = (t: Text): string => (typeof t === 'string' ? t : typeof t === 'object' && t ? String(t['#text'] ?? '') : t === undefined ? '' : String(t));
+const textOf = (t: Text): string =>
+  typeof t === 'string' ? t : typeof t === 'object' && t ? String(t['#text'] ?? '') : t === undefined ? '' : String(t);
 
 interface AtomEntry {
   id?: Text;

@@ -12,7 +12,12 @@ export interface AlertsFeed {
   url: string;
 }
 
-export async function pollAlertsFeed(feed: AlertsFeed, maxBytes: number, deps: PollDeps, timeoutMs = 30_000): Promise<PollResult & { notModified: boolean }> {
+export async function pollAlertsFeed(
+  feed: AlertsFeed,
+  maxBytes: number,
+  deps: PollDeps,
+  timeoutMs = 30_000,
+): Promise<PollResult & { notModified: boolean }> {
   const cursor = await deps.cursors.get('google-alerts', feed.key);
   const headers: Record<string, string> = { accept: 'application/atom+xml, application/xml;q=0.9' };
   if (cursor.etag) headers['if-none-match'] = cursor.etag;
@@ -35,6 +40,9 @@ export async function pollAlertsFeed(feed: AlertsFeed, maxBytes: number, deps: P
   const mentions = parseAlertsFeed(await readCapped(res, maxBytes));
   await deps.countUsage('google-alerts', 'entries', mentions.length);
   const r = mentions.length ? await deps.ingest(mentions) : { accepted: 0, duplicates: 0 };
-  await deps.cursors.save('google-alerts', feed.key, { etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') });
+  await deps.cursors.save('google-alerts', feed.key, {
+    etag: res.headers.get('etag'),
+    lastModified: res.headers.get('last-modified'),
+  });
   return { ...r, read: mentions.length, notModified: false };
 }

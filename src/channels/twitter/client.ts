@@ -12,7 +12,8 @@ type V2 = TwitterApiReadOnly['v2'];
 export type XReadClient = V2;
 export type XWriteClient = TwitterApi['v2'];
 
-const agentFor = (base: string) => (base.startsWith('http:') ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true }));
+const agentFor = (base: string) =>
+  base.startsWith('http:') ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
 
 function rebase<T>(v2: T, apiBase: string): T {
   (v2 as unknown as { setPrefix(prefix: string): void }).setPrefix(`${apiBase}/2/`);
@@ -26,13 +27,19 @@ export function createXReadClient(cfg: XConfig): XReadClient | null {
 }
 
 /** Whether replies and direct messages can be sent as the brand account (all four user-context credentials). */
-export const xUserContextConfigured = (cfg: XConfig): boolean => Boolean(cfg.consumerKey && cfg.consumerSecret && cfg.accessToken && cfg.accessSecret);
+export const xUserContextConfigured = (cfg: XConfig): boolean =>
+  Boolean(cfg.consumerKey && cfg.consumerSecret && cfg.accessToken && cfg.accessSecret);
 
 /** User-context OAuth 1.0a client of the brand account (posting replies); null unless all four are set. */
 export function createXWriteClient(cfg: XConfig): XWriteClient | null {
   if (!cfg.consumerKey || !cfg.consumerSecret || !cfg.accessToken || !cfg.accessSecret) return null;
   const client = new TwitterApi(
-    { appKey: cfg.consumerKey, appSecret: cfg.consumerSecret, accessToken: cfg.accessToken, accessSecret: cfg.accessSecret },
+    {
+      appKey: cfg.consumerKey,
+      appSecret: cfg.consumerSecret,
+      accessToken: cfg.accessToken,
+      accessSecret: cfg.accessSecret,
+    },
     { httpAgent: agentFor(cfg.apiBase) },
   );
   return rebase(client.v2, cfg.apiBase);
@@ -53,8 +60,13 @@ export function describeXError(err: unknown): XFailure {
     const problem = err.data as { detail?: string; title?: string } | undefined;
     const detail = first?.detail ?? first?.message ?? problem?.detail ?? problem?.title ?? 'error';
     const resetHeader = Number(err.headers?.['x-rate-limit-reset']);
-    return { status: err.code, message: `X answered ${err.code}: ${detail}`, reset: err.rateLimit?.reset ?? (Number.isFinite(resetHeader) ? resetHeader : null) };
+    return {
+      status: err.code,
+      message: `X answered ${err.code}: ${detail}`,
+      reset: err.rateLimit?.reset ?? (Number.isFinite(resetHeader) ? resetHeader : null),
+    };
   }
-  if (err instanceof ApiRequestError) return { status: null, message: `X unreachable: ${err.requestError?.message ?? err.message}`, reset: null };
+  if (err instanceof ApiRequestError)
+    return { status: null, message: `X unreachable: ${err.requestError?.message ?? err.message}`, reset: null };
   return { status: null, message: err instanceof Error ? err.message : String(err), reset: null };
 }

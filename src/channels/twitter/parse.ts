@@ -8,7 +8,8 @@ import { isXId } from '../../domain/platform-ids.ts';
 
 /** Fields are copied only when they have the contract's type; a wrong-typed extra is dropped, not trusted. */
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const followers = (v: unknown): number | undefined => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_FOLLOWERS ? (v as number) : undefined);
+const followers = (v: unknown): number | undefined =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_FOLLOWERS ? (v as number) : undefined;
 const authorOf = (handle: string, name: unknown, count: unknown) => {
   const n = str(name);
   const f = followers(count);
@@ -34,21 +35,23 @@ export interface UserV2 {
 
 export function fromV2(tweets: TweetV2[], users: UserV2[] = [], now = new Date()): MentionInput[] {
   const byId = new Map(users.map((u) => [u.id, u]));
-  return tweets.filter((t) => isXId(t.id)).map((t) => {
-    const user = t.author_id ? byId.get(t.author_id) : undefined;
-    const handle = str(user?.username) ?? str(t.author_id) ?? 'unknown';
-    const replyTo = t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
-    return {
-      source: 'twitter',
-      external_id: t.id,
-      text: str(t.note_tweet?.text) ?? t.text,
-      author: authorOf(handle, user?.name, user?.public_metrics?.followers_count),
-      created_at: t.created_at ?? now.toISOString(),
-      url: `https://x.com/${encodeURIComponent(handle)}/status/${t.id}`,
-      ...(isXId(replyTo) ? { in_reply_to: replyTo } : {}),
-      ...(isXId(t.conversation_id) ? { conversation_id: t.conversation_id } : {}),
-    };
-  });
+  return tweets
+    .filter((t) => isXId(t.id))
+    .map((t) => {
+      const user = t.author_id ? byId.get(t.author_id) : undefined;
+      const handle = str(user?.username) ?? str(t.author_id) ?? 'unknown';
+      const replyTo = t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
+      return {
+        source: 'twitter',
+        external_id: t.id,
+        text: str(t.note_tweet?.text) ?? t.text,
+        author: authorOf(handle, user?.name, user?.public_metrics?.followers_count),
+        created_at: t.created_at ?? now.toISOString(),
+        url: `https://x.com/${encodeURIComponent(handle)}/status/${t.id}`,
+        ...(isXId(replyTo) ? { in_reply_to: replyTo } : {}),
+        ...(isXId(t.conversation_id) ? { conversation_id: t.conversation_id } : {}),
+      };
+    });
 }
 
 /** v1.1 tweet object, as in Account Activity `tweet_create_events` (developer.x.com account-activity-data-objects). */

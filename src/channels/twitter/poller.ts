@@ -56,7 +56,13 @@ export interface Timeline {
   tokenParam: 'next_token' | 'pagination_token';
 }
 
-export async function pollTimeline(client: XReadClient, t: Timeline, deps: PollDeps, opts: XPollOptions, initial?: TimelineState): Promise<PollResult> {
+export async function pollTimeline(
+  client: XReadClient,
+  t: Timeline,
+  deps: PollDeps,
+  opts: XPollOptions,
+  initial?: TimelineState,
+): Promise<PollResult> {
   const rate: RateOptions = { maxWaitMs: opts.maxWaitMs, sleep: deps.sleep ?? defaultSleep, now: deps.now ?? Date.now };
   const state = initial ?? parseState((await deps.cursors.get('twitter', t.key)).value);
   const result: PollResult = { accepted: 0, duplicates: 0, read: 0 };
@@ -70,13 +76,29 @@ export async function pollTimeline(client: XReadClient, t: Timeline, deps: PollD
   }
 }
 
-async function readPages(client: XReadClient, t: Timeline, deps: PollDeps, rate: RateOptions, state: TimelineState, result: PollResult): Promise<void> {
+async function readPages(
+  client: XReadClient,
+  t: Timeline,
+  deps: PollDeps,
+  rate: RateOptions,
+  state: TimelineState,
+  result: PollResult,
+): Promise<void> {
   let nextToken = state.resume?.nextToken;
   let newestId = state.resume?.newestId;
   const seenTokens = new Set<string>();
   for (;;) {
-    const query = { ...t.params, ...TWEET_PARAMS, max_results: 100, ...(state.sinceId ? { since_id: state.sinceId } : {}), ...(nextToken ? { [t.tokenParam]: nextToken } : {}) };
-    const page: TwitterResponse<Page> = await withRateLimit(() => client.get<Page>(t.endpoint, query, { fullResponse: true }), rate);
+    const query = {
+      ...t.params,
+      ...TWEET_PARAMS,
+      max_results: 100,
+      ...(state.sinceId ? { since_id: state.sinceId } : {}),
+      ...(nextToken ? { [t.tokenParam]: nextToken } : {}),
+    };
+    const page: TwitterResponse<Page> = await withRateLimit(
+      () => client.get<Page>(t.endpoint, query, { fullResponse: true }),
+      rate,
+    );
     const tweets = page.data.data ?? [];
     result.read += tweets.length;
     await deps.countUsage('twitter', t.kind, tweets.length);
@@ -91,7 +113,9 @@ async function readPages(client: XReadClient, t: Timeline, deps: PollDeps, rate:
       seenTokens.add(next);
       nextToken = next;
       // Saved only now that this page is in the inbox: a restart re-reads nothing and skips nothing.
-      await deps.cursors.save('twitter', t.key, { value: JSON.stringify({ ...state, resume: { nextToken, newestId } }) });
+      await deps.cursors.save('twitter', t.key, {
+        value: JSON.stringify({ ...state, resume: { nextToken, newestId } }),
+      });
       await respectRemaining(page.rateLimit, rate);
       continue;
     }
@@ -109,14 +133,33 @@ export function searchTimeline(key: string, query: string): Timeline {
 }
 
 /** Looks up the handle's user id once (kept in the cursor), then polls its mentions timeline. */
-export async function pollMentions(client: XReadClient, key: string, handle: string, deps: PollDeps, opts: XPollOptions): Promise<PollResult> {
+export async function pollMentions(
+  client: XReadClient,
+  key: string,
+  handle: string,
+  deps: PollDeps,
+  opts: XPollOptions,
+): Promise<PollResult> {
   const state = parseState((await deps.cursors.get('twitter', key)).value);
   if (!state.userId) {
-    const rate: RateOptions = { maxWaitMs: opts.maxWaitMs, sleep: deps.sleep ?? defaultSleep, now: deps.now ?? Date.now };
-    const user = await withRateLimit(() => client.get<{ data?: { id: string } }>(`users/by/username/${encodeURIComponent(handle)}`), rate);
+    const rate: RateOptions = {
+      maxWaitMs: opts.maxWaitMs,
+      sleep: deps.sleep ?? defaultSleep,
+      now: deps.now ?? Date.now,
+    };
+    const user = await withRateLimit(
+      () => client.get<{ data?: { id: string } }>(`users/by/username/${encodeURIComponent(handle)}`),
+      rate,
+    );
     if (!user.data?.id) throw new Error(`X has no user @${handle}`);
     state.userId = user.data.id;
     await deps.cursors.save('twitter', key, { value: JSON.stringify(state) });
   }
-  return pollTimeline(client, { key, kind: 'mentions', endpoint: `users/${state.userId}/mentions`, params: {}, tokenParam: 'pagination_token' }, deps, opts, state);
+  return pollTimeline(
+    client,
+    { key, kind: 'mentions', endpoint: `users/${state.userId}/mentions`, params: {}, tokenParam: 'pagination_token' },
+    deps,
+    opts,
+    state,
+  );
 }

@@ -35,7 +35,11 @@ export async function withRateLimit<T>(call: () => Promise<T>, o: RateOptions): 
       // No reset header: X's windows are 15 minutes; wait a minute (the stream's documented 429 start).
       const resetSec = f.reset ?? Math.ceil((o.now() + 60_000) / 1000);
       const wait = untilReset(resetSec, o.now());
-      if (wait > o.maxWaitMs || attempt >= max429) throw new RateLimitedError(new Date(resetSec * 1000), `X answered 429; rate limited until ${new Date(resetSec * 1000).toISOString()}`);
+      if (wait > o.maxWaitMs || attempt >= max429)
+        throw new RateLimitedError(
+          new Date(resetSec * 1000),
+          `X answered 429; rate limited until ${new Date(resetSec * 1000).toISOString()}`,
+        );
       await o.sleep(wait);
     }
   }

@@ -5,7 +5,11 @@ import { isXId } from '../../domain/platform-ids.ts';
 
 export function xReplier(client: XWriteClient): SendReply {
   return async ({ inReplyTo, text }) => {
-    if (!isXId(inReplyTo)) throw new ReplyError(`refusing to reply: ${JSON.stringify(String(inReplyTo).slice(0, 80))} is not an X post id`, false);
+    if (!isXId(inReplyTo))
+      throw new ReplyError(
+        `refusing to reply: ${JSON.stringify(String(inReplyTo).slice(0, 80))} is not an X post id`,
+        false,
+      );
     try {
       const res = await client.reply(text, inReplyTo);
       return { platformId: res.data.id };

@@ -54,13 +54,14 @@ export function startStream(o: StreamOptions): StreamHandle {
   const params = new URLSearchParams(TWEET_PARAMS);
   const url = `${o.apiBase}/2/tweets/search/stream?${params}`;
 
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    wake = () => {
-      clearTimeout(t);
-      resolve();
-    };
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
 
   const connectOnce = async (): Promise<Failure | null> => {
     controller = new AbortController();
@@ -75,7 +76,10 @@ export function startStream(o: StreamOptions): StreamHandle {
     };
     try {
       arm();
-      const res = await fetch(url, { headers: { authorization: `Bearer ${o.bearerToken}` }, signal: controller.signal });
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${o.bearerToken}` },
+        signal: controller.signal,
+      });
       if (!res.ok || !res.body) {
         await res.body?.cancel().catch(() => {});
         return { kind: 'http', status: res.status };
@@ -115,10 +119,19 @@ export function startStream(o: StreamOptions): StreamHandle {
       // A stream that was up starts its backoff afresh.
       if (connected) last = null;
       // A new kind of failure restarts its own backoff sequence.
-      n = last && last.kind === failure.kind && (last.kind === 'network' || (failure.kind === 'http' && (last.status === 429) === (failure.status === 429))) ? n + 1 : 1;
+      n =
+        last &&
+        last.kind === failure.kind &&
+        (last.kind === 'network' || (failure.kind === 'http' && (last.status === 429) === (failure.status === 429)))
+          ? n + 1
+          : 1;
       last = failure;
       const wait = backoff(failure, n);
-      o.onState?.({ connected: false, error: failure.kind === 'http' ? `HTTP ${failure.status}` : 'connection lost or silent', retryInMs: wait });
+      o.onState?.({
+        connected: false,
+        error: failure.kind === 'http' ? `HTTP ${failure.status}` : 'connection lost or silent',
+        retryInMs: wait,
+      });
       await sleep(wait);
     }
   })();

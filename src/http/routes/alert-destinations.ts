@@ -5,7 +5,14 @@ import type { AppDeps } from '../app.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
-import { createDestination, deleteDestination, deliveriesOf, getDestination, listDestinations, updateDestination } from '../../alerts/store.ts';
+import {
+  createDestination,
+  deleteDestination,
+  deliveriesOf,
+  getDestination,
+  listDestinations,
+  updateDestination,
+} from '../../alerts/store.ts';
 import { checkDestinationUrl } from '../../alerts/guard.ts';
 import { sendAlert } from '../../alerts/send.ts';
 import type { AlertsConfig } from '../../alerts/config.ts';
@@ -29,7 +36,11 @@ const Create = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     kind: Kind,
-    target: Type.String({ minLength: 3, maxLength: 2000, description: 'https:// URL (slack, webhook) or an e-mail address' }),
+    target: Type.String({
+      minLength: 3,
+      maxLength: 2000,
+      description: 'https:// URL (slack, webhook) or an e-mail address',
+    }),
     min_severity: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
     drills: Type.Optional(Type.Boolean({ description: 'deliver drill alerts too (default true)' })),
     enabled: Type.Optional(Type.Boolean()),
@@ -50,7 +61,8 @@ const Delivery = Type.Object({
 
 function checkTarget(kind: 'slack' | 'webhook' | 'email', target: string, cfg: AlertsConfig): void {
   if (kind === 'email') {
-    if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(target)) throw new HttpError(400, 'body.target must be an e-mail address');
+    if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(target))
+      throw new HttpError(400, 'body.target must be an e-mail address');
     return;
   }
   try {
@@ -64,9 +76,21 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
   const cfg = deps.config.alerts;
   const tags = ['alerts'];
   const security = [{ bearer: [] }];
-  app.get('/api/alert-destinations', { config: ADMIN, schema: { tags, security, summary: 'Alert destinations', response: { 200: Type.Object({ items: Type.Array(DestinationView) }), ...errorResponses } } }, async () => ({
-    items: await listDestinations(deps.db),
-  }));
+  app.get(
+    '/api/alert-destinations',
+    {
+      config: ADMIN,
+      schema: {
+        tags,
+        security,
+        summary: 'Alert destinations',
+        response: { 200: Type.Object({ items: Type.Array(DestinationView) }), ...errorResponses },
+      },
+    },
+    async () => ({
+      items: await listDestinations(deps.db),
+    }),
+  );
   app.post<{ Body: Static<typeof Create> }>(
     '/api/alert-destinations',
     {
@@ -76,7 +100,10 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
         security,
         summary: 'Add a destination; a webhook gets its signing secret, shown only in this answer',
         body: Create,
-        response: { 201: Type.Intersect([DestinationView, Type.Object({ secret: Type.Optional(Type.String()) })]), ...errorResponses },
+        response: {
+          201: Type.Intersect([DestinationView, Type.Object({ secret: Type.Optional(Type.String()) })]),
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -86,7 +113,17 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
   );
   app.patch<{ Params: Static<typeof Params>; Body: Static<typeof Patch> }>(
     '/api/alert-destinations/:id',
-    { config: ADMIN, schema: { tags, security, summary: 'Change a destination', params: Params, body: Patch, response: { 200: DestinationView, ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ADMIN,
+      schema: {
+        tags,
+        security,
+        summary: 'Change a destination',
+        params: Params,
+        body: Patch,
+        response: { 200: DestinationView, ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req) => {
       const current = await getDestination(deps.db, req.params.id);
       if (!current) throw new HttpError(404, `no alert destination ${req.params.id}`);
@@ -96,9 +133,19 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
   );
   app.delete<{ Params: Static<typeof Params> }>(
     '/api/alert-destinations/:id',
-    { config: ADMIN, schema: { tags, security, summary: 'Remove a destination (and its deliveries)', params: Params, response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ADMIN,
+      schema: {
+        tags,
+        security,
+        summary: 'Remove a destination (and its deliveries)',
+        params: Params,
+        response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req) => {
-      if (!(await deleteDestination(deps.db, req.params.id))) throw new HttpError(404, `no alert destination ${req.params.id}`);
+      if (!(await deleteDestination(deps.db, req.params.id)))
+        throw new HttpError(404, `no alert destination ${req.params.id}`);
       return { ok: true };
     },
   );
@@ -106,13 +153,37 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
     '/api/alert-destinations/:id/test',
     {
       config: ADMIN,
-      schema: { tags, security, summary: 'Send a test alert to this destination now', params: Params, response: { 200: Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) }), ...errorResponses, 404: ErrorBody } },
+      schema: {
+        tags,
+        security,
+        summary: 'Send a test alert to this destination now',
+        params: Params,
+        response: {
+          200: Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
+          ...errorResponses,
+          404: ErrorBody,
+        },
+      },
     },
     async (req) => {
       const d = await getDestination(deps.db, req.params.id);
       if (!d) throw new HttpError(404, `no alert destination ${req.params.id}`);
       try {
-        await sendAlert(d, { id: 0, kind: 'test', severity: 1, message: `Test alert from earshot to "${d.name}": delivery works.`, drill: false, created_at: new Date().toISOString(), scope: {}, data: {}, test: true }, cfg);
+        await sendAlert(
+          d,
+          {
+            id: 0,
+            kind: 'test',
+            severity: 1,
+            message: `Test alert from earshot to "${d.name}": delivery works.`,
+            drill: false,
+            created_at: new Date().toISOString(),
+            scope: {},
+            data: {},
+            test: true,
+          },
+          cfg,
+        );
         return { ok: true };
       } catch (err) {
         return { ok: false, error: (err as Error).message };
@@ -121,7 +192,16 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
   );
   app.get<{ Params: Static<typeof Params> }>(
     '/api/alerts/:id/deliveries',
-    { config: { roles: ['pr', 'product'] as const }, schema: { tags, security, summary: "An alert's deliveries: sent, pending (with its last error) or dead", params: Params, response: { 200: Type.Object({ items: Type.Array(Delivery) }), ...errorResponses } } },
+    {
+      config: { roles: ['pr', 'product'] as const },
+      schema: {
+        tags,
+        security,
+        summary: "An alert's deliveries: sent, pending (with its last error) or dead",
+        params: Params,
+        response: { 200: Type.Object({ items: Type.Array(Delivery) }), ...errorResponses },
+      },
+    },
     async (req) => ({ items: await deliveriesOf(deps.db, req.params.id) }),
   );
 }

@@ -11,11 +11,15 @@ import { IdParam } from '../ids.ts';
 const When = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 export const Alert = Type.Object({
   id: Type.Integer(),
-  kind: Type.String({ description: 'volume_spike, sentiment_shift (crises); positive_surge (information); cluster_growth' }),
+  kind: Type.String({
+    description: 'volume_spike, sentiment_shift (crises); positive_surge (information); cluster_growth',
+  }),
   cluster_id: Type.Union([Type.Integer(), Type.Null()]),
   severity: Type.Integer(),
   message: Type.String(),
-  data: Type.Record(Type.String(), Type.Unknown(), { description: 'the signal and its evidence: top_terms, representatives, top_reach, cluster_id, ended_at' }),
+  data: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'the signal and its evidence: top_terms, representatives, top_reach, cluster_id, ended_at',
+  }),
   scope: Type.Record(Type.String(), Type.Unknown()),
   drill: Type.Boolean({ description: 'raised by a fire drill' }),
   created_at: Type.String({ format: 'date-time' }),
@@ -37,12 +41,30 @@ const Ok = Type.Object({ ok: Type.Boolean() });
 export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.get<{ Querystring: Static<typeof Query> }>(
     '/api/alerts',
-    { config: ROLES, schema: { tags: ['alerts'], summary: 'Alerts, newest first', security: [{ bearer: [] }], querystring: Query, response: { 200: Type.Object({ items: Type.Array(Alert) }), ...errorResponses } } },
+    {
+      config: ROLES,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Alerts, newest first',
+        security: [{ bearer: [] }],
+        querystring: Query,
+        response: { 200: Type.Object({ items: Type.Array(Alert) }), ...errorResponses },
+      },
+    },
     async (req) => ({ items: await listAlerts(deps.db, req.query) }),
   );
   app.get<{ Params: Static<typeof Params> }>(
     '/api/alerts/:id',
-    { config: ROLES, schema: { tags: ['alerts'], summary: 'One alert with its evidence', security: [{ bearer: [] }], params: Params, response: { 200: Alert, ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ROLES,
+      schema: {
+        tags: ['alerts'],
+        summary: 'One alert with its evidence',
+        security: [{ bearer: [] }],
+        params: Params,
+        response: { 200: Alert, ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req) => {
       const alert = await getAlert(deps.db, req.params.id);
       if (!alert) throw new HttpError(404, `no alert ${req.params.id}`);
@@ -51,17 +73,37 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
   );
   app.post<{ Params: Static<typeof Params> }>(
     '/api/alerts/:id/ack',
-    { config: ROLES, schema: { tags: ['alerts'], summary: 'Acknowledge an alert (idempotent)', security: [{ bearer: [] }], params: Params, response: { 200: Ok, ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ROLES,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Acknowledge an alert (idempotent)',
+        security: [{ bearer: [] }],
+        params: Params,
+        response: { 200: Ok, ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req) => {
-      if (!(await ackAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown'))) throw new HttpError(404, `no alert ${req.params.id}`);
+      if (!(await ackAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown')))
+        throw new HttpError(404, `no alert ${req.params.id}`);
       return { ok: true };
     },
   );
   app.post<{ Params: Static<typeof Params> }>(
     '/api/alerts/:id/resolve',
-    { config: ROLES, schema: { tags: ['alerts'], summary: 'Resolve an alert (acknowledges it too; idempotent)', security: [{ bearer: [] }], params: Params, response: { 200: Ok, ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ROLES,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Resolve an alert (acknowledges it too; idempotent)',
+        security: [{ bearer: [] }],
+        params: Params,
+        response: { 200: Ok, ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req) => {
-      if (!(await resolveAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown'))) throw new HttpError(404, `no alert ${req.params.id}`);
+      if (!(await resolveAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown')))
+        throw new HttpError(404, `no alert ${req.params.id}`);
       return { ok: true };
     },
   );
@@ -73,7 +115,10 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
         tags: ['alerts'],
         summary: 'Remove every fire-drill row: alerts (and their deliveries), mentions, cases, series',
         security: [{ bearer: [] }],
-        response: { 200: Type.Object({ alerts: Type.Integer(), mentions: Type.Integer(), cases: Type.Integer() }), ...errorResponses },
+        response: {
+          200: Type.Object({ alerts: Type.Integer(), mentions: Type.Integer(), cases: Type.Integer() }),
+          ...errorResponses,
+        },
       },
     },
     async () => removeDrills(deps.db),

@@ -32,14 +32,33 @@ const schema = (summary: string, body: TSchema, response: TSchema = Done) => ({
 });
 
 const Assign = Type.Object(
-  { assignee: Type.Optional(Type.Union([Short(200), Type.Null()])), queue: Type.Optional(Type.Union([Short(100), Type.Null()])) },
-  { additionalProperties: false, minProperties: 1, description: 'a person (e-mail or name), a team queue, or both; null clears' },
+  {
+    assignee: Type.Optional(Type.Union([Short(200), Type.Null()])),
+    queue: Type.Optional(Type.Union([Short(100), Type.Null()])),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'a person (e-mail or name), a team queue, or both; null clears',
+  },
 );
-const StatusBody = Type.Object({ status: Type.Union(STATUSES.map((s) => Type.Literal(s))), reason: Type.Optional(Short(1000)) }, { additionalProperties: false });
+const StatusBody = Type.Object(
+  { status: Type.Union(STATUSES.map((s) => Type.Literal(s))), reason: Type.Optional(Short(1000)) },
+  { additionalProperties: false },
+);
 const NoteBody = Type.Object({ text: Short(10_000) }, { additionalProperties: false });
-const TagsBody = Type.Object({ add: Type.Optional(Type.Array(Short(50), { maxItems: 50 })), remove: Type.Optional(Type.Array(Short(50), { maxItems: 50 })) }, { additionalProperties: false });
+const TagsBody = Type.Object(
+  {
+    add: Type.Optional(Type.Array(Short(50), { maxItems: 50 })),
+    remove: Type.Optional(Type.Array(Short(50), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
 const MergeBody = Type.Object({ into: IdParam }, { additionalProperties: false });
-const SplitBody = Type.Object({ mention_ids: Type.Array(IdParam, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+const SplitBody = Type.Object(
+  { mention_ids: Type.Array(IdParam, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
 const LinkBody = Type.Object({ customer_id: Short(200) }, { additionalProperties: false });
 
 const AGENT = { roles: ['agent'] as const };
@@ -51,10 +70,14 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
   const mailer = deps.config.public.csatSurvey ? createMailer(deps.config.public) : null;
   app.addHook('onClose', async () => mailer?.close());
 
-  app.post<{ Params: P; Body: Static<typeof Assign> }>('/api/cases/:id/assign', { config: AGENT, schema: schema('Assign to a person or a team queue', Assign) }, async (req) => {
-    await inTx((tx) => assignCase(tx, req.params.id, req.body, actor(req), support.now()));
-    return { ok: true, case_id: req.params.id };
-  });
+  app.post<{ Params: P; Body: Static<typeof Assign> }>(
+    '/api/cases/:id/assign',
+    { config: AGENT, schema: schema('Assign to a person or a team queue', Assign) },
+    async (req) => {
+      await inTx((tx) => assignCase(tx, req.params.id, req.body, actor(req), support.now()));
+      return { ok: true, case_id: req.params.id };
+    },
+  );
 
   app.post<{ Params: P; Body: Static<typeof StatusBody> }>(
     '/api/cases/:id/status',
@@ -64,7 +87,18 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
       if (req.body.status === 'resolved' && deps.config.public.csatSurvey) {
         // After the commit: a survey that cannot be made or mailed never undoes the resolution.
         try {
-          await createSurvey({ db: deps.db, log: deps.log, config: deps.config.public, mailer, base: siteOf(deps, req).base, now: support.now }, req.params.id, actor(req));
+          await createSurvey(
+            {
+              db: deps.db,
+              log: deps.log,
+              config: deps.config.public,
+              mailer,
+              base: siteOf(deps, req).base,
+              now: support.now,
+            },
+            req.params.id,
+            actor(req),
+          );
         } catch (err) {
           req.log.warn({ err, case: req.params.id }, 'satisfaction survey not sent');
         }
@@ -73,19 +107,32 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof NoteBody> }>('/api/cases/:id/notes', { config: AGENT, schema: schema('Add an internal note (never sent)', NoteBody) }, async (req) => {
-    await inTx((tx) => addNote(tx, req.params.id, req.body.text, actor(req), support.now()));
-    return { ok: true, case_id: req.params.id };
-  });
+  app.post<{ Params: P; Body: Static<typeof NoteBody> }>(
+    '/api/cases/:id/notes',
+    { config: AGENT, schema: schema('Add an internal note (never sent)', NoteBody) },
+    async (req) => {
+      await inTx((tx) => addNote(tx, req.params.id, req.body.text, actor(req), support.now()));
+      return { ok: true, case_id: req.params.id };
+    },
+  );
 
-  app.post<{ Params: P; Body: Static<typeof TagsBody> }>('/api/cases/:id/tags', { config: AGENT, schema: schema('Add and remove tags', TagsBody) }, async (req) => {
-    const tags = await inTx((tx) => changeTags(tx, req.params.id, req.body.add ?? [], req.body.remove ?? [], actor(req), support.now()));
-    return { ok: true, case_id: req.params.id, tags };
-  });
+  app.post<{ Params: P; Body: Static<typeof TagsBody> }>(
+    '/api/cases/:id/tags',
+    { config: AGENT, schema: schema('Add and remove tags', TagsBody) },
+    async (req) => {
+      const tags = await inTx((tx) =>
+        changeTags(tx, req.params.id, req.body.add ?? [], req.body.remove ?? [], actor(req), support.now()),
+      );
+      return { ok: true, case_id: req.params.id, tags };
+    },
+  );
 
   app.post<{ Params: P; Body: Static<typeof MergeBody> }>(
     '/api/cases/:id/merge',
-    { config: AGENT, schema: schema('Merge this case into another; its mentions move, both keep the history', MergeBody) },
+    {
+      config: AGENT,
+      schema: schema('Merge this case into another; its mentions move, both keep the history', MergeBody),
+    },
     async (req) => {
       await inTx((tx) => mergeCases(tx, req.params.id, req.body.into, actor(req), support.now()));
       return { ok: true, case_id: req.body.into, merged: req.params.id };
@@ -124,13 +171,27 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
         summary: 'Reply templates for this case, filled in; the agent edits before sending',
         security: [{ bearer: [] }],
         params: Params,
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), text: Type.String() })) }), ...errorResponses, 404: ErrorBody },
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), text: Type.String() })),
+          }),
+          ...errorResponses,
+          404: ErrorBody,
+        },
       },
     },
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
       if (!found) throw new HttpError(404, `no case ${req.params.id}`);
-      const detail = await supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null, siteOf(deps, req).base);
+      const detail = await supportDetail(
+        deps.db,
+        found,
+        support.policy,
+        support.templates(),
+        support.now(),
+        req.principal?.name ?? null,
+        siteOf(deps, req).base,
+      );
       return { items: detail.suggested_replies };
     },
   );

@@ -17,7 +17,11 @@ const ListQuery = Type.Object({
   queue: Type.Optional(Type.String()),
   assignee: Type.Optional(Type.String()),
   source: Type.Optional(Type.String()),
-  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('sla')], { description: 'sla: open cases, breached first, then near breach, then soonest due (no cursor)' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('newest'), Type.Literal('sla')], {
+      description: 'sla: open cases, breached first, then near breach, then soonest due (no cursor)',
+    }),
+  ),
 });
 
 export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -26,7 +30,13 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
     '/api/cases',
     {
       config: { roles: ['agent', 'pr', 'product'] },
-      schema: { tags: ['cases'], summary: 'List cases, newest first', security: [{ bearer: [] }], querystring: ListQuery, response: { 200: pageOf(Case), ...errorResponses } },
+      schema: {
+        tags: ['cases'],
+        summary: 'List cases, newest first',
+        security: [{ bearer: [] }],
+        querystring: ListQuery,
+        response: { 200: pageOf(Case), ...errorResponses },
+      },
     },
     async (req) => {
       if (req.query.sort === 'sla') return listBySla(deps.db, req.query, support.policy, support.now());
@@ -50,7 +60,15 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
       if (!found) throw new HttpError(404, `no case ${req.params.id}`);
-      return supportDetail(deps.db, found, support.policy, support.templates(), support.now(), req.principal?.name ?? null, siteOf(deps, req).base);
+      return supportDetail(
+        deps.db,
+        found,
+        support.policy,
+        support.templates(),
+        support.now(),
+        req.principal?.name ?? null,
+        siteOf(deps, req).base,
+      );
     },
   );
 }

@@ -7,7 +7,14 @@ import { withTransaction } from '../../storage/db.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { CLUSTER_STATUSES, clusterDetail, listClusters } from '../../clusters/queries.ts';
-import { ClusterError, mergeClusters, renameCluster, setClusterStatus, setSolution, splitCluster } from '../../clusters/actions.ts';
+import {
+  ClusterError,
+  mergeClusters,
+  renameCluster,
+  setClusterStatus,
+  setSolution,
+  splitCluster,
+} from '../../clusters/actions.ts';
 import { OutreachError } from '../../outreach/campaigns.ts';
 import { IdParam } from '../ids.ts';
 
@@ -48,10 +55,28 @@ export const ClusterDetail = Type.Composite([
   Type.Object({
     trend: Type.Array(Type.Object({ day: Type.String(), count: Type.Integer() })),
     channels: Type.Record(Type.String(), Type.Integer()),
-    representatives: Type.Array(Type.Object({ id: Type.Integer(), text: Type.String(), source: Type.String(), author: Type.String(), created_at: Type.String({ format: 'date-time' }) })),
-    cases: Type.Array(Type.Object({ id: Type.Integer(), status: Type.String(), priority: Type.String(), subject: Type.String(), opened_at: Type.String({ format: 'date-time' }) })),
+    representatives: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        text: Type.String(),
+        source: Type.String(),
+        author: Type.String(),
+        created_at: Type.String({ format: 'date-time' }),
+      }),
+    ),
+    cases: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        status: Type.String(),
+        priority: Type.String(),
+        subject: Type.String(),
+        opened_at: Type.String({ format: 'date-time' }),
+      }),
+    ),
     profile: Type.Array(ProfileLine),
-    at_risk: Type.Array(Type.Object({ customer_id: Type.String(), score: Type.Number(), reason: Type.String() }), { description: 'ranked; complainants excluded' }),
+    at_risk: Type.Array(Type.Object({ customer_id: Type.String(), score: Type.Number(), reason: Type.String() }), {
+      description: 'ranked; complainants excluded',
+    }),
     at_risk_total: Type.Integer(),
     campaigns: Type.Integer(),
   }),
@@ -64,20 +89,43 @@ const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
 });
 const DetailQuery = Type.Object({ at_risk_limit: Type.Integer({ minimum: 0, maximum: 10_000, default: 100 }) });
-const MergeBody = Type.Object({ from: Type.Array(IdParam, { minItems: 1, maxItems: 50, description: 'clusters merged into this one' }) }, { additionalProperties: false });
-const SplitBody = Type.Object(
-  { mention_ids: Type.Array(IdParam, { minItems: 1, maxItems: 5000 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+const MergeBody = Type.Object(
+  { from: Type.Array(IdParam, { minItems: 1, maxItems: 50, description: 'clusters merged into this one' }) },
   { additionalProperties: false },
 );
-const RenameBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const SplitBody = Type.Object(
+  {
+    mention_ids: Type.Array(IdParam, { minItems: 1, maxItems: 5000 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+const RenameBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 const StatusBody = Type.Object({ status: Status }, { additionalProperties: false });
-const SolutionBody = Type.Object({ solution: Nullable(Type.String({ maxLength: 10_000 })) }, { additionalProperties: false });
-const Done = Type.Object({ ok: Type.Boolean(), cluster_id: Type.Integer(), created: Type.Optional(Type.Integer()), fixed_notified: Type.Optional(Type.Integer()) });
+const SolutionBody = Type.Object(
+  { solution: Nullable(Type.String({ maxLength: 10_000 })) },
+  { additionalProperties: false },
+);
+const Done = Type.Object({
+  ok: Type.Boolean(),
+  cluster_id: Type.Integer(),
+  created: Type.Optional(Type.Integer()),
+  fixed_notified: Type.Optional(Type.Integer()),
+});
 
 const READ = { roles: ['product', 'pr', 'agent'] as const };
 const WRITE = { roles: ['product'] as const };
-const doc = (summary: string, extra: Record<string, unknown>) => ({ tags: ['clusters'], summary, security: [{ bearer: [] }], ...extra });
-const action = (summary: string, body: TSchema) => doc(summary, { params: Params, body, response: { 200: Done, ...errorResponses, 404: ErrorBody, 409: ErrorBody } });
+const doc = (summary: string, extra: Record<string, unknown>) => ({
+  tags: ['clusters'],
+  summary,
+  security: [{ bearer: [] }],
+  ...extra,
+});
+const action = (summary: string, body: TSchema) =>
+  doc(summary, { params: Params, body, response: { 200: Done, ...errorResponses, 404: ErrorBody, 409: ErrorBody } });
 
 export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const inTx = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
@@ -92,19 +140,35 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/clusters',
-    { config: READ, schema: doc('Root-cause clusters, biggest or fastest-growing first', { querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(ClusterSummary) }), ...errorResponses } }) },
-    async (req) => ({ items: await listClusters(deps.db, { status: req.query.status, sort: req.query.sort, limit: req.query.limit, minSize: req.query.min_size }) }),
+    {
+      config: READ,
+      schema: doc('Root-cause clusters, biggest or fastest-growing first', {
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(ClusterSummary) }), ...errorResponses },
+      }),
+    },
+    async (req) => ({
+      items: await listClusters(deps.db, {
+        status: req.query.status,
+        sort: req.query.sort,
+        limit: req.query.limit,
+        minSize: req.query.min_size,
+      }),
+    }),
   );
 
   app.get<{ Params: P; Querystring: Static<typeof DetailQuery> }>(
     '/api/clusters/:id',
     {
       config: READ,
-      schema: doc('A cluster: trend, channels, cases, the complainants’ profile against the customer base, the customers at risk', {
-        params: Params,
-        querystring: DetailQuery,
-        response: { 200: ClusterDetail, ...errorResponses, 404: ErrorBody },
-      }),
+      schema: doc(
+        'A cluster: trend, channels, cases, the complainants’ profile against the customer base, the customers at risk',
+        {
+          params: Params,
+          querystring: DetailQuery,
+          response: { 200: ClusterDetail, ...errorResponses, 404: ErrorBody },
+        },
+      ),
     },
     async (req) => {
       const d = await clusterDetail(deps.db, req.params.id, req.query.at_risk_limit);
@@ -113,10 +177,14 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof MergeBody> }>('/api/clusters/:id/merge', { config: WRITE, schema: action('Merge other clusters into this one', MergeBody) }, async (req) => {
-    await inTx((tx) => mergeClusters(tx, req.params.id, req.body.from));
-    return { ok: true, cluster_id: req.params.id };
-  });
+  app.post<{ Params: P; Body: Static<typeof MergeBody> }>(
+    '/api/clusters/:id/merge',
+    { config: WRITE, schema: action('Merge other clusters into this one', MergeBody) },
+    async (req) => {
+      await inTx((tx) => mergeClusters(tx, req.params.id, req.body.from));
+      return { ok: true, cluster_id: req.params.id };
+    },
+  );
 
   app.post<{ Params: P; Body: Static<typeof SplitBody> }>(
     '/api/clusters/:id/split',
@@ -127,24 +195,40 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof RenameBody> }>('/api/clusters/:id/rename', { config: WRITE, schema: action('Give the cluster a name', RenameBody) }, async (req) => {
-    await inTx((tx) => renameCluster(tx, req.params.id, req.body.name));
-    return { ok: true, cluster_id: req.params.id };
-  });
+  app.post<{ Params: P; Body: Static<typeof RenameBody> }>(
+    '/api/clusters/:id/rename',
+    { config: WRITE, schema: action('Give the cluster a name', RenameBody) },
+    async (req) => {
+      await inTx((tx) => renameCluster(tx, req.params.id, req.body.name));
+      return { ok: true, cluster_id: req.params.id };
+    },
+  );
 
   app.post<{ Params: P; Body: Static<typeof StatusBody> }>(
     '/api/clusters/:id/status',
-    { config: WRITE, schema: action('Confirm, fix or dismiss; "fixed" sends the closed loop’s message once to everyone who complained or was contacted', StatusBody) },
+    {
+      config: WRITE,
+      schema: action(
+        'Confirm, fix or dismiss; "fixed" sends the closed loop’s message once to everyone who complained or was contacted',
+        StatusBody,
+      ),
+    },
     async (req) => {
       const r = await inTx((tx) => setClusterStatus(tx, req.params.id, req.body.status));
-      req.log.info({ cluster: req.params.id, status: req.body.status, by: actor(req), fixed_notified: r.fixedNotified }, 'cluster status changed');
+      req.log.info(
+        { cluster: req.params.id, status: req.body.status, by: actor(req), fixed_notified: r.fixedNotified },
+        'cluster status changed',
+      );
       return { ok: true, cluster_id: req.params.id, fixed_notified: r.fixedNotified };
     },
   );
 
   app.post<{ Params: P; Body: Static<typeof SolutionBody> }>(
     '/api/clusters/:id/solution',
-    { config: WRITE, schema: action('The solution text support’s suggested replies use for the cluster’s cases', SolutionBody) },
+    {
+      config: WRITE,
+      schema: action('The solution text support’s suggested replies use for the cluster’s cases', SolutionBody),
+    },
     async (req) => {
       await inTx((tx) => setSolution(tx, req.params.id, req.body.solution));
       return { ok: true, cluster_id: req.params.id };

@@ -2,13 +2,24 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { addCorrection, labelledCorrections, CORRECTION_KINDS, type CorrectionKind } from '../../storage/corrections.ts';
+import {
+  addCorrection,
+  labelledCorrections,
+  CORRECTION_KINDS,
+  type CorrectionKind,
+} from '../../storage/corrections.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 
 const Body = Type.Object(
   {
-    kind: Type.Union(CORRECTION_KINDS.map((k) => Type.Literal(k)), { description: 'not_actionable, actionable, category (value: the right one), sentiment (value: negative|neutral|positive)' }),
+    kind: Type.Union(
+      CORRECTION_KINDS.map((k) => Type.Literal(k)),
+      {
+        description:
+          'not_actionable, actionable, category (value: the right one), sentiment (value: negative|neutral|positive)',
+      },
+    ),
     value: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
   },
@@ -36,14 +47,15 @@ export default async function correctionRoutes(app: FastifyInstance, deps: AppDe
       config: { roles: ['agent'] },
       schema: {
         tags: ['mentions'],
-        summary: "Record that triage got this mention wrong (it feeds `earshot train`)",
+        summary: 'Record that triage got this mention wrong (it feeds `earshot train`)',
         security: [{ bearer: [] }],
         params: Type.Object({ id: IdParam }),
         body: Body,
         response: { 201: Correction, ...errorResponses, 404: ErrorBody },
       },
     },
-    async (req, reply) => reply.code(201).send(await addCorrection(deps.db, req.params.id, req.body, req.principal?.name ?? 'unknown')),
+    async (req, reply) =>
+      reply.code(201).send(await addCorrection(deps.db, req.params.id, req.body, req.principal?.name ?? 'unknown')),
   );
 
   app.get<{ Querystring: Static<typeof ExportQuery> }>(
@@ -59,8 +71,13 @@ export default async function correctionRoutes(app: FastifyInstance, deps: AppDe
       },
     },
     async (req, reply) => {
-      const lines = await labelledCorrections(deps.db, { ...(req.query.kind ? { kind: req.query.kind as CorrectionKind } : {}), ...(req.query.since ? { since: req.query.since } : {}) });
-      return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
+      const lines = await labelledCorrections(deps.db, {
+        ...(req.query.kind ? { kind: req.query.kind as CorrectionKind } : {}),
+        ...(req.query.since ? { since: req.query.since } : {}),
+      });
+      return reply
+        .header('content-type', 'application/x-ndjson; charset=utf-8')
+        .send(lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
     },
   );
 }

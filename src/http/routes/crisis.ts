@@ -14,8 +14,17 @@ const SeriesQuery = Type.Object({
   step: Type.Integer({ minimum: 1, maximum: 1440, default: 15, description: 'minutes per point' }),
   channel: Type.Optional(Type.String({ maxLength: 32 })),
 });
-const Point = Type.Object({ t: Type.String({ format: 'date-time' }), total: Type.Integer(), negative: Type.Integer(), positive: Type.Integer(), drill: Type.Integer() });
-const MetricsQuery = Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) });
+const Point = Type.Object({
+  t: Type.String({ format: 'date-time' }),
+  total: Type.Integer(),
+  negative: Type.Integer(),
+  positive: Type.Integer(),
+  drill: Type.Integer(),
+});
+const MetricsQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+});
 const Minutes = Type.Union([Type.Number(), Type.Null()]);
 
 export default async function crisisRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -23,13 +32,23 @@ export default async function crisisRoutes(app: FastifyInstance, deps: AppDeps):
     '/api/series',
     {
       config: ROLES,
-      schema: { tags: ['alerts'], summary: 'Mentions per time step (total, negative, positive, of which drill)', security: [{ bearer: [] }], querystring: SeriesQuery, response: { 200: Type.Object({ step: Type.Integer(), points: Type.Array(Point) }), ...errorResponses } },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Mentions per time step (total, negative, positive, of which drill)',
+        security: [{ bearer: [] }],
+        querystring: SeriesQuery,
+        response: { 200: Type.Object({ step: Type.Integer(), points: Type.Array(Point) }), ...errorResponses },
+      },
     },
     async (req) => {
       const to = req.query.to ? new Date(req.query.to) : (deps.now?.() ?? new Date());
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 24 * 3_600_000);
-      if (to.getTime() - from.getTime() > 31 * 24 * 3_600_000 || from >= to) throw new HttpError(400, 'from must be before to, at most 31 days apart');
-      return { step: req.query.step, points: await seriesBetween(deps.db, from, to, req.query.step, req.query.channel ?? null) };
+      if (to.getTime() - from.getTime() > 31 * 24 * 3_600_000 || from >= to)
+        throw new HttpError(400, 'from must be before to, at most 31 days apart');
+      return {
+        step: req.query.step,
+        points: await seriesBetween(deps.db, from, to, req.query.step, req.query.channel ?? null),
+      };
     },
   );
   app.get<{ Querystring: Static<typeof MetricsQuery> }>(
@@ -42,7 +61,16 @@ export default async function crisisRoutes(app: FastifyInstance, deps: AppDeps):
         security: [{ bearer: [] }],
         querystring: MetricsQuery,
         response: {
-          200: Type.Object({ from: Type.String(), to: Type.String(), crises: Type.Integer(), drills: Type.Integer(), acknowledged: Type.Integer(), resolved: Type.Integer(), median_minutes_to_acknowledge: Minutes, median_minutes_to_resolve: Minutes }),
+          200: Type.Object({
+            from: Type.String(),
+            to: Type.String(),
+            crises: Type.Integer(),
+            drills: Type.Integer(),
+            acknowledged: Type.Integer(),
+            resolved: Type.Integer(),
+            median_minutes_to_acknowledge: Minutes,
+            median_minutes_to_resolve: Minutes,
+          }),
           ...errorResponses,
         },
       },

@@ -38,8 +38,21 @@ export default async function dashboardRoutes(app: FastifyInstance, _deps: AppDe
       reply.header('referrer-policy', 'no-referrer');
       return payload;
     });
-    await scope.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: true, cacheControl: true, maxAge: 0 });
-    await scope.register(fastifyStatic, { root: UPLOT_DIR, prefix: '/vendor/uplot/', decorateReply: false, index: false, allowedPath: (path) => /^\/uPlot\.(esm\.js|min\.css)$/.test(path) });
+    await scope.register(fastifyStatic, {
+      root: PUBLIC_DIR,
+      prefix: '/',
+      index: false,
+      wildcard: true,
+      cacheControl: true,
+      maxAge: 0,
+    });
+    await scope.register(fastifyStatic, {
+      root: UPLOT_DIR,
+      prefix: '/vendor/uplot/',
+      decorateReply: false,
+      index: false,
+      allowedPath: (path) => /^\/uPlot\.(esm\.js|min\.css)$/.test(path),
+    });
     scope.get('/', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
   });
 }

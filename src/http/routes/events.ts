@@ -14,7 +14,14 @@ const HEARTBEAT_MS = 15_000;
 
 export default async function eventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   let hub: LiveHub | null = null;
-  const getHub = () => (hub ??= new LiveHub(deps.db, deps.databaseUrl ?? deps.config.databaseUrl ?? '', deps.config.databaseSchema, deps.log, deps.config.livePollMs));
+  const getHub = () =>
+    (hub ??= new LiveHub(
+      deps.db,
+      deps.databaseUrl ?? deps.config.databaseUrl ?? '',
+      deps.config.databaseSchema,
+      deps.log,
+      deps.config.livePollMs,
+    ));
   const open = new Set<() => void>();
   // Streams never end by themselves: end them before the server closes, or close would wait forever.
   app.addHook('preClose', async () => {
@@ -30,7 +37,8 @@ export default async function eventRoutes(app: FastifyInstance, deps: AppDeps): 
       config: { roles: ['agent', 'pr', 'product'] as const },
       schema: {
         tags: ['live'],
-        summary: 'Live events (text/event-stream): cases, mentions and alerts the caller\'s role may see; send Last-Event-ID to resume',
+        summary:
+          "Live events (text/event-stream): cases, mentions and alerts the caller's role may see; send Last-Event-ID to resume",
         security: [{ bearer: [] }],
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }),
         response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses },
@@ -43,9 +51,15 @@ export default async function eventRoutes(app: FastifyInstance, deps: AppDeps): 
       const resumeFrom = typeof lastHeader === 'string' ? Number(lastHeader) : null;
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
       res.write('retry: 3000\n\n');
-      const write = (e: LiveEvent) => res.write(`id: ${e.id}\nevent: ${e.topic}\ndata: ${JSON.stringify({ ...e.data, at: e.at })}\n\n`);
+      const write = (e: LiveEvent) =>
+        res.write(`id: ${e.id}\nevent: ${e.topic}\ndata: ${JSON.stringify({ ...e.data, at: e.at })}\n\n`);
       // Subscribe first, then replay: an event landing in between is sent once (ids are compared).
       let sentUpTo = 0;
       const queued: LiveEvent[] = [];
@@ -63,10 +77,11 @@ export default async function eventRoutes(app: FastifyInstance, deps: AppDeps): 
           write(e);
         }
         replaying = false;
-        for (const e of queued) if (e.id > sentUpTo) {
-          sentUpTo = e.id;
-          write(e);
-        }
+        for (const e of queued)
+          if (e.id > sentUpTo) {
+            sentUpTo = e.id;
+            write(e);
+          }
       }
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
       const stop = () => {

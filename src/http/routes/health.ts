@@ -10,7 +10,12 @@ const Check = Type.Object({ status: Type.String(), checks: Type.Record(Type.Stri
 
 /** `work`, or a rejection after `timeoutMs`: a silent (blackholed) dependency must not hang /ready. */
 function withinTime<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref())]);
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref(),
+    ),
+  ]);
 }
 
 async function check(work: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
@@ -32,14 +37,33 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
   const exposed = !isLoopbackHost(deps.config.host);
   const mayReadDetails = async (req: FastifyRequest) => {
     if (!exposed) return true;
-    const p = await authenticate(req, deps.db, deps.config.adminToken, deps.config.support.cookieSecure).catch(() => null);
+    const p = await authenticate(req, deps.db, deps.config.adminToken, deps.config.support.cookieSecure).catch(
+      () => null,
+    );
     return p !== null && p.role !== 'ingest';
   };
-  app.get('/health', { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The process is up',
+        response: { 200: Type.Object({ status: Type.String() }) },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
   app.get(
     '/ready',
-    { schema: { tags: ['operations'], summary: 'Database, queue and sources are reachable and healthy; "degraded" (still 200) when the inbox holds dead letters (why a check fails: for staff only when HOST is not loopback)', response: { 200: Check, 503: Check } } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary:
+          'Database, queue and sources are reachable and healthy; "degraded" (still 200) when the inbox holds dead letters (why a check fails: for staff only when HOST is not loopback)',
+        response: { 200: Check, 503: Check },
+      },
+    },
     async (req, reply) => {
       const checks: Record<string, string> = {
         database: await check(() => deps.db.query('SELECT 1')),
@@ -53,19 +77,35 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
       if (deps.workerHealth) checks.workers = deps.workerHealth();
       // Dead letters do not stop the service, but someone must look: 'degraded', still 200.
       const dead = checks.database === 'ok' ? await withinTime(deadCount(deps.db), 2000).catch(() => null) : null;
-      checks.inbox = dead ? `degraded: ${dead} dead letter${dead === 1 ? '' : 's'} (GET /api/inbox/dead; earshot inbox retry)` : 'ok';
+      checks.inbox = dead
+        ? `degraded: ${dead} dead letter${dead === 1 ? '' : 's'} (GET /api/inbox/dead; earshot inbox retry)`
+        : 'ok';
       const ready = checks.database === 'ok' && checks.queue === 'ok';
-      if (!(await mayReadDetails(req))) for (const [name, state] of Object.entries(checks)) checks[name] = withoutDetails(state);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? (dead ? 'degraded' : 'ready') : 'not ready', checks });
+      if (!(await mayReadDetails(req)))
+        for (const [name, state] of Object.entries(checks)) checks[name] = withoutDetails(state);
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? (dead ? 'degraded' : 'ready') : 'not ready', checks });
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
-    await Promise.all([
-      pendingCount(deps.db).then((n) => metrics.inboxPending.set(n)).catch(() => {}),
-      deadCount(deps.db).then((n) => metrics.inboxDead.set(n)).catch(() => {}),
-      deps.queue.counts().then((c) => Object.entries(c).forEach(([state, n]) => metrics.queueJobs.set({ state }, n))).catch(() => {}),
-    ]);
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } },
+    async (_req, reply) => {
+      await Promise.all([
+        pendingCount(deps.db)
+          .then((n) => metrics.inboxPending.set(n))
+          .catch(() => {}),
+        deadCount(deps.db)
+          .then((n) => metrics.inboxDead.set(n))
+          .catch(() => {}),
+        deps.queue
+          .counts()
+          .then((c) => Object.entries(c).forEach(([state, n]) => metrics.queueJobs.set({ state }, n)))
+          .catch(() => {}),
+      ]);
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
+  );
 }

@@ -21,7 +21,15 @@ const ListReply = Type.Object({ total: Type.Integer(), items: Type.Array(DeadLet
 
 const RetryBody = Type.Union(
   [
-    Type.Object({ ids: Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        ids: Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), {
+          minItems: 1,
+          maxItems: 10_000,
+        }),
+      },
+      { additionalProperties: false },
+    ),
     Type.Object({ all: Type.Literal(true) }, { additionalProperties: false }),
   ],
   { description: '`{"ids":[…]}` for some dead letters, `{"all":true}` for all of them' },

@@ -11,7 +11,16 @@ import { HttpError } from '../auth.ts';
 import { IdParam } from '../ids.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { allPages, onePage, searchPages } from '../../kb/pages.ts';
-import { CSS, KB_CSP, renderIndex, renderIssue, renderMessage, renderRobots, renderSitemap, type Site } from '../../kb/render.ts';
+import {
+  CSS,
+  KB_CSP,
+  renderIndex,
+  renderIssue,
+  renderMessage,
+  renderRobots,
+  renderSitemap,
+  type Site,
+} from '../../kb/render.ts';
 import { publishCluster, unpublishCluster, PublishError } from '../../kb/store.ts';
 import { withTransaction } from '../../storage/db.ts';
 
@@ -43,7 +52,11 @@ export function publicHeaders(scope: FastifyInstance, csp: string): void {
 const hide = { hide: true };
 const IssueParams = Type.Object({ id: IdParam });
 const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) });
-const PublishDone = Type.Object({ ok: Type.Boolean(), cluster_id: Type.Integer(), url: Type.Union([Type.String(), Type.Null()]) });
+const PublishDone = Type.Object({
+  ok: Type.Boolean(),
+  cluster_id: Type.Integer(),
+  url: Type.Union([Type.String(), Type.Null()]),
+});
 
 export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const k = deps.config.public.kbMinGroup;
@@ -53,26 +66,69 @@ export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Pro
     scope.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
       const status = err.validation ? 400 : (err.statusCode ?? 500);
       if (status >= 500) req.log.error({ err }, 'knowledge base page failed');
-      return reply.code(status).type('text/html; charset=utf-8').send(renderMessage(siteOf(deps, req), status >= 500 ? 'Something went wrong' : 'Not found', status >= 500 ? 'Please try again in a moment.' : err.message));
+      return reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .send(
+          renderMessage(
+            siteOf(deps, req),
+            status >= 500 ? 'Something went wrong' : 'Not found',
+            status >= 500 ? 'Please try again in a moment.' : err.message,
+          ),
+        );
     });
 
-    scope.get<{ Querystring: Static<typeof SearchQuery> }>('/kb', { schema: { ...hide, querystring: SearchQuery } }, async (req, reply) => {
-      const q = (req.query.q ?? '').trim();
-      const pages = await allPages(deps.db, k);
-      return sendCached(req, reply, renderIndex(q ? searchPages(pages, q) : pages, siteOf(deps, req), q), 'text/html; charset=utf-8');
-    });
+    scope.get<{ Querystring: Static<typeof SearchQuery> }>(
+      '/kb',
+      { schema: { ...hide, querystring: SearchQuery } },
+      async (req, reply) => {
+        const q = (req.query.q ?? '').trim();
+        const pages = await allPages(deps.db, k);
+        return sendCached(
+          req,
+          reply,
+          renderIndex(q ? searchPages(pages, q) : pages, siteOf(deps, req), q),
+          'text/html; charset=utf-8',
+        );
+      },
+    );
 
-    scope.get<{ Params: Static<typeof IssueParams> }>('/kb/issues/:id', { schema: { ...hide, params: IssueParams } }, async (req, reply) => {
-      const page = await onePage(deps.db, req.params.id, k);
-      const site = siteOf(deps, req);
-      if (page === 'gone') return reply.code(410).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderMessage(site, 'This issue is no longer listed', 'The page was withdrawn.'));
-      if (!page) return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderMessage(site, 'Not found', 'There is no such known issue.'));
-      return sendCached(req, reply, renderIssue(page, site), 'text/html; charset=utf-8');
-    });
+    scope.get<{ Params: Static<typeof IssueParams> }>(
+      '/kb/issues/:id',
+      { schema: { ...hide, params: IssueParams } },
+      async (req, reply) => {
+        const page = await onePage(deps.db, req.params.id, k);
+        const site = siteOf(deps, req);
+        if (page === 'gone')
+          return reply
+            .code(410)
+            .header('cache-control', 'no-store')
+            .type('text/html; charset=utf-8')
+            .send(renderMessage(site, 'This issue is no longer listed', 'The page was withdrawn.'));
+        if (!page)
+          return reply
+            .code(404)
+            .header('cache-control', 'no-store')
+            .type('text/html; charset=utf-8')
+            .send(renderMessage(site, 'Not found', 'There is no such known issue.'));
+        return sendCached(req, reply, renderIssue(page, site), 'text/html; charset=utf-8');
+      },
+    );
 
-    scope.get('/kb/sitemap.xml', { schema: hide }, async (req, reply) => sendCached(req, reply, renderSitemap(await allPages(deps.db, k), siteOf(deps, req)), 'application/xml; charset=utf-8'));
-    scope.get('/kb/kb.css', { schema: hide }, async (req, reply) => sendCached(req, reply, CSS, 'text/css; charset=utf-8'));
-    scope.get('/robots.txt', { schema: hide }, async (req, reply) => sendCached(req, reply, renderRobots(siteOf(deps, req)), 'text/plain; charset=utf-8'));
+    scope.get('/kb/sitemap.xml', { schema: hide }, async (req, reply) =>
+      sendCached(
+        req,
+        reply,
+        renderSitemap(await allPages(deps.db, k), siteOf(deps, req)),
+        'application/xml; charset=utf-8',
+      ),
+    );
+    scope.get('/kb/kb.css', { schema: hide }, async (req, reply) =>
+      sendCached(req, reply, CSS, 'text/css; charset=utf-8'),
+    );
+    scope.get('/robots.txt', { schema: hide }, async (req, reply) =>
+      sendCached(req, reply, renderRobots(siteOf(deps, req)), 'text/plain; charset=utf-8'),
+    );
   });
 
   const publishing = async (req: FastifyRequest<{ Params: Static<typeof IssueParams> }>, publish: boolean) => {
@@ -85,8 +141,15 @@ export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Pro
       if (err instanceof PublishError) throw new HttpError(err.statusCode, err.message);
       throw err;
     }
-    req.log.info({ cluster: req.params.id, published: publish, by: req.principal?.name }, publish ? 'cluster published' : 'cluster unpublished');
-    return { ok: true, cluster_id: req.params.id, url: publish ? `${siteOf(deps, req).base}/kb/issues/${req.params.id}` : null };
+    req.log.info(
+      { cluster: req.params.id, published: publish, by: req.principal?.name },
+      publish ? 'cluster published' : 'cluster unpublished',
+    );
+    return {
+      ok: true,
+      cluster_id: req.params.id,
+      url: publish ? `${siteOf(deps, req).base}/kb/issues/${req.params.id}` : null,
+    };
   };
   const doc = (summary: string) => ({
     tags: ['clusters'],
@@ -97,7 +160,10 @@ export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Pro
   });
   app.post<{ Params: Static<typeof IssueParams> }>(
     '/api/clusters/:id/publish',
-    { config: { roles: ['product'] }, schema: doc('Put the cluster on the public knowledge base (/kb/issues/:id); it needs a solution text') },
+    {
+      config: { roles: ['product'] },
+      schema: doc('Put the cluster on the public knowledge base (/kb/issues/:id); it needs a solution text'),
+    },
     (req) => publishing(req, true),
   );
   app.post<{ Params: Static<typeof IssueParams> }>(

@@ -9,9 +9,17 @@ import { listMentions } from '../../storage/mentions.ts';
 import { Mention, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 
-const IngestBody = Type.Object({ mentions: Type.Array(IncomingMention, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+const IngestBody = Type.Object(
+  { mentions: Type.Array(IncomingMention, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
 /** What the route itself checks; each mention is then checked on its own, so one bad item does not sink the rest. */
-const IngestEnvelope = TypeCompiler.Compile(Type.Object({ mentions: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }));
+const IngestEnvelope = TypeCompiler.Compile(
+  Type.Object(
+    { mentions: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000 }) },
+    { additionalProperties: false },
+  ),
+);
 const Ref = Type.Object({ source: Type.String(), external_id: Type.String() });
 const Rejected = Type.Object({
   index: Type.Integer({ description: 'Position in `mentions`' }),
@@ -25,14 +33,23 @@ const IngestReply = Type.Object({
   duplicates: Type.Array(Ref),
   rejected: Type.Array(Rejected, { description: 'Mentions that break the contract; nothing of them was stored' }),
 });
-const NoneValid = Type.Composite([ErrorBody, Type.Object({ rejected: Type.Optional(Type.Array(Rejected, { description: 'When no mention is valid: why each was refused' })) })]);
+const NoneValid = Type.Composite([
+  ErrorBody,
+  Type.Object({
+    rejected: Type.Optional(Type.Array(Rejected, { description: 'When no mention is valid: why each was refused' })),
+  }),
+]);
 
 /** Fastify's validator for this route: the envelope only (the OpenAPI schema still shows each mention's contract). */
 function envelopeValidator({ httpPart }: { httpPart?: string }) {
   return (data: unknown) => {
     if (httpPart !== 'body' || IngestEnvelope.Check(data)) return { value: data };
     const first = IngestEnvelope.Errors(data).First();
-    return { error: Object.assign(new Error(first?.message ?? 'is invalid'), { validation: [{ instancePath: first?.path ?? '', message: first?.message ?? 'is invalid', params: {} }] }) };
+    return {
+      error: Object.assign(new Error(first?.message ?? 'is invalid'), {
+        validation: [{ instancePath: first?.path ?? '', message: first?.message ?? 'is invalid', params: {} }],
+      }),
+    };
   };
 }
 
@@ -74,15 +91,25 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
         return reply
           .code(429)
           .header('retry-after', String(verdict.retryAfterSeconds))
-          .send({ error: 'Too Many Requests', message: `more than ${deps.config.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After` });
+          .send({
+            error: 'Too Many Requests',
+            message: `more than ${deps.config.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After`,
+          });
       }
       const result = await ingest(deps, req.body.mentions);
       if (result.accepted.length + result.duplicates.length === 0 && result.rejected.length > 0) {
         const first = result.rejected[0]!;
         const field = `body.mentions.${first.index}${first.path.replace(/\//g, '.')}`;
-        return reply.code(400).send({ error: 'Bad Request', message: `no mention is valid; the first: ${field} ${first.reason.slice(first.path.length + 1)}`, field, rejected: result.rejected });
+        return reply.code(400).send({
+          error: 'Bad Request',
+          message: `no mention is valid; the first: ${field} ${first.reason.slice(first.path.length + 1)}`,
+          field,
+          rejected: result.rejected,
+        });
       }
-      return reply.code(202).send({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected });
+      return reply
+        .code(202)
+        .send({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected });
     },
   );
 
@@ -90,7 +117,13 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
     '/api/mentions',
     {
       config: { roles: ['agent', 'pr', 'product'] },
-      schema: { tags: ['mentions'], summary: 'List mentions, newest first', security: [{ bearer: [] }], querystring: ListQuery, response: { 200: pageOf(Mention), ...errorResponses } },
+      schema: {
+        tags: ['mentions'],
+        summary: 'List mentions, newest first',
+        security: [{ bearer: [] }],
+        querystring: ListQuery,
+        response: { 200: pageOf(Mention), ...errorResponses },
+      },
     },
     async (req) => listMentions(deps.db, req.query),
   );

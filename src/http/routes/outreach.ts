@@ -6,7 +6,16 @@ import type { AppDeps } from '../app.ts';
 import { withTransaction } from '../../storage/db.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
-import { OUTREACH_STATUSES, OutreachError, campaignRows, createCampaign, getCampaign, listCampaigns, sendCampaign, setOutreachStatus } from '../../outreach/campaigns.ts';
+import {
+  OUTREACH_STATUSES,
+  OutreachError,
+  campaignRows,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  sendCampaign,
+  setOutreachStatus,
+} from '../../outreach/campaigns.ts';
 import { exportLines, toCsv, toJsonl } from '../../outreach/export.ts';
 import { enqueueDms } from '../../outreach/send.ts';
 import { xUserContextConfigured } from '../../channels/twitter/client.ts';
@@ -25,7 +34,9 @@ const Campaign = Type.Object({
   cluster_id: Type.Integer(),
   name: Type.String(),
   channel: Channel,
-  delivery: Type.Union([Type.Literal('export'), Type.Literal('x_dm')], { description: 'x_dm: sent through the X adapter; export: the download is the deliverable' }),
+  delivery: Type.Union([Type.Literal('export'), Type.Literal('x_dm')], {
+    description: 'x_dm: sent through the X adapter; export: the download is the deliverable',
+  }),
   template: Type.String(),
   fixed_template: Nullable(Type.String()),
   status: Type.String({ description: 'queued, sent' }),
@@ -50,7 +61,9 @@ const Row = Type.Object({
   platform_id: Nullable(Type.String({ description: 'X dm_event_id of the first message' })),
   error: Nullable(Type.String({ description: 'why the DM failed, or why the customer is in the export instead' })),
   dry_run: Type.Boolean({ description: 'EARSHOT_DRY_RUN: recorded as contacted, nothing sent' }),
-  fixed_state: Nullable(Type.String({ description: 'the "fixed" DM: queued, sending, sent, failed, dry_run (null: in the fixed export)' })),
+  fixed_state: Nullable(
+    Type.String({ description: 'the "fixed" DM: queued, sending, sent, failed, dry_run (null: in the fixed export)' }),
+  ),
   fixed_platform_id: Nullable(Type.String()),
   fixed_error: Nullable(Type.String()),
 });
@@ -58,8 +71,14 @@ const CreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     channel: Channel,
-    template: Type.String({ minLength: 1, maxLength: 10_000, description: 'placeholders: {name}, {first_name}, {product}, {customer_id}, {email} and any customer attribute' }),
-    fixed_template: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000, description: 'sent once when the cluster is marked fixed' })),
+    template: Type.String({
+      minLength: 1,
+      maxLength: 10_000,
+      description: 'placeholders: {name}, {first_name}, {product}, {customer_id}, {email} and any customer attribute',
+    }),
+    fixed_template: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 10_000, description: 'sent once when the cluster is marked fixed' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'top N of the at-risk list' })),
   },
   { additionalProperties: false },
@@ -70,11 +89,19 @@ const ExportQuery = Type.Object({
   phase: Type.Union([Type.Literal('contact'), Type.Literal('fixed')], { default: 'contact' }),
   format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv')], { default: 'jsonl' }),
 });
-const StatusBody = Type.Object({ status: Type.Union([Type.Literal('contacted'), Type.Literal('replied'), Type.Literal('complained')]) }, { additionalProperties: false });
+const StatusBody = Type.Object(
+  { status: Type.Union([Type.Literal('contacted'), Type.Literal('replied'), Type.Literal('complained')]) },
+  { additionalProperties: false },
+);
 
 const READ = { roles: ['product', 'agent', 'pr'] as const };
 const WRITE = { roles: ['product'] as const };
-const doc = (summary: string, extra: Record<string, unknown>) => ({ tags: ['outreach'], summary, security: [{ bearer: [] }], ...extra });
+const doc = (summary: string, extra: Record<string, unknown>) => ({
+  tags: ['outreach'],
+  summary,
+  security: [{ bearer: [] }],
+  ...extra,
+});
 
 export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const inTx = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
@@ -90,27 +117,55 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     '/api/clusters/:id/campaigns',
     {
       config: WRITE,
-      schema: doc('Create a campaign for the cluster’s at-risk customers (customers already in an earlier campaign of this cluster are skipped)', {
-        params: Params,
-        body: CreateBody,
-        response: { 201: Type.Object({ campaign: Campaign, added: Type.Integer(), skipped: Type.Integer() }), ...errorResponses, 404: ErrorBody, 409: ErrorBody },
-      }),
+      schema: doc(
+        'Create a campaign for the cluster’s at-risk customers (customers already in an earlier campaign of this cluster are skipped)',
+        {
+          params: Params,
+          body: CreateBody,
+          response: {
+            201: Type.Object({ campaign: Campaign, added: Type.Integer(), skipped: Type.Integer() }),
+            ...errorResponses,
+            404: ErrorBody,
+            409: ErrorBody,
+          },
+        },
+      ),
     },
     async (req, reply) => {
-      const r = await inTx((tx) => createCampaign(tx, req.params.id, req.body, req.principal?.name ?? 'unknown', { xDm: xUserContextConfigured(deps.config.channels.x) }));
+      const r = await inTx((tx) =>
+        createCampaign(tx, req.params.id, req.body, req.principal?.name ?? 'unknown', {
+          xDm: xUserContextConfigured(deps.config.channels.x),
+        }),
+      );
       return reply.code(201).send(r);
     },
   );
 
   app.get<{ Querystring: { cluster_id?: number } }>(
     '/api/outreach/campaigns',
-    { config: READ, schema: doc('Campaigns, newest first', { querystring: Type.Object({ cluster_id: Type.Optional(IdParam) }), response: { 200: Type.Object({ items: Type.Array(Campaign) }), ...errorResponses } }) },
+    {
+      config: READ,
+      schema: doc('Campaigns, newest first', {
+        querystring: Type.Object({ cluster_id: Type.Optional(IdParam) }),
+        response: { 200: Type.Object({ items: Type.Array(Campaign) }), ...errorResponses },
+      }),
+    },
     async (req) => ({ items: await listCampaigns(deps.db, req.query.cluster_id) }),
   );
 
   app.get<{ Params: P }>(
     '/api/outreach/campaigns/:id',
-    { config: READ, schema: doc('A campaign with every customer’s status', { params: Params, response: { 200: Type.Composite([Campaign, Type.Object({ customers: Type.Array(Row) })]), ...errorResponses, 404: ErrorBody } }) },
+    {
+      config: READ,
+      schema: doc('A campaign with every customer’s status', {
+        params: Params,
+        response: {
+          200: Type.Composite([Campaign, Type.Object({ customers: Type.Array(Row) })]),
+          ...errorResponses,
+          404: ErrorBody,
+        },
+      }),
+    },
     async (req) => {
       const c = await getCampaign(deps.db, req.params.id);
       if (!c) throw new HttpError(404, `no campaign ${req.params.id}`);
@@ -122,21 +177,34 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     '/api/outreach/campaigns/:id/send',
     {
       config: WRITE,
-      schema: doc('Deliver the queued messages: export campaigns mark them "contacted" for the export; X DM campaigns queue one DM job per customer with an X handle (sending again never sends twice). EARSHOT_DRY_RUN is noted on the campaign', {
-        params: Params,
-        response: {
-          200: Type.Object({ contacted: Type.Integer({ description: 'marked contacted for the export' }), dm_queued: Type.Integer({ description: 'direct messages queued for sending' }), campaign: Campaign }),
-          ...errorResponses,
-          404: ErrorBody,
+      schema: doc(
+        'Deliver the queued messages: export campaigns mark them "contacted" for the export; X DM campaigns queue one DM job per customer with an X handle (sending again never sends twice). EARSHOT_DRY_RUN is noted on the campaign',
+        {
+          params: Params,
+          response: {
+            200: Type.Object({
+              contacted: Type.Integer({ description: 'marked contacted for the export' }),
+              dm_queued: Type.Integer({ description: 'direct messages queued for sending' }),
+              campaign: Campaign,
+            }),
+            ...errorResponses,
+            404: ErrorBody,
+          },
         },
-      }),
+      ),
     },
     async (req) => {
       const r = await inTx((tx) => sendCampaign(tx, req.params.id, deps.config.dryRun));
       // After the commit, so a job never sees a row its transaction has not written yet; a lost enqueue
       // is caught up by the 'outreach-dispatch' schedule.
-      await enqueueDms(deps.queue, r.dm.map((id) => ({ id, phase: 'contact' as const }))).catch((err: unknown) =>
-        req.log.warn({ err, campaign: req.params.id }, 'outreach DM jobs not queued; the dispatch schedule will queue them'),
+      await enqueueDms(
+        deps.queue,
+        r.dm.map((id) => ({ id, phase: 'contact' as const })),
+      ).catch((err: unknown) =>
+        req.log.warn(
+          { err, campaign: req.params.id },
+          'outreach DM jobs not queued; the dispatch schedule will queue them',
+        ),
       );
       return { contacted: r.contacted, dm_queued: r.dm.length, campaign: r.campaign };
     },
@@ -146,10 +214,13 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     '/api/outreach/export',
     {
       config: WRITE,
-      schema: doc('Download messages as JSON Lines or CSV: to, customer_id, name, subject, body (phase contact: contacted at-risk customers; fixed: the closed loop)', {
-        querystring: ExportQuery,
-        response: { 200: Type.String(), ...errorResponses, 404: ErrorBody },
-      }),
+      schema: doc(
+        'Download messages as JSON Lines or CSV: to, customer_id, name, subject, body (phase contact: contacted at-risk customers; fixed: the closed loop)',
+        {
+          querystring: ExportQuery,
+          response: { 200: Type.String(), ...errorResponses, 404: ErrorBody },
+        },
+      ),
     },
     async (req, reply) => {
       const { campaign_id: campaignId, phase, format } = req.query;
@@ -174,9 +245,17 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
 
   app.post<{ Params: P; Body: Static<typeof StatusBody> }>(
     '/api/outreach/:id/status',
-    { config: WRITE, schema: doc('Record what happened with one customer (e.g. replied)', { params: Params, body: StatusBody, response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses, 404: ErrorBody } }) },
+    {
+      config: WRITE,
+      schema: doc('Record what happened with one customer (e.g. replied)', {
+        params: Params,
+        body: StatusBody,
+        response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses, 404: ErrorBody },
+      }),
+    },
     async (req) => {
-      if (!(await inTx((tx) => setOutreachStatus(tx, req.params.id, req.body.status)))) throw new HttpError(404, `no outreach row ${req.params.id}`);
+      if (!(await inTx((tx) => setOutreachStatus(tx, req.params.id, req.body.status))))
+        throw new HttpError(404, `no outreach row ${req.params.id}`);
       return { ok: true };
     },
   );

@@ -24,13 +24,18 @@ const Body = Type.Object(
   },
   { additionalProperties: false },
 );
-const Accepted = Type.Object({ ok: Type.Boolean(), reference: Type.String({ description: 'quoted in the confirmation e-mail' }), confirmation: Type.String() });
+const Accepted = Type.Object({
+  ok: Type.Boolean(),
+  reference: Type.String({ description: 'quoted in the confirmation e-mail' }),
+  confirmation: Type.String(),
+});
 
 export default async function publicCaseRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const mailer = createMailer(deps.config.public);
   app.addHook('onClose', async () => mailer?.close());
   const pdeps: PublicCaseDeps = { db: deps.db, queue: deps.queue, log: deps.log, config: deps.config.public, mailer };
-  const tooMany = (reply: FastifyReply, o: Extract<PublicCaseOutcome, { kind: 'rate_limited' }>) => reply.code(429).header('retry-after', String(o.retryAfter));
+  const tooMany = (reply: FastifyReply, o: Extract<PublicCaseOutcome, { kind: 'rate_limited' }>) =>
+    reply.code(429).header('retry-after', String(o.retryAfter));
 
   app.post<{ Body: Static<typeof Body> }>(
     '/api/public/cases',
@@ -38,7 +43,8 @@ export default async function publicCaseRoutes(app: FastifyInstance, deps: AppDe
       bodyLimit: BODY_LIMIT,
       schema: {
         tags: ['public'],
-        summary: 'Open a case from the website with the customer’s e-mail (rate-limited per client and per address; confirmed by e-mail)',
+        summary:
+          'Open a case from the website with the customer’s e-mail (rate-limited per client and per address; confirmed by e-mail)',
         body: Body,
         response: { 202: Accepted, ...errorResponses, 429: ErrorBody },
       },
@@ -53,20 +59,37 @@ export default async function publicCaseRoutes(app: FastifyInstance, deps: AppDe
 
   await app.register(async (scope) => {
     publicHeaders(scope, FORM_CSP);
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    });
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: BODY_LIMIT },
+      (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      },
+    );
     const html = 'text/html; charset=utf-8';
-    scope.get('/kb/contact', { schema: { hide: true } }, async (req, reply) => reply.header('cache-control', 'no-store').type(html).send(renderContactForm(siteOf(deps, req))));
-    scope.post<{ Body: Record<string, string> }>('/kb/contact', { schema: { hide: true }, bodyLimit: BODY_LIMIT }, async (req, reply) => {
-      const b = typeof req.body === 'object' && req.body !== null ? req.body : {};
-      const values = { email: String(b.email ?? '').slice(0, LIMITS.email), name: String(b.name ?? '').slice(0, LIMITS.name), text: String(b.text ?? '').slice(0, LIMITS.text + 1) };
-      const o = await submitPublicCase(pdeps, { ...values, website: String(b.website ?? ''), ip: req.ip });
-      const site = siteOf(deps, req);
-      reply.header('cache-control', 'no-store').type(html);
-      if (o.kind === 'invalid') return reply.code(400).send(renderContactForm(site, values, o.message));
-      if (o.kind === 'rate_limited') return tooMany(reply, o).send(renderContactForm(site, values, o.message));
-      return reply.code(200).send(renderContactDone(site, o.reference));
-    });
+    scope.get('/kb/contact', { schema: { hide: true } }, async (req, reply) =>
+      reply
+        .header('cache-control', 'no-store')
+        .type(html)
+        .send(renderContactForm(siteOf(deps, req))),
+    );
+    scope.post<{ Body: Record<string, string> }>(
+      '/kb/contact',
+      { schema: { hide: true }, bodyLimit: BODY_LIMIT },
+      async (req, reply) => {
+        const b = typeof req.body === 'object' && req.body !== null ? req.body : {};
+        const values = {
+          email: String(b.email ?? '').slice(0, LIMITS.email),
+          name: String(b.name ?? '').slice(0, LIMITS.name),
+          text: String(b.text ?? '').slice(0, LIMITS.text + 1),
+        };
+        const o = await submitPublicCase(pdeps, { ...values, website: String(b.website ?? ''), ip: req.ip });
+        const site = siteOf(deps, req);
+        reply.header('cache-control', 'no-store').type(html);
+        if (o.kind === 'invalid') return reply.code(400).send(renderContactForm(site, values, o.message));
+        if (o.kind === 'rate_limited') return tooMany(reply, o).send(renderContactForm(site, values, o.message));
+        return reply.code(200).send(renderContactDone(site, o.reference));
+      },
+    );
   });
 }

@@ -8,7 +8,8 @@ import { getReply, listReplies, resetForRetry } from '../../storage/replies.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
+  Type.Union([t, Type.Null()]);
 
 export const Reply = Type.Object({
   id: Type.Integer(),
@@ -28,7 +29,13 @@ export const Reply = Type.Object({
 const ReplyBody = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 8000 }),
-    in_reply_to: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: "external_id of a mention on the case; default the customer's latest" })),
+    in_reply_to: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: "external_id of a mention on the case; default the customer's latest",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -45,7 +52,8 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
       schema: {
         tags: ['replies'],
         summary: 'Reply where the customer spoke (X: threaded post; Facebook: comment)',
-        description: 'Stored first, then sent by a job. Send `Idempotency-Key` to make a retried request safe; without it, the same text to the same mention is one reply.',
+        description:
+          'Stored first, then sent by a job. Send `Idempotency-Key` to make a retried request safe; without it, the same text to the same mention is one reply.',
         security: [{ bearer: [] }],
         params: IdParams,
         body: ReplyBody,
@@ -61,7 +69,8 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
         idempotencyKey: req.headers['idempotency-key'],
         actor: req.principal?.name ?? 'unknown',
       });
-      if (outcome.kind === 'created' || outcome.kind === 'existing') return reply.code(outcome.kind === 'created' ? 202 : 200).send(outcome.reply);
+      if (outcome.kind === 'created' || outcome.kind === 'existing')
+        return reply.code(outcome.kind === 'created' ? 202 : 200).send(outcome.reply);
       throw new HttpError(STATUS[outcome.kind], outcome.message);
     },
   );
@@ -70,7 +79,13 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/cases/:id/replies',
     {
       config: { roles: ['agent', 'pr', 'product'] },
-      schema: { tags: ['replies'], summary: "A case's replies, oldest first", security: [{ bearer: [] }], params: IdParams, response: { 200: Type.Array(Reply), ...errorResponses } },
+      schema: {
+        tags: ['replies'],
+        summary: "A case's replies, oldest first",
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: Type.Array(Reply), ...errorResponses },
+      },
     },
     async (req) => listReplies(deps.db, req.params.id),
   );
@@ -79,7 +94,13 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/replies/:id',
     {
       config: { roles: ['agent', 'pr', 'product'] },
-      schema: { tags: ['replies'], summary: 'One reply and its outcome', security: [{ bearer: [] }], params: IdParams, response: { 200: Reply, ...errorResponses, 404: ErrorBody } },
+      schema: {
+        tags: ['replies'],
+        summary: 'One reply and its outcome',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: Reply, ...errorResponses, 404: ErrorBody },
+      },
     },
     async (req) => {
       const found = await getReply(deps.db, req.params.id);
@@ -103,9 +124,19 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req, reply) => {
       const current = await getReply(deps.db, req.params.id);
       if (!current) throw new HttpError(404, `no reply ${req.params.id}`);
-      const ready = current.status === 'failed' ? await resetForRetry(deps.db, current.id) : current.status === 'pending' ? current : null;
-      if (!ready) throw new HttpError(409, `reply ${current.id} is ${current.status}; only failed or pending replies can be retried`);
-      if (!(await enqueueSend(deps, ready))) throw new HttpError(503, 'the queue is unreachable; the reply stays pending, try again shortly');
+      const ready =
+        current.status === 'failed'
+          ? await resetForRetry(deps.db, current.id)
+          : current.status === 'pending'
+            ? current
+            : null;
+      if (!ready)
+        throw new HttpError(
+          409,
+          `reply ${current.id} is ${current.status}; only failed or pending replies can be retried`,
+        );
+      if (!(await enqueueSend(deps, ready)))
+        throw new HttpError(503, 'the queue is unreachable; the reply stays pending, try again shortly');
       return reply.code(202).send(ready);
     },
   );

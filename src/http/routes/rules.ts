@@ -20,17 +20,41 @@ const FILE_NAME = '^[a-z0-9][a-z0-9_-]{0,60}\\.ya?ml$';
 const MAX_SOURCE = 200_000;
 
 const RuleFile = Type.Object({ name: Type.String(), source: Type.String() });
-const Name = Type.Object({ name: Type.String({ pattern: FILE_NAME, description: 'a rule file name such as 20-categories.yaml' }) });
-const Candidate = Type.Object({ name: Type.String({ pattern: FILE_NAME }), source: Type.String({ maxLength: MAX_SOURCE }) }, { additionalProperties: false });
+const Name = Type.Object({
+  name: Type.String({ pattern: FILE_NAME, description: 'a rule file name such as 20-categories.yaml' }),
+});
+const Candidate = Type.Object(
+  { name: Type.String({ pattern: FILE_NAME }), source: Type.String({ maxLength: MAX_SOURCE }) },
+  { additionalProperties: false },
+);
 const Source = Type.Object({ source: Type.String({ maxLength: MAX_SOURCE }) }, { additionalProperties: false });
-const Decision = Type.Object({ actionable: Type.Boolean(), category: Type.String(), priority: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), ignored: Type.Boolean() });
+const Decision = Type.Object({
+  actionable: Type.Boolean(),
+  category: Type.String(),
+  priority: Type.String(),
+  queue: Type.Union([Type.String(), Type.Null()]),
+  ignored: Type.Boolean(),
+});
 const Preview = Type.Object({
   checked: Type.Integer({ description: `the latest stored mentions, at most ${PREVIEW_SIZE}` }),
   changed: Type.Integer(),
   summary: Type.Record(Type.String(), Type.Integer()),
-  examples: Type.Array(Type.Object({ mention_id: Type.Integer(), text: Type.String(), before: Decision, after: Decision, rules: Type.Array(Type.String()) })),
+  examples: Type.Array(
+    Type.Object({
+      mention_id: Type.Integer(),
+      text: Type.String(),
+      before: Decision,
+      after: Decision,
+      rules: Type.Array(Type.String()),
+    }),
+  ),
 });
-const Invalid = Type.Object({ error: Type.String(), message: Type.String(), file: Type.String(), line: Type.Integer() });
+const Invalid = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  file: Type.String(),
+  line: Type.Integer(),
+});
 const Weekday = Type.Union(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => Type.Literal(d)));
 const Sla = Type.Object({
   file: Type.String(),
@@ -38,12 +62,16 @@ const Sla = Type.Object({
   weekdays: Type.Array(Weekday),
   hours: Type.String({ description: 'business hours, HH:MM-HH:MM local time' }),
   holidays: Type.Array(Type.String({ description: 'YYYY-MM-DD' })),
-  targets: Type.Record(Type.String(), Type.Object({ first_response_minutes: Type.Number(), resolution_minutes: Type.Number() })),
+  targets: Type.Record(
+    Type.String(),
+    Type.Object({ first_response_minutes: Type.Number(), resolution_minutes: Type.Number() }),
+  ),
   near_breach: Type.Number(),
 });
 const doc = (summary: string) => ({ tags: ['rules'], summary, security: [{ bearer: [] }] });
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+const hhmm = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const dir = deps.config.rulesDir;
@@ -51,23 +79,54 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
   /** The rule set with one file replaced by the candidate text; a RulesError says file:line. */
   async function candidateSet(name: string, source: string) {
     const names = [...new Set([...(await listRuleFiles(dir)), name])].sort();
-    const files = await Promise.all(names.map(async (n) => ({ file: join(dir, n), source: n === name ? source : await readFile(join(dir, n), 'utf8') })));
+    const files = await Promise.all(
+      names.map(async (n) => ({
+        file: join(dir, n),
+        source: n === name ? source : await readFile(join(dir, n), 'utf8'),
+      })),
+    );
     return ruleSetOf(files);
   }
 
   const invalid = (err: unknown) => {
     if (!(err instanceof RulesError)) throw err;
     // Messages name the file as the admin knows it, not by its path on the server.
-    return { error: 'Unprocessable Entity', message: err.message.replaceAll(`${dir}/`, ''), file: err.file.slice(dir.length + 1), line: err.line };
+    return {
+      error: 'Unprocessable Entity',
+      message: err.message.replaceAll(`${dir}/`, ''),
+      file: err.file.slice(dir.length + 1),
+      line: err.line,
+    };
   };
 
-  app.get('/api/rules', { config: ADMIN, schema: { ...doc('The triage rule files, in the order they apply'), response: { 200: Type.Object({ files: Type.Array(RuleFile) }), ...errorResponses } } }, async () => ({
-    files: await Promise.all((await listRuleFiles(dir)).map(async (name) => ({ name, source: await readFile(join(dir, name), 'utf8') }))),
-  }));
+  app.get(
+    '/api/rules',
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('The triage rule files, in the order they apply'),
+        response: { 200: Type.Object({ files: Type.Array(RuleFile) }), ...errorResponses },
+      },
+    },
+    async () => ({
+      files: await Promise.all(
+        (await listRuleFiles(dir)).map(async (name) => ({ name, source: await readFile(join(dir, name), 'utf8') })),
+      ),
+    }),
+  );
 
   app.post<{ Body: Static<typeof Candidate> }>(
     '/api/rules/preview',
-    { config: ADMIN, schema: { ...doc(`Validate a changed rule file and show what it would have decided on the latest ${PREVIEW_SIZE} mentions`), body: Candidate, response: { 200: Preview, 422: Invalid, ...errorResponses } } },
+    {
+      config: ADMIN,
+      schema: {
+        ...doc(
+          `Validate a changed rule file and show what it would have decided on the latest ${PREVIEW_SIZE} mentions`,
+        ),
+        body: Candidate,
+        response: { 200: Preview, 422: Invalid, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       let candidate;
       try {
@@ -82,7 +141,15 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
 
   app.put<{ Params: Static<typeof Name>; Body: Static<typeof Source> }>(
     '/api/rules/:name',
-    { config: ADMIN, schema: { ...doc('Save a rule file after validating the whole set; workers reload it'), params: Name, body: Source, response: { 200: RuleFile, 422: Invalid, ...errorResponses } } },
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('Save a rule file after validating the whole set; workers reload it'),
+        params: Name,
+        body: Source,
+        response: { 200: RuleFile, 422: Invalid, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       try {
         await candidateSet(req.params.name, req.body.source);
@@ -95,25 +162,43 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
         await writeFile(temp, req.body.source, 'utf8');
         await rename(temp, target);
       } catch (err) {
-        throw new HttpError(409, `could not write ${req.params.name} in the rules folder (${(err as NodeJS.ErrnoException).code ?? 'error'}): check that the earshot process may write to ${dir}`);
+        throw new HttpError(
+          409,
+          `could not write ${req.params.name} in the rules folder (${(err as NodeJS.ErrnoException).code ?? 'error'}): check that the earshot process may write to ${dir}`,
+        );
       }
       req.log.info({ file: req.params.name, by: req.principal?.name }, 'rule file saved from the API');
       return { name: req.params.name, source: req.body.source };
     },
   );
 
-  app.get('/api/sla', { config: ADMIN, schema: { ...doc('The SLA calendar (business hours, holidays) and targets in force'), response: { 200: Sla, ...errorResponses } } }, async () => {
-    const file = slaFileOf(deps.config);
-    const policy = loadSlaPolicy(file);
-    const c = policy.calendar;
-    return {
-      file,
-      time_zone: c.timeZone,
-      weekdays: c.weekdays.map((d) => DAYS[d] ?? String(d)),
-      hours: `${hhmm(c.startMinute)}-${hhmm(c.endMinute)}`,
-      holidays: [...c.holidays].sort(),
-      targets: Object.fromEntries(Object.entries(policy.targets).map(([p, t]) => [p, { first_response_minutes: t.firstResponseMs / 60_000, resolution_minutes: t.resolutionMs / 60_000 }])),
-      near_breach: policy.nearBreach,
-    };
-  });
+  app.get(
+    '/api/sla',
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('The SLA calendar (business hours, holidays) and targets in force'),
+        response: { 200: Sla, ...errorResponses },
+      },
+    },
+    async () => {
+      const file = slaFileOf(deps.config);
+      const policy = loadSlaPolicy(file);
+      const c = policy.calendar;
+      return {
+        file,
+        time_zone: c.timeZone,
+        weekdays: c.weekdays.map((d) => DAYS[d] ?? String(d)),
+        hours: `${hhmm(c.startMinute)}-${hhmm(c.endMinute)}`,
+        holidays: [...c.holidays].sort(),
+        targets: Object.fromEntries(
+          Object.entries(policy.targets).map(([p, t]) => [
+            p,
+            { first_response_minutes: t.firstResponseMs / 60_000, resolution_minutes: t.resolutionMs / 60_000 },
+          ]),
+        ),
+        near_breach: policy.nearBreach,
+      };
+    },
+  );
 }

@@ -16,9 +16,17 @@ import { errorResponses, ErrorBody } from '../schemas.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { countLoginAttempt, loginSucceeded, pruneLoginThrottle, throttleKeys } from '../../storage/login-throttle.ts';
 
-const Login = Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
+const Login = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
 const SessionInfo = Type.Object({
-  user: Type.Object({ id: Type.Union([Type.Integer(), Type.Null()]), name: Type.String(), role: Type.String(), team: Type.Union([Type.String(), Type.Null()]) }),
+  user: Type.Object({
+    id: Type.Union([Type.Integer(), Type.Null()]),
+    name: Type.String(),
+    role: Type.String(),
+    team: Type.Union([Type.String(), Type.Null()]),
+  }),
   csrf_token: Type.Union([Type.String(), Type.Null()]),
   csrf_header: Type.String(),
   expires_at: Type.Optional(Type.String({ format: 'date-time' })),
@@ -37,7 +45,8 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
         summary: 'Log in with e-mail and password; sets the session cookie and returns the CSRF token',
         body: Login,
         response: { 200: SessionInfo, ...errorResponses, 429: ErrorBody },
-        description: 'Attempts are limited per 15 minutes: 5 per e-mail and address, 20 per e-mail, 30 per address; beyond that 429 with Retry-After.',
+        description:
+          'Attempts are limited per 15 minutes: 5 per e-mail and address, 20 per e-mail, 30 per address; beyond that 429 with Retry-After.',
       },
     },
     async (req, reply) => {
@@ -54,7 +63,12 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
       await loginSucceeded(deps.db, keys);
       const s = await createSession(deps.db, user.id, ttlMs);
       setSessionCookie(req, reply, cookieMode, s.id, Math.floor(ttlMs / 1000));
-      return { user: { id: user.id, name: user.email, role: user.role, team: user.team }, csrf_token: s.csrfToken, csrf_header: CSRF_HEADER, expires_at: s.expiresAt.toISOString() };
+      return {
+        user: { id: user.id, name: user.email, role: user.role, team: user.team },
+        csrf_token: s.csrfToken,
+        csrf_header: CSRF_HEADER,
+        expires_at: s.expiresAt.toISOString(),
+      };
     },
   );
 
@@ -62,22 +76,41 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
     '/api/session',
     {
       config: { roles: ['agent', 'pr', 'product', 'ingest'] },
-      schema: { tags: ['access'], summary: 'Who is calling, and the CSRF token of a cookie session', security: [{ bearer: [] }], response: { 200: SessionInfo, ...errorResponses } },
+      schema: {
+        tags: ['access'],
+        summary: 'Who is calling, and the CSRF token of a cookie session',
+        security: [{ bearer: [] }],
+        response: { 200: SessionInfo, ...errorResponses },
+      },
     },
     async (req) => {
       const p = req.principal;
       if (!p) throw new HttpError(401, 'not logged in');
       const id = p.via === 'session' ? readSessionCookie(req, cookieMode) : null;
       const s = id ? await findSession(deps.db, id) : null;
-      return { user: { id: p.userId, name: p.name, role: p.role, team: p.team ?? null }, csrf_token: s?.csrfToken ?? null, csrf_header: CSRF_HEADER };
+      return {
+        user: { id: p.userId, name: p.name, role: p.role, team: p.team ?? null },
+        csrf_token: s?.csrfToken ?? null,
+        csrf_header: CSRF_HEADER,
+      };
     },
   );
 
   // Public on purpose: logging out needs no proof beyond the cookie, and a forged logout harms nobody.
-  app.delete('/api/session', { schema: { tags: ['access'], summary: 'Log out: ends the session and clears the cookie', response: { 204: Type.Null() } } }, async (req, reply) => {
-    const id = readSessionCookie(req, cookieMode);
-    if (id) await deleteSession(deps.db, id);
-    setSessionCookie(req, reply, cookieMode, '', 0);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/session',
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'Log out: ends the session and clears the cookie',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      const id = readSessionCookie(req, cookieMode);
+      if (id) await deleteSession(deps.db, id);
+      setSessionCookie(req, reply, cookieMode, '', 0);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -27,9 +27,14 @@ const Usage = Type.Object({ day: Type.String(), source: Type.String(), kind: Typ
 
 const SourcesReply = Type.Object({
   sources: Type.Array(Source),
-  read_today: Type.Record(Type.String(), Type.Integer(), { description: 'Posts/comments/entries read today (UTC) per source; X bills per post read' }),
+  read_today: Type.Record(Type.String(), Type.Integer(), {
+    description: 'Posts/comments/entries read today (UTC) per source; X bills per post read',
+  }),
   usage: Type.Array(Usage, { description: 'The last 31 days, per source and kind' }),
-  x_plan: Type.Object({ read_this_month: Type.Integer(), monthly_cap: Type.Integer() }, { description: 'X posts read this month (UTC) against the plan cap (X_MONTHLY_READ_CAP)' }),
+  x_plan: Type.Object(
+    { read_this_month: Type.Integer(), monthly_cap: Type.Integer() },
+    { description: 'X posts read this month (UTC) against the plan cap (X_MONTHLY_READ_CAP)' },
+  ),
 });
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
@@ -39,7 +44,12 @@ export default async function sourceRoutes(app: FastifyInstance, deps: AppDeps):
     '/api/sources',
     {
       config: { roles: ['pr'] },
-      schema: { tags: ['sources'], summary: 'Configured sources, their health, and posts read per day', security: [{ bearer: [] }], response: { 200: SourcesReply, ...errorResponses } },
+      schema: {
+        tags: ['sources'],
+        summary: 'Configured sources, their health, and posts read per day',
+        security: [{ bearer: [] }],
+        response: { 200: SourcesReply, ...errorResponses },
+      },
     },
     async () => {
       const states = new Map((await listSourceStates(deps.db)).map((s) => [`${s.source}/${s.key}`, s]));
@@ -61,8 +71,15 @@ export default async function sourceRoutes(app: FastifyInstance, deps: AppDeps):
       });
       const usage = await listUsage(deps.db);
       const month = new Date().toISOString().slice(0, 7);
-      const readThisMonth = usage.filter((u) => u.source === 'twitter' && u.day.startsWith(month)).reduce((sum, u) => sum + u.count, 0);
-      return { sources, read_today: await usageToday(deps.db), usage, x_plan: { read_this_month: readThisMonth, monthly_cap: deps.config.channels.x.monthlyReadCap } };
+      const readThisMonth = usage
+        .filter((u) => u.source === 'twitter' && u.day.startsWith(month))
+        .reduce((sum, u) => sum + u.count, 0);
+      return {
+        sources,
+        read_today: await usageToday(deps.db),
+        usage,
+        x_plan: { read_this_month: readThisMonth, monthly_cap: deps.config.channels.x.monthlyReadCap },
+      };
     },
   );
 }

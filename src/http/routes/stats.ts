@@ -7,7 +7,12 @@ import { HttpError } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
 
 const Query = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'start (inclusive; its bucket is counted whole); default: 24 buckets before `to`' })),
+  from: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'start (inclusive; its bucket is counted whole); default: 24 buckets before `to`',
+    }),
+  ),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'end (exclusive); default now' })),
   bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'hour' })),
 });
@@ -19,7 +24,12 @@ const Point = Type.Object({
   positive: Type.Integer(),
   mean_score: Type.Union([Type.Number(), Type.Null()]),
 });
-const VolumeReply = Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), bucket: Type.String(), points: Type.Array(Point) });
+const VolumeReply = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  bucket: Type.String(),
+  points: Type.Array(Point),
+});
 
 const SPAN_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 /** Enough for a month by the hour or a year and a bit by the day; keeps the answer small. */
@@ -44,8 +54,14 @@ export default async function statsRoutes(app: FastifyInstance, deps: AppDeps): 
       const to = req.query.to ? new Date(req.query.to) : now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 24 * SPAN_MS[bucket]);
       if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
-      if ((to.getTime() - from.getTime()) / SPAN_MS[bucket] > MAX_BUCKETS) throw new HttpError(400, `at most ${MAX_BUCKETS} ${bucket}s per request: narrow the range or use bucket=day`);
-      return { from: from.toISOString(), to: to.toISOString(), bucket, points: await mentionVolume(deps.db, from, to, bucket) };
+      if ((to.getTime() - from.getTime()) / SPAN_MS[bucket] > MAX_BUCKETS)
+        throw new HttpError(400, `at most ${MAX_BUCKETS} ${bucket}s per request: narrow the range or use bucket=day`);
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        bucket,
+        points: await mentionVolume(deps.db, from, to, bucket),
+      };
     },
   );
 }

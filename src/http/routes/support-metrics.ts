@@ -15,11 +15,22 @@ import { errorResponses } from '../schemas.ts';
 const DEFAULT_RANGE_DAYS = 30;
 
 const Query = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'start of the range (inclusive); default 30 days before "to"' })),
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'start of the range (inclusive); default 30 days before "to"' }),
+  ),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'end of the range (exclusive); default now' })),
-  group_by: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('team'), Type.Literal('category'), Type.Literal('cluster')])),
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'or send Accept: text/csv' })),
-  agent_hours: Type.Optional(Type.Number({ minimum: 0, description: 'staffed agent hours over the range; estimated from the SLA calendar when absent' })),
+  group_by: Type.Optional(
+    Type.Union([Type.Literal('agent'), Type.Literal('team'), Type.Literal('category'), Type.Literal('cluster')]),
+  ),
+  format: Type.Optional(
+    Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'or send Accept: text/csv' }),
+  ),
+  agent_hours: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      description: 'staffed agent hours over the range; estimated from the SLA calendar when absent',
+    }),
+  ),
 });
 
 export default async function supportMetricsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -30,8 +41,10 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
       config: { roles: ['agent', 'pr'] },
       schema: {
         tags: ['metrics'],
-        summary: 'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case, CSAT, retention of complainants, time to productivity',
-        description: 'Clocks count business minutes of the SLA calendar. Per agent (assignee), per team (the assignee\'s team, else the case queue), per category or per cluster. `csat` gives satisfaction per agent, team, category and cluster whatever the grouping.',
+        summary:
+          'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case, CSAT, retention of complainants, time to productivity',
+        description:
+          "Clocks count business minutes of the SLA calendar. Per agent (assignee), per team (the assignee's team, else the case queue), per category or per cluster. `csat` gives satisfaction per agent, team, category and cluster whatever the grouping.",
         security: [{ bearer: [] }],
         querystring: Query,
         response: { 200: Type.Any(), ...errorResponses },
@@ -41,7 +54,8 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
       const to = req.query.to ? new Date(req.query.to) : support.now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * 86_400_000);
       if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
-      if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new HttpError(400, 'the range may span at most 400 days');
+      if (to.getTime() - from.getTime() > 400 * 86_400_000)
+        throw new HttpError(400, 'the range may span at most 400 days');
       const cases = await metricCases(deps.db, from, to);
       const m = supportMetrics(cases, {
         from,
@@ -52,16 +66,32 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
         ...(req.query.agent_hours === undefined ? {} : { agentHours: req.query.agent_hours }),
       });
       // Retention of complainants and new agents' ramp: whole-range figures, in the JSON only.
-      const handled: HandledCase[] = (await handledCases(deps.db, to)).map((c) => ({ assignee: c.assignee, team: c.team, resolved_at: c.resolved_at, minutes: businessMsBetween(support.policy.calendar, c.opened_at, c.resolved_at) / 60_000 }));
+      const handled: HandledCase[] = (await handledCases(deps.db, to)).map((c) => ({
+        assignee: c.assignee,
+        team: c.team,
+        resolved_at: c.resolved_at,
+        minutes: businessMsBetween(support.policy.calendar, c.opened_at, c.resolved_at) / 60_000,
+      }));
       const teamMinutes = new Map<string, number[]>();
-      for (const c of handled) if (c.resolved_at >= from) teamMinutes.set(c.team ?? '(unassigned)', [...(teamMinutes.get(c.team ?? '(unassigned)') ?? []), c.minutes]);
+      for (const c of handled)
+        if (c.resolved_at >= from)
+          teamMinutes.set(c.team ?? '(unassigned)', [...(teamMinutes.get(c.team ?? '(unassigned)') ?? []), c.minutes]);
       const teamMedian = new Map([...teamMinutes].map(([team, mins]) => [team, summarize(mins).median ?? 0]));
-      const full = { ...m, retention: retention(await complainantRows(deps.db, from, to), to), time_to_productivity: timeToProductivity(handled, teamMedian) };
-      const csv = req.query.format === 'csv' || (req.query.format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
+      const full = {
+        ...m,
+        retention: retention(await complainantRows(deps.db, from, to), to),
+        time_to_productivity: timeToProductivity(handled, teamMedian),
+      };
+      const csv =
+        req.query.format === 'csv' ||
+        (req.query.format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
       if (!csv) return full;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="support-metrics-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="support-metrics-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`,
+        )
         .send(metricsCsv(m));
     },
   );

@@ -15,7 +15,12 @@ import { publicHeaders, siteOf } from './kb.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 const CaseParams = Type.Object({ id: IdParam });
-const Created = Type.Object({ survey_id: Type.Integer(), url: Type.String(), email: Type.Union([Type.String(), Type.Null()]), emailed: Type.Boolean() });
+const Created = Type.Object({
+  survey_id: Type.Integer(),
+  url: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  emailed: Type.Boolean(),
+});
 
 export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const mailer = createMailer(deps.config.public);
@@ -24,15 +29,30 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
 
   await app.register(async (scope) => {
     publicHeaders(scope, KB_CSP);
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    });
-    const page = (reply: FastifyReply, status: number, html: string) => reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 8 * 1024 },
+      (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      },
+    );
+    const page = (reply: FastifyReply, status: number, html: string) =>
+      reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
     /** The survey behind a token, or the page that says why there is none. */
     const open = async (token: string, reply: FastifyReply, site: ReturnType<typeof siteOf>) => {
       const check = verifySurvey(await signingKey(deps.db, deps.config.public.secret), token, now());
       if (!check.ok) {
-        page(reply, check.reason === 'expired' ? 410 : 404, renderMessage(site, check.reason === 'expired' ? 'This survey has closed' : 'Not found', check.reason === 'expired' ? 'The link has expired. Thank you all the same.' : 'This survey link is not valid.'));
+        page(
+          reply,
+          check.reason === 'expired' ? 410 : 404,
+          renderMessage(
+            site,
+            check.reason === 'expired' ? 'This survey has closed' : 'Not found',
+            check.reason === 'expired'
+              ? 'The link has expired. Thank you all the same.'
+              : 'This survey link is not valid.',
+          ),
+        );
         return null;
       }
       const survey = await getSurvey(deps.db, check.id);
@@ -43,27 +63,50 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
       return survey;
     };
 
-    scope.get<{ Params: Static<typeof TokenParams> }>('/survey/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
-      const site = siteOf(deps, req);
-      const survey = await open(req.params.token, reply, site);
-      if (!survey) return reply;
-      if (survey.answered) return page(reply, 409, renderMessage(site, 'Already answered', 'This survey has already been answered. Thank you!'));
-      return page(reply, 200, renderSurvey(site, req.params.token));
-    });
+    scope.get<{ Params: Static<typeof TokenParams> }>(
+      '/survey/:token',
+      { schema: { hide: true, params: TokenParams } },
+      async (req, reply) => {
+        const site = siteOf(deps, req);
+        const survey = await open(req.params.token, reply, site);
+        if (!survey) return reply;
+        if (survey.answered)
+          return page(
+            reply,
+            409,
+            renderMessage(site, 'Already answered', 'This survey has already been answered. Thank you!'),
+          );
+        return page(reply, 200, renderSurvey(site, req.params.token));
+      },
+    );
 
-    scope.post<{ Params: Static<typeof TokenParams>; Body: Record<string, unknown> }>('/survey/:token', { schema: { hide: true, params: TokenParams }, bodyLimit: 8 * 1024 }, async (req, reply) => {
-      const site = siteOf(deps, req);
-      const survey = await open(req.params.token, reply, site);
-      if (!survey) return reply;
-      const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
-      const rating = Number(body.rating);
-      if (!Number.isInteger(rating) || rating < 1 || rating > 5) return page(reply, 400, renderSurvey(site, req.params.token, 'Please choose a rating from 1 to 5.'));
-      const comment = String(body.comment ?? '').trim().slice(0, 2000) || null;
-      const outcome = await answerSurvey(deps.db, survey.id, rating, comment);
-      if (outcome === 'answered') return page(reply, 409, renderMessage(site, 'Already answered', 'This survey has already been answered; the first answer counts.'));
-      if (outcome === 'none') return page(reply, 404, renderMessage(site, 'Not found', 'This survey link is not valid.'));
-      return page(reply, 200, renderMessage(site, 'Thank you', 'Your answer was recorded.'));
-    });
+    scope.post<{ Params: Static<typeof TokenParams>; Body: Record<string, unknown> }>(
+      '/survey/:token',
+      { schema: { hide: true, params: TokenParams }, bodyLimit: 8 * 1024 },
+      async (req, reply) => {
+        const site = siteOf(deps, req);
+        const survey = await open(req.params.token, reply, site);
+        if (!survey) return reply;
+        const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
+        const rating = Number(body.rating);
+        if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+          return page(reply, 400, renderSurvey(site, req.params.token, 'Please choose a rating from 1 to 5.'));
+        const comment =
+          String(body.comment ?? '')
+            .trim()
+            .slice(0, 2000) || null;
+        const outcome = await answerSurvey(deps.db, survey.id, rating, comment);
+        if (outcome === 'answered')
+          return page(
+            reply,
+            409,
+            renderMessage(site, 'Already answered', 'This survey has already been answered; the first answer counts.'),
+          );
+        if (outcome === 'none')
+          return page(reply, 404, renderMessage(site, 'Not found', 'This survey link is not valid.'));
+        return page(reply, 200, renderMessage(site, 'Thank you', 'Your answer was recorded.'));
+      },
+    );
   });
 
   app.post<{ Params: Static<typeof CaseParams> }>(
@@ -72,7 +115,8 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
       config: { roles: ['agent'] },
       schema: {
         tags: ['cases'],
-        summary: 'Make a satisfaction survey link for the case (e-mailed when the customer has an address); paste it in a reply otherwise',
+        summary:
+          'Make a satisfaction survey link for the case (e-mailed when the customer has an address); paste it in a reply otherwise',
         security: [{ bearer: [] }],
         params: CaseParams,
         response: { 200: Created, ...errorResponses, 404: ErrorBody },
@@ -81,7 +125,11 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
     async (req) => {
       const { rows } = await deps.db.query('SELECT 1 FROM cases WHERE id = $1', [req.params.id]);
       if (rows.length === 0) throw new HttpError(404, `no case ${req.params.id}`);
-      const s = await createSurvey({ db: deps.db, log: deps.log, config: deps.config.public, mailer, base: siteOf(deps, req).base, now }, req.params.id, req.principal?.name ?? 'unknown');
+      const s = await createSurvey(
+        { db: deps.db, log: deps.log, config: deps.config.public, mailer, base: siteOf(deps, req).base, now },
+        req.params.id,
+        req.principal?.name ?? 'unknown',
+      );
       return { survey_id: s.id, url: s.url, email: s.email, emailed: s.sent };
     },
   );

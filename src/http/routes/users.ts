@@ -29,7 +29,9 @@ const NewUser = Type.Object(
     role: UserRole,
     name: Type.Optional(Type.String({ maxLength: 200 })),
     team: Type.Optional(Type.String({ maxLength: 100 })),
-    password: Type.Optional(Type.String({ maxLength: 1024, description: 'at least 12 characters; generated and returned once when absent' })),
+    password: Type.Optional(
+      Type.String({ maxLength: 1024, description: 'at least 12 characters; generated and returned once when absent' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -38,7 +40,9 @@ const PatchUser = Type.Object(
     role: Type.Optional(UserRole),
     name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     team: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-    disabled: Type.Optional(Type.Boolean({ description: 'true also ends their sessions (and their API tokens stop working while disabled)' })),
+    disabled: Type.Optional(
+      Type.Boolean({ description: 'true also ends their sessions (and their API tokens stop working while disabled)' }),
+    ),
     password: Type.Optional(Type.String({ maxLength: 1024, description: "ends the user's other sessions" })),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -57,7 +61,12 @@ const NewToken = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     role: Type.Union(ROLES.map((r) => Type.Literal(r))),
-    expires_in: Type.Optional(Type.String({ maxLength: 20, description: `the token stops working after this long: ${DURATION_HELP}; never when absent` })),
+    expires_in: Type.Optional(
+      Type.String({
+        maxLength: 20,
+        description: `the token stops working after this long: ${DURATION_HELP}; never when absent`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -65,13 +74,31 @@ const Id = Type.Object({ id: IdParam });
 const doc = (summary: string) => ({ tags: ['access'], summary, security: [{ bearer: [] }] });
 
 export default async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get('/api/users', { config: ADMIN, schema: { ...doc('List users'), response: { 200: Type.Object({ items: Type.Array(User) }), ...errorResponses } } }, async () => ({
-    items: await listUsers(deps.db),
-  }));
+  app.get(
+    '/api/users',
+    {
+      config: ADMIN,
+      schema: { ...doc('List users'), response: { 200: Type.Object({ items: Type.Array(User) }), ...errorResponses } },
+    },
+    async () => ({
+      items: await listUsers(deps.db),
+    }),
+  );
 
   app.post<{ Body: Static<typeof NewUser> }>(
     '/api/users',
-    { config: ADMIN, schema: { ...doc('Create a user; a generated password is returned once'), body: NewUser, response: { 201: Type.Object({ user: User, password: Type.Optional(Type.String()) }), ...errorResponses, 409: ErrorBody } } },
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('Create a user; a generated password is returned once'),
+        body: NewUser,
+        response: {
+          201: Type.Object({ user: User, password: Type.Optional(Type.String()) }),
+          ...errorResponses,
+          409: ErrorBody,
+        },
+      },
+    },
     async (req, reply) => {
       const generated = req.body.password === undefined ? generatePassword() : undefined;
       const password = req.body.password ?? (generated as string);
@@ -84,14 +111,25 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
 
   app.patch<{ Params: Static<typeof Id>; Body: Static<typeof PatchUser> }>(
     '/api/users/:id',
-    { config: ADMIN, schema: { ...doc('Change role, team or name; disable; set a password'), params: Id, body: PatchUser, response: { 200: User, ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('Change role, team or name; disable; set a password'),
+        params: Id,
+        body: PatchUser,
+        response: { 200: User, ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req) => {
       if (req.body.password !== undefined) {
         const problem = passwordProblem(req.body.password);
         if (problem) throw new HttpError(400, problem);
       }
       // An admin changing their own password keeps the session they did it from.
-      const own = req.principal?.via === 'session' && req.principal.userId === req.params.id ? readSessionCookie(req, deps.config.support.cookieSecure) : null;
+      const own =
+        req.principal?.via === 'session' && req.principal.userId === req.params.id
+          ? readSessionCookie(req, deps.config.support.cookieSecure)
+          : null;
       const user = await updateUser(deps.db, req.params.id, req.body, own ? hashToken(own) : undefined);
       if (!user) throw new HttpError(404, `no user ${req.params.id}`);
       return user;
@@ -100,7 +138,14 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
 
   app.post<{ Params: Static<typeof Id> }>(
     '/api/users/:id/reset-password',
-    { config: ADMIN, schema: { ...doc('Give a user a new generated password, returned once; their sessions end'), params: Id, response: { 200: Type.Object({ user: User, password: Type.String() }), ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('Give a user a new generated password, returned once; their sessions end'),
+        params: Id,
+        response: { 200: Type.Object({ user: User, password: Type.String() }), ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req) => {
       const password = generatePassword();
       const user = await updateUser(deps.db, req.params.id, { password });
@@ -109,9 +154,19 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     },
   );
 
-  app.get('/api/tokens', { config: ADMIN, schema: { ...doc('List API tokens (never the tokens themselves)'), response: { 200: Type.Object({ items: Type.Array(Token) }), ...errorResponses } } }, async () => ({
-    items: await listTokens(deps.db),
-  }));
+  app.get(
+    '/api/tokens',
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('List API tokens (never the tokens themselves)'),
+        response: { 200: Type.Object({ items: Type.Array(Token) }), ...errorResponses },
+      },
+    },
+    async () => ({
+      items: await listTokens(deps.db),
+    }),
+  );
 
   app.post<{ Body: Static<typeof NewToken> }>(
     '/api/tokens',
@@ -120,7 +175,10 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
       schema: {
         ...doc('Make an API token; it is shown only in this answer'),
         body: NewToken,
-        response: { 201: Type.Object({ token: Type.String(), expires_at: Nullable(Type.String({ format: 'date-time' })) }), ...errorResponses },
+        response: {
+          201: Type.Object({ token: Type.String(), expires_at: Nullable(Type.String({ format: 'date-time' })) }),
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -130,14 +188,27 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
         if (ms === null) throw new HttpError(400, `body.expires_in must be ${DURATION_HELP}`);
         expiresAt = new Date(Date.now() + ms);
       }
-      const token = await createToken(deps.db, req.body.name, req.body.role as Role, req.principal?.userId ?? null, expiresAt);
+      const token = await createToken(
+        deps.db,
+        req.body.name,
+        req.body.role as Role,
+        req.principal?.userId ?? null,
+        expiresAt,
+      );
       return reply.code(201).send({ token, expires_at: expiresAt?.toISOString() ?? null });
     },
   );
 
   app.delete<{ Params: Static<typeof Id> }>(
     '/api/tokens/:id',
-    { config: ADMIN, schema: { ...doc('Revoke an API token'), params: Id, response: { 204: Type.Null(), ...errorResponses, 404: ErrorBody } } },
+    {
+      config: ADMIN,
+      schema: {
+        ...doc('Revoke an API token'),
+        params: Id,
+        response: { 204: Type.Null(), ...errorResponses, 404: ErrorBody },
+      },
+    },
     async (req, reply) => {
       if (!(await revokeToken(deps.db, req.params.id))) throw new HttpError(404, `no token ${req.params.id}`);
       return reply.code(204).send();

@@ -16,29 +16,50 @@ export default async function facebookWebhook(app: FastifyInstance, deps: AppDep
   const { appSecret, verifyToken } = deps.config.channels.facebook;
   await app.register(async (scope) => {
     rawJsonBody(scope);
-    scope.get<{ Querystring: Record<string, string> }>('/webhooks/facebook', { schema: { hide: true } }, async (req, reply) => {
-      if (!verifyToken) return reply.code(404).send({ error: 'Not Found', message: 'the Facebook webhook is not configured (FACEBOOK_VERIFY_TOKEN)' });
-      const answer = answerChallenge(verifyToken, req.query);
-      if (!answer.ok) return reply.code(403).send({ error: 'Forbidden', message: 'hub.mode must be subscribe and hub.verify_token must match' });
-      return reply.type('text/plain').send(answer.challenge);
-    });
-    scope.post<{ Body: Buffer | undefined }>('/webhooks/facebook', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
-      if (!appSecret) return reply.code(404).send({ error: 'Not Found', message: 'the Facebook webhook is not configured (FACEBOOK_APP_SECRET)' });
-      const verified = verifyMetaSignature(appSecret, bodyBytes(req.body), req.headers['x-hub-signature-256'] as string | undefined);
-      if (!verified.ok) {
-        channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_signature' });
-        return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
-      }
-      const parsed = parseJson(bodyBytes(req.body));
-      if (!parsed.ok) {
-        channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_body' });
-        return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });
-      }
-      const { mentions, changes } = fromFeedWebhook(parsed.value as FeedWebhook);
-      const result = mentions.length ? await ingest(deps, mentions) : { accepted: [], duplicates: [] };
-      const changed = await recordChanges(deps.db, changes);
-      channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'accepted' });
-      return reply.send({ accepted: result.accepted.length, duplicates: result.duplicates.length, changes: changed });
-    });
+    scope.get<{ Querystring: Record<string, string> }>(
+      '/webhooks/facebook',
+      { schema: { hide: true } },
+      async (req, reply) => {
+        if (!verifyToken)
+          return reply
+            .code(404)
+            .send({ error: 'Not Found', message: 'the Facebook webhook is not configured (FACEBOOK_VERIFY_TOKEN)' });
+        const answer = answerChallenge(verifyToken, req.query);
+        if (!answer.ok)
+          return reply
+            .code(403)
+            .send({ error: 'Forbidden', message: 'hub.mode must be subscribe and hub.verify_token must match' });
+        return reply.type('text/plain').send(answer.challenge);
+      },
+    );
+    scope.post<{ Body: Buffer | undefined }>(
+      '/webhooks/facebook',
+      { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } },
+      async (req, reply) => {
+        if (!appSecret)
+          return reply
+            .code(404)
+            .send({ error: 'Not Found', message: 'the Facebook webhook is not configured (FACEBOOK_APP_SECRET)' });
+        const verified = verifyMetaSignature(
+          appSecret,
+          bodyBytes(req.body),
+          req.headers['x-hub-signature-256'] as string | undefined,
+        );
+        if (!verified.ok) {
+          channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_signature' });
+          return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
+        }
+        const parsed = parseJson(bodyBytes(req.body));
+        if (!parsed.ok) {
+          channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_body' });
+          return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });
+        }
+        const { mentions, changes } = fromFeedWebhook(parsed.value as FeedWebhook);
+        const result = mentions.length ? await ingest(deps, mentions) : { accepted: [], duplicates: [] };
+        const changed = await recordChanges(deps.db, changes);
+        channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'accepted' });
+        return reply.send({ accepted: result.accepted.length, duplicates: result.duplicates.length, changes: changed });
+      },
+    );
   });
 }

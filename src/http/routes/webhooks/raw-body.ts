@@ -17,7 +17,9 @@ export function rawJsonBody(scope: FastifyInstance): void {
     if (type === undefined && !hasBody) return;
     const media = type?.split(';')[0]?.trim().toLowerCase();
     if (media !== 'application/json') {
-      return reply.code(415).send({ error: 'Unsupported Media Type', message: 'webhook deliveries must be application/json' });
+      return reply
+        .code(415)
+        .send({ error: 'Unsupported Media Type', message: 'webhook deliveries must be application/json' });
     }
   });
   scope.removeContentTypeParser('application/json');
@@ -33,7 +35,10 @@ export type Parsed = { ok: true; value: unknown } | { ok: false };
 
 export function parseJson(raw: Buffer): Parsed {
   try {
-    return { ok: true, value: sjson.parse(raw.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }) };
+    return {
+      ok: true,
+      value: sjson.parse(raw.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }),
+    };
   } catch {
     return { ok: false };
   }

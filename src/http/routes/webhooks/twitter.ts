@@ -21,26 +21,35 @@ export default async function twitterWebhook(app: FastifyInstance, deps: AppDeps
       async (req, reply) => {
         if (!secret) return reply.code(404).send(NOT_CONFIGURED);
         const token = req.query.crc_token;
-        if (!isCrcToken(token)) return reply.code(400).send({ error: 'Bad Request', message: 'crc_token must be 1 to 64 base64 characters' });
+        if (!isCrcToken(token))
+          return reply.code(400).send({ error: 'Bad Request', message: 'crc_token must be 1 to 64 base64 characters' });
         return reply.send(crcResponse(secret, token));
       },
     );
-    scope.post<{ Body: Buffer | undefined }>('/webhooks/twitter', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
-      if (!secret) return reply.code(404).send(NOT_CONFIGURED);
-      const verified = verifyXSignature(secret, bodyBytes(req.body), req.headers['x-twitter-webhooks-signature'] as string | undefined);
-      if (!verified.ok) {
-        channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_signature' });
-        return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
-      }
-      const parsed = parseJson(bodyBytes(req.body));
-      if (!parsed.ok) {
-        channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_body' });
-        return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });
-      }
-      const mentions = mentionsFromEvent(parsed.value);
-      const result = mentions.length ? await ingest(deps, mentions) : { accepted: [], duplicates: [] };
-      channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'accepted' });
-      return reply.send({ accepted: result.accepted.length, duplicates: result.duplicates.length });
-    });
+    scope.post<{ Body: Buffer | undefined }>(
+      '/webhooks/twitter',
+      { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } },
+      async (req, reply) => {
+        if (!secret) return reply.code(404).send(NOT_CONFIGURED);
+        const verified = verifyXSignature(
+          secret,
+          bodyBytes(req.body),
+          req.headers['x-twitter-webhooks-signature'] as string | undefined,
+        );
+        if (!verified.ok) {
+          channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_signature' });
+          return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
+        }
+        const parsed = parseJson(bodyBytes(req.body));
+        if (!parsed.ok) {
+          channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_body' });
+          return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });
+        }
+        const mentions = mentionsFromEvent(parsed.value);
+        const result = mentions.length ? await ingest(deps, mentions) : { accepted: [], duplicates: [] };
+        channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'accepted' });
+        return reply.send({ accepted: result.accepted.length, duplicates: result.duplicates.length });
+      },
+    );
   });
 }
