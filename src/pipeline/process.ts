@@ -14,9 +14,9 @@ import {
   recordMentionsOnCases,
   openCasesByConversation,
   resolvedCasesByAuthor,
-  reopenCases,
   type PendingEvent,
 } from '../storage/cases.ts';
+import { reopenOnNewMention } from '../support/lifecycle.ts';
 import { linkAuthorsByEmail } from '../storage/customers.ts';
 import { normalize, type NormalizedMention } from './normalize.ts';
 import { dedupe } from './dedupe.ts';
@@ -25,6 +25,8 @@ import { planCases, type Classified } from './case.ts';
 export interface ProcessOptions {
   /** A customer posting this soon after their case was resolved reopens it (0: never). */
   reopenWindowMs?: number;
+  /** The time a reopen is recorded at (tests pin it). */
+  now?: () => Date;
 }
 
 export interface TriageContext {
@@ -124,11 +126,10 @@ export async function processInbox(
       resolvedCaseByAuthor: opts.reopenWindowMs ? await resolvedCasesByAuthor(tx, byAuthor) : new Map(),
       reopenWindowMs: opts.reopenWindowMs ?? 0,
     });
-    await reopenCases(
-      tx,
-      plans.flatMap((p) => (p.action === 'reopen' ? [p.caseId] : [])),
-      ACTOR,
-    );
+    // Through the lifecycle, as an agent's reopen; in id order, so two batches lock cases in the same order.
+    const reopenAt = opts.now?.() ?? new Date();
+    const toReopen = new Set(plans.flatMap((p) => (p.action === 'reopen' ? [p.caseId] : [])));
+    for (const caseId of [...toReopen].sort((a, b) => a - b)) await reopenOnNewMention(tx, caseId, ACTOR, reopenAt);
 
     const toOpen = classified.filter((_, i) => plans[i]?.action === 'open');
     const events: PendingEvent[] = []; // 'opened' and 'mention_added' go in one statement

@@ -234,26 +234,6 @@ export async function resolvedCasesByAuthor(
   );
 }
 
-/** Reopens resolved cases (the customer spoke again): open again, the resolution clock runs again. */
-export async function reopenCases(db: Queryable, caseIds: number[], actor: string): Promise<void> {
-  if (caseIds.length === 0) return;
-  const { rows } = await db.query<{ id: string; resolved_at: Date }>(
-    `UPDATE cases c SET status = 'reopened', reopen_count = reopen_count + 1, updated_at = now(), resolved_at = NULL
-     FROM (SELECT id, resolved_at FROM cases WHERE id = ANY($1::bigint[]) AND status = 'resolved' FOR UPDATE) old
-     WHERE c.id = old.id RETURNING c.id, old.resolved_at`,
-    [caseIds],
-  );
-  await appendEvents(
-    db,
-    rows.map((r) => ({
-      caseId: Number(r.id),
-      actor,
-      kind: 'reopened',
-      data: { from: 'resolved', to: 'reopened', resolved_at: r.resolved_at },
-    })),
-  );
-}
-
 /**
  * The queue in SLA order, from the due times stored by src/support/sla-due.ts (refresh them first):
  * breached first, then near breach, then running clocks by due time, then stopped clocks; ties by id.

@@ -78,20 +78,41 @@ export async function setStatus(
   reason?: string,
 ): Promise<void> {
   const c = await lock(db, id);
+  const problem = statusProblem(c, to);
+  if (problem) throw new CaseActionError(409, problem);
+  await writeStatus(db, c, to, actor, at, reason);
+}
+
+/**
+ * The customer spoke again soon after resolution (the pipeline): the same check, write and event as an
+ * agent's reopen. False, and nothing written, when the case is no longer resolved (someone reopened it first).
+ */
+export async function reopenOnNewMention(db: Queryable, id: number, actor: string, at: Date): Promise<boolean> {
+  const c = await lock(db, id);
+  if (statusProblem(c, 'reopened')) return false;
+  await writeStatus(db, c, 'reopened', actor, at);
+  return true;
+}
+
+function statusProblem(c: Locked, to: CaseStatus): string | null {
   const problem = transitionProblem(c.status, to);
-  if (problem) throw new CaseActionError(409, `case ${id}: ${problem}`);
-  if (c.merged_into !== null)
-    throw new CaseActionError(409, `case ${id} was merged into case ${c.merged_into}: work on that one`);
+  if (problem) return `case ${c.id}: ${problem}`;
+  if (c.merged_into !== null) return `case ${c.id} was merged into case ${c.merged_into}: work on that one`;
+  return null;
+}
+
+/** The one place a case's status is written, with its event ('reopened', or 'status' for the rest). */
+async function writeStatus(db: Queryable, c: Locked, to: CaseStatus, actor: string, at: Date, reason?: string) {
   await db.query(
     `UPDATE cases SET status = $2, updated_at = $3,
        resolved_at = CASE WHEN $2 = 'resolved' THEN $3 WHEN $2 = 'reopened' THEN NULL ELSE resolved_at END,
        reopen_count = reopen_count + CASE WHEN $2 = 'reopened' THEN 1 ELSE 0 END
      WHERE id = $1`,
-    [id, to, at],
+    [c.id, to, at],
   );
   await event(
     db,
-    id,
+    c.id,
     actor,
     to === 'reopened' ? 'reopened' : 'status',
     { from: c.status, to, ...(reason ? { reason } : {}) },

@@ -6,6 +6,7 @@ import { processInbox } from '../../src/pipeline/process.ts';
 import { createModels, type LiveModels } from '../../src/pipeline/models.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { setStatus } from '../../src/support/lifecycle.ts';
 
 let t: TestDatabase;
 let models: LiveModels;
@@ -117,6 +118,54 @@ describe('pipeline on PostgreSQL', () => {
       "SELECT c.customer_id, a.link_origin FROM authors a JOIN customers c ON c.id = a.customer_ref WHERE a.handle = 'ann_b'",
     );
     expect(linked.rows[0]).toEqual({ customer_id: 'C-1', link_origin: 'handle' });
+  });
+});
+
+describe('reopening', () => {
+  /** The case's status columns and status events (updated_at moves on when the new mention is attached). */
+  async function reopenRecord(caseId: number) {
+    const row = await t.db.query('SELECT status, reopen_count, resolved_at FROM cases WHERE id = $1', [caseId]);
+    const events = await t.db.query(
+      "SELECT actor, kind, data FROM case_events WHERE case_id = $1 AND kind IN ('reopened', 'status') ORDER BY id",
+      [caseId],
+    );
+    return { case: row.rows[0], events: events.rows };
+  }
+
+  it("records a reopen by the pipeline exactly as the lifecycle's reopen", async () => {
+    const resolvedAt = new Date(Date.now() - 3_600_000);
+    const reopenAt = new Date(Date.now() - 60_000);
+    const caseOf = async (handle: string) => {
+      const outcome = await run(
+        mention({ author: { handle }, created_at: new Date(Date.now() - 7_200_000).toISOString() }),
+      );
+      const id = outcome.mentionIds?.[0];
+      const { rows } = await t.db.query<{ case_id: string }>('SELECT case_id FROM mentions WHERE id = $1', [id]);
+      const caseId = Number(rows[0]?.case_id);
+      await setStatus(t.db, caseId, 'resolved', 'agent@example.com', resolvedAt);
+      return caseId;
+    };
+    const byLifecycle = await caseOf('reopen_by_hand');
+    const byPipeline = await caseOf('reopen_by_post');
+
+    await setStatus(t.db, byLifecycle, 'reopened', 'pipeline', reopenAt);
+    const again = mention({ author: { handle: 'reopen_by_post' }, created_at: reopenAt.toISOString() });
+    const { accepted } = await insertDeliveries(t.db, [again]);
+    await processInbox(
+      t.db,
+      models,
+      accepted.map((a) => a.id),
+      { reopenWindowMs: 72 * 3_600_000, now: () => reopenAt },
+    );
+
+    const expected = await reopenRecord(byLifecycle);
+    expect(expected.case).toMatchObject({ status: 'reopened', reopen_count: 1, resolved_at: null });
+    expect(expected.events.at(-1)).toEqual({
+      actor: 'pipeline',
+      kind: 'reopened',
+      data: { from: 'resolved', to: 'reopened', at: reopenAt.toISOString() },
+    });
+    expect(await reopenRecord(byPipeline)).toEqual(expected);
   });
 });
 
