@@ -1,8 +1,10 @@
-/** Product's hand on clusters: merge, split, rename, status (fixed closes the outreach loop), solution. */
+/**
+ * Product's hand on clusters: merge, split, rename, status, solution. Marking a cluster fixed also closes
+ * the outreach loop: that is src/outreach/closed-loop.ts, which calls updateClusterStatus here.
+ */
 import type { Queryable } from '../storage/db.ts';
 import { lockClusters, mergeInto, moveMentions, refreshCluster } from './store.ts';
 import { refreshProfile } from './upkeep.ts';
-import { notifyFixed } from '../outreach/campaigns.ts';
 import type { ClusterStatus } from './queries.ts';
 
 export class ClusterError extends Error {
@@ -75,13 +77,8 @@ export async function setSolution(tx: Queryable, id: number, solution: string | 
   ]);
 }
 
-/** Returns how many customers got the closed loop's "fixed" message (0 when it was already sent). */
-export async function setClusterStatus(
-  tx: Queryable,
-  id: number,
-  status: ClusterStatus,
-): Promise<{ fixedNotified: number }> {
+/** The status alone; routes go through setClusterStatus (src/outreach/closed-loop.ts) so "fixed" notifies. */
+export async function updateClusterStatus(tx: Queryable, id: number, status: ClusterStatus): Promise<void> {
   await live(tx, id);
   await tx.query('UPDATE clusters SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
-  return { fixedNotified: status === 'fixed' ? await notifyFixed(tx, id) : 0 };
 }

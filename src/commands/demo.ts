@@ -13,7 +13,7 @@ import {
   updateUser,
   type UserRole,
 } from '../demo/users.ts';
-import { generatePassword } from '../support/password.ts';
+import { generatePassword } from '../domain/password.ts';
 import { DEFAULT_WORLD, generateWorld, WORLD_PAGE_ID } from '../demo/world.ts';
 import { backlog, importWorldCustomers, ingestWorld, waitUntilDrained } from '../demo/load.ts';
 import { demoSummary, formatSummary } from '../demo/summary.ts';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { openRuntime } from '../runtime.ts';
 import { createUser, listUsers, USER_ROLES, UserExistsError, type UserRole } from '../storage/users.ts';
-import { generatePassword, passwordProblem } from '../support/password.ts';
+import { generatePassword, passwordProblem } from '../domain/password.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, fail } from './shared.ts';
 
 /** Asks on a terminal without echoing; null when stdin is not a terminal. */

@@ -1,6 +1,6 @@
 /** Staff users: role, team, a scrypt password hash; disabled users keep their history but cannot log in. */
 import type { Queryable } from './db.ts';
-import { hashPassword, verifyPassword } from '../support/password.ts';
+import { hashPassword, verifyPassword } from '../domain/password.ts';
 import { normaliseEmail } from '../domain/email.ts';
 
 export const USER_ROLES = ['agent', 'pr', 'product', 'admin'] as const;

@@ -10,7 +10,7 @@ import {
 } from '../../src/support/templates.ts';
 import { CsvReader, CsvError, parseCsvText } from '../../src/csv.ts';
 import { planHeader, toCustomer, isRejected } from '../../src/support/customer-rows.ts';
-import { hashPassword, verifyPassword, generatePassword, passwordProblem } from '../../src/support/password.ts';
+import { hashPassword, verifyPassword, generatePassword, passwordProblem } from '../../src/domain/password.ts';
 
 const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   caseId: 12,

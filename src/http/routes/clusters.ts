@@ -7,15 +7,9 @@ import { withTransaction } from '../../storage/db.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { CLUSTER_STATUSES, clusterDetail, listClusters } from '../../clusters/queries.ts';
-import {
-  ClusterError,
-  mergeClusters,
-  renameCluster,
-  setClusterStatus,
-  setSolution,
-  splitCluster,
-} from '../../clusters/actions.ts';
+import { ClusterError, mergeClusters, renameCluster, setSolution, splitCluster } from '../../clusters/actions.ts';
 import { OutreachError } from '../../outreach/campaigns.ts';
+import { setClusterStatus } from '../../outreach/closed-loop.ts';
 import { IdParam } from '../ids.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);

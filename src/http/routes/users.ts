@@ -6,7 +6,7 @@ import { createUser, listUsers, updateUser, listTokens, revokeToken, USER_ROLES 
 import { createToken, hashToken, ROLES, type Role } from '../../storage/tokens.ts';
 import { parseDuration, DURATION_HELP } from '../../domain/duration.ts';
 import { readSessionCookie } from '../session-cookie.ts';
-import { generatePassword, passwordProblem } from '../../support/password.ts';
+import { generatePassword, passwordProblem } from '../../domain/password.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
