@@ -23,7 +23,7 @@ const GRACE = 2 * HOUR;
 
 type Detector = (mentions: GenMention[]) => number[];
 
-/** For tuning sessions (bench/.quick.ts): overrides of the shipped thresholds. */
+/** For tuning sessions (a scratch script that imports this module and sets them): overrides of the shipped thresholds. */
 export const OVERRIDES: Partial<Thresholds> = {};
 
 const earshot: Detector = (mentions) => {

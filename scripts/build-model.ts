@@ -1,6 +1,7 @@
 /**
  * Rebuilds the shipped sentiment model from labelled tweets (SemEval 2013–2016, the only data the
- * shipped model may learn from; see ../shared/data/README.md):
+ * shipped model may learn from: its weights may ship, its tweets may not; the files are kept outside the
+ * repository, in ../shared/data beside the main checkout):
  *
  *   npm run build-model -- --input ../shared/data/semeval-train.jsonl [--out models/sentiment-en] [--seed 1]
  *

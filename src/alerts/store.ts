@@ -62,7 +62,8 @@ export async function createDestination(
 ): Promise<DestinationView & { secret?: string }> {
   const secret = d.kind === 'webhook' ? randomBytes(24).toString('base64url') : null;
   const { rows } = await db.query<Row>(
-    `INSERT INTO alert_destinations (name, kind, target, secret, min_severity, drills, enabled, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    `INSERT INTO alert_destinations (name, kind, target, secret, min_severity, drills, enabled, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
     [d.name, d.kind, d.target, secret, d.min_severity ?? 1, d.drills ?? true, d.enabled ?? true, by],
   );
   return { ...view(rows[0]!), ...(secret ? { secret } : {}) };

@@ -284,7 +284,8 @@ async function writeRun(
     const up = await tx.query<{ id: string; engine_key: string; merged_into: string | null; inserted: boolean }>(
       `INSERT INTO clusters (engine_key, label, engine_size, representatives)
        SELECT key, label, size, reps FROM jsonb_to_recordset($1::jsonb) AS x(key text, label jsonb, size integer, reps jsonb)
-       ON CONFLICT (engine_key) DO UPDATE SET label = EXCLUDED.label, engine_size = EXCLUDED.engine_size, representatives = EXCLUDED.representatives, updated_at = now()
+       ON CONFLICT (engine_key) DO UPDATE SET label = EXCLUDED.label, engine_size = EXCLUDED.engine_size,
+         representatives = EXCLUDED.representatives, updated_at = now()
        RETURNING id, engine_key, merged_into, (xmax = 0) AS inserted`,
       [JSON.stringify(rows)],
     );
@@ -349,8 +350,10 @@ async function writeRun(
             srcs AS (SELECT cluster, jsonb_object_agg(source, n) AS s FROM (SELECT cluster, source, count(*) AS n FROM m GROUP BY 1, 2) x GROUP BY 1),
             agg AS (SELECT cluster, count(*) AS n, min(created_at) AS lo, max(created_at) AS hi FROM m GROUP BY 1),
             k AS (UPDATE clusters k SET size = k.size + agg.n, first_seen = LEAST(k.first_seen, agg.lo), last_seen = GREATEST(k.last_seen, agg.hi),
-                    daily = k.daily || (SELECT jsonb_object_agg(key, value::bigint + COALESCE((k.daily ->> key)::bigint, 0)) FROM jsonb_each_text(days.d)),
-                    channels = k.channels || (SELECT jsonb_object_agg(key, value::bigint + COALESCE((k.channels ->> key)::bigint, 0)) FROM jsonb_each_text(srcs.s)),
+                    daily = k.daily || (SELECT jsonb_object_agg(key, value::bigint + COALESCE((k.daily ->> key)::bigint, 0))
+                                          FROM jsonb_each_text(days.d)),
+                    channels = k.channels || (SELECT jsonb_object_agg(key, value::bigint + COALESCE((k.channels ->> key)::bigint, 0))
+                                                FROM jsonb_each_text(srcs.s)),
                     updated_at = now()
                   FROM agg JOIN days USING (cluster) JOIN srcs USING (cluster) WHERE k.id = agg.cluster)
        SELECT DISTINCT was FROM m WHERE was IS NOT NULL`,

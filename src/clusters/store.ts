@@ -35,8 +35,11 @@ export async function moveMentions(
 ): Promise<number[]> {
   if (mentionIds.length === 0) return [];
   const { rows } = await tx.query<{ old: string | null }>(
-    `WITH old AS (SELECT id, cluster_id FROM mentions WHERE id = ANY($1::bigint[]) AND cluster_id IS DISTINCT FROM $2 ${opts.pin ? '' : 'AND NOT cluster_pinned'} FOR UPDATE)
-     UPDATE mentions m SET cluster_id = $2, cluster_pinned = m.cluster_pinned OR $3 FROM old WHERE m.id = old.id RETURNING old.cluster_id AS old`,
+    `WITH old AS (SELECT id, cluster_id FROM mentions
+                   WHERE id = ANY($1::bigint[]) AND cluster_id IS DISTINCT FROM $2 ${opts.pin ? '' : 'AND NOT cluster_pinned'}
+                   FOR UPDATE)
+     UPDATE mentions m SET cluster_id = $2, cluster_pinned = m.cluster_pinned OR $3
+       FROM old WHERE m.id = old.id RETURNING old.cluster_id AS old`,
     [mentionIds, to, opts.pin ?? false],
   );
   await tx.query(

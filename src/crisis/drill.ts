@@ -97,11 +97,15 @@ export async function removeDrills(db: Db): Promise<DrillRemoval> {
       await tx.query('DELETE FROM cases WHERE id = ANY($1::bigint[])', [caseIds]);
     }
     await tx.query(
-      `DELETE FROM authors a WHERE a.handle LIKE 'drill\\_%' AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.author_id = a.id) AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.author_id = a.id)`,
+      `DELETE FROM authors a WHERE a.handle LIKE 'drill\\_%'
+         AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.author_id = a.id)
+         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.author_id = a.id)`,
     );
     // The detector forgets the drill's open crisis, so the next real one is alerted afresh.
     await tx.query(
-      `UPDATE crisis_state SET state = jsonb_set(state, '{tracker}', '{"open": null, "hotSince": null, "coolUntil": 0, "positiveUntil": 0}'::jsonb) WHERE alert_id IS NULL OR NOT EXISTS (SELECT 1 FROM alerts WHERE id = crisis_state.alert_id)`,
+      `UPDATE crisis_state
+          SET state = jsonb_set(state, '{tracker}', '{"open": null, "hotSince": null, "coolUntil": 0, "positiveUntil": 0}'::jsonb)
+        WHERE alert_id IS NULL OR NOT EXISTS (SELECT 1 FROM alerts WHERE id = crisis_state.alert_id)`,
     );
     return { alerts: alerts.rowCount ?? 0, mentions: mentions.rowCount ?? 0, cases: caseIds.length };
   });

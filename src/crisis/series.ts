@@ -12,7 +12,9 @@ export async function rollUpSeries(db: Queryable, since: Date, ingestedSince: Da
      SELECT date_trunc('minute', m.created_at), '*', m.source, COALESCE(m.sentiment, 'neutral'), m.drill, count(*),
             sum(LEAST(COALESCE(a.followers, 0) / 100000.0, 20))
        FROM mentions m JOIN authors a ON a.id = m.author_id
-      WHERE (m.created_at >= $1 OR date_trunc('minute', m.created_at) IN (SELECT DISTINCT date_trunc('minute', created_at) FROM mentions WHERE ingested_at >= $2))
+      WHERE (m.created_at >= $1
+             OR date_trunc('minute', m.created_at) IN
+                (SELECT DISTINCT date_trunc('minute', created_at) FROM mentions WHERE ingested_at >= $2))
       GROUP BY 1, 3, 4, 5
      ON CONFLICT (brand, channel, minute, sentiment, drill) DO UPDATE SET mentions = EXCLUDED.mentions, reach = EXCLUDED.reach`,
     [since, ingestedSince ?? new Date(8.64e15)],

@@ -35,7 +35,8 @@ export async function demoSummary(db: Db, maxClusters = 8): Promise<DemoSummary>
     profile_text: string | null;
   }>(
     // Clusters whose complainants share a profile are the story (a root cause with customers at risk): first.
-    'SELECT id, label, size, complainants, profile_text FROM clusters WHERE merged_into IS NULL AND size > 0 ORDER BY (profile_text IS NULL), size DESC, id LIMIT $1',
+    `SELECT id, label, size, complainants, profile_text FROM clusters
+      WHERE merged_into IS NULL AND size > 0 ORDER BY (profile_text IS NULL), size DESC, id LIMIT $1`,
     [maxClusters],
   );
   const clusters: DemoSummary['clusters'] = [];

@@ -32,6 +32,10 @@ export interface Triage {
 
 /** One map key for a value unique within a source: a handle, an external id, an author id, a thread. */
 export const sourceKey = (source: string, value: string | number): string => `${source}\u0000${value}`;
+/** The key of an author (the authors row id) on a source: open and resolved cases are looked up by it. */
+export const authorKey = (source: string, authorId: number): string => sourceKey(source, authorId);
+/** The key of a thread on a source: a case's conversation key or the external id of a mention in it. */
+export const threadKey = (source: string, conversation: string): string => sourceKey(source, conversation);
 
 /** Strips a leading '@' and lower-cases: handles match case-insensitively on every platform we read. */
 export function canonicalHandle(handle: string): string {

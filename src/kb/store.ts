@@ -17,7 +17,8 @@ export interface PublishedCluster {
   representatives: number[];
 }
 
-const COLUMNS = `id::int AS id, name, label, status, solution, size, first_seen, last_seen, published_at, greatest(published_at, coalesce(solution_updated_at, published_at)) AS updated_at, representatives`;
+const COLUMNS = `id::int AS id, name, label, status, solution, size, first_seen, last_seen, published_at,
+  greatest(published_at, coalesce(solution_updated_at, published_at)) AS updated_at, representatives`;
 
 export async function publishedClusters(db: Queryable): Promise<PublishedCluster[]> {
   const { rows } = await db.query<PublishedCluster>(
@@ -30,7 +31,9 @@ export type PublishedLookup = { kind: 'published'; cluster: PublishedCluster } |
 
 export async function publishedCluster(db: Queryable, id: number): Promise<PublishedLookup> {
   const { rows } = await db.query<PublishedCluster & { live: boolean; was: boolean }>(
-    `SELECT ${COLUMNS}, (published_at IS NOT NULL AND merged_into IS NULL AND solution IS NOT NULL) AS live, (unpublished_at IS NOT NULL OR merged_into IS NOT NULL OR published_at IS NOT NULL) AS was
+    `SELECT ${COLUMNS},
+            (published_at IS NOT NULL AND merged_into IS NULL AND solution IS NOT NULL) AS live,
+            (unpublished_at IS NOT NULL OR merged_into IS NOT NULL OR published_at IS NOT NULL) AS was
        FROM clusters WHERE id = $1`,
     [id],
   );
@@ -115,7 +118,9 @@ export async function publishCluster(db: Queryable, id: number): Promise<Date> {
 
 export async function unpublishCluster(db: Queryable, id: number): Promise<void> {
   const r = await db.query(
-    'UPDATE clusters SET unpublished_at = CASE WHEN published_at IS NULL THEN unpublished_at ELSE now() END, published_at = NULL, updated_at = now() WHERE id = $1',
+    `UPDATE clusters SET unpublished_at = CASE WHEN published_at IS NULL THEN unpublished_at ELSE now() END,
+                         published_at = NULL, updated_at = now()
+      WHERE id = $1`,
     [id],
   );
   if ((r.rowCount ?? 0) === 0) throw new PublishError(404, `no cluster ${id}`);

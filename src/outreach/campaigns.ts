@@ -222,7 +222,8 @@ export async function getCampaign(db: Queryable, id: number): Promise<Campaign |
       sent_at: Date | null;
     }
   >(
-    'SELECT id, cluster_id, name, channel, delivery, template, fixed_template, status, note, created_by, created_at, sent_at FROM outreach_campaigns WHERE id = $1',
+    `SELECT id, cluster_id, name, channel, delivery, template, fixed_template, status, note, created_by, created_at, sent_at
+       FROM outreach_campaigns WHERE id = $1`,
     [id],
   );
   const r = rows[0];

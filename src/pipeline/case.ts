@@ -3,7 +3,7 @@
  * mention. A customer's follow-ups (a reply in the thread, a second post an hour later, a retweet
  * of the complaint) join their open case instead of opening another.
  */
-import { sourceKey, type Triage } from '../domain/mention.ts';
+import { authorKey, threadKey, type Triage } from '../domain/mention.ts';
 import type { Deduped } from './dedupe.ts';
 
 export interface Classified extends Deduped {
@@ -13,9 +13,9 @@ export interface Classified extends Deduped {
 }
 
 export interface CaseContext {
-  /** The open case of each author on each source, keyed `${source}\0${authorId}`. */
+  /** The open case of each author on each source, keyed by authorKey. */
   openCaseByAuthor: Map<string, number>;
-  /** Open cases by `${source}\0${conversation}` (the case's conversation key or a mention id in it). */
+  /** Open cases by threadKey (the case's conversation key or a mention id in it). */
   openCaseByConversation?: Map<string, number>;
   /** Each author's most recently resolved case, keyed like openCaseByAuthor. */
   resolvedCaseByAuthor?: Map<string, { caseId: number; resolvedAt: Date }>;
@@ -29,9 +29,6 @@ export type CasePlan =
   | { action: 'attach-new'; batchIndex: number }
   | { action: 'reopen'; caseId: number }
   | { action: 'none' };
-
-export const authorKey = (source: string, authorId: number) => sourceKey(source, authorId);
-export const threadKey = (source: string, conversation: string) => sourceKey(source, conversation);
 
 export function planCases(batch: Classified[], ctx: CaseContext): CasePlan[] {
   const openedInBatch = new Map<string, number>();

@@ -112,11 +112,8 @@ export async function processInbox(
       return { ...m, sentiment, triage, authorId: author.id };
     });
 
-    const openCases = await openCasesByAuthor(
-      tx,
-      classified.map((m) => ({ source: m.source, authorId: m.authorId })),
-    );
     const byAuthor = classified.map((m) => ({ source: m.source, authorId: m.authorId }));
+    const openCases = await openCasesByAuthor(tx, byAuthor);
     const threads = classified.flatMap((m) =>
       m.conversationId ? [{ source: m.source, conversation: m.conversationId }] : [],
     );

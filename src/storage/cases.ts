@@ -1,7 +1,7 @@
 import type { Queryable } from './db.ts';
 import { decodeCursor, toPage, Where, type Page } from './page.ts';
 import { MENTION_SELECT, type MentionRow } from './mentions.ts';
-import { sourceKey } from '../domain/mention.ts';
+import { authorKey, threadKey } from '../domain/mention.ts';
 
 export interface CaseRow {
   id: number;
@@ -34,6 +34,10 @@ export interface CaseDetail extends CaseRow {
   events: CaseEvent[];
 }
 
+/** The SQL side of authorKey: cases `c` joined to the (source, author id) pairs passed as $1 and $2. */
+const JOIN_AUTHORS =
+  'JOIN unnest($1::text[], $2::bigint[]) AS a(source, author_id) ON a.source = c.source AND a.author_id = c.author_id';
+
 /** Each author's most recent case that is not resolved, on the source given with it. */
 export async function openCasesByAuthor(
   db: Queryable,
@@ -42,11 +46,11 @@ export async function openCasesByAuthor(
   if (authors.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; source: string; author_id: string }>(
     `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id FROM cases c
-     JOIN unnest($1::text[], $2::bigint[]) AS a(source, author_id) ON a.source = c.source AND a.author_id = c.author_id
+     ${JOIN_AUTHORS}
      WHERE c.status <> 'resolved' ORDER BY c.source, c.author_id, c.id DESC`,
     [authors.map((a) => a.source), authors.map((a) => a.authorId)],
   );
-  return new Map(rows.map((r) => [sourceKey(r.source, Number(r.author_id)), Number(r.id)]));
+  return new Map(rows.map((r) => [authorKey(r.source, Number(r.author_id)), Number(r.id)]));
 }
 
 export interface NewCase {
@@ -213,7 +217,7 @@ export async function openCasesByConversation(
      ORDER BY t.source, t.conversation, c.id DESC`,
     [threads.map((t) => t.source), threads.map((t) => t.conversation)],
   );
-  return new Map(rows.map((r) => [sourceKey(r.source, r.conversation), Number(r.id)]));
+  return new Map(rows.map((r) => [threadKey(r.source, r.conversation), Number(r.id)]));
 }
 
 /** Each author's most recently resolved case (merged cases excluded), for reopening. */
@@ -224,13 +228,13 @@ export async function resolvedCasesByAuthor(
   if (authors.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; source: string; author_id: string; resolved_at: Date }>(
     `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id, c.resolved_at FROM cases c
-     JOIN unnest($1::text[], $2::bigint[]) AS a(source, author_id) ON a.source = c.source AND a.author_id = c.author_id
+     ${JOIN_AUTHORS}
      WHERE c.status = 'resolved' AND c.resolved_at IS NOT NULL AND c.merged_into IS NULL
      ORDER BY c.source, c.author_id, c.resolved_at DESC`,
     [authors.map((a) => a.source), authors.map((a) => a.authorId)],
   );
   return new Map(
-    rows.map((r) => [sourceKey(r.source, Number(r.author_id)), { caseId: Number(r.id), resolvedAt: r.resolved_at }]),
+    rows.map((r) => [authorKey(r.source, Number(r.author_id)), { caseId: Number(r.id), resolvedAt: r.resolved_at }]),
   );
 }
 

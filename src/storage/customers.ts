@@ -34,12 +34,16 @@ export async function upsertCustomers(db: Queryable, input: CustomerInput[]): Pr
   if (list.length === 0) return { inserted: 0, updated: 0, authorsLinked: 0 };
   const { rows } = await db.query<{ id: string; customer_id: string; inserted: boolean }>(
     `INSERT INTO customers (customer_id, name, email, attributes, churned_at)
-     SELECT x.customer_id, x.name, x.email, coalesce(x.attributes, '{}'), x.churned_at FROM jsonb_to_recordset($1::jsonb) AS x(customer_id text, name text, email text, attributes jsonb, churned_at timestamptz, churn_given boolean)
+     SELECT x.customer_id, x.name, x.email, coalesce(x.attributes, '{}'), x.churned_at
+       FROM jsonb_to_recordset($1::jsonb)
+         AS x(customer_id text, name text, email text, attributes jsonb, churned_at timestamptz, churn_given boolean)
      ON CONFLICT (customer_id) DO UPDATE SET
        name = coalesce(excluded.name, customers.name),
        email = coalesce(excluded.email, customers.email),
        attributes = customers.attributes || excluded.attributes,
-       churned_at = CASE WHEN (SELECT y.churn_given FROM jsonb_to_recordset($1::jsonb) AS y(customer_id text, churn_given boolean) WHERE y.customer_id = excluded.customer_id) THEN excluded.churned_at ELSE customers.churned_at END,
+       churned_at = CASE WHEN (SELECT y.churn_given FROM jsonb_to_recordset($1::jsonb) AS y(customer_id text, churn_given boolean)
+                                WHERE y.customer_id = excluded.customer_id)
+                         THEN excluded.churned_at ELSE customers.churned_at END,
        updated_at = now()
      RETURNING id, customer_id, (xmax = 0) AS inserted`,
     [

@@ -27,7 +27,9 @@ export async function mentionVolume(db: Queryable, from: Date, to: Date, bucket:
     mean_score: number | null;
   }>(
     `WITH buckets AS (
-       SELECT generate_series(date_trunc($3, $1::timestamptz AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond', ('1 ' || $3)::interval) AS b
+       SELECT generate_series(date_trunc($3, $1::timestamptz AT TIME ZONE 'UTC'),
+                              $2::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond',
+                              ('1 ' || $3)::interval) AS b
      ), counted AS (
        SELECT date_trunc($3, created_at AT TIME ZONE 'UTC') AS b,
          count(*) AS total,

@@ -46,8 +46,10 @@ export async function handledCases(
   to: Date,
 ): Promise<{ assignee: string; team: string | null; opened_at: Date; resolved_at: Date }[]> {
   const { rows } = await db.query<{ assignee: string; team: string | null; opened_at: Date; resolved_at: Date }>(
-    `SELECT c.assignee, coalesce(u.team, c.queue) AS team, c.opened_at, c.resolved_at FROM cases c LEFT JOIN users u ON u.email = lower(c.assignee)
-      WHERE c.assignee IS NOT NULL AND c.merged_into IS NULL AND c.resolved_at IS NOT NULL AND c.resolved_at < $1 AND c.resolved_at >= $1::timestamptz - interval '400 days'`,
+    `SELECT c.assignee, coalesce(u.team, c.queue) AS team, c.opened_at, c.resolved_at
+       FROM cases c LEFT JOIN users u ON u.email = lower(c.assignee)
+      WHERE c.assignee IS NOT NULL AND c.merged_into IS NULL AND c.resolved_at IS NOT NULL
+        AND c.resolved_at < $1 AND c.resolved_at >= $1::timestamptz - interval '400 days'`,
     [to],
   );
   return rows;

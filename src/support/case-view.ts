@@ -111,7 +111,9 @@ export async function supportDetail(
     author_name: string | null;
     kb_page: number | null;
   }>(
-    `SELECT CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object('customer_id', cu.customer_id, 'name', cu.name, 'attributes', cu.attributes, 'link_origin', a.link_origin) END AS customer,
+    `SELECT CASE WHEN cu.id IS NULL THEN NULL
+                 ELSE json_build_object('customer_id', cu.customer_id, 'name', cu.name, 'attributes', cu.attributes,
+                                        'link_origin', a.link_origin) END AS customer,
        cl.solution, a.handle, a.name AS author_name,
        CASE WHEN cl.published_at IS NOT NULL AND cl.merged_into IS NULL AND cl.solution IS NOT NULL THEN cl.id::int END AS kb_page
      FROM cases c JOIN authors a ON a.id = c.author_id LEFT JOIN customers cu ON cu.id = c.customer_ref LEFT JOIN clusters cl ON cl.id = c.cluster_id

@@ -200,7 +200,8 @@ export async function splitCase(
   const head = moving[0];
   if (!head) throw new CaseActionError(400, 'mention_ids is empty');
   const created = await db.query<{ id: string }>(
-    `INSERT INTO cases (status, priority, category, queue, source, author_id, customer_ref, conversation_key, subject, mention_count, cluster_id, opened_at, updated_at, tags)
+    `INSERT INTO cases (status, priority, category, queue, source, author_id, customer_ref, conversation_key, subject,
+                        mention_count, cluster_id, opened_at, updated_at, tags)
      SELECT 'new', c.priority, c.category, c.queue, c.source, $2, a.customer_ref, NULL, left($3, 140), $4, c.cluster_id, $5, $6, c.tags
      FROM cases c, authors a WHERE c.id = $1 AND a.id = $2 RETURNING id`,
     [id, head.author_id, head.text, moving.length, head.created_at, at],

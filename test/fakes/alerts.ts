@@ -1,6 +1,6 @@
 /**
  * A fake Google Alerts feed server. The Atom shape is that of real Alerts feeds as quoted in public
- * repositories' fixtures (shared/docs/protocols.md §4.3): feed id tag:google.com,2005:reader/user/…,
+ * repositories' fixtures: feed id tag:google.com,2005:reader/user/…,
  * entry id tag:google.com,2013:googlealerts/feed:<number>, title/content type="html" with escaped <b>
  * highlights, links wrapped in https://www.google.com/url?rct=j&sa=t&url=<percent-encoded>&ct=ga&cd=…&usg=…,
  * and an empty <author><name/>. Conditional GET (ETag / Last-Modified → 304) as any HTTP server does.

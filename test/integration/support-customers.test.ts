@@ -9,6 +9,7 @@ import { RULES_DIR } from '../helpers/runtime.ts';
 import { checkLogin } from '../../src/storage/users.ts';
 import { upsertAuthors } from '../../src/storage/authors.ts';
 import { createCases } from '../../src/storage/cases.ts';
+import { sourceKey } from '../../src/domain/mention.ts';
 
 let database: TestDatabase;
 let dir: string;
@@ -46,7 +47,7 @@ describe('earshot import customers', () => {
       { source: 'twitter', handle: 'frank_t', name: 'Frank', followers: 10 },
       { source: 'email', handle: 'grace@example.com', name: null, followers: null },
     ]);
-    const frank = authors.get('twitter\u0000frank_t');
+    const frank = authors.get(sourceKey('twitter', 'frank_t'));
     [frankCase] = (await createCases(
       database.db,
       [

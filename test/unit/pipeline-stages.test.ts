@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { normalize, fingerprint, type NormalizedMention } from '../../src/pipeline/normalize.ts';
 import { dedupe } from '../../src/pipeline/dedupe.ts';
-import { planCases, authorKey, type Classified } from '../../src/pipeline/case.ts';
+import { planCases, type Classified } from '../../src/pipeline/case.ts';
+import { authorKey } from '../../src/domain/mention.ts';
 import type { MentionInput, Triage } from '../../src/domain/mention.ts';
 
 const received = new Date('2026-11-20T12:00:00Z');

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { normalize, type NormalizedMention } from '../../src/pipeline/normalize.ts';
-import { planCases, authorKey, threadKey, type Classified } from '../../src/pipeline/case.ts';
+import { planCases, type Classified } from '../../src/pipeline/case.ts';
+import { authorKey, threadKey } from '../../src/domain/mention.ts';
 import type { MentionInput, Triage } from '../../src/domain/mention.ts';
 
 const received = new Date('2026-11-20T12:00:00Z');

@@ -512,6 +512,14 @@ export const CONTRAST = ['but', 'however', 'although', 'though', 'except'];
 export const SCOPE_BREAKERS = ['and', 'because', 'since', 'when', 'while', 'which', 'who', 'then', 'if', 'until'];
 
 /**
+ * A pattern written over several lines: each line break and the indentation after it are dropped (the
+ * text is taken raw, so backslashes stay as written). Break lines only where no space is meant.
+ */
+function pattern(strings: TemplateStringsArray): string {
+  return strings.raw.join('').replace(/\n\s*/g, '');
+}
+
+/**
  * Whole-text patterns: complaint shapes a word list cannot see. Tested against the lower-cased text,
  * only when one of their trigger words occurs; each adds its valence once.
  */
@@ -519,41 +527,63 @@ export const PATTERNS: { id: string; source: string; valence: number; triggers: 
   // Waiting measured in time: "on hold for 2 hours", "waited 45 minutes", "3 days and no reply".
   {
     id: 'waiting-time',
-    source: String.raw`\b(?:hold|wait(?:ed|ing)?|sat|stuck|delayed|late|queue|line)\b[^.!?]{0,40}?\b(?:\d+|an?|two|three|four|five|several|many)\s*(?:\+\s*)?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?)\b`,
+    source: pattern`
+      \b(?:hold|wait(?:ed|ing)?|sat|stuck|delayed|late|queue|line)\b[^.!?]{0,40}?
+      \b(?:\d+|an?|two|three|four|five|several|many)\s*(?:\+\s*)?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?)\b
+    `,
     valence: -3,
     triggers: ['hold', 'wait', 'waited', 'waiting', 'sat', 'stuck', 'delayed', 'late', 'queue', 'line'],
   },
   {
     id: 'time-passed',
-    source: String.raw`\b(?:\d+|two|three|four|five|several|many)\s*(?:hours?|hrs|days|weeks)\b[^.!?]{0,30}\b(?:later|now|still|and no|no one|nobody|without|ago)\b`,
+    source: pattern`
+      \b(?:\d+|two|three|four|five|several|many)\s*(?:hours?|hrs|days|weeks)\b[^.!?]{0,30}
+      \b(?:later|now|still|and no|no one|nobody|without|ago)\b
+    `,
     valence: -3,
     triggers: ['#number', 'two', 'three', 'four', 'five', 'several', 'many'],
   },
   // Repeated contact: "called 3 times", "second time this week".
   {
     id: 'repeat-contact',
-    source: String.raw`\b(?:(?:called|emailed|tried|asked|contacted|messaged|dm'?d|tweeted|rebooked|reported)\s+(?:you\s+|them\s+|it\s+)?(?:\d+|two|three|four|five|several|multiple|many)\s+times)\b`,
+    source: pattern`
+      \b(?:(?:called|emailed|tried|asked|contacted|messaged|dm'?d|tweeted|rebooked|reported)\s+(?:you\s+|them\s+|it\s+)?
+      (?:\d+|two|three|four|five|several|multiple|many)\s+times)\b
+    `,
     valence: -3,
     triggers: ['times'],
   },
   // "still no answer", "still haven't heard", "still waiting".
   {
     id: 'still-unresolved',
-    source: String.raw`\bstill\s+(?:no|not|nothing|haven'?t|hasn'?t|can'?t|cannot|don'?t|doesn'?t|didn'?t|isn'?t|waiting|on hold|stuck|broken|down|missing|delayed)\b`,
+    source: pattern`
+      \bstill\s+(?:no|not|nothing|haven'?t|hasn'?t|can'?t|cannot|don'?t|doesn'?t|didn'?t|isn'?t
+      |waiting|on hold|stuck|broken|down|missing|delayed)\b
+    `,
     valence: -3,
     triggers: ['still'],
   },
   // Rhetorical complaint questions: "why is it so hard to…", "how is this acceptable", "what is going on".
   {
     id: 'rhetorical-question',
-    source: String.raw`\b(?:why (?:is|are|do|does|did|would|can'?t|won'?t|isn'?t|aren'?t|hasn'?t|haven'?t|the hell)|how (?:hard|is this|is that|can you|could you|dare|many (?:more|times))|what (?:is going on|the hell|the heck|a joke|happened to)|is (?:it|this) (?:too much|so hard))\b`,
+    source: pattern`
+      \b(?:why (?:is|are|do|does|did|would|can'?t|won'?t|isn'?t|aren'?t|hasn'?t|haven'?t|the hell)
+      |how (?:hard|is this|is that|can you|could you|dare|many (?:more|times))
+      |what (?:is going on|the hell|the heck|a joke|happened to)
+      |is (?:it|this) (?:too much|so hard))\b
+    `,
     valence: -2,
     triggers: ['why', 'how', 'what', 'is'],
   },
   // Sarcastic thanks/praise next to a complaint: "thanks for the 3 hour delay", "great job losing my bag".
   {
     id: 'sarcastic-thanks',
-    source: String.raw`\b(?:thanks?(?: you)?(?: so much)?|great job|nice job|good job|way to go|love (?:how|that)|gotta love|great (?:customer )?service)\b[^.!?]{0,40}?\b(?:delay\w*|cancel\w*|los(?:t|ing)|wait\w*|hold|nothing|late|stuck|stranded|broke\w*|rude|ignor\w*|miss\w*|charg\w*|no (?:help|response|answer|reply))\b`,
+    source: pattern`
+      \b(?:thanks?(?: you)?(?: so much)?|great job|nice job|good job|way to go|love (?:how|that)|gotta love
+      |great (?:customer )?service)\b[^.!?]{0,40}?
+      \b(?:delay\w*|cancel\w*|los(?:t|ing)|wait\w*|hold|nothing|late|stuck|stranded|broke\w*|rude|ignor\w*|miss\w*
+      |charg\w*|no (?:help|response|answer|reply))\b
+    `,
     valence: -5,
     triggers: ['thanks', 'thank', 'job', 'way', 'love', 'service'],
   },
@@ -567,14 +597,20 @@ export const PATTERNS: { id: string; source: string; valence: number; triggers: 
   // Demands for action: "fix this", "do something", "i want my money back".
   {
     id: 'demand',
-    source: String.raw`\b(?:fix (?:this|it|your)|do something|get (?:it|this|your act) together|want (?:my|a) (?:money|refund)|money back|give me (?:a|my) refund|speak to a (?:manager|supervisor|human|person))\b`,
+    source: pattern`
+      \b(?:fix (?:this|it|your)|do something|get (?:it|this|your act) together|want (?:my|a) (?:money|refund)
+      |money back|give me (?:a|my) refund|speak to a (?:manager|supervisor|human|person))\b
+    `,
     valence: -3,
     triggers: ['fix', 'do', 'get', 'want', 'back', 'give', 'speak'],
   },
   // Leaving: "never flying with you again", "switching to", "cancel my account".
   {
     id: 'churn',
-    source: String.raw`\b(?:never (?:\w+ing|\w+ )(?:with |on )?(?:you|again)|last time i|switching to|(?:cancel|close) my (?:account|subscription|membership)|take my business)\b`,
+    source: pattern`
+      \b(?:never (?:\w+ing|\w+ )(?:with |on )?(?:you|again)|last time i|switching to
+      |(?:cancel|close) my (?:account|subscription|membership)|take my business)\b
+    `,
     valence: -3,
     triggers: ['never', 'last', 'switching', 'cancel', 'close', 'take'],
   },

@@ -1,5 +1,5 @@
 /**
- * A thin typed Graph API client over fetch (fb-graph-api/fbgraph are unmaintained; dependencies.md §1):
+ * A thin typed Graph API client over fetch (the npm clients fb-graph-api and fbgraph are unmaintained):
  * versioned base URL, appsecret_proof on every call (developers.facebook.com/docs/graph-api/guides/
  * secure-requests), the token in the Authorization header rather than the URL, paging through
  * `paging.next` (only on the same origin, so a token never leaves for another host), path segments

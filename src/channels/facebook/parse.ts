@@ -1,7 +1,7 @@
 /**
  * Facebook payloads → MentionInput. Graph objects come from GET /{page-id}/feed and /{post-id}/comments
  * (developers.facebook.com reference/page/feed, object/comments); webhook changes from the Page `feed`
- * field (shape in shared/docs/protocols.md §4.2). Facebook has no handles: the author's app-scoped id
+ * field (their shape: FeedWebhook below). Facebook has no handles: the author's app-scoped id
  * is the handle and the name rides along. Posts by the page itself are the brand talking, not a mention.
  */
 import type { MentionInput } from '../../domain/mention.ts';

@@ -1,7 +1,7 @@
 /**
- * Google Alerts Atom → MentionInput. Feeds are hostile input (reliability.md §3): any DOCTYPE/ENTITY
- * is refused before parsing, links are unwrapped from google.com/url?…&url= with URL/URLSearchParams
- * and kept only when http(s), and titles/snippets (type="html") are reduced to plain text.
+ * Google Alerts Atom → MentionInput. Feeds are hostile input (docs/channels.md, Google Alerts): any
+ * DOCTYPE/ENTITY is refused before parsing, links are unwrapped from google.com/url?…&url= with
+ * URL/URLSearchParams and kept only when http(s), and titles/snippets (type="html") are reduced to plain text.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { MentionInput } from '../../domain/mention.ts';

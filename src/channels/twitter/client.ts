@@ -1,7 +1,7 @@
 /**
  * X clients over twitter-api-v2. The library has no base-URL option: the cached `v2` getters are
  * re-prefixed (setPrefix is protected in the typings but works), and an http.Agent is passed for an
- * http:// base because the library always calls https.request (see shared/docs/dependencies.md §2).
+ * http:// base because the library always calls https.request, whatever the URL's scheme.
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -1,7 +1,8 @@
 /**
  * Webhook routes need the exact bytes that were signed: inside their own encapsulated scope the JSON
  * parser hands over a Buffer, and the handler parses it with secure-json-parse only after the
- * signature checked out (a plain JSON.parse would accept a signed `__proto__` body; reliability.md §3).
+ * signature checked out (a plain JSON.parse keeps a `__proto__` key, which a later merge of the object
+ * would turn into prototype pollution).
  */
 import type { FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
