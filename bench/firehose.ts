@@ -8,112 +8,56 @@
  *      (inbox processed_at, stamped in the processing transaction) at a paced offered load;
  *   4. GET /api/cases?sort=sla's work (listBySla) on a demo-sized database: the first call
  *      (computing stored due times) and the steady state.
+ * Parts in their own files (shared helpers in bench/firehose-harness.ts):
+ *   import    — the same mentions replayed with `earshot import mentions FILE` (bench/firehose-import.ts);
+ *   sustained — the highest accepted rate for a while, per 10-s window, with RSS (bench/firehose-sustained.ts);
+ *   embedded  — the e2e run as `earshot start` with nothing set: embedded PostgreSQL, PostgreSQL queue
+ *               (bench/firehose-embedded.ts; BENCH_FIREHOSE_EMBEDDED_MENTIONS, 10000).
+ * Each e2e row also says what saturated (CPU per process group, Redis calls, PostgreSQL waits:
+ * bench/firehose-saturation.ts) and what a user does next.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_FIREHOSE_MENTIONS (20000), BENCH_FIREHOSE_WORKERS
- * (1,2), BENCH_FIREHOSE_OFFERED (2000 mentions/s), BENCH_FIREHOSE_OFFERED_SECONDS (10),
+ * (1,2,4), BENCH_FIREHOSE_OFFERED (2000 mentions/s), BENCH_FIREHOSE_OFFERED_SECONDS (10),
  * BENCH_FIREHOSE_SLA_CASES (578,20000), BENCH_FIREHOSE_MAX_BACKLOG (2000, the back-pressure row),
- * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla). JSON goes to bench/results/firehose-<time>.json.
+ * BENCH_FIREHOSE_IMPORT_WORKERS (2), BENCH_FIREHOSE_SUSTAIN_SECONDS (30), BENCH_FIREHOSE_SUSTAIN_WORKERS (2),
+ * BENCH_FIREHOSE_SUSTAIN_BACKLOG (10000),
+ * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla,import,sustained,embedded). JSON goes to bench/results/firehose-<time>.json.
+ * The issue's full sizes (minutes; run on a quiet machine):
+ *   BENCH_FIREHOSE_MENTIONS=100000 BENCH_FIREHOSE_SUSTAIN_SECONDS=300 npm run bench -- firehose
  * Profile a stage: BENCH_FIREHOSE_PROFILE=1 runs the worker processes with --cpu-prof (profiles in bench/results/).
  */
-import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { loadConfig, type Config } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
-import { openRuntime, startService, type Runtime } from '../src/runtime.ts';
+import { pathToFileURL } from 'node:url';
+import { startService } from '../src/runtime.ts';
 import { ingest } from '../src/ingest/ingest.ts';
-import { pendingCount } from '../src/storage/inbox.ts';
 import { createToken } from '../src/storage/tokens.ts';
 import { listBySla } from '../src/support/case-view.ts';
 import { DEFAULT_POLICY, PRIORITIES } from '../src/support/sla.ts';
-import type { MentionInput } from '../src/domain/mention.ts';
 import { table, rate } from './format.ts';
+import {
+  REDIS_URL,
+  RESULTS,
+  dispose,
+  environment,
+  latency,
+  load,
+  mentions,
+  post,
+  startWorker,
+  stopWorker,
+  untilDrained,
+} from './firehose-harness.ts';
+import { watchSaturation, saturationTable, type Saturation } from './firehose-saturation.ts';
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const N = Number(process.env.BENCH_FIREHOSE_MENTIONS ?? 20_000);
-const WORKERS = (process.env.BENCH_FIREHOSE_WORKERS ?? '1,2').split(',').map(Number);
+const WORKERS = (process.env.BENCH_FIREHOSE_WORKERS ?? '1,2,4').split(',').map(Number);
 const OFFERED = Number(process.env.BENCH_FIREHOSE_OFFERED ?? 2000);
 const OFFERED_SECONDS = Number(process.env.BENCH_FIREHOSE_OFFERED_SECONDS ?? 10);
 const SLA_CASES = (process.env.BENCH_FIREHOSE_SLA_CASES ?? '578,20000').split(',').map(Number);
-const PROFILE = process.env.BENCH_FIREHOSE_PROFILE === '1';
 const MAX_BACKLOG = Number(process.env.BENCH_FIREHOSE_MAX_BACKLOG ?? 2000);
-const PARTS = new Set((process.env.BENCH_FIREHOSE_PARTS ?? 'pipeline,e2e,paced,backpressure,sla').split(','));
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const load = () => loadavg()[0]?.toFixed(1) ?? '?';
-
-const PHRASES = [
-  'my order has not arrived and support is not answering',
-  'charged twice this month, I want a refund',
-  'the app keeps crashing since the last update',
-  'love the new design, great job',
-  'how do I change my delivery address?',
-  'worst customer service ever, on hold for an hour',
-];
-let runId = 0;
-function mentions(n: number): MentionInput[] {
-  const run = `${Date.now()}-${runId++}`;
-  return Array.from({ length: n }, (_, i) => ({
-    source: 'bench',
-    external_id: `${run}-${i}`,
-    text: `@brand ${PHRASES[i % PHRASES.length]} (#${i})`,
-    author: { handle: `user${i % 5000}`, followers: i % 5000 },
-    created_at: new Date(Date.now() - (n - i) * 1000).toISOString(),
-  }));
-}
-
-interface Env {
-  schema: string;
-  env: Record<string, string>;
-  config: Config;
-  rt: Runtime;
-}
-
-async function environment(extra: Record<string, string> = {}): Promise<Env> {
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const env = {
-    DATABASE_URL,
-    EARSHOT_DB_SCHEMA: schema,
-    REDIS_URL,
-    EARSHOT_QUEUE: schema,
-    EARSHOT_RULES: `${ROOT}rules`,
-    EARSHOT_WORKER_CONCURRENCY: '4',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    ...extra,
-  };
-  const config = loadConfig(env);
-  const rt = await openRuntime(config, createLogger({ level: 'silent' }));
-  return { schema, env, config, rt };
-}
-
-/** Drops the schema; closes the runtime unless a service's stop() already did. */
-async function dispose(e: Env, closed = false): Promise<void> {
-  if (!closed) await e.rt.close();
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${e.schema} CASCADE`);
-  await admin.end();
-}
-
-async function untilDrained(rt: Runtime, timeoutMs = 15 * 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while ((await pendingCount(rt.db)) > 0) {
-    if (Date.now() > until) throw new Error('the inbox did not drain in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function latency(rt: Runtime): Promise<{ p50: number; p99: number }> {
-  const { rows } = await rt.db.query<{ p50: number; p99: number }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
-     FROM (SELECT extract(epoch FROM processed_at - received_at) * 1000 AS ms FROM inbox WHERE processed_at IS NOT NULL) t`,
-  );
-  return { p50: Math.round(rows[0]?.p50 ?? 0), p99: Math.round(rows[0]?.p99 ?? 0) };
-}
+const DEFAULT_PARTS = 'pipeline,e2e,paced,backpressure,sla,import,sustained,embedded';
+const PARTS = new Set((process.env.BENCH_FIREHOSE_PARTS ?? DEFAULT_PARTS).split(','));
 
 /** 1. The pipeline alone: the inbox is filled and queued first, then one in-process worker drains it. */
 async function inProcess(): Promise<Record<string, number | string>> {
@@ -140,80 +84,12 @@ async function inProcess(): Promise<Record<string, number | string>> {
   }
 }
 
-function startWorker(env: Record<string, string>, i: number): Promise<ChildProcess> {
-  const args = [
-    ...(PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`, `--cpu-prof-name=worker-${i}-${Date.now()}.cpuprofile`]
-      : []),
-    '--import',
-    'tsx',
-    `${ROOT}src/cli.ts`,
-    'worker',
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('worker started')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${out.slice(-500)}`)));
-  });
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** Posts batches of 100 with `inFlight` requests at a time; paced to `perSecond` when given. Resends 429s after Retry-After. */
-async function post(
-  url: string,
-  token: string,
-  all: MentionInput[],
-  inFlight: number,
-  perSecond?: number,
-): Promise<{ refused: number }> {
-  const batches: MentionInput[][] = [];
-  for (let i = 0; i < all.length; i += 100) batches.push(all.slice(i, i + 100));
-  let next = 0;
-  let refused = 0;
-  const t0 = performance.now();
-  const lane = async () => {
-    for (;;) {
-      const i = next++;
-      const batch = batches[i];
-      if (!batch) return;
-      if (perSecond) {
-        const due = t0 + ((i * 100) / perSecond) * 1000;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      for (;;) {
-        const res = await fetch(`${url}/api/mentions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ mentions: batch }),
-        });
-        await res.arrayBuffer();
-        if (res.status === 202) break;
-        if (res.status !== 429) throw new Error(`POST /api/mentions answered ${res.status}`);
-        refused++;
-        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-  return { refused };
-}
-
 /** 2 and 3. The API in this process, `earshot worker` processes beside it. */
-async function endToEnd(workers: number, perSecond?: number, maxBacklog = 0): Promise<Record<string, number | string>> {
+async function endToEnd(
+  workers: number,
+  perSecond?: number,
+  maxBacklog = 0,
+): Promise<Record<string, number | string | Saturation>> {
   const e = await environment({ EARSHOT_MAX_BACKLOG: String(maxBacklog) });
   const service = await startService(e.rt, { api: true, worker: false });
   const children: ChildProcess[] = [];
@@ -223,11 +99,17 @@ async function endToEnd(workers: number, perSecond?: number, maxBacklog = 0): Pr
     const count = perSecond ? perSecond * OFFERED_SECONDS : N;
     const all = mentions(count);
     const before = load();
+    const watch = await watchSaturation(
+      e.rt.db,
+      children.map((c) => c.pid ?? 0),
+      REDIS_URL,
+    );
     const t0 = performance.now();
     const posted = await post(service.url as string, token, all, 8, perSecond);
     const acceptMs = performance.now() - t0;
     await untilDrained(e.rt);
     const ms = performance.now() - t0;
+    const saturation = await watch.stop(count);
     const lat = await latency(e.rt);
     const cases = Number((await e.rt.db.query<{ n: string }>('SELECT count(*) AS n FROM cases')).rows[0]?.n);
     return {
@@ -240,6 +122,7 @@ async function endToEnd(workers: number, perSecond?: number, maxBacklog = 0): Pr
       cases,
       refused: posted.refused,
       load: `${before} → ${load()}`,
+      saturation,
     };
   } finally {
     for (const c of children) await stopWorker(c);
@@ -326,6 +209,10 @@ export async function run(): Promise<Record<string, unknown>> {
         ),
       ),
     );
+    console.log(
+      '\n### What saturates (CPU cores used from /proc, Redis INFO commandstats deltas, pg_stat_activity every 200 ms; PostgreSQL and Redis are shared with other work here)\n',
+    );
+    console.log(saturationTable(e2e.map((r) => ({ shape: String(r.shape), saturation: r.saturation as Saturation }))));
   }
   const sla = [];
   if (PARTS.has('sla')) for (const n of SLA_CASES) sla.push(await slaSort(n));
@@ -339,6 +226,13 @@ export async function run(): Promise<Record<string, unknown>> {
     );
   }
   Object.assign(result, { pipeline, e2e, sla });
+  // The other goals of the issue, each in its own file; each prints its own table(s).
+  const more: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
+    import: () => import('./firehose-import.ts'),
+    sustained: () => import('./firehose-sustained.ts'),
+    embedded: () => import('./firehose-embedded.ts'),
+  };
+  for (const [part, module] of Object.entries(more)) if (PARTS.has(part)) result[part] = await (await module()).run();
   mkdirSync(RESULTS, { recursive: true });
   const file = `${RESULTS}firehose-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, JSON.stringify(result, null, 2));
