@@ -15,7 +15,7 @@ import { startSweeper } from './ingest/sweeper.ts';
 import { startWatchdog } from './queue/watchdog.ts';
 import { processIsolated } from './pipeline/isolate.ts';
 import { startSlaChecker } from './support/sla-check.ts';
-import { loadSlaPolicy, slaFileOf } from './support/sla.ts';
+import { loadSlaPolicy, slaFileOf, type SlaPolicy } from './support/sla.ts';
 import { createModels, type LiveModels } from './pipeline/models.ts';
 import { buildApp, type Plugin } from './http/app.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -44,13 +44,16 @@ export interface Runtime {
   queue: JobQueue;
   /** This runtime's Prometheus registry and collectors (served at /metrics). */
   metrics: Metrics;
+  /** The SLA calendar and targets, read once at start (a bad file stops it); routes and the SLA checker share it. */
+  slaPolicy: SlaPolicy;
   /** X, Facebook and Google Alerts: poll targets, stream, reply adapters (src/channels/). */
   channels: Channels;
   close(): Promise<void>;
 }
 
-/** Opens the database (starting the embedded one if no DATABASE_URL), migrates it and opens the queue. */
+/** Reads the SLA policy, opens the database (starting the embedded one if no DATABASE_URL), migrates it and opens the queue. */
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const slaPolicy = loadSlaPolicy(slaFileOf(config));
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -99,6 +102,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     databaseUrl,
     queue,
     metrics,
+    slaPolicy,
     channels,
     async close() {
       await queue.close();
@@ -267,10 +271,9 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   const stream = parts.worker
     ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null))
     : null;
-  // Escalations and breach marks; the policy file is read once at start (a bad file stops start-up).
-  const slaPolicy = loadSlaPolicy(slaFileOf(rt.config));
+  // Escalations and breach marks, by the policy the runtime read at start.
   const stopSlaChecker = parts.worker
-    ? startSlaChecker(rt, () => slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs)
+    ? startSlaChecker(rt, () => rt.slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs)
     : () => {};
   let app: FastifyInstance | undefined;
   let url: string | undefined;

@@ -7,6 +7,7 @@ import type { Db } from '../storage/db.ts';
 import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { SlaPolicy } from '../support/sla.ts';
 import { isConnectionError } from '../storage/db.ts';
 import { registerAuth, HttpError } from './auth.ts';
 import { registerIdChecks } from './ids.ts';
@@ -45,6 +46,8 @@ export interface AppDeps {
   log: Logger;
   /** The runtime's Prometheus registry and collectors. */
   metrics: Metrics;
+  /** The SLA calendar and targets in force, read once at start. */
+  slaPolicy: SlaPolicy;
   /** Each polled source's state ('ok' or 'failing: …'), for /ready. */
   sourceHealth: () => Promise<Record<string, string>>;
   /** The worker watchdog's verdict ('ok' or 'failing: …') for /ready; absent where none runs. */
