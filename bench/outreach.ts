@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { buildCustomerBase, buildOutreachReport, scoreWorld } from '../src/analysis/profile/index.ts';
 import { defaultSentimentModel } from '../src/analysis/sentiment/index.ts';
+import { loadConfig } from '../src/config.ts';
 import { generateWorld, type WorldOptions } from '../src/demo/world.ts';
 import { FROZEN_SEEDS, TUNING_SEEDS, generateHardWorld } from './worlds/hard-world.ts';
 import { FIGURES_HEADER, figuresRow, scoreWorlds } from './worlds/score.ts';
@@ -23,7 +24,7 @@ const WORLDS: Array<Partial<WorldOptions>> = [
 ];
 
 export async function run(): Promise<void> {
-  const model = defaultSentimentModel();
+  const model = defaultSentimentModel(loadConfig().sentimentModel);
   const lines = [
     '## Outreach on generated worlds',
     '',

@@ -48,15 +48,17 @@ export function scrubUrl(url: string): string {
 
 export interface LoggerOptions {
   level?: string;
+  /** 'json': JSON lines even on a terminal (EARSHOT_LOG_FORMAT); 'auto': pretty when a person watches. */
+  format?: 'auto' | 'json';
   /** 1 for services; 2 for commands whose stdout carries data (classify, cluster, …). */
   fd?: 1 | 2;
   /** Tests capture log lines here. */
   destination?: NodeJS.WritableStream;
 }
 
-export function createLogger({ level = 'info', fd = 1, destination }: LoggerOptions = {}): Logger {
+export function createLogger({ level = 'info', format = 'auto', fd = 1, destination }: LoggerOptions = {}): Logger {
   const tty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
-  const pretty = !destination && tty && process.env.EARSHOT_LOG_FORMAT !== 'json';
+  const pretty = !destination && tty && format !== 'json';
   const options = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },

@@ -15,13 +15,12 @@ import { startSweeper } from './ingest/sweeper.ts';
 import { startWatchdog } from './queue/watchdog.ts';
 import { processIsolated } from './pipeline/isolate.ts';
 import { startSlaChecker } from './support/sla-check.ts';
-import { loadSlaPolicy, slaFileOf } from './support/sla.ts';
+import { loadSlaPolicy, slaFileOf, type SlaPolicy } from './support/sla.ts';
 import { createModels, type LiveModels } from './pipeline/models.ts';
 import { buildApp, type Plugin } from './http/app.ts';
-import { metrics } from './metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { ingest } from './ingest/ingest.ts';
 import { createChannels, type Channels } from './channels/service.ts';
-import { addChannelCollectors } from './channels/metrics.ts';
 import {
   getCursor,
   saveCursor,
@@ -43,13 +42,18 @@ export interface Runtime {
   db: Db;
   databaseUrl: string;
   queue: JobQueue;
+  /** This runtime's Prometheus registry and collectors (served at /metrics). */
+  metrics: Metrics;
+  /** The SLA calendar and targets, read once at start (a bad file stops it); routes and the SLA checker share it. */
+  slaPolicy: SlaPolicy;
   /** X, Facebook and Google Alerts: poll targets, stream, reply adapters (src/channels/). */
   channels: Channels;
   close(): Promise<void>;
 }
 
-/** Opens the database (starting the embedded one if no DATABASE_URL), migrates it and opens the queue. */
+/** Reads the SLA policy, opens the database (starting the embedded one if no DATABASE_URL), migrates it and opens the queue. */
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const slaPolicy = loadSlaPolicy(slaFileOf(config));
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -89,20 +93,18 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     lockMs: config.jobLockMs,
   });
   log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
-  const channels = openChannels(config, db, queue, log);
-  const detachChannelMetrics = addChannelCollectors({
-    health: () => listSourceStates(db),
-    readToday: () => usageToday(db),
-  });
+  const metrics = createMetrics({ health: () => listSourceStates(db), readToday: () => usageToday(db) });
+  const channels = openChannels(config, db, queue, log, metrics);
   return {
     config,
     log,
     db,
     databaseUrl,
     queue,
+    metrics,
+    slaPolicy,
     channels,
     async close() {
-      detachChannelMetrics();
       await queue.close();
       await db.end();
       await embedded?.stop();
@@ -111,10 +113,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
 }
 
 /** The channels get their storage as small interfaces; this is where PostgreSQL and the inbox are plugged in. */
-function openChannels(config: Config, db: Db, queue: JobQueue, log: Logger): Channels {
+function openChannels(config: Config, db: Db, queue: JobQueue, log: Logger, metrics: Metrics): Channels {
   return createChannels({
     config: config.channels,
     log,
+    metrics: metrics.channels,
     cursors: {
       get: (source, key) => getCursor(db, source, key),
       save: (source, key, patch) => saveCursor(db, source, key, patch),
@@ -126,7 +129,7 @@ function openChannels(config: Config, db: Db, queue: JobQueue, log: Logger): Cha
       list: () => listSourceStates(db),
     },
     ingest: async (mentions) => {
-      const r = await ingest({ db, queue, log }, mentions);
+      const r = await ingest({ db, queue, log, metrics }, mentions);
       return { accepted: r.accepted.length, duplicates: r.duplicates.length };
     },
     countUsage: (source, kind, n) => addUsage(db, source, kind, n),
@@ -143,14 +146,14 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
   return rt.queue.startWorker(
     {
       'process-inbox': async ({ inboxIds }) => {
-        const end = metrics.batchSeconds.startTimer();
+        const end = rt.metrics.batchSeconds.startTimer();
         // A failing batch is split until its bad rows stand alone; they are counted and, at the limit, set aside.
         const outcome = await processIsolated(rt.db, models, inboxIds, {
           reopenWindowMs: rt.config.support.reopenWindowHours * 3_600_000,
           maxAttempts: rt.config.inboxMaxAttempts,
         });
         end();
-        metrics.inboxFailures.inc(outcome.failed.length);
+        rt.metrics.inboxFailures.inc(outcome.failed.length);
         for (const f of outcome.failed) {
           if (f.dead)
             rt.log.error(
@@ -159,9 +162,9 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
             );
           else rt.log.warn({ inboxId: f.inboxId, error: f.error }, 'inbox row failed; the sweeper will try it again');
         }
-        metrics.mentionsProcessed.inc(outcome.mentions);
-        metrics.casesOpened.inc(outcome.casesOpened);
-        metrics.rejected.inc(outcome.rejected.length);
+        rt.metrics.mentionsProcessed.inc(outcome.mentions);
+        rt.metrics.casesOpened.inc(outcome.casesOpened);
+        rt.metrics.rejected.inc(outcome.rejected.length);
         for (const r of outcome.rejected) rt.log.warn({ inboxId: r.inboxId, error: r.error }, 'inbox row rejected');
         // After the commit: clustering has its own job (one writer), and a lost enqueue is caught up by
         // the 'cluster-catch-up' schedule. The stage takes every unplaced mention whatever the payload, so one job per
@@ -188,7 +191,13 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
       'poll-source': ({ source, key }) => rt.channels.poll(source, key),
       'send-reply': ({ replyId }, job) =>
         sendReply(
-          { db: rt.db, log: rt.log, dryRun: rt.config.dryRun, replier: (s) => rt.channels.replier(s) },
+          {
+            db: rt.db,
+            log: rt.log,
+            dryRun: rt.config.dryRun,
+            replier: (s) => rt.channels.replier(s),
+            metrics: rt.metrics.channels,
+          },
           replyId,
           job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         ),
@@ -262,14 +271,15 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
   const stream = parts.worker
     ? await rt.channels.startStream().catch((err: unknown) => (rt.log.error({ err }, 'X stream could not start'), null))
     : null;
-  // Escalations and breach marks; the policy file is read once at start (a bad file stops start-up).
-  const slaPolicy = loadSlaPolicy(slaFileOf(rt.config));
+  // Escalations and breach marks, by the policy the runtime read at start.
   const stopSlaChecker = parts.worker
-    ? startSlaChecker(rt, () => slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs)
+    ? startSlaChecker(rt, () => rt.slaPolicy, rt.config.support.premium, rt.config.support.slaCheckIntervalMs)
     : () => {};
   let app: FastifyInstance | undefined;
   let url: string | undefined;
-  const watchdog = parts.api ? startWatchdog(rt.queue, rt.config.watchdogStallMs, rt.log) : undefined;
+  const watchdog = parts.api
+    ? startWatchdog(rt.queue, rt.config.watchdogStallMs, rt.log, rt.metrics.workersStalled)
+    : undefined;
   if (parts.api) {
     app = await buildApp(
       { ...rt, sourceHealth: () => rt.channels.health(), workerHealth: watchdog?.state },

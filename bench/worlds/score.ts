@@ -11,6 +11,7 @@ import {
   type OutreachOptions,
 } from '../../src/analysis/profile/index.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { World } from '../../src/demo/world.ts';
 
 export interface WorldFigures {
@@ -26,7 +27,7 @@ export interface WorldFigures {
 }
 
 export function scoreWorlds(worlds: Iterable<World>, options: Partial<OutreachOptions> = {}): WorldFigures {
-  const model = defaultSentimentModel();
+  const model = defaultSentimentModel(loadConfig().sentimentModel);
   let causes = 0;
   let p = 0;
   let recovered = 0;

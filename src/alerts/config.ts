@@ -8,7 +8,7 @@ export interface AlertsConfig extends SendSettings {
 }
 
 interface Reader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | { expected: string }): T;
+  read<T>(name: string, fallback: T, parse: (raw: string) => T | { expected: string }, help: string): T;
 }
 
 const bool = (raw: string) =>
@@ -24,31 +24,42 @@ const int = (min: number, max: number) => (raw: string) => {
 
 export function readAlerts(r: Reader): AlertsConfig {
   return {
-    allowPrivate: r.read('EARSHOT_ALERT_ALLOW_PRIVATE', false, bool),
-    httpHosts: r.read<string[]>('EARSHOT_ALERT_HTTP_HOSTS', [], (raw) =>
-      raw
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
+    allowPrivate: r.read(
+      'EARSHOT_ALERT_ALLOW_PRIVATE',
+      false,
+      bool,
+      '1: let alert destinations be private/loopback addresses (tests, on-premises)',
     ),
-    smtpUrl: r.read<string | null>('EARSHOT_SMTP_URL', null, (raw) =>
-      /^smtps?:\/\//.test(raw) ? raw : { expected: 'an smtp:// or smtps:// URL' },
+    httpHosts: r.read<string[]>(
+      'EARSHOT_ALERT_HTTP_HOSTS',
+      [],
+      (raw) =>
+        raw
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      'hosts alert webhooks may reach over plain http (default none: https only)',
     ),
-    mailFrom: r.read('EARSHOT_ALERT_FROM', 'earshot <alerts@earshot.invalid>', (raw) => raw),
-    publicUrl: r.read<string | null>('EARSHOT_PUBLIC_URL', null, (raw) =>
-      /^https?:\/\//.test(raw) ? raw : { expected: 'an http(s):// URL' },
+    smtpUrl: r.read<string | null>(
+      'EARSHOT_SMTP_URL',
+      null,
+      (raw) => (/^smtps?:\/\//.test(raw) ? raw : { expected: 'an smtp:// or smtps:// URL' }),
+      'smtp(s)://user:pass@host:port for e-mail alert destinations',
     ),
-    timeoutMs: r.read('EARSHOT_ALERT_TIMEOUT_MS', 10_000, int(100, 120_000)),
-    maxAttempts: r.read('EARSHOT_ALERT_MAX_ATTEMPTS', 6, int(1, 50)),
-    retryBaseMs: r.read('EARSHOT_ALERT_RETRY_MS', 30_000, int(10, 3_600_000)),
+    mailFrom: r.read('EARSHOT_ALERT_FROM', 'earshot <alerts@earshot.invalid>', (raw) => raw, 'From: of alert e-mails'),
+    publicUrl: r.read<string | null>(
+      'EARSHOT_PUBLIC_URL',
+      null,
+      (raw) => (/^https?:\/\//.test(raw) ? raw : { expected: 'an http(s):// URL' }),
+      "the dashboard's address, for links in alerts",
+    ),
+    timeoutMs: r.read(
+      'EARSHOT_ALERT_TIMEOUT_MS',
+      10_000,
+      int(100, 120_000),
+      'a delivery with no answer fails after this',
+    ),
+    maxAttempts: r.read('EARSHOT_ALERT_MAX_ATTEMPTS', 6, int(1, 50), 'attempts before a delivery is dead'),
+    retryBaseMs: r.read('EARSHOT_ALERT_RETRY_MS', 30_000, int(10, 3_600_000), 'first retry delay, doubling each time'),
   };
 }
-
-export const ALERTS_HELP = `
-  EARSHOT_ALERT_HTTP_HOSTS    hosts alert webhooks may reach over plain http (default none: https only)
-  EARSHOT_ALERT_ALLOW_PRIVATE 1: let alert destinations be private/loopback addresses (tests, on-premises)
-  EARSHOT_SMTP_URL            smtp(s)://user:pass@host:port for e-mail alert destinations
-  EARSHOT_ALERT_FROM          From: of alert e-mails
-  EARSHOT_PUBLIC_URL          the dashboard's address, for links in alerts
-  EARSHOT_ALERT_MAX_ATTEMPTS  attempts before a delivery is dead (default 6)
-  EARSHOT_ALERT_RETRY_MS      first retry delay, doubling each time (default 30000)`;

@@ -54,7 +54,7 @@ export interface ChannelsConfig {
 type Expect = { expected: string };
 /** The part of config.ts's reader this module needs (kept structural so there is no import cycle). */
 export interface EnvReader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect): T;
+  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect, help: string): T;
 }
 
 const int = (min: number, max: number) => (raw: string) => {
@@ -140,65 +140,104 @@ export function parseFeeds(raw: string): string[] | Expect {
 }
 
 export function readChannels(r: EnvReader): ChannelsConfig {
-  const secret = (name: string) => r.read<string | null>(name, null, text);
+  const secret = (name: string, help: string) => r.read<string | null>(name, null, text, help);
   return {
     x: {
-      bearerToken: secret('X_BEARER_TOKEN'),
-      consumerKey: secret('X_CONSUMER_KEY'),
-      consumerSecret: secret('X_CONSUMER_SECRET'),
-      accessToken: secret('X_ACCESS_TOKEN'),
-      accessSecret: secret('X_ACCESS_SECRET'),
-      queries: r.read<string[]>('X_QUERIES', [], parseQueries),
-      accounts: r.read<string[]>('X_ACCOUNTS', [], parseHandles),
-      apiBase: r.read('X_API_BASE', 'https://api.x.com', httpUrl),
-      pollIntervalMs: r.read('X_POLL_INTERVAL_MS', 5 * 60_000, int(1000, 86_400_000)),
-      stream: r.read('X_STREAM', false, bool),
-      streamHeartbeatMs: r.read('X_STREAM_HEARTBEAT_MS', 20_000, int(100, 600_000)),
-      maxRateWaitMs: r.read('X_MAX_RATE_WAIT_MS', 60_000, int(0, 900_000)),
-      monthlyReadCap: r.read('X_MONTHLY_READ_CAP', 2_000_000, int(1, 1_000_000_000)),
+      bearerToken: secret('X_BEARER_TOKEN', 'X app-only token: search, mentions, stream'),
+      consumerKey: secret('X_CONSUMER_KEY', 'X app key'),
+      consumerSecret: secret('X_CONSUMER_SECRET', 'X app secret (it also signs webhooks and answers CRC)'),
+      accessToken: secret('X_ACCESS_TOKEN', 'X user-context OAuth 1.0a token of the brand account (replies)'),
+      accessSecret: secret('X_ACCESS_SECRET', "that token's secret"),
+      queries: r.read<string[]>(
+        'X_QUERIES',
+        [],
+        parseQueries,
+        'recent-search queries, separated by ";" (or a JSON array)',
+      ),
+      accounts: r.read<string[]>(
+        'X_ACCOUNTS',
+        [],
+        parseHandles,
+        'brand handles whose mentions timeline to read, comma-separated',
+      ),
+      apiBase: r.read('X_API_BASE', 'https://api.x.com', httpUrl, 'the X API (a fake: http://127.0.0.1:PORT)'),
+      pollIntervalMs: r.read('X_POLL_INTERVAL_MS', 5 * 60_000, int(1000, 86_400_000), 'how often X is polled'),
+      stream: r.read('X_STREAM', false, bool, '1: run the filtered stream (its rules are X_QUERIES)'),
+      streamHeartbeatMs: r.read(
+        'X_STREAM_HEARTBEAT_MS',
+        20_000,
+        int(100, 600_000),
+        'reconnect when the stream is silent this long',
+      ),
+      maxRateWaitMs: r.read(
+        'X_MAX_RATE_WAIT_MS',
+        60_000,
+        int(0, 900_000),
+        'wait at most this long in a poll for a rate-limit reset',
+      ),
+      monthlyReadCap: r.read(
+        'X_MONTHLY_READ_CAP',
+        2_000_000,
+        int(1, 1_000_000_000),
+        'posts your X plan lets you read per month, shown against usage',
+      ),
     },
     facebook: {
-      appSecret: secret('FACEBOOK_APP_SECRET'),
-      verifyToken: secret('FACEBOOK_VERIFY_TOKEN'),
-      pageTokens: r.read<{ id: string; token: string }[]>('FACEBOOK_PAGE_TOKENS', [], parseTokenMap),
-      groupTokens: r.read<{ id: string; token: string }[]>('FACEBOOK_GROUP_TOKENS', [], parseTokenMap),
-      graphBase: r.read('FACEBOOK_GRAPH_BASE', 'https://graph.facebook.com', httpUrl),
-      graphVersion: r.read('FACEBOOK_GRAPH_VERSION', 'v26.0', (raw) =>
-        /^v\d+\.\d+$/.test(raw) ? raw : { expected: 'a Graph version like v26.0' },
+      appSecret: secret(
+        'FACEBOOK_APP_SECRET',
+        'signs webhooks (X-Hub-Signature-256) and Graph calls (appsecret_proof)',
       ),
-      pollIntervalMs: r.read('FACEBOOK_POLL_INTERVAL_MS', 5 * 60_000, int(1000, 86_400_000)),
+      verifyToken: secret('FACEBOOK_VERIFY_TOKEN', 'answer to the webhook subscription challenge'),
+      pageTokens: r.read<{ id: string; token: string }[]>(
+        'FACEBOOK_PAGE_TOKENS',
+        [],
+        parseTokenMap,
+        'page id → page token: 123:TOKEN,456:TOKEN (or JSON {"123":"TOKEN"})',
+      ),
+      groupTokens: r.read<{ id: string; token: string }[]>(
+        'FACEBOOK_GROUP_TOKENS',
+        [],
+        parseTokenMap,
+        'group id → a token that can still read it, same format (optional)',
+      ),
+      graphBase: r.read('FACEBOOK_GRAPH_BASE', 'https://graph.facebook.com', httpUrl, 'the Graph API'),
+      graphVersion: r.read(
+        'FACEBOOK_GRAPH_VERSION',
+        'v26.0',
+        (raw) => (/^v\d+\.\d+$/.test(raw) ? raw : { expected: 'a Graph version like v26.0' }),
+        'Graph API version',
+      ),
+      pollIntervalMs: r.read(
+        'FACEBOOK_POLL_INTERVAL_MS',
+        5 * 60_000,
+        int(1000, 86_400_000),
+        'how often pages and groups are polled',
+      ),
     },
     googleAlerts: {
-      feeds: r.read<string[]>('GOOGLE_ALERTS_FEEDS', [], parseFeeds),
-      pollIntervalMs: r.read('GOOGLE_ALERTS_POLL_INTERVAL_MS', 30 * 60_000, int(1000, 86_400_000)),
-      maxBytes: r.read('GOOGLE_ALERTS_MAX_BYTES', 2 * 1024 * 1024, int(1024, 64 * 1024 * 1024)),
+      feeds: r.read<string[]>('GOOGLE_ALERTS_FEEDS', [], parseFeeds, 'Google Alerts Atom feed URLs, comma-separated'),
+      pollIntervalMs: r.read(
+        'GOOGLE_ALERTS_POLL_INTERVAL_MS',
+        30 * 60_000,
+        int(1000, 86_400_000),
+        'how often the feeds are read',
+      ),
+      maxBytes: r.read(
+        'GOOGLE_ALERTS_MAX_BYTES',
+        2 * 1024 * 1024,
+        int(1024, 64 * 1024 * 1024),
+        'largest feed read, in bytes',
+      ),
     },
-    failuresBeforeUnhealthy: r.read('EARSHOT_SOURCE_FAILURES', 3, int(1, 1000)),
+    failuresBeforeUnhealthy: r.read(
+      'EARSHOT_SOURCE_FAILURES',
+      3,
+      int(1, 1000),
+      'failed polls in a row before a source is reported unhealthy',
+    ),
   };
 }
 
 /** A short, stable, non-secret key for a configured item (used in cursors and job data). */
 export const keyOf = (prefix: string, value: string) =>
   `${prefix}${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
-
-export const CHANNELS_HELP = `
-Channels (each is off until configured; see docs/channels.md):
-  X_BEARER_TOKEN              X app-only token: search, mentions, stream
-  X_CONSUMER_KEY, X_CONSUMER_SECRET  X app key/secret (the secret also signs webhooks and answers CRC)
-  X_ACCESS_TOKEN, X_ACCESS_SECRET    X user-context OAuth 1.0a token of the brand account (replies)
-  X_QUERIES                   recent-search queries, separated by ";" (or a JSON array)
-  X_ACCOUNTS                  brand handles whose mentions timeline to read, comma-separated
-  X_API_BASE                  default https://api.x.com (point at a fake with http://127.0.0.1:PORT)
-  X_POLL_INTERVAL_MS          default 300000; X_STREAM=1 runs the filtered stream (rules = X_QUERIES)
-  X_STREAM_HEARTBEAT_MS       reconnect when the stream is silent this long (default 20000)
-  X_MAX_RATE_WAIT_MS          wait at most this long in a poll for a rate-limit reset (default 60000)
-  X_MONTHLY_READ_CAP          posts your X plan lets you read per month, shown against usage (default 2000000)
-  FACEBOOK_APP_SECRET         signs webhooks (X-Hub-Signature-256) and Graph calls (appsecret_proof)
-  FACEBOOK_VERIFY_TOKEN       answer to the webhook subscription challenge
-  FACEBOOK_PAGE_TOKENS        page id → page token: 123:TOKEN,456:TOKEN (or JSON {"123":"TOKEN"})
-  FACEBOOK_GROUP_TOKENS       group id → a token that can still read it, same format (optional)
-  FACEBOOK_GRAPH_BASE         default https://graph.facebook.com; FACEBOOK_GRAPH_VERSION default v26.0
-  FACEBOOK_POLL_INTERVAL_MS   default 300000
-  GOOGLE_ALERTS_FEEDS         Google Alerts Atom feed URLs, comma-separated
-  GOOGLE_ALERTS_POLL_INTERVAL_MS  default 1800000; GOOGLE_ALERTS_MAX_BYTES default 2097152
-  EARSHOT_SOURCE_FAILURES     failed polls in a row before a source is reported unhealthy (default 3)`;

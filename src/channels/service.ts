@@ -18,7 +18,7 @@ import {
   type SendReply,
   type SourceName,
 } from './types.ts';
-import { channelMetrics } from './metrics.ts';
+import type { ChannelMetrics } from './metrics.ts';
 import { createXReadClient, createXWriteClient } from './twitter/client.ts';
 import { pollTimeline, pollMentions, searchTimeline } from './twitter/poller.ts';
 import { startStream, syncRules, type StreamHandle } from './twitter/stream.ts';
@@ -52,6 +52,8 @@ export interface ChannelDeps {
   ingest: Ingest;
   countUsage: CountUsage;
   log: Logger;
+  /** The runtime's channel metrics (polls, posts read). */
+  metrics: Pick<ChannelMetrics, 'polls' | 'postsRead'>;
   /** Tests shorten waits; production sleeps for real. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -157,7 +159,7 @@ export function createChannels(d: ChannelDeps): Channels {
   const fb = config.facebook;
   const graph = createGraphClient({ base: fb.graphBase, version: fb.graphVersion, appSecret: fb.appSecret });
   const countUsage: CountUsage = async (source, kind, n) => {
-    if (n > 0) channelMetrics.postsRead.inc({ source, kind }, n);
+    if (n > 0) d.metrics.postsRead.inc({ source, kind }, n);
     await d.countUsage(source, kind, n);
   };
   const xOpts = { maxWaitMs: config.x.maxRateWaitMs };
@@ -194,13 +196,13 @@ export function createChannels(d: ChannelDeps): Channels {
     targets,
     async poll(source, key) {
       const target = targets.find((t) => t.source === source && t.key === key);
-      if (!target) return skipped(source, `${source}/${key} is not configured (any more)`);
+      if (!target) return skipped(d, source, `${source}/${key} is not configured (any more)`);
       const id = `${source}/${key}`;
       // One poll of a target at a time in this process: an overlapping run would only re-read.
-      if (running.has(id)) return skipped(source, 'a poll of this source is already running');
+      if (running.has(id)) return skipped(d, source, 'a poll of this source is already running');
       const cursor = await d.cursors.get(target.source, key);
       if (cursor.pausedUntil && cursor.pausedUntil.getTime() > Date.now())
-        return skipped(source, `paused until ${cursor.pausedUntil.toISOString()}`);
+        return skipped(d, source, `paused until ${cursor.pausedUntil.toISOString()}`);
       running.add(id);
       try {
         const result = await target.run({
@@ -217,14 +219,14 @@ export function createChannels(d: ChannelDeps): Channels {
             result.pausedUntil,
             `rate limited until ${result.pausedUntil.toISOString()}`,
           );
-          channelMetrics.polls.inc({ source, outcome: 'rate_limited' });
+          d.metrics.polls.inc({ source, outcome: 'rate_limited' });
           d.log.warn(
             { source, key, read: result.read, accepted: result.accepted, until: result.pausedUntil.toISOString() },
             'source rate limited: paused, cursor kept before the unread posts',
           );
           return { ...result, status: 'rate_limited' };
         }
-        channelMetrics.polls.inc({ source, outcome: 'ok' });
+        d.metrics.polls.inc({ source, outcome: 'ok' });
         d.log.info(
           { source, key, read: result.read, accepted: result.accepted, duplicates: result.duplicates },
           'source polled',
@@ -234,7 +236,7 @@ export function createChannels(d: ChannelDeps): Channels {
         if (err instanceof RateLimitedError) {
           await d.cursors.pause(target.source, key, err.until, err.message);
           await d.health.success(target.source, key);
-          channelMetrics.polls.inc({ source, outcome: 'rate_limited' });
+          d.metrics.polls.inc({ source, outcome: 'rate_limited' });
           d.log.warn(
             { source, key, until: err.until.toISOString() },
             'source rate limited: paused, cursor kept before the unread posts',
@@ -243,7 +245,7 @@ export function createChannels(d: ChannelDeps): Channels {
         }
         const reason = err instanceof Error ? err.message : String(err);
         const healthy = await d.health.failure(target.source, key, reason, config.failuresBeforeUnhealthy);
-        channelMetrics.polls.inc({ source, outcome: 'failed' });
+        d.metrics.polls.inc({ source, outcome: 'failed' });
         d.log.warn(
           { source, key, error: reason, healthy },
           healthy
@@ -307,7 +309,7 @@ export function createChannels(d: ChannelDeps): Channels {
   };
 }
 
-function skipped(source: string, reason: string): PollOutcome {
-  channelMetrics.polls.inc({ source, outcome: 'skipped' });
+function skipped(d: Pick<ChannelDeps, 'metrics'>, source: string, reason: string): PollOutcome {
+  d.metrics.polls.inc({ source, outcome: 'skipped' });
   return { status: 'skipped', reason };
 }

@@ -3,14 +3,11 @@
  * Stdin is split into lines per chunk and the output is written one batch per chunk; a readline
  * interface costs an event per line and caps the rate well below what the models can do.
  */
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { fail } from './shared.ts';
+import { configOrExit, fail } from './shared.ts';
 import { defaultSentimentModel, loadSentimentModel, type SentimentModel } from '../analysis/sentiment/index.ts';
 import { loadRules, triage, type RuleSet, type TriageInput } from '../triage/index.ts';
 import { checkClassifyRequest } from '../domain/incoming-mention.ts';
-
-const DEFAULT_RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 
 export function register(program: Command): void {
   program
@@ -27,15 +24,19 @@ export function register(program: Command): void {
       '--model <file>',
       'a model written by `earshot train` (default: the shipped learned model; EARSHOT_SENTIMENT_MODEL=rules for the rule-based one)',
     )
-    .option('--rules <dir>', 'the triage rules directory (default: $EARSHOT_RULES or the bundled rules/)')
+    .option(
+      '--rules <dir>',
+      'the triage rules directory (default: EARSHOT_RULES, else the rules/ shipped with earshot)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  echo \'{"id":"1","text":"@acme on hold for 2 hours, still no refund"}\' | earshot classify\n',
     )
     .action(async (opts: { model?: string; rules?: string }) => {
+      const config = configOrExit();
       try {
-        const model = opts.model ? await loadSentimentModel(opts.model) : defaultSentimentModel();
-        const rules = await loadRules(opts.rules ?? process.env.EARSHOT_RULES ?? DEFAULT_RULES);
+        const model = opts.model ? await loadSentimentModel(opts.model) : defaultSentimentModel(config.sentimentModel);
+        const rules = await loadRules(opts.rules ?? config.rulesDir);
         await classifyStream(process.stdin, process.stdout, model, rules);
       } catch (err) {
         fail(`classify: ${err instanceof Error ? err.message : String(err)}`);

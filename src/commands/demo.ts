@@ -60,8 +60,8 @@ Example:
 ${CONFIG_HELP}`,
     )
     .action(async (opts: DemoOptions) => {
-      process.env.EARSHOT_DRY_RUN = 'true';
-      const config = configOrExit();
+      // Nothing leaves the demo: replies and outreach are recorded, never sent.
+      const config = { ...configOrExit(), dryRun: true };
       const log = loggerFor(config, 'stderr');
       const started = Date.now();
       // Unrelated complaints and chatter scale with the brand's size, so a small demo is not all noise.

@@ -5,8 +5,8 @@
  */
 import { fstatSync } from 'node:fs';
 import type { Command } from 'commander';
-import { byteProgress, fail } from './shared.ts';
-import { defaultSentimentModel } from '../analysis/sentiment/index.ts';
+import { byteProgress, configOrExit, fail } from './shared.ts';
+import { defaultSentimentModel, type SentimentModel } from '../analysis/sentiment/index.ts';
 import { StreamDetector, type StreamMention } from '../analysis/crisis/index.ts';
 import { isSentimentLabel } from '../analysis/sentiment/index.ts';
 
@@ -26,6 +26,7 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar on stderr')
     .addHelpText('after', '\nExample:\n  earshot detect < mentions.jsonl > alerts.jsonl\n')
     .action(async (opts: { progress: boolean }) => {
+      const model = defaultSentimentModel(configOrExit().sentimentModel);
       try {
         let size = 0;
         try {
@@ -36,7 +37,7 @@ export function register(program: Command): void {
         }
         const bar = size > 0 ? byteProgress(opts.progress, 'detect', ['mentions', 'alerts']) : null;
         bar?.start(size, 0, { mentions: 0, alerts: 0 });
-        const r = await detectStream(process.stdin, process.stdout, (bytes, mentions, alerts) =>
+        const r = await detectStream(process.stdin, process.stdout, model, (bytes, mentions, alerts) =>
           bar?.update(bytes, { mentions, alerts }),
         );
         bar?.stop();
@@ -50,9 +51,9 @@ export function register(program: Command): void {
 export async function detectStream(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
+  model: SentimentModel,
   progress?: (bytes: number, mentions: number, alerts: number) => void,
 ): Promise<{ mentions: number; alerts: number; skipped: number }> {
-  const model = defaultSentimentModel();
   const detector = new StreamDetector();
   const counts = { mentions: 0, alerts: 0, skipped: 0 };
   let bytes = 0;

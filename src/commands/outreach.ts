@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { defaultSentimentModel } from '../analysis/sentiment/index.ts';
+import { configOrExit } from './shared.ts';
 import { buildCustomerBase, buildOutreachReport, type OutreachMention } from '../analysis/profile/index.ts';
 import { parseCsvRecords } from '../csv.ts';
 
@@ -95,7 +96,7 @@ Example:
         }
         mentions.push(m);
       }
-      const model = defaultSentimentModel();
+      const model = defaultSentimentModel(configOrExit().sentimentModel);
       const report = buildOutreachReport(base, mentions, {
         isActionable: (m) => model.classify(m.text).label === 'negative',
         atRiskLimit: opts.atRiskLimit,

@@ -20,7 +20,7 @@ export function configOrExit(): Config {
 
 /** Services log JSON to stdout (pretty on a terminal); data commands keep stdout for their output. */
 export function loggerFor(config: Config, stream: 'stdout' | 'stderr' = 'stdout'): Logger {
-  return createLogger({ level: config.logLevel, fd: stream === 'stdout' ? 1 : 2 });
+  return createLogger({ level: config.logLevel, format: config.logFormat, fd: stream === 'stdout' ? 1 : 2 });
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */

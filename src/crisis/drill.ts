@@ -5,9 +5,7 @@
  */
 import type { Db } from '../storage/db.ts';
 import { withTransaction } from '../storage/db.ts';
-import type { JobQueue } from '../queue/backend.ts';
-import type { Logger } from '../log.ts';
-import { ingest } from '../ingest/ingest.ts';
+import { ingest, type IngestDeps } from '../ingest/ingest.ts';
 import type { MentionInput } from '../domain/mention.ts';
 
 export const DRILL_PREFIX = 'earshot-drill:';
@@ -45,7 +43,7 @@ export const SCENARIOS: Record<string, Scenario> = {
 };
 
 export async function runDrill(
-  deps: { db: Db; queue: JobQueue; log: Logger },
+  deps: IngestDeps,
   scenario: string,
   now = new Date(),
 ): Promise<{ run: string; accepted: number }> {

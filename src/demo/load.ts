@@ -5,10 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Db } from '../storage/db.ts';
-import type { JobQueue } from '../queue/backend.ts';
-import type { Logger } from '../log.ts';
 import type { MentionInput } from '../domain/mention.ts';
-import { ingest } from '../ingest/ingest.ts';
+import { ingest, type IngestDeps } from '../ingest/ingest.ts';
 import { importCustomers, type ImportReport } from '../commands/import-customers.ts';
 import { pendingCount } from '../storage/inbox.ts';
 import { customersToCsv, type World, type WorldMention } from './world.ts';
@@ -29,7 +27,7 @@ export function toMentionInput(m: WorldMention): MentionInput {
 
 /** Ingests in API-sized batches; `onBatch` gets the running count. */
 export async function ingestWorld(
-  deps: { db: Db; queue: JobQueue; log: Logger },
+  deps: IngestDeps,
   mentions: readonly WorldMention[],
   onBatch: (done: number) => void = () => {},
 ): Promise<void> {

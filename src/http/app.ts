@@ -6,7 +6,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../storage/db.ts';
 import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
-import { metrics } from '../metrics.ts';
+import type { Metrics } from '../metrics.ts';
+import type { SlaPolicy } from '../support/sla.ts';
 import { isConnectionError } from '../storage/db.ts';
 import { registerAuth, HttpError } from './auth.ts';
 import { registerIdChecks } from './ids.ts';
@@ -43,6 +44,10 @@ export interface AppDeps {
   db: Db;
   queue: JobQueue;
   log: Logger;
+  /** The runtime's Prometheus registry and collectors. */
+  metrics: Metrics;
+  /** The SLA calendar and targets in force, read once at start. */
+  slaPolicy: SlaPolicy;
   /** Each polled source's state ('ok' or 'failing: …'), for /ready. */
   sourceHealth: () => Promise<Record<string, string>>;
   /** The worker watchdog's verdict ('ok' or 'failing: …') for /ready; absent where none runs. */
@@ -149,7 +154,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    metrics.httpRequests.inc({
+    deps.metrics.httpRequests.inc({
       method: req.method,
       route: req.routeOptions.url ?? 'unknown',
       status: String(reply.statusCode),

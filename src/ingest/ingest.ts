@@ -7,12 +7,13 @@ import type { Db } from '../storage/db.ts';
 import { insertDeliveries, type DeliveryResult } from '../storage/inbox.ts';
 import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
-import { metrics } from '../metrics.ts';
+import type { Metrics } from '../metrics.ts';
 
 export interface IngestDeps {
   db: Db;
   queue: JobQueue;
   log: Logger;
+  metrics: Pick<Metrics, 'rejectedAtIngest' | 'mentionsReceived' | 'duplicatesReceived' | 'enqueueFailures'>;
 }
 
 export interface IngestResult extends DeliveryResult {
@@ -31,15 +32,15 @@ export const BATCH_SIZE = 100;
 export async function ingest(deps: IngestDeps, mentions: readonly unknown[]): Promise<IngestResult> {
   const { valid, rejected } = sortIncoming(mentions);
   if (rejected.length > 0) {
-    metrics.rejectedAtIngest.inc(rejected.length);
+    deps.metrics.rejectedAtIngest.inc(rejected.length);
     deps.log.warn(
       { rejected: rejected.slice(0, 10), count: rejected.length },
       'mentions refused at ingest: they break the incoming-mention contract',
     );
   }
   const result = await insertDeliveries(deps.db, valid);
-  for (const a of result.accepted) metrics.mentionsReceived.inc({ source: a.source });
-  for (const d of result.duplicates) metrics.duplicatesReceived.inc({ source: d.source });
+  for (const a of result.accepted) deps.metrics.mentionsReceived.inc({ source: a.source });
+  for (const d of result.duplicates) deps.metrics.duplicatesReceived.inc({ source: d.source });
   const queued = await enqueue(
     deps,
     result.accepted.map((a) => a.id),
@@ -60,7 +61,7 @@ export async function enqueue(deps: IngestDeps, ids: number[], prefix: string): 
     );
     return true;
   } catch (err) {
-    metrics.enqueueFailures.inc();
+    deps.metrics.enqueueFailures.inc();
     deps.log.warn(
       { err, rows: ids.length },
       'queue unreachable: deliveries are safe in the inbox and will be re-queued by the sweeper',

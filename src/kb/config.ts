@@ -1,7 +1,7 @@
 /** Settings of the public side: the knowledge base, the website form, e-mail and surveys. */
 type Expect = { expected: string };
 interface EnvReader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect): T;
+  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect, help: string): T;
 }
 
 export interface PublicConfig {
@@ -46,29 +46,40 @@ const bool = (raw: string) =>
 
 export function readPublic(r: EnvReader): PublicConfig {
   return {
-    publicUrl: r.read<string | null>('EARSHOT_PUBLIC_URL', null, url(['http:', 'https:'])),
-    smtpUrl: r.read<string | null>('EARSHOT_SMTP_URL', null, url(['smtp:', 'smtps:'])),
-    mailFrom: r.read('EARSHOT_MAIL_FROM', 'earshot <support@localhost>', (raw) => raw),
-    siteName: r.read('EARSHOT_SITE_NAME', 'Help centre', (raw) => raw.slice(0, 100)),
-    kbMinGroup: r.read('EARSHOT_KB_MIN_GROUP', 10, int(2, 1_000_000)),
-    ratePerIp: r.read('EARSHOT_PUBLIC_RATE_IP', 10, int(1, 1_000_000)),
-    ratePerEmail: r.read('EARSHOT_PUBLIC_RATE_EMAIL', 3, int(1, 1_000_000)),
-    csatSurvey: r.read('EARSHOT_CSAT_SURVEY', false, bool),
-    surveyDays: r.read('EARSHOT_SURVEY_DAYS', 14, int(1, 365)),
-    secret: r.read<string | null>('EARSHOT_SECRET', null, (raw) =>
-      raw.length >= 32 ? raw : { expected: 'at least 32 characters' },
+    publicUrl: r.read<string | null>(
+      'EARSHOT_PUBLIC_URL',
+      null,
+      url(['http:', 'https:']),
+      "where /kb, the form and surveys are reached (absolute links; default: the request's host)",
+    ),
+    smtpUrl: r.read<string | null>(
+      'EARSHOT_SMTP_URL',
+      null,
+      url(['smtp:', 'smtps:']),
+      'smtp[s]://user:pass@host:port for case confirmations and surveys (default: none sent)',
+    ),
+    mailFrom: r.read('EARSHOT_MAIL_FROM', 'earshot <support@localhost>', (raw) => raw, 'sender of those e-mails'),
+    siteName: r.read('EARSHOT_SITE_NAME', 'Help centre', (raw) => raw.slice(0, 100), 'the name the public pages carry'),
+    kbMinGroup: r.read(
+      'EARSHOT_KB_MIN_GROUP',
+      10,
+      int(2, 1_000_000),
+      'k: attribute values held by fewer customers are never shown in public',
+    ),
+    ratePerIp: r.read('EARSHOT_PUBLIC_RATE_IP', 10, int(1, 1_000_000), 'website cases per client address per hour'),
+    ratePerEmail: r.read(
+      'EARSHOT_PUBLIC_RATE_EMAIL',
+      3,
+      int(1, 1_000_000),
+      'website cases per e-mail address per hour',
+    ),
+    csatSurvey: r.read('EARSHOT_CSAT_SURVEY', false, bool, '1: e-mail a one-question survey when a case is resolved'),
+    surveyDays: r.read('EARSHOT_SURVEY_DAYS', 14, int(1, 365), 'how long a survey link stays valid, in days'),
+    secret: r.read<string | null>(
+      'EARSHOT_SECRET',
+      null,
+      (raw) => (raw.length >= 32 ? raw : { expected: 'at least 32 characters' }),
+      'key that signs survey links, ≥32 characters (default: one kept in the database)',
     ),
   };
 }
-
-export const PUBLIC_HELP = `
-  EARSHOT_PUBLIC_URL          where /kb, the form and surveys are reached (absolute links; default: the request's host)
-  EARSHOT_SMTP_URL            smtp[s]://user:pass@host:port for case confirmations and surveys (default: none sent)
-  EARSHOT_MAIL_FROM           sender of those e-mails (default "earshot <support@localhost>")
-  EARSHOT_SITE_NAME           the name the public pages carry (default "Help centre")
-  EARSHOT_KB_MIN_GROUP        k: attribute values held by fewer customers are never shown in public (default 10)
-  EARSHOT_PUBLIC_RATE_IP      website cases per client address per hour (default 10)
-  EARSHOT_PUBLIC_RATE_EMAIL   website cases per e-mail address per hour (default 3)
-  EARSHOT_CSAT_SURVEY         1: e-mail a one-question survey when a case is resolved
-  EARSHOT_SURVEY_DAYS         how long a survey link stays valid (default 14)
-  EARSHOT_SECRET              key that signs survey links, ≥32 characters (default: one kept in the database)`;

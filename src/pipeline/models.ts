@@ -13,7 +13,9 @@ export interface LiveModels extends Models {
 }
 
 export async function createModels(config: Config, log: Logger): Promise<LiveModels> {
-  const sentimentModel = config.modelFile ? await loadSentimentModel(config.modelFile) : defaultSentimentModel();
+  const sentimentModel = config.modelFile
+    ? await loadSentimentModel(config.modelFile)
+    : defaultSentimentModel(config.sentimentModel);
   let rules = await loadRules(config.rulesDir);
   const stopWatching = watchRules(
     config.rulesDir,

@@ -5,16 +5,8 @@
  * wait, workers are reported stalled in /ready and `earshot_workers_stalled`. It reads the queue
  * only, so it works from the API process whatever runs the workers.
  */
-import { Gauge } from 'prom-client';
-import { registry } from '../metrics.ts';
 import type { JobQueue } from './backend.ts';
 import type { Logger } from '../log.ts';
-
-export const workersStalled = new Gauge({
-  name: 'earshot_workers_stalled',
-  help: '1 while jobs wait and no worker has taken one for EARSHOT_WATCHDOG_STALL_MS',
-  registers: [registry],
-});
 
 export interface Watchdog {
   /** 'ok', or 'failing: …' saying how many jobs wait and for how long none was taken. */
@@ -26,6 +18,8 @@ export function startWatchdog(
   queue: Pick<JobQueue, 'nextWaiting'>,
   stallMs: number,
   log: Logger,
+  /** earshot_workers_stalled of the runtime's metrics: 1 while stalled. */
+  stalledGauge: { set(value: number): void },
   now: () => number = Date.now,
 ): Watchdog {
   let head: { id: string; since: number; waiting: number } | null = null;
@@ -50,7 +44,7 @@ export function startWatchdog(
       else log.warn('workers are taking jobs again');
     }
     stalled = nowStalled;
-    workersStalled.set(stalled ? 1 : 0);
+    stalledGauge.set(stalled ? 1 : 0);
   };
   let running = false;
   const timer = setInterval(

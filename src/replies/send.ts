@@ -7,7 +7,7 @@
 import type { Db } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
 import { ReplyError, type SendReply } from '../channels/types.ts';
-import { channelMetrics } from '../channels/metrics.ts';
+import type { ChannelMetrics } from '../channels/metrics.ts';
 import { claimReply, finishReply, getReply, releaseReply } from '../storage/replies.ts';
 
 export interface SendDeps {
@@ -15,6 +15,7 @@ export interface SendDeps {
   log: Logger;
   dryRun: boolean;
   replier: (source: string) => SendReply | null;
+  metrics: Pick<ChannelMetrics, 'replies'>;
 }
 
 export type SendOutcome = 'sent' | 'dry_run' | 'failed' | `skipped: ${string}`;
@@ -28,13 +29,13 @@ export async function sendReply(deps: SendDeps, replyId: number, finalAttempt = 
   }
   if (deps.dryRun) {
     await finishReply(deps.db, reply, { status: 'dry_run', platformId: null });
-    channelMetrics.replies.inc({ source: reply.source, outcome: 'dry_run' });
+    deps.metrics.replies.inc({ source: reply.source, outcome: 'dry_run' });
     return 'dry_run';
   }
   const send = deps.replier(reply.source);
   const fail = async (error: string): Promise<SendOutcome> => {
     await finishReply(deps.db, reply, { status: 'failed', error });
-    channelMetrics.replies.inc({ source: reply.source, outcome: 'failed' });
+    deps.metrics.replies.inc({ source: reply.source, outcome: 'failed' });
     deps.log.warn({ reply: reply.id, case: reply.case_id, error }, 'reply failed');
     return 'failed';
   };
@@ -51,13 +52,13 @@ export async function sendReply(deps: SendDeps, replyId: number, finalAttempt = 
     if (err instanceof ReplyError && err.retryable && !finalAttempt) {
       // Nothing was posted (the platform said "not now"): back to pending for the job's next attempt.
       await releaseReply(deps.db, reply.id, message);
-      channelMetrics.replies.inc({ source: reply.source, outcome: 'retry' });
+      deps.metrics.replies.inc({ source: reply.source, outcome: 'retry' });
       throw err;
     }
     return fail(message);
   }
   await finishReply(deps.db, reply, { status: 'sent', platformId });
-  channelMetrics.replies.inc({ source: reply.source, outcome: 'sent' });
+  deps.metrics.replies.inc({ source: reply.source, outcome: 'sent' });
   deps.log.info({ reply: reply.id, case: reply.case_id, source: reply.source, platformId }, 'reply sent');
   return 'sent';
 }

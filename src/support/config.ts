@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 
 type Expect = { expected: string };
 interface EnvReader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect): T;
+  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect, help: string): T;
 }
 
 export interface SupportConfig {
@@ -30,8 +30,18 @@ const num = (min: number, max: number) => (raw: string) => {
 
 export function readSupport(r: EnvReader): SupportConfig {
   return {
-    slaFile: r.read<string | null>('EARSHOT_SLA_FILE', null, (raw) => resolve(raw)),
-    reopenWindowHours: r.read('EARSHOT_REOPEN_WINDOW_HOURS', 72, num(0, 24 * 365)),
+    slaFile: r.read<string | null>(
+      'EARSHOT_SLA_FILE',
+      null,
+      (raw) => resolve(raw),
+      'SLA calendar and targets (default <EARSHOT_RULES>/sla/sla.yaml)',
+    ),
+    reopenWindowHours: r.read(
+      'EARSHOT_REOPEN_WINDOW_HOURS',
+      72,
+      num(0, 24 * 365),
+      'a customer posting within this many hours of resolution reopens the case',
+    ),
     premium: r.read<{ attribute: string; values: string[] }>(
       'EARSHOT_PREMIUM_ATTRIBUTE',
       { attribute: 'tier', values: ['premium'] },
@@ -47,22 +57,27 @@ export function readSupport(r: EnvReader): SupportConfig {
             }
           : { expected: 'attribute:value[|value…], e.g. tier:premium|vip' };
       },
+      'customer attribute:values marking premium customers (default tier:premium)',
     ),
-    agentCostPerHour: r.read('EARSHOT_AGENT_COST_PER_HOUR', 30, num(0, 1_000_000)),
-    slaCheckIntervalMs: r.read('EARSHOT_SLA_CHECK_INTERVAL_MS', 60_000, num(100, 86_400_000)),
-    sessionHours: r.read('EARSHOT_SESSION_HOURS', 12, num(0.01, 24 * 90)),
-    cookieSecure: r.read<'auto' | 'always' | 'never'>('EARSHOT_COOKIE_SECURE', 'auto', (raw) =>
-      raw === 'auto' || raw === 'always' || raw === 'never' ? raw : { expected: 'auto, always or never' },
+    agentCostPerHour: r.read(
+      'EARSHOT_AGENT_COST_PER_HOUR',
+      30,
+      num(0, 1_000_000),
+      'agent cost per hour, for cost per case',
+    ),
+    slaCheckIntervalMs: r.read(
+      'EARSHOT_SLA_CHECK_INTERVAL_MS',
+      60_000,
+      num(100, 86_400_000),
+      'how often the worker escalates and records SLA breaches',
+    ),
+    sessionHours: r.read('EARSHOT_SESSION_HOURS', 12, num(0.01, 24 * 90), 'dashboard session lifetime'),
+    cookieSecure: r.read<'auto' | 'always' | 'never'>(
+      'EARSHOT_COOKIE_SECURE',
+      'auto',
+      (raw) => (raw === 'auto' || raw === 'always' || raw === 'never' ? raw : { expected: 'auto, always or never' }),
+      'auto|always|never: Secure __Host- session cookie (default auto: when the request is https, ' +
+        'as the socket or a trusted proxy (EARSHOT_TRUST_PROXY) says)',
     ),
   };
 }
-
-export const SUPPORT_HELP = `
-  EARSHOT_SLA_FILE            SLA calendar and targets (default <EARSHOT_RULES>/sla/sla.yaml)
-  EARSHOT_REOPEN_WINDOW_HOURS a customer posting within this many hours of resolution reopens the case (default 72)
-  EARSHOT_PREMIUM_ATTRIBUTE   customer attribute:values marking premium customers (default tier:premium)
-  EARSHOT_AGENT_COST_PER_HOUR agent cost per hour, for cost per case (default 30)
-  EARSHOT_SLA_CHECK_INTERVAL_MS how often the worker escalates and records SLA breaches (default 60000)
-  EARSHOT_SESSION_HOURS       dashboard session lifetime (default 12)
-  EARSHOT_COOKIE_SECURE       auto|always|never: Secure __Host- session cookie (default auto: when the request is
-                              https, as the socket or a trusted proxy (EARSHOT_TRUST_PROXY) says)`;

@@ -1,7 +1,6 @@
-/** What the support routes share: the SLA policy (read once), the reply templates, and the clock. */
+/** What the support routes share: the runtime's SLA policy, the reply templates, and the clock. */
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
-import { loadSlaPolicy, slaFileOf, type SlaPolicy } from './sla.ts';
+import type { SlaPolicy } from './sla.ts';
 import { loadTemplates, type Template } from './templates.ts';
 
 export interface SupportContext {
@@ -12,14 +11,12 @@ export interface SupportContext {
   now(): Date;
 }
 
-const cache = new WeakMap<Config, SlaPolicy>();
-
-export function supportContext(config: Config, now: () => Date = () => new Date()): SupportContext {
-  let policy = cache.get(config);
-  if (!policy) {
-    policy = loadSlaPolicy(slaFileOf(config));
-    cache.set(config, policy);
-  }
-  const dir = join(config.rulesDir, 'replies');
+/** `policy` is the one the runtime loaded at start (runtime.ts); the templates live in <rules>/replies. */
+export function supportContext(
+  policy: SlaPolicy,
+  rulesDir: string,
+  now: () => Date = () => new Date(),
+): SupportContext {
+  const dir = join(rulesDir, 'replies');
   return { policy, templates: () => loadTemplates(dir), now };
 }

@@ -15,10 +15,8 @@ const admin = { authorization: 'Bearer test-admin-token-0123456789abcdefghij' };
 // This suite is about growth alerts, not about which complaints the sentiment model lets through:
 // the rule-based model keeps the burst's make-up fixed (the shipped learned model reads 9 of its 74
 // battery complaints as neutral, and the rest then form two clusters of 10+ in the first half).
-const sentimentModelBefore = process.env.EARSHOT_SENTIMENT_MODEL;
 beforeAll(async () => {
-  process.env.EARSHOT_SENTIMENT_MODEL = 'rules';
-  rt = await testRuntime();
+  rt = await testRuntime({ env: { EARSHOT_SENTIMENT_MODEL: 'rules' } });
   service = await startService(rt, { api: false, worker: true });
   app = await buildApp({ ...rt, sourceHealth: async () => ({}) });
 }, 30_000);
@@ -26,8 +24,6 @@ afterAll(async () => {
   await app?.close();
   await service?.stop();
   await rt?.database.drop();
-  if (sentimentModelBefore === undefined) delete process.env.EARSHOT_SENTIMENT_MODEL;
-  else process.env.EARSHOT_SENTIMENT_MODEL = sentimentModelBefore;
 });
 
 interface Alert {

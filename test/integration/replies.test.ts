@@ -118,7 +118,13 @@ describe('replies on X', () => {
     // Stored, but its job not yet run: claim it from five "workers" at once.
     const pending = await reply(caseId, { text: 'Looking into it now.' }, { 'idempotency-key': 'race-1' });
     const id = pending.json().id as number;
-    const deps = { db: rt.db, log: rt.log, dryRun: false, replier: (s: string) => rt.channels.replier(s) };
+    const deps = {
+      db: rt.db,
+      log: rt.log,
+      dryRun: false,
+      replier: (s: string) => rt.channels.replier(s),
+      metrics: rt.metrics.channels,
+    };
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => sendReply(deps, id)));
     await until(async () => (await replyStatus(id)) === 'sent', 'the reply to be sent');
     await rt.queue.add('send-reply', { replyId: id }, `reply-${id}-again`);

@@ -454,3 +454,15 @@ describe('the life of a case', () => {
     expect((await app.inject({ url: '/api/cases', headers: { cookie: agent.cookie } })).statusCode).toBe(401);
   });
 });
+
+describe('the SLA policy', () => {
+  it('is read once, at start: GET /api/sla reports the policy in force, not the file as edited since', async () => {
+    const inForce = rt.slaPolicy;
+    expect(inForce.targets.normal.resolutionMs).toBe(4 * 60 * M);
+    writeFileSync(join(dir, 'sla.yaml'), 'targets:\n  normal: { first_response: 1h, resolution: 8h }\n');
+    const res = await app.inject({ url: '/api/sla', headers: admin });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().targets.normal).toEqual({ first_response_minutes: 30, resolution_minutes: 240 });
+    expect(rt.slaPolicy).toBe(inForce);
+  });
+});

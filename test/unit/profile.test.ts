@@ -114,7 +114,7 @@ describe('profile and at-risk on a generated world', () => {
     for (const seed of [21, 22]) {
       const w = generateWorld({ seed, customers: 12_000, causes: 3 });
       const b = buildCustomerBase(w.customers);
-      const model = defaultSentimentModel();
+      const model = defaultSentimentModel('learned');
       const report = buildOutreachReport(b, w.mentions, {
         isActionable: (m) => model.classify(m.text).label === 'negative',
       });

@@ -1,4 +1,4 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,20 +12,16 @@ import {
   shippedSentimentModel,
 } from '../../src/analysis/sentiment/index.ts';
 import { SHIPPED_MODEL_FILE } from '../../src/analysis/sentiment/shipped-model.ts';
+import { loadConfig } from '../../src/config.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const model = shippedSentimentModel();
 const classify = (text: string) => model.classify(text);
 
 describe('shipped (learned) sentiment model', () => {
-  afterEach(() => {
-    delete process.env.EARSHOT_SENTIMENT_MODEL;
-  });
-
   it('is the default, and EARSHOT_SENTIMENT_MODEL=rules falls back to the rule-based model', () => {
-    expect(defaultSentimentModel()).toBe(model);
-    process.env.EARSHOT_SENTIMENT_MODEL = 'rules';
-    expect(defaultSentimentModel()).toBe(lexiconModel());
+    expect(defaultSentimentModel(loadConfig({}).sentimentModel)).toBe(model);
+    expect(defaultSentimentModel(loadConfig({ EARSHOT_SENTIMENT_MODEL: 'rules' }).sentimentModel)).toBe(lexiconModel());
   });
 
   it('loads the committed file, whose hash is the one its provenance records', () => {

@@ -47,9 +47,9 @@ export function shippedSentimentModel(): LinearSentimentModel {
   return shipped;
 }
 
-/** The default: the shipped learned model, or the rule-based one with EARSHOT_SENTIMENT_MODEL=rules. */
-export function defaultSentimentModel(): SentimentModel {
-  return process.env.EARSHOT_SENTIMENT_MODEL === 'rules' ? lexiconModel() : shippedSentimentModel();
+/** The default model of a kind (config.sentimentModel, EARSHOT_SENTIMENT_MODEL): the shipped learned one or the rule-based one. */
+export function defaultSentimentModel(kind: 'learned' | 'rules'): SentimentModel {
+  return kind === 'rules' ? lexiconModel() : shippedSentimentModel();
 }
 
 /** A model written by `earshot train` (or trainSentimentModel), ready to classify. */

@@ -64,7 +64,7 @@ const LinkBody = Type.Object({ customer_id: Short(200) }, { additionalProperties
 const AGENT = { roles: ['agent'] as const };
 
 export default async function caseActionRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const support = supportContext(deps.config, deps.now);
+  const support = supportContext(deps.slaPolicy, deps.config.rulesDir, deps.now);
   const actor = (req: FastifyRequest) => req.principal?.name ?? 'unknown';
   const inTx = <T>(work: (tx: PoolClient) => Promise<T>) => withTransaction(deps.db, work);
   const mailer = deps.config.public.csatSurvey ? createMailer(deps.config.public) : null;

@@ -25,7 +25,7 @@ const ListQuery = Type.Object({
 });
 
 export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const support = supportContext(deps.config, deps.now);
+  const support = supportContext(deps.slaPolicy, deps.config.rulesDir, deps.now);
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/cases',
     {

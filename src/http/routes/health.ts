@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { registry, metrics } from '../../metrics.ts';
 import { pendingCount, deadCount } from '../../storage/inbox.ts';
 import { authenticate } from '../auth.ts';
 import { isLoopbackHost } from '../exposure.ts';
@@ -95,16 +94,17 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
     async (_req, reply) => {
       await Promise.all([
         pendingCount(deps.db)
-          .then((n) => metrics.inboxPending.set(n))
+          .then((n) => deps.metrics.inboxPending.set(n))
           .catch(() => {}),
         deadCount(deps.db)
-          .then((n) => metrics.inboxDead.set(n))
+          .then((n) => deps.metrics.inboxDead.set(n))
           .catch(() => {}),
         deps.queue
           .counts()
-          .then((c) => Object.entries(c).forEach(([state, n]) => metrics.queueJobs.set({ state }, n)))
+          .then((c) => Object.entries(c).forEach(([state, n]) => deps.metrics.queueJobs.set({ state }, n)))
           .catch(() => {}),
       ]);
+      const { registry } = deps.metrics;
       return reply.type(registry.contentType).send(await registry.metrics());
     },
   );

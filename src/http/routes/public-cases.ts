@@ -33,7 +33,14 @@ const Accepted = Type.Object({
 export default async function publicCaseRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const mailer = createMailer(deps.config.public);
   app.addHook('onClose', async () => mailer?.close());
-  const pdeps: PublicCaseDeps = { db: deps.db, queue: deps.queue, log: deps.log, config: deps.config.public, mailer };
+  const pdeps: PublicCaseDeps = {
+    db: deps.db,
+    queue: deps.queue,
+    log: deps.log,
+    metrics: deps.metrics,
+    config: deps.config.public,
+    mailer,
+  };
   const tooMany = (reply: FastifyReply, o: Extract<PublicCaseOutcome, { kind: 'rate_limited' }>) =>
     reply.code(429).header('retry-after', String(o.retryAfter));
 

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { listRuleFiles, loadRules, previewRules, ruleSetOf, RulesError } from '../../triage/index.ts';
 import { latestTriageSamples } from '../../storage/triage-samples.ts';
-import { loadSlaPolicy, slaFileOf } from '../../support/sla.ts';
+import { slaFileOf } from '../../support/sla.ts';
 import { HttpError } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
 
@@ -183,7 +183,7 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
     },
     async () => {
       const file = slaFileOf(deps.config);
-      const policy = loadSlaPolicy(file);
+      const policy = deps.slaPolicy;
       const c = policy.calendar;
       return {
         file,

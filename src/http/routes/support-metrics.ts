@@ -34,7 +34,7 @@ const Query = Type.Object({
 });
 
 export default async function supportMetricsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const support = supportContext(deps.config, deps.now);
+  const support = supportContext(deps.slaPolicy, deps.config.rulesDir, deps.now);
   app.get<{ Querystring: Static<typeof Query> }>(
     '/api/metrics/support',
     {

@@ -8,7 +8,6 @@ import type { AppDeps } from '../../app.ts';
 import { ingest } from '../../../ingest/ingest.ts';
 import { answerChallenge, verifyMetaSignature } from '../../../channels/facebook/webhook.ts';
 import { fromFeedWebhook, type FeedWebhook } from '../../../channels/facebook/parse.ts';
-import { channelMetrics } from '../../../channels/metrics.ts';
 import { recordChanges } from '../../../storage/mention-changes.ts';
 import { rawJsonBody, parseJson, bodyBytes, WEBHOOK_BODY_LIMIT } from './raw-body.ts';
 
@@ -46,18 +45,18 @@ export default async function facebookWebhook(app: FastifyInstance, deps: AppDep
           req.headers['x-hub-signature-256'] as string | undefined,
         );
         if (!verified.ok) {
-          channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_signature' });
+          deps.metrics.channels.webhooks.inc({ source: 'facebook', outcome: 'bad_signature' });
           return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
         }
         const parsed = parseJson(bodyBytes(req.body));
         if (!parsed.ok) {
-          channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'bad_body' });
+          deps.metrics.channels.webhooks.inc({ source: 'facebook', outcome: 'bad_body' });
           return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });
         }
         const { mentions, changes } = fromFeedWebhook(parsed.value as FeedWebhook);
         const result = mentions.length ? await ingest(deps, mentions) : { accepted: [], duplicates: [] };
         const changed = await recordChanges(deps.db, changes);
-        channelMetrics.webhooks.inc({ source: 'facebook', outcome: 'accepted' });
+        deps.metrics.channels.webhooks.inc({ source: 'facebook', outcome: 'accepted' });
         return reply.send({ accepted: result.accepted.length, duplicates: result.duplicates.length, changes: changed });
       },
     );

@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { ingest } from '../../../ingest/ingest.ts';
 import { crcResponse, isCrcToken, verifyXSignature, mentionsFromEvent } from '../../../channels/twitter/webhook.ts';
-import { channelMetrics } from '../../../channels/metrics.ts';
 import { rawJsonBody, parseJson, bodyBytes, WEBHOOK_BODY_LIMIT } from './raw-body.ts';
 
 const NOT_CONFIGURED = { error: 'Not Found', message: 'the X webhook is not configured (X_CONSUMER_SECRET)' };
@@ -37,17 +36,17 @@ export default async function twitterWebhook(app: FastifyInstance, deps: AppDeps
           req.headers['x-twitter-webhooks-signature'] as string | undefined,
         );
         if (!verified.ok) {
-          channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_signature' });
+          deps.metrics.channels.webhooks.inc({ source: 'twitter', outcome: 'bad_signature' });
           return reply.code(401).send({ error: 'Unauthorized', message: verified.reason });
         }
         const parsed = parseJson(bodyBytes(req.body));
         if (!parsed.ok) {
-          channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'bad_body' });
+          deps.metrics.channels.webhooks.inc({ source: 'twitter', outcome: 'bad_body' });
           return reply.code(400).send({ error: 'Bad Request', message: 'the body is not acceptable JSON' });
         }
         const mentions = mentionsFromEvent(parsed.value);
         const result = mentions.length ? await ingest(deps, mentions) : { accepted: [], duplicates: [] };
-        channelMetrics.webhooks.inc({ source: 'twitter', outcome: 'accepted' });
+        deps.metrics.channels.webhooks.inc({ source: 'twitter', outcome: 'accepted' });
         return reply.send({ accepted: result.accepted.length, duplicates: result.duplicates.length });
       },
     );
