@@ -9,7 +9,7 @@ import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
 import type { MentionInput } from '../domain/mention.ts';
 import { ingest } from '../ingest/ingest.ts';
-import { importCustomers, type ImportReport } from '../commands/import-customers.ts';
+import { importCustomers, type ImportReport } from '../support/import-customers.ts';
 import { pendingCount } from '../storage/inbox.ts';
 import { customersToCsv, type World, type WorldMention } from './world.ts';
 
