@@ -1,6 +1,5 @@
 /** What the support routes share: the SLA policy (read once), the reply templates, and the clock. */
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
 import { loadSlaPolicy, slaFileOf, type SlaPolicy } from './sla.ts';
 import { loadTemplates, type Template } from './templates.ts';
 
@@ -12,9 +11,12 @@ export interface SupportContext {
   now(): Date;
 }
 
-const cache = new WeakMap<Config, SlaPolicy>();
+/** The settings read here, kept structural: the root config.ts imports support/config.ts, not the other way. */
+type SupportSettings = Parameters<typeof slaFileOf>[0];
 
-export function supportContext(config: Config, now: () => Date = () => new Date()): SupportContext {
+const cache = new WeakMap<SupportSettings, SlaPolicy>();
+
+export function supportContext(config: SupportSettings, now: () => Date = () => new Date()): SupportContext {
   let policy = cache.get(config);
   if (!policy) {
     policy = loadSlaPolicy(slaFileOf(config));
