@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { registry, metrics } from '../../metrics.ts';
 import { pendingCount, deadCount } from '../../storage/inbox.ts';
+import { ping } from '../../storage/db.ts';
 import { authenticate } from '../auth.ts';
 import { isLoopbackHost } from '../exposure.ts';
 
@@ -66,7 +67,7 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
     },
     async (req, reply) => {
       const checks: Record<string, string> = {
-        database: await check(() => deps.db.query('SELECT 1')),
+        database: await check(() => ping(deps.db)),
         queue: await check(() => deps.queue.ping()),
       };
       // Source states live in the database: when it is down, the database check already says so.
