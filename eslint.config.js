@@ -13,6 +13,23 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in storage/ and in the feature folders that own tables (src/README.md): never here.
+    files: [
+      'src/{http,commands,demo,channels,ingest,queue,replies,pipeline,analysis,triage,domain}/**/*.ts',
+      'src/*.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal[value', 'TemplateElement[value.raw'].map((node) => ({
+          selector: `${node}=/^\\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|WITH) /]`,
+          message: 'SQL belongs in storage/ or the feature folder that owns the table (layer map: src/README.md)',
+        })),
+      ],
+    },
+  },
+  { files: ['*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
+  {
     files: ['public/**/*.js'],
     languageOptions: {
       globals: {

@@ -6,7 +6,8 @@
  *   npx tsx bench/outreach.ts
  */
 import { pathToFileURL } from 'node:url';
-import { buildCustomerBase, buildOutreachReport, scoreWorld } from '../src/analysis/profile/index.ts';
+import { buildCustomerBase, buildOutreachReport } from '../src/analysis/profile/index.ts';
+import { scoreWorld } from '../src/demo/evaluate.ts';
 import { defaultSentimentModel } from '../src/analysis/sentiment/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { generateWorld, type WorldOptions } from '../src/demo/world.ts';

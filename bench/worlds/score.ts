@@ -3,13 +3,8 @@
  * lists, rule recovery (the planted conjunction among the top three profile rows of the cause's best
  * cluster), false-alarm clusters, and the share of a cause's complainants its best cluster holds.
  */
-import {
-  buildCustomerBase,
-  buildOutreachReport,
-  falseAlarms,
-  scoreWorld,
-  type OutreachOptions,
-} from '../../src/analysis/profile/index.ts';
+import { buildCustomerBase, buildOutreachReport, type OutreachOptions } from '../../src/analysis/profile/index.ts';
+import { falseAlarms, scoreWorld } from '../../src/demo/evaluate.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { World } from '../../src/demo/world.ts';

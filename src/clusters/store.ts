@@ -76,3 +76,11 @@ export async function mergeInto(tx: Queryable, into: number, from: number): Prom
   await tx.query('UPDATE clusters SET merged_into = $2, size = 0, updated_at = now() WHERE id = $1', [from, into]);
   await refreshCluster(tx, into);
 }
+
+/** Mentions the cluster stage has yet to place (the same selection as its run in stage.ts). */
+export async function unclusteredCount(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM mentions WHERE clustered_at IS NULL AND sentiment = 'negative' AND actionable AND duplicate_of IS NULL`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

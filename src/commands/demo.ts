@@ -5,14 +5,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { openRuntime, startService } from '../runtime.ts';
-import {
-  createUser,
-  getUserByEmailForDemo,
-  USER_ROLES,
-  UserExistsError,
-  updateUser,
-  type UserRole,
-} from '../demo/users.ts';
+import { createUser, userIdByEmail, USER_ROLES, UserExistsError, updateUser, type UserRole } from '../storage/users.ts';
 import { generatePassword } from '../domain/password.ts';
 import { DEFAULT_WORLD, generateWorld, WORLD_PAGE_ID } from '../demo/world.ts';
 import { backlog, importWorldCustomers, ingestWorld, waitUntilDrained } from '../demo/load.ts';
@@ -146,7 +139,7 @@ async function demoUsers(
       await createUser(db, { email, role, name: `Demo ${role}`, password });
     } catch (err) {
       if (!(err instanceof UserExistsError)) throw err;
-      const existing = await getUserByEmailForDemo(db, email);
+      const existing = await userIdByEmail(db, email);
       if (existing) await updateUser(db, existing, { password, role });
     }
     out.push({ role, email, password });

@@ -7,8 +7,9 @@ import { Readable } from 'node:stream';
 import type { Db } from '../storage/db.ts';
 import type { MentionInput } from '../domain/mention.ts';
 import { ingest, type IngestDeps } from '../ingest/ingest.ts';
-import { importCustomers, type ImportReport } from '../commands/import-customers.ts';
+import { importCustomers, type ImportReport } from '../support/import-customers.ts';
 import { pendingCount } from '../storage/inbox.ts';
+import { unclusteredCount } from '../clusters/store.ts';
 import { customersToCsv, type World, type WorldMention } from './world.ts';
 
 export async function importWorldCustomers(db: Db, world: World): Promise<ImportReport> {
@@ -40,10 +41,7 @@ export async function ingestWorld(
 
 /** Inbox rows not yet processed plus mentions the cluster stage has not placed yet. */
 export async function backlog(db: Db): Promise<{ inbox: number; clustering: number }> {
-  const { rows } = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM mentions WHERE clustered_at IS NULL AND sentiment = 'negative' AND actionable AND duplicate_of IS NULL`,
-  );
-  return { inbox: await pendingCount(db), clustering: Number(rows[0]?.n ?? 0) };
+  return { inbox: await pendingCount(db), clustering: await unclusteredCount(db) };
 }
 
 /** Waits until both the pipeline and the cluster stage are done, reporting progress. */

@@ -1,6 +1,9 @@
 /** What `earshot demo` prints when the world has gone through the pipeline. */
 import type { Db } from '../storage/db.ts';
+import { totals } from '../storage/stats.ts';
 import { clusterProfile } from '../clusters/profile.ts';
+import { listClusters } from '../clusters/queries.ts';
+import { listAlerts } from '../crisis/alerts.ts';
 
 export interface DemoSummary {
   mentions: number;
@@ -18,52 +21,31 @@ export interface DemoSummary {
 }
 
 export async function demoSummary(db: Db, maxClusters = 8): Promise<DemoSummary> {
-  const n = async (sql: string): Promise<number> => Number((await db.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
-  const groups = async (col: 'category' | 'priority'): Promise<Record<string, number>> =>
-    Object.fromEntries(
-      (
-        await db.query<{ k: string; n: string }>(
-          `SELECT ${col} AS k, count(*) AS n FROM cases GROUP BY 1 ORDER BY 2 DESC`,
-        )
-      ).rows.map((r) => [r.k, Number(r.n)]),
-    );
-  const rows = await db.query<{
-    id: string;
-    label: string[];
-    size: number;
-    complainants: number;
-    profile_text: string | null;
-  }>(
-    // Clusters whose complainants share a profile are the story (a root cause with customers at risk): first.
-    `SELECT id, label, size, complainants, profile_text FROM clusters
-      WHERE merged_into IS NULL AND size > 0 ORDER BY (profile_text IS NULL), size DESC, id LIMIT $1`,
-    [maxClusters],
-  );
+  const t = await totals(db);
+  // Clusters whose complainants share a profile are the story (a root cause with customers at risk): first.
+  const listed = await listClusters(db, { sort: 'size', limit: 1000, minSize: 1 });
+  const story = listed
+    .sort((a, b) => Number(a.profile_headline === null) - Number(b.profile_headline === null))
+    .slice(0, maxClusters);
   const clusters: DemoSummary['clusters'] = [];
-  for (const r of rows.rows) {
-    const p = await clusterProfile(db, Number(r.id));
+  for (const c of story) {
+    const p = await clusterProfile(db, c.id);
     clusters.push({
-      id: Number(r.id),
-      label: r.label,
-      size: r.size,
-      complainants: r.complainants,
-      profile: r.profile_text,
+      id: c.id,
+      label: c.label,
+      size: c.size,
+      complainants: c.complainants,
+      profile: c.profile_headline,
       atRisk: p.at_risk.length,
     });
   }
-  const alerts = await db.query<{ cluster_id: string | null; message: string }>(
-    'SELECT cluster_id, message FROM alerts ORDER BY id',
-  );
+  const alerts = (await listAlerts(db, { limit: 10_000 })).reverse();
   return {
-    mentions: await n('SELECT count(*) AS n FROM mentions'),
-    negative: await n(`SELECT count(*) AS n FROM mentions WHERE sentiment = 'negative'`),
-    cases: {
-      total: await n('SELECT count(*) AS n FROM cases'),
-      byCategory: await groups('category'),
-      byPriority: await groups('priority'),
-    },
+    mentions: t.mentions,
+    negative: t.negative,
+    cases: { total: t.cases, byCategory: t.casesByCategory, byPriority: t.casesByPriority },
     clusters,
-    alerts: alerts.rows.map((a) => ({ cluster_id: a.cluster_id ? Number(a.cluster_id) : null, message: a.message })),
+    alerts: alerts.map((a) => ({ cluster_id: a.cluster_id, message: a.message })),
   };
 }
 

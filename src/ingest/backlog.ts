@@ -7,6 +7,7 @@
  * requests costs one query per interval, not one per request.
  */
 import type { Queryable } from '../storage/db.ts';
+import { pendingCountUpTo } from '../storage/inbox.ts';
 
 export interface BacklogVerdict {
   /** True when the caller should refuse the batch. */
@@ -29,14 +30,8 @@ export function backlogGate(
   let last: { at: number; pending: number } | null = null;
   let drainPerSecond = 0;
   let inFlight: Promise<number> | null = null;
-  const read = async (): Promise<number> => {
-    // Counted up to twice the limit: the partial index keeps this short however large the backlog.
-    const { rows } = await db.query<{ n: string }>(
-      'SELECT count(*) AS n FROM (SELECT 1 FROM inbox WHERE processed_at IS NULL LIMIT $1) t',
-      [2 * maxBacklog + 1],
-    );
-    return Number(rows[0]?.n ?? 0);
-  };
+  // Counted up to twice the limit: enough to tell full from not, and the count stays short.
+  const read = (): Promise<number> => pendingCountUpTo(db, 2 * maxBacklog + 1);
   return {
     async check() {
       if (maxBacklog <= 0) return { full: false, pending: 0, retryAfterSeconds: 0 };

@@ -5,6 +5,7 @@
  */
 import type { IngestDeps } from './ingest.ts';
 import { enqueue } from './ingest.ts';
+import { claimUnprocessed } from '../storage/inbox.ts';
 
 export interface SweepOptions {
   olderThanMs: number;
@@ -12,15 +13,7 @@ export interface SweepOptions {
 }
 
 export async function sweepOnce(deps: IngestDeps, { olderThanMs, limit = 5000 }: SweepOptions): Promise<number> {
-  const { rows } = await deps.db.query<{ id: string }>(
-    `UPDATE inbox SET enqueued_at = now() WHERE id IN (
-       SELECT id FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL
-         AND coalesce(enqueued_at, received_at) < now() - make_interval(secs => $1::double precision / 1000)
-       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-     RETURNING id`,
-    [olderThanMs, limit],
-  );
-  const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  const ids = await claimUnprocessed(deps.db, olderThanMs, limit);
   if (ids.length === 0) return 0;
   deps.log.info({ rows: ids.length }, 'sweeper: re-queuing inbox rows not yet processed');
   await enqueue(deps, ids, `sweep-${Date.now()}`);

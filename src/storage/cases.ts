@@ -189,6 +189,11 @@ export async function listCases(db: Queryable, f: CaseFilter): Promise<Page<Case
   return toPage(rows, f.limit);
 }
 
+export async function caseExists(db: Queryable, id: number): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM cases WHERE id = $1', [id]);
+  return rows.length > 0;
+}
+
 export async function getCase(db: Queryable, id: number): Promise<CaseDetail | null> {
   const { rows } = await db.query<CaseRow>(`${CASE_SELECT} WHERE c.id = $1`, [id]);
   const row = rows[0];

@@ -45,6 +45,11 @@ export function createDb({
 }
 
 /** Runs `work` in one transaction; a client whose connection broke is destroyed, not reused. */
+/** One round trip: the database answers (readiness). */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
 export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
   let broken: Error | undefined;

@@ -140,3 +140,28 @@ export async function pendingCount(db: Queryable): Promise<number> {
   );
   return Number(rows[0]?.n ?? 0);
 }
+
+/** Rows waiting to be processed, counted only up to `cap`: the partial index keeps this short however large the backlog. */
+export async function pendingCountUpTo(db: Queryable, cap: number): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM inbox WHERE processed_at IS NULL LIMIT $1) t',
+    [cap],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Claims up to `limit` live rows not processed `olderThanMs` after they were last enqueued (or
+ * received) by stamping them enqueued now; SKIP LOCKED lets several sweepers run at once. Ids ascending.
+ */
+export async function claimUnprocessed(db: Queryable, olderThanMs: number, limit: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE inbox SET enqueued_at = now() WHERE id IN (
+       SELECT id FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL
+         AND coalesce(enqueued_at, received_at) < now() - make_interval(secs => $1::double precision / 1000)
+       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING id`,
+    [olderThanMs, limit],
+  );
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}

@@ -54,3 +54,34 @@ export async function mentionVolume(db: Queryable, from: Date, to: Date, bucket:
     mean_score: r.mean_score === null ? null : Math.round(r.mean_score * 1000) / 1000,
   }));
 }
+
+export interface Totals {
+  mentions: number;
+  negative: number;
+  cases: number;
+  casesByCategory: Record<string, number>;
+  casesByPriority: Record<string, number>;
+}
+
+/** All-time counts of mentions and cases, largest groups first (what `earshot demo` reports). */
+export async function totals(db: Queryable): Promise<Totals> {
+  const { rows } = await db.query<{ mentions: string; negative: string }>(
+    `SELECT count(*) AS mentions, count(*) FILTER (WHERE sentiment = 'negative') AS negative FROM mentions`,
+  );
+  const groups = async (col: 'category' | 'priority'): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (
+        await db.query<{ k: string; n: string }>(
+          `SELECT ${col} AS k, count(*) AS n FROM cases GROUP BY 1 ORDER BY 2 DESC`,
+        )
+      ).rows.map((r) => [r.k, Number(r.n)]),
+    );
+  const casesByCategory = await groups('category');
+  return {
+    mentions: Number(rows[0]?.mentions ?? 0),
+    negative: Number(rows[0]?.negative ?? 0),
+    cases: Object.values(casesByCategory).reduce((a, b) => a + b, 0),
+    casesByCategory,
+    casesByPriority: await groups('priority'),
+  };
+}

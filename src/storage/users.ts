@@ -115,3 +115,9 @@ export async function revokeToken(db: Queryable, id: number): Promise<boolean> {
   ]);
   return (rowCount ?? 0) > 0;
 }
+
+/** The id of the user with this e-mail address (any case), or null. */
+export async function userIdByEmail(db: Queryable, email: string): Promise<number | null> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM users WHERE lower(email) = lower($1)', [email]);
+  return rows[0] ? Number(rows[0].id) : null;
+}

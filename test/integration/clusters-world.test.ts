@@ -12,7 +12,8 @@ import { createToken } from '../../src/storage/tokens.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { generateWorld, type World } from '../../src/demo/world.ts';
 import { importWorldCustomers, ingestWorld, waitUntilDrained } from '../../src/demo/load.ts';
-import { scoreWorld, type OutreachReport, type ReportCluster } from '../../src/analysis/profile/index.ts';
+import type { OutreachReport, ReportCluster } from '../../src/analysis/profile/index.ts';
+import { scoreWorld } from '../../src/demo/evaluate.ts';
 
 let rt: TestRuntime;
 let service: Service;

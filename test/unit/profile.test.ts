@@ -5,8 +5,8 @@ import {
   customerByHandle,
   profileComplainants,
   rankAtRisk,
-  scoreWorld,
 } from '../../src/analysis/profile/index.ts';
+import { scoreWorld } from '../../src/demo/evaluate.ts';
 import { LogFactorials, hypergeometricTail } from '../../src/analysis/profile/stats.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
 import { customersToCsv, generateWorld, type PlantedCause } from '../../src/demo/world.ts';

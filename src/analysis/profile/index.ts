@@ -17,4 +17,3 @@ export {
   type ReportProfileItem,
   type ReportAtRisk,
 } from './report.ts';
-export { falseAlarms, scoreWorld, type CauseScore } from './evaluate.ts';

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { pendingCount, deadCount } from '../../storage/inbox.ts';
+import { ping } from '../../storage/db.ts';
 import { authenticate } from '../auth.ts';
 import { isLoopbackHost } from '../exposure.ts';
 
@@ -65,7 +66,7 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
     },
     async (req, reply) => {
       const checks: Record<string, string> = {
-        database: await check(() => deps.db.query('SELECT 1')),
+        database: await check(() => ping(deps.db)),
         queue: await check(() => deps.queue.ping()),
       };
       // Source states live in the database: when it is down, the database check already says so.

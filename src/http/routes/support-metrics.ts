@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { complainantRows, handledCases, metricCases } from '../../storage/support-metrics.ts';
+import { complainantRows, handledCases, metricCases } from '../../support/metric-rows.ts';
 import { retention, timeToProductivity, type HandledCase } from '../../support/retention.ts';
 import { businessMsBetween } from '../../support/business-hours.ts';
 import { summarize } from '../../support/metrics.ts';

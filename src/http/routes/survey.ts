@@ -11,6 +11,7 @@ import { IdParam } from '../ids.ts';
 import { createMailer } from '../../kb/mail.ts';
 import { KB_CSP, renderMessage, renderSurvey } from '../../kb/render.ts';
 import { answerSurvey, createSurvey, getSurvey, signingKey, verifySurvey } from '../../kb/survey.ts';
+import { caseExists } from '../../storage/cases.ts';
 import { publicHeaders, siteOf } from './kb.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
@@ -123,8 +124,7 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
       },
     },
     async (req) => {
-      const { rows } = await deps.db.query('SELECT 1 FROM cases WHERE id = $1', [req.params.id]);
-      if (rows.length === 0) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!(await caseExists(deps.db, req.params.id))) throw new HttpError(404, `no case ${req.params.id}`);
       const s = await createSurvey(
         { db: deps.db, log: deps.log, config: deps.config.public, mailer, base: siteOf(deps, req).base, now },
         req.params.id,

@@ -3,8 +3,8 @@
  * reported cluster sharing most complainants with it, the precision of its at-risk list at K (K =
  * affected customers who did not complain), and where the planted pair ranks in its profile.
  */
-import type { World } from '../../demo/world.ts';
-import type { OutreachReport } from './report.ts';
+import type { World } from './world.ts';
+import type { OutreachReport } from '../analysis/profile/report.ts';
 
 export interface CauseScore {
   cause: string;

@@ -1,7 +1,7 @@
 /** The case rows support metrics are computed from (src/support/metrics.ts does the arithmetic). */
-import type { Queryable } from './db.ts';
-import type { MetricCase } from '../support/metrics.ts';
-import type { ComplainantRow } from '../support/retention.ts';
+import type { Queryable } from '../storage/db.ts';
+import type { MetricCase } from './metrics.ts';
+import type { ComplainantRow } from './retention.ts';
 
 /**
  * Cases that touch [from, to): opened before `to` and not resolved before `from`. Merged cases are
