@@ -42,7 +42,9 @@ export function signature(secret: string, timestamp: number, body: string): stri
 }
 
 function title(a: AlertMessage): string {
-  return `${a.test ? '[TEST] ' : ''}${a.drill && !a.message.startsWith('[DRILL]') ? '[DRILL] ' : ''}earshot ${a.kind.replace(/_/g, ' ')} (severity ${a.severity})`;
+  const test = a.test ? '[TEST] ' : '';
+  const drill = a.drill && !a.message.startsWith('[DRILL]') ? '[DRILL] ' : '';
+  return `${test}${drill}earshot ${a.kind.replace(/_/g, ' ')} (severity ${a.severity})`;
 }
 
 export async function sendAlert(d: Destination, a: AlertMessage, s: SendSettings): Promise<void> {

@@ -15,7 +15,13 @@ export function register(program: Command): void {
     .option('--since <date>', 'only corrections made since (ISO date)')
     .addHelpText(
       'after',
-      `\nExample:\n  npx earshot corrections export --kind sentiment --out corrections.jsonl\n  npx earshot train --input corrections.jsonl --base model.json --out model-v2.json\n${CONFIG_HELP}`,
+      [
+        '',
+        'Example:',
+        '  npx earshot corrections export --kind sentiment --out corrections.jsonl',
+        '  npx earshot train --input corrections.jsonl --base model.json --out model-v2.json',
+        CONFIG_HELP,
+      ].join('\n'),
     )
     .action(async (opts: { out?: string; kind?: string; since?: string }) => {
       if (opts.kind && !(CORRECTION_KINDS as readonly string[]).includes(opts.kind))

@@ -103,7 +103,8 @@ ${CONFIG_HELP}`,
         const left = await backlog(runtime.db);
         const summary = await demoSummary(runtime.db);
         const out = [
-          `earshot demo: ${world.brand}, ${world.customers.length} customers, ${mentions.length} mentions (seed ${opts.seed}), in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          `earshot demo: ${world.brand}, ${world.customers.length} customers, ${mentions.length} mentions ` +
+            `(seed ${opts.seed}), in ${((Date.now() - started) / 1000).toFixed(1)} s`,
           formatSummary(summary).trimEnd(),
           'users (one per role; passwords shown only now):',
           ...users.map((u) => `  ${u.role.padEnd(8)} ${u.email}  ${u.password}`),

@@ -33,7 +33,8 @@ export function register(program: Command): void {
         } else {
           const r = await runDrill(rt, opts.scenario);
           process.stdout.write(
-            `drill ${r.run}: ${r.accepted} mentions queued; the crisis watch alerts within ${Math.ceil(config.crisisIntervalMs / 60_000) + 1} minute(s) (GET /api/alerts)\n`,
+            `drill ${r.run}: ${r.accepted} mentions queued; the crisis watch alerts within ` +
+              `${Math.ceil(config.crisisIntervalMs / 60_000) + 1} minute(s) (GET /api/alerts)\n`,
           );
         }
       } finally {

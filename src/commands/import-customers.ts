@@ -49,7 +49,8 @@ ${CONFIG_HELP}`,
             `line,reason\r\n${report.rejected.map((r) => `${r.line},${csvCell(r.reason)}`).join('\r\n')}\r\n`,
           );
         process.stdout.write(
-          `${report.rows} rows: ${report.inserted} customers added, ${report.updated} updated, ${report.rejected.length} rejected; ${report.authorsLinked} authors linked\n`,
+          `${report.rows} rows: ${report.inserted} customers added, ${report.updated} updated, ` +
+            `${report.rejected.length} rejected; ${report.authorsLinked} authors linked\n`,
         );
         process.exitCode = report.rejected.length > 0 && report.inserted + report.updated === 0 ? 1 : 0;
       } catch (err) {

@@ -39,7 +39,13 @@ export function register(program: Command): void {
           if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
           else
             process.stdout.write(
-              `${r.id}\t${r.source}/${r.external_id}\t${r.attempts} attempts\tdead since ${r.dead_at.toISOString()}\t${(r.last_error ?? '').replace(/\s+/g, ' ').slice(0, 200)}\n`,
+              [
+                r.id,
+                `${r.source}/${r.external_id}`,
+                `${r.attempts} attempts`,
+                `dead since ${r.dead_at.toISOString()}`,
+                (r.last_error ?? '').replace(/\s+/g, ' ').slice(0, 200),
+              ].join('\t') + '\n',
             );
         }
         process.stderr.write(

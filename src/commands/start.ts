@@ -9,7 +9,15 @@ export function register(program: Command): void {
     .option('--no-worker', 'serve the API only (run `earshot worker` processes elsewhere)')
     .addHelpText(
       'after',
-      `\nWith no DATABASE_URL, earshot runs an embedded PostgreSQL in EARSHOT_DATA; with no REDIS_URL,\nthe queue runs on PostgreSQL too. Nothing else to install.\n\nExample:\n  PORT=3000 npx earshot start\n${CONFIG_HELP}`,
+      [
+        '',
+        'With no DATABASE_URL, earshot runs an embedded PostgreSQL in EARSHOT_DATA; with no REDIS_URL,',
+        'the queue runs on PostgreSQL too. Nothing else to install.',
+        '',
+        'Example:',
+        '  PORT=3000 npx earshot start',
+        CONFIG_HELP,
+      ].join('\n'),
     )
     .action(async (opts: { worker: boolean }) => {
       const config = configOrExit();

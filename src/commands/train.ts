@@ -82,7 +82,8 @@ async function train(flags: TrainFlags): Promise<void> {
       test.map((t) => m.classify(t.text).label),
     );
     process.stderr.write(
-      `held out ${test.length} (${holdout}% by text hash): accuracy ${e.accuracy.toFixed(3)}, macro-F1 ${e.macroF1.toFixed(3)}, negative F1 ${e.perClass.negative.f1.toFixed(3)}\n`,
+      `held out ${test.length} (${holdout}% by text hash): accuracy ${e.accuracy.toFixed(3)}, ` +
+        `macro-F1 ${e.macroF1.toFixed(3)}, negative F1 ${e.perClass.negative.f1.toFixed(3)}\n`,
     );
   }
   await loadSentimentModel(flags.out); // fail here, not in production, if the file does not load back

@@ -132,7 +132,9 @@ function describe(s: Signal, drill: boolean): string {
         ? 'Sentiment turned negative'
         : 'Negative volume spike';
   const counted = s.kind === 'positive_surge' ? 'positive' : 'negative';
-  return `${drill ? '[DRILL] ' : ''}${what}: ${s.observed} ${counted} mentions in ${s.windowMinutes} min (about ${Math.round(s.expected * 10) / 10} expected), share ${Math.round(s.share * 100)}% against ${Math.round(s.baselineShare * 100)}%`;
+  const expected = Math.round(s.expected * 10) / 10;
+  const share = `share ${Math.round(s.share * 100)}% against ${Math.round(s.baselineShare * 100)}%`;
+  return `${drill ? '[DRILL] ' : ''}${what}: ${s.observed} ${counted} mentions in ${s.windowMinutes} min (about ${expected} expected), ${share}`;
 }
 
 const STOP = new Set([

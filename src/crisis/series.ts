@@ -3,8 +3,9 @@ import type { Queryable } from '../storage/db.ts';
 import type { MinuteCounts, HourCounts } from '../analysis/crisis/index.ts';
 
 /**
- * Copies and retweets count: how far a crisis spreads is part of it. Recounts every minute from `since` on (late mentions land in minutes already counted), and every
- * minute that a mention ingested at or after `ingestedSince` belongs to.
+ * Copies and retweets count: how far a crisis spreads is part of it. Recounts every minute from `since`
+ * on (late mentions land in minutes already counted), and every minute that a mention ingested at or
+ * after `ingestedSince` belongs to.
  */
 export async function rollUpSeries(db: Queryable, since: Date, ingestedSince: Date | null = null): Promise<void> {
   await db.query(

@@ -62,7 +62,8 @@ export function formatSummary(s: DemoSummary): string {
       : `clusters (${s.clusters.length} shown; those whose complainants share a profile first):`,
     ...s.clusters.map(
       (c) =>
-        `  #${c.id} [${c.label.slice(0, 4).join(', ')}] ${c.size} mentions, ${c.complainants} customers — ${c.profile ?? 'no distinctive profile'}; at risk: ${c.atRisk}`,
+        `  #${c.id} [${c.label.slice(0, 4).join(', ')}] ${c.size} mentions, ${c.complainants} customers — ` +
+        `${c.profile ?? 'no distinctive profile'}; at risk: ${c.atRisk}`,
     ),
     `alerts: ${s.alerts.length}`,
     ...s.alerts.map((a) => `  ${a.message}`),

@@ -93,7 +93,11 @@ async function confirm(
     await deps.mailer.send({
       to: email,
       subject: `We received your message (${reference.slice(0, 12)})`,
-      text: `Hello${name ? ` ${name}` : ''},\n\nthank you for contacting ${deps.config.siteName}. We received your message and will answer by e-mail.\nYour reference: ${reference}\n${deps.config.publicUrl ? `\nKnown issues and their fixes: ${deps.config.publicUrl}/kb\n` : ''}`,
+      text:
+        `Hello${name ? ` ${name}` : ''},\n\n` +
+        `thank you for contacting ${deps.config.siteName}. We received your message and will answer by e-mail.\n` +
+        `Your reference: ${reference}\n` +
+        (deps.config.publicUrl ? `\nKnown issues and their fixes: ${deps.config.publicUrl}/kb\n` : ''),
     });
     return 'sent';
   } catch (err) {

@@ -106,6 +106,9 @@ export function issueJsonLd(p: KbPage, site: Site): unknown {
   };
 }
 
+const listItems = (cls: string, items: readonly string[]) =>
+  `<ul class="${cls}">${items.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`;
+
 export function renderIssue(p: KbPage, site: Site): string {
   const body = `<article>
 <h1>${esc(p.title)}</h1>
@@ -118,9 +121,13 @@ export function renderIssue(p: KbPage, site: Site): string {
 <dt>Reports</dt><dd>${esc(p.reports)}</dd>
 </dl>
 <h2>Symptoms</h2>
-${p.symptoms.length ? `<p>What customers describe, in our words:</p>\n<ul class="symptoms">${p.symptoms.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>` : '<p class="muted">No description yet.</p>'}
+${
+  p.symptoms.length
+    ? `<p>What customers describe, in our words:</p>\n${listItems('symptoms', p.symptoms)}`
+    : '<p class="muted">No description yet.</p>'
+}
 <h2>Who is affected</h2>
-${p.affected.length ? `<ul class="affected">${p.affected.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="muted">Not narrowed down to a product or version.</p>'}
+${p.affected.length ? listItems('affected', p.affected) : '<p class="muted">Not narrowed down to a product or version.</p>'}
 <h2>Workaround or fix</h2>
 <div class="solution">${p.solution.map((s) => `<p>${esc(s)}</p>`).join('\n')}</div>
 <p class="muted">Still stuck? <a href="/kb/contact">Contact support</a>.</p>
@@ -134,6 +141,17 @@ ${p.affected.length ? `<ul class="affected">${p.affected.map((a) => `<li>${esc(a
   });
 }
 
+const resultItem = (p: KbPage) =>
+  `<li><a href="${esc(p.path)}">${esc(p.title)}</a> ` +
+  `<span class="status status-${esc(p.status.code)}">${esc(p.status.text)}</span><br>` +
+  `<span class="muted">${esc(p.summary)}</span></li>`;
+
+const searchForm = (q: string) =>
+  '<form class="search" method="get" action="/kb" role="search"><label for="q" class="hp">Search</label>' +
+  `<input id="q" name="q" type="search" value="${esc(q)}" ` +
+  'placeholder="Describe the problem or paste the error message" maxlength="200">' +
+  '<button type="submit">Search</button></form>';
+
 export function renderIndex(
   pages: readonly KbPage[],
   site: Site,
@@ -141,10 +159,10 @@ export function renderIndex(
   opts: { search: boolean } = { search: true },
 ): string {
   const list = pages.length
-    ? `<ol class="results">${pages.map((p) => `<li><a href="${esc(p.path)}">${esc(p.title)}</a> <span class="status status-${esc(p.status.code)}">${esc(p.status.text)}</span><br><span class="muted">${esc(p.summary)}</span></li>`).join('\n')}</ol>`
+    ? `<ol class="results">${pages.map(resultItem).join('\n')}</ol>`
     : `<p class="muted">${q ? `No known issue matches “${esc(q)}”.` : 'No known issues right now.'}</p>`;
   const body = `<h1>Known issues</h1>
-${opts.search ? `<form class="search" method="get" action="/kb" role="search"><label for="q" class="hp">Search</label><input id="q" name="q" type="search" value="${esc(q)}" placeholder="Describe the problem or paste the error message" maxlength="200"><button type="submit">Search</button></form>` : ''}
+${opts.search ? searchForm(q) : ''}
 ${q ? `<p>${esc(pages.length)} result${pages.length === 1 ? '' : 's'} for “${esc(q)}”.</p>` : ''}
 ${list}`;
   return layout(site, {
@@ -189,10 +207,13 @@ export interface ContactValues {
   text?: string;
 }
 
+const CONTACT_INTRO =
+  '<p>Tell us what went wrong; we answer by e-mail. <a href="/kb">Known issues</a> may already have the fix.</p>';
+
 /** The contact form: plain HTML that posts to /kb/contact, no script; "website" is the honeypot. */
 export function renderContactForm(site: Site, v: ContactValues = {}, error: string | null = null): string {
   const body = `<h1>Contact support</h1>
-${error ? `<p role="alert" class="error">${esc(error)}</p>` : '<p>Tell us what went wrong; we answer by e-mail. <a href="/kb">Known issues</a> may already have the fix.</p>'}
+${error ? `<p role="alert" class="error">${esc(error)}</p>` : CONTACT_INTRO}
 <form method="post" action="/kb/contact">
 <label for="email">E-mail</label><input id="email" name="email" type="email" required maxlength="320" autocomplete="email" value="${esc(v.email ?? '')}">
 <label for="name">Name (optional)</label><input id="name" name="name" maxlength="200" autocomplete="name" value="${esc(v.name ?? '')}">
@@ -228,7 +249,8 @@ export function renderSurvey(site: Site, token: string, error: string | null = n
   const options = [1, 2, 3, 4, 5]
     .map(
       (n) =>
-        `<p><input type="radio" id="rating-${n}" name="rating" value="${n}" required><label for="rating-${n}">${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label></p>`,
+        `<p><input type="radio" id="rating-${n}" name="rating" value="${n}" required>` +
+        `<label for="rating-${n}">${n}${n === 1 ? ' (very unsatisfied)' : n === 5 ? ' (very satisfied)' : ''}</label></p>`,
     )
     .join('\n');
   const body = `<h1>How satisfied are you with the help you got?</h1>

@@ -88,7 +88,10 @@ export async function createSurvey(deps: SurveyDeps, caseId: number, actor: stri
       await deps.mailer.send({
         to: email,
         subject: `How did we do? (case #${caseId})`,
-        text: `Hello,\n\nyour case #${caseId} with ${deps.config.siteName} was resolved. One question, one click: how satisfied are you with the help you got?\n\n${url}\n\nThe link works once and until ${expires.toISOString().slice(0, 10)}.\n`,
+        text:
+          `Hello,\n\nyour case #${caseId} with ${deps.config.siteName} was resolved. ` +
+          `One question, one click: how satisfied are you with the help you got?\n\n${url}\n\n` +
+          `The link works once and until ${expires.toISOString().slice(0, 10)}.\n`,
       });
       sent = true;
       await deps.db.query('UPDATE surveys SET sent_at = now() WHERE id = $1', [id]);

@@ -57,7 +57,8 @@ export class OutreachError extends Error {
 
 /** Without X user-context credentials there is no DM path: the campaign is delivered as an export, and says so. */
 const DM_NOTE =
-  'direct messages are not available: X direct messages need X_CONSUMER_KEY/SECRET and X_ACCESS_TOKEN/SECRET (Facebook has replies only); delivered as an e-mail export instead';
+  'direct messages are not available: X direct messages need X_CONSUMER_KEY/SECRET and X_ACCESS_TOKEN/SECRET ' +
+  '(Facebook has replies only); delivered as an e-mail export instead';
 const NO_HANDLE = 'no X handle: in the export instead';
 
 /** `xDm`: whether the X adapter can send direct messages (user-context credentials configured). */

@@ -64,7 +64,8 @@ export function postgresUser(): SystemUser {
     );
   } catch (err) {
     throw new Error(
-      `started as root, earshot must run its embedded PostgreSQL as a '${POSTGRES_USER}' user and could not create one (${(err as Error).message}). Create it, run earshot as another user, or set DATABASE_URL.`,
+      `started as root, earshot must run its embedded PostgreSQL as a '${POSTGRES_USER}' user and could not ` +
+        `create one (${(err as Error).message}). Create it, run earshot as another user, or set DATABASE_URL.`,
     );
   }
   const created = lookup();

@@ -169,7 +169,9 @@ export function checkRegex(regex: RegExp): RegexVerdict {
   if (nested)
     return {
       ok: false,
-      reason: `"${nested}" repeats a group whose repetitions can split one run of text in many ways (nested quantifiers), which can take exponential time on a crafted post; rewrite it without the nesting`,
+      reason:
+        `"${nested}" repeats a group whose repetitions can split one run of text in many ways (nested quantifiers), ` +
+        'which can take exponential time on a crafted post; rewrite it without the nesting',
     };
   try {
     vm.runInNewContext(
@@ -181,7 +183,9 @@ export function checkRegex(regex: RegExp): RegexVerdict {
     if (/timed out/i.test((err as Error).message))
       return {
         ok: false,
-        reason: `it took over ${PROBE_BUDGET_MS} ms on a crafted input (catastrophic backtracking, e.g. overlapping alternatives under a quantifier); rewrite it`,
+        reason:
+          `it took over ${PROBE_BUDGET_MS} ms on a crafted input ` +
+          '(catastrophic backtracking, e.g. overlapping alternatives under a quantifier); rewrite it',
       };
     throw err;
   }

@@ -63,7 +63,10 @@ export interface ProfileOptions {
   maxLength: number;
   /** Pairs extended into triples. */
   beamWidth: number;
-  /** Each value of a conjunction must be over-represented given the others at this level (no correction); 1 turns the test off, the default: on the tuning worlds it cost more true triples than it stopped spurious ones. */
+  /**
+   * Each value of a conjunction must be over-represented given the others at this level (no correction);
+   * 1 turns the test off, the default: on the tuning worlds it cost more true triples than it stopped spurious ones.
+   */
   productiveAlpha: number;
 }
 
@@ -321,7 +324,9 @@ export function rankAtRisk(
     .map(({ c, rate, item }) => ({
       customer_id: base.ids[c]!,
       score: Math.round((rate / topRate) * 1e4) / 1e4,
-      reason: `has ${item.columns.map((col, i) => `${col} ${item.values[i]!}`).join(' and ')}, like ${item.count} of ${item.complainants} complainants (lift ${lift(item)})`,
+      reason:
+        `has ${item.columns.map((col, i) => `${col} ${item.values[i]!}`).join(' and ')}, ` +
+        `like ${item.count} of ${item.complainants} complainants (lift ${lift(item)})`,
     }));
 }
 
