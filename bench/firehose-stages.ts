@@ -17,7 +17,8 @@
  * coalesces cluster jobs per 250 ms, about that many batches at today's rate).
  * Texts: the airline tweets (EARSHOT_EVAL_DATA=/work/shared/data or ../shared/data) when present,
  * else the firehose bench's six phrases. Env: BENCH_DATABASE_URL, BENCH_REDIS_URL,
- * BENCH_STAGES_MENTIONS (5000), BENCH_STAGES_CLUSTER_EVERY (8). Run: npm run bench -- stages
+ * BENCH_STAGES_MENTIONS (5000), BENCH_STAGES_CLUSTER_EVERY (8),
+ * BENCH_STAGES_SETUP_SQL (run on the fresh schema first: try an index, disable a trigger). Run: npm run bench -- stages
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -165,6 +166,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const rt = await openRuntime(config, log);
   // One connection, so one backend does all of this bench's queries and its CPU is theirs.
   const db: Db = createDb({ url: DATABASE_URL, schema, max: 1 });
+  // An experiment on the fresh schema (an index, a trigger disabled) before anything is measured.
+  if (process.env.BENCH_STAGES_SETUP_SQL) await db.query(process.env.BENCH_STAGES_SETUP_SQL);
   const models = await createModels(config, log);
   const cluster = createClusterStage();
   const loadBefore = loadavg()[0]!;
@@ -327,4 +330,8 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
+// The BullMQ worker's own Redis connection outlives worker.close(); exit rather than wait on it.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await run();
+  process.exit(0);
+}
