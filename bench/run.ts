@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
- * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, poison, firehose, and sweep (only when named).
+ * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, poison, firehose, stages (per-stage CPU of the firehose), and sweep (only when named).
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   sentiment: () => import('./sentiment.ts'),
@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   crisis: () => import('./crisis.ts'),
   poison: () => import('./poison.ts'),
   firehose: () => import('./firehose.ts'),
+  stages: () => import('./firehose-stages.ts'),
   sweep: () => import('./sweep.ts'),
 };
 

@@ -58,13 +58,24 @@ export async function complainantIds(db: Queryable, clusterId: number): Promise<
   return rows.map((r) => r.customer_id);
 }
 
-export async function clusterProfile(
-  db: Queryable,
-  clusterId: number,
+/** complainantIds of several clusters in one query (clusters without any are absent). */
+export async function complainantsOf(db: Queryable, clusterIds: readonly number[]): Promise<Map<number, string[]>> {
+  if (clusterIds.length === 0) return new Map();
+  const { rows } = await db.query<{ cluster_id: string; ids: string[] }>(
+    `SELECT m.cluster_id, array_agg(DISTINCT c.customer_id) AS ids
+       FROM mentions m JOIN authors a ON a.id = m.author_id JOIN customers c ON c.id = a.customer_ref
+      WHERE m.cluster_id = ANY($1::bigint[]) GROUP BY m.cluster_id`,
+    [clusterIds],
+  );
+  return new Map(rows.map((r) => [Number(r.cluster_id), r.ids]));
+}
+
+/** The profile of a cluster whose complainants are known (see clusterProfile). */
+export function profileOf(
+  base: CustomerBase,
+  complainants: string[],
   atRiskLimit = Infinity,
-): Promise<ClusterProfile & { items: ProfileItem[] }> {
-  const base = await customerBase(db);
-  const complainants = await complainantIds(db, clusterId);
+): ClusterProfile & { items: ProfileItem[] } {
   const idx = complainants.map((id) => base.indexOfId.get(id)).filter((i): i is number => i !== undefined);
   const items = profileComplainants(base, idx);
   return {
@@ -73,4 +84,13 @@ export async function clusterProfile(
     profile: items.map(toReportItem),
     at_risk: rankAtRisk(base, items, idx, { limit: atRiskLimit }),
   };
+}
+
+export async function clusterProfile(
+  db: Queryable,
+  clusterId: number,
+  atRiskLimit = Infinity,
+): Promise<ClusterProfile & { items: ProfileItem[] }> {
+  const base = await customerBase(db);
+  return profileOf(base, await complainantIds(db, clusterId), atRiskLimit);
 }

@@ -21,12 +21,15 @@ import { linkAuthorsByEmail } from '../storage/customers.ts';
 import { normalize, type NormalizedMention } from './normalize.ts';
 import { dedupe } from './dedupe.ts';
 import { planCases, type Classified } from './case.ts';
+import type { StageClock } from './stage-clock.ts';
 
 export interface ProcessOptions {
   /** A customer posting this soon after their case was resolved reopens it (0: never). */
   reopenWindowMs?: number;
   /** The time a reopen is recorded at (tests pin it). */
   now?: () => Date;
+  /** Told at each stage boundary (benches only). */
+  clock?: StageClock;
 }
 
 export interface TriageContext {
@@ -62,7 +65,9 @@ export async function processInbox(
   opts: ProcessOptions = {},
 ): Promise<BatchOutcome> {
   return withTransaction(db, async (tx) => {
+    const clock = opts.clock;
     const rows = await loadPending(tx, inboxIds);
+    clock?.lap('load batch');
     const outcome: BatchOutcome = {
       processed: rows.length,
       rejected: [],
@@ -79,12 +84,14 @@ export async function processInbox(
       else outcome.rejected.push({ inboxId: r.inboxId, error: r.error });
     }
     for (const r of outcome.rejected) await markRejected(tx, r.inboxId, r.error);
+    clock?.lap('normalize');
 
     const stored = await knownFingerprints(
       tx,
       clean.flatMap((m) => (m.fingerprint ? [m.fingerprint] : [])),
     );
     const deduped = dedupe(clean, stored);
+    clock?.lap('dedupe');
     const authors = await upsertAuthors(
       tx,
       deduped.map((m) => ({ source: m.source, ...m.author })),
@@ -94,10 +101,14 @@ export async function processInbox(
       ...new Set([...authors.values()].flatMap((a) => (a.customer_ref ? [a.customer_ref] : []))),
     ]);
 
-    const classified: Classified[] = deduped.map((m) => {
+    clock?.lap('authors');
+
+    const sentiments = deduped.map((m) => models.sentiment(m.text));
+    clock?.lap('sentiment');
+    const classified: Classified[] = deduped.map((m, i) => {
       const author = authors.get(sourceKey(m.source, m.author.handle));
       if (!author) throw new Error(`author ${m.author.handle} was not stored`);
-      const sentiment = models.sentiment(m.text);
+      const sentiment = sentiments[i]!;
       const customerAttrs = author.customer_ref ? attributes.get(author.customer_ref) : undefined;
       const triage = models.triage(
         {
@@ -111,6 +122,7 @@ export async function processInbox(
       );
       return { ...m, sentiment, triage, authorId: author.id };
     });
+    clock?.lap('triage');
 
     const byAuthor = classified.map((m) => ({ source: m.source, authorId: m.authorId }));
     const openCases = await openCasesByAuthor(tx, byAuthor);
@@ -178,10 +190,12 @@ export async function processInbox(
       return caseId && mentionId ? [{ caseId, mentionId, priority: m.triage.priority }] : [];
     });
     await recordMentionsOnCases(tx, added, ACTOR, events);
+    clock?.lap('case write');
     await markProcessed(
       tx,
       clean.map((m) => m.inboxId),
     );
+    clock?.lap('mark processed');
 
     outcome.mentionIds = mentionIds.filter((id): id is number => typeof id === 'number');
     outcome.mentions = mentionIds.filter((id) => id !== null).length;

@@ -1,0 +1,11 @@
+/**
+ * An optional lap timer the pipeline calls at each stage boundary, so a bench can say where a batch's
+ * time goes (bench/firehose-stages.ts). Each lap charges everything since the previous one to `stage`.
+ * The service passes none: the calls cost nothing then.
+ */
+export type PipelineStage =
+  'load batch' | 'normalize' | 'dedupe' | 'authors' | 'sentiment' | 'triage' | 'case write' | 'mark processed';
+
+export interface StageClock {
+  lap(stage: PipelineStage): void;
+}
