@@ -12,7 +12,9 @@
  *   import    — the same mentions replayed with `earshot import mentions FILE` (bench/firehose-import.ts);
  *   sustained — the highest accepted rate for a while, per 10-s window, with RSS (bench/firehose-sustained.ts);
  *   embedded  — the e2e run as `earshot start` with nothing set: embedded PostgreSQL, PostgreSQL queue
- *               (bench/firehose-embedded.ts; BENCH_FIREHOSE_EMBEDDED_MENTIONS, 10000).
+ *               (bench/firehose-embedded.ts; BENCH_FIREHOSE_EMBEDDED_MENTIONS, 10000);
+ *   knee      — offered load stepping up with EARSHOT_MAX_BACKLOG set; accepted/s, 429/503 share,
+ *               backlog, p50/p99 per step and the knee (bench/firehose-knee.ts; env in its header).
  * Each e2e row also says what saturated (CPU per process group, Redis calls, PostgreSQL waits:
  * bench/firehose-saturation.ts) and what a user does next.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_FIREHOSE_MENTIONS (20000), BENCH_FIREHOSE_WORKERS
@@ -20,7 +22,7 @@
  * BENCH_FIREHOSE_SLA_CASES (578,20000), BENCH_FIREHOSE_MAX_BACKLOG (2000, the back-pressure row),
  * BENCH_FIREHOSE_IMPORT_WORKERS (2), BENCH_FIREHOSE_SUSTAIN_SECONDS (30), BENCH_FIREHOSE_SUSTAIN_WORKERS (2),
  * BENCH_FIREHOSE_SUSTAIN_BACKLOG (10000),
- * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla,import,sustained,embedded). JSON goes to bench/results/firehose-<time>.json.
+ * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee). JSON goes to bench/results/firehose-<time>.json.
  * The issue's full sizes (minutes; run on a quiet machine):
  *   BENCH_FIREHOSE_MENTIONS=100000 BENCH_FIREHOSE_SUSTAIN_SECONDS=300 npm run bench -- firehose
  * Profile a stage: BENCH_FIREHOSE_PROFILE=1 runs the worker processes with --cpu-prof (profiles in bench/results/).
@@ -56,7 +58,7 @@ const OFFERED = Number(process.env.BENCH_FIREHOSE_OFFERED ?? 2000);
 const OFFERED_SECONDS = Number(process.env.BENCH_FIREHOSE_OFFERED_SECONDS ?? 10);
 const SLA_CASES = (process.env.BENCH_FIREHOSE_SLA_CASES ?? '578,20000').split(',').map(Number);
 const MAX_BACKLOG = Number(process.env.BENCH_FIREHOSE_MAX_BACKLOG ?? 2000);
-const DEFAULT_PARTS = 'pipeline,e2e,paced,backpressure,sla,import,sustained,embedded';
+const DEFAULT_PARTS = 'pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee';
 const PARTS = new Set((process.env.BENCH_FIREHOSE_PARTS ?? DEFAULT_PARTS).split(','));
 
 /** 1. The pipeline alone: the inbox is filled and queued first, then one in-process worker drains it. */
@@ -231,6 +233,7 @@ export async function run(): Promise<Record<string, unknown>> {
     import: () => import('./firehose-import.ts'),
     sustained: () => import('./firehose-sustained.ts'),
     embedded: () => import('./firehose-embedded.ts'),
+    knee: () => import('./firehose-knee.ts'),
   };
   for (const [part, module] of Object.entries(more)) if (PARTS.has(part)) result[part] = await (await module()).run();
   mkdirSync(RESULTS, { recursive: true });
