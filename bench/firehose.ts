@@ -14,7 +14,9 @@
  *   embedded  — the e2e run as `earshot start` with nothing set: embedded PostgreSQL, PostgreSQL queue
  *               (bench/firehose-embedded.ts; BENCH_FIREHOSE_EMBEDDED_MENTIONS, 10000);
  *   knee      — offered load stepping up with EARSHOT_MAX_BACKLOG set; accepted/s, 429/503 share,
- *               backlog, p50/p99 per step and the knee (bench/firehose-knee.ts; env in its header).
+ *               backlog, p50/p99 per step and the knee (bench/firehose-knee.ts; env in its header);
+ *   sentiment — the shipped model's rate beside vader-sentiment, sentiment, wink-sentiment, natural on
+ *               the same texts (bench/firehose-sentiment.ts, the peers as bench/sentiment.ts calls them).
  * Each e2e row also says what saturated (CPU per process group, Redis calls, PostgreSQL waits:
  * bench/firehose-saturation.ts) and what a user does next.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_FIREHOSE_MENTIONS (20000), BENCH_FIREHOSE_WORKERS
@@ -22,7 +24,7 @@
  * BENCH_FIREHOSE_SLA_CASES (578,20000), BENCH_FIREHOSE_MAX_BACKLOG (2000, the back-pressure row),
  * BENCH_FIREHOSE_IMPORT_WORKERS (2), BENCH_FIREHOSE_SUSTAIN_SECONDS (30), BENCH_FIREHOSE_SUSTAIN_WORKERS (2),
  * BENCH_FIREHOSE_SUSTAIN_BACKLOG (10000),
- * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee). JSON goes to bench/results/firehose-<time>.json.
+ * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee,sentiment). JSON goes to bench/results/firehose-<time>.json.
  * The issue's full sizes (minutes; run on a quiet machine):
  *   BENCH_FIREHOSE_MENTIONS=100000 BENCH_FIREHOSE_SUSTAIN_SECONDS=300 npm run bench -- firehose
  * Profile a stage: BENCH_FIREHOSE_PROFILE=1 runs the worker processes with --cpu-prof (profiles in bench/results/).
@@ -58,7 +60,7 @@ const OFFERED = Number(process.env.BENCH_FIREHOSE_OFFERED ?? 2000);
 const OFFERED_SECONDS = Number(process.env.BENCH_FIREHOSE_OFFERED_SECONDS ?? 10);
 const SLA_CASES = (process.env.BENCH_FIREHOSE_SLA_CASES ?? '578,20000').split(',').map(Number);
 const MAX_BACKLOG = Number(process.env.BENCH_FIREHOSE_MAX_BACKLOG ?? 2000);
-const DEFAULT_PARTS = 'pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee';
+const DEFAULT_PARTS = 'pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee,sentiment';
 const PARTS = new Set((process.env.BENCH_FIREHOSE_PARTS ?? DEFAULT_PARTS).split(','));
 
 /** 1. The pipeline alone: the inbox is filled and queued first, then one in-process worker drains it. */
@@ -234,6 +236,7 @@ export async function run(): Promise<Record<string, unknown>> {
     sustained: () => import('./firehose-sustained.ts'),
     embedded: () => import('./firehose-embedded.ts'),
     knee: () => import('./firehose-knee.ts'),
+    sentiment: () => import('./firehose-sentiment.ts'),
   };
   for (const [part, module] of Object.entries(more)) if (PARTS.has(part)) result[part] = await (await module()).run();
   mkdirSync(RESULTS, { recursive: true });
