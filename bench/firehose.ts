@@ -56,7 +56,7 @@ import {
   stopWorker,
   untilDrained,
 } from './firehose-harness.ts';
-import { watchSaturation, saturationTable, type Saturation } from './firehose-saturation.ts';
+import { watchSaturation, saturationTable, projection, type Saturation } from './firehose-saturation.ts';
 
 const N = Number(process.env.BENCH_FIREHOSE_MENTIONS ?? 20_000);
 const WORKERS = (process.env.BENCH_FIREHOSE_WORKERS ?? '1,2,4').split(',').map(Number);
@@ -221,6 +221,8 @@ export async function run(): Promise<Record<string, unknown>> {
       '\n### What saturates (CPU cores used from /proc, Redis INFO commandstats deltas, pg_stat_activity every 200 ms; PostgreSQL and Redis are shared with other work here)\n',
     );
     console.log(saturationTable(e2e.map((r) => ({ shape: String(r.shape), saturation: r.saturation as Saturation }))));
+    const widest = e2e.find((r) => String(r.shape).startsWith(`POST, ${Math.max(...WORKERS)} worker`));
+    if (widest) console.log(`\n${projection(widest.saturation as Saturation)}`);
   }
   const sla = [];
   if (PARTS.has('sla')) for (const n of SLA_CASES) sla.push(await slaSort(n));
