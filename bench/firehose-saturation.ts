@@ -81,6 +81,8 @@ export interface Saturation {
   machineCores: number;
   /** Cores busy on the whole machine, this run's processes and everything else. */
   machineBusy: number;
+  /** CPU milliseconds per processed mention, by group (PostgreSQL's is an upper bound: shared server). */
+  msPerMention: { api: number; workers: number; postgres: number };
   redisCallsPerMention: number | null;
   redisTop: string;
   /** Mean sessions of this database, per sample, by what they wait on. */
@@ -153,6 +155,7 @@ export async function watchSaturation(db: Queryable, workerPids: number[], redis
       const callDeltas = [...calls1].map(([cmd, n]) => [cmd, n - (calls0.get(cmd) ?? 0)] as const);
       const totalCalls = callDeltas.reduce((s, [, n]) => s + n, 0);
       const per = (x: number) => (samples ? x / samples : 0);
+      const msEach = (cores: number) => (processed ? (cores * wall * 1000) / processed : 0);
       const s: Omit<Saturation, 'verdict'> = {
         wallSeconds: wall,
         cores: {
@@ -163,6 +166,7 @@ export async function watchSaturation(db: Queryable, workerPids: number[], redis
           redis: delta(redis0, pidsNamed('redis-server')) / wall,
         },
         machineCores: cpus().length,
+        msPerMention: { api: 0, workers: 0, postgres: 0 },
         machineBusy: ((machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)) * cpus().length,
         redisCallsPerMention: redis && processed ? totalCalls / processed : null,
         redisTop: callDeltas
@@ -181,6 +185,11 @@ export async function watchSaturation(db: Queryable, workerPids: number[], redis
           .slice(0, 3)
           .map(([w, n]) => `${w} ${per(n).toFixed(2)}`)
           .join(', '),
+      };
+      s.msPerMention = {
+        api: msEach(s.cores.api),
+        workers: msEach(s.cores.workers),
+        postgres: msEach(s.cores.postgres),
       };
       return { ...s, verdict: verdict(s) };
     },
@@ -231,5 +240,23 @@ export function saturationTable(runs: { shape: string; saturation: Saturation }[
       `${s.pgActive.toFixed(1)} / ${s.pgLockWaits.toFixed(2)} / ${s.pgLwlockWaits.toFixed(2)} / ${s.pgIoWaits.toFixed(2)}`,
       s.verdict,
     ]),
+  );
+}
+
+/**
+ * Beyond this machine, from the CPU each mention cost here: the cores a target rate needs in the
+ * workers, the API and PostgreSQL, assuming they scale out linearly (the workers do: they share nothing
+ * but the database and the queue; PostgreSQL is one writer, so its figure is the ceiling).
+ */
+export function projection(s: Saturation, target = 10_000): string {
+  const m = s.msPerMention;
+  if (!m.workers) return '';
+  const cores = (ms: number) => ((target * ms) / 1000).toFixed(1);
+  const pgCeiling = m.postgres ? Math.round(1000 / m.postgres).toLocaleString('en-US') : '∞';
+  return (
+    `Simulated beyond this machine (CPU per mention here: workers ${m.workers.toFixed(3)} ms, API ${m.api.toFixed(3)} ms, ` +
+    `PostgreSQL ≤ ${m.postgres.toFixed(3)} ms): ${target.toLocaleString('en-US')} mentions/s needs ≈ ${cores(m.workers)} worker cores, ` +
+    `${cores(m.api)} API cores and ≤ ${cores(m.postgres)} PostgreSQL cores; one PostgreSQL core carries ≥ ${pgCeiling}/s. ` +
+    `Past the PostgreSQL machine's cores: read replicas for the dashboard, the mentions table partitioned by month.`
   );
 }

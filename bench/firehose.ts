@@ -12,7 +12,14 @@
  *   import    — the same mentions replayed with `earshot import mentions FILE` (bench/firehose-import.ts);
  *   sustained — the highest accepted rate for a while, per 10-s window, with RSS (bench/firehose-sustained.ts);
  *   embedded  — the e2e run as `earshot start` with nothing set: embedded PostgreSQL, PostgreSQL queue
- *               (bench/firehose-embedded.ts; BENCH_FIREHOSE_EMBEDDED_MENTIONS, 10000).
+ *               (bench/firehose-embedded.ts; BENCH_FIREHOSE_EMBEDDED_MENTIONS, 10000);
+ *   knee      — offered load stepping up with EARSHOT_MAX_BACKLOG set; accepted/s, 429/503 share,
+ *               backlog, p50/p99 per step and the knee (bench/firehose-knee.ts; env in its header);
+ *   sentiment — the shipped model's rate beside vader-sentiment, sentiment, wink-sentiment, natural on
+ *               the same texts (bench/firehose-sentiment.ts, the peers as bench/sentiment.ts calls them);
+ *   scale     — a database filled to 10k / 100k / 1M stored mentions: clustering cost per placed mention,
+ *               a worker's peak RSS, the dashboard's reads with their plans (bench/firehose-scale.ts;
+ *               BENCH_SCALE_SIZES, 10000,100000).
  * Each e2e row also says what saturated (CPU per process group, Redis calls, PostgreSQL waits:
  * bench/firehose-saturation.ts) and what a user does next.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_FIREHOSE_MENTIONS (20000), BENCH_FIREHOSE_WORKERS
@@ -20,9 +27,10 @@
  * BENCH_FIREHOSE_SLA_CASES (578,20000), BENCH_FIREHOSE_MAX_BACKLOG (2000, the back-pressure row),
  * BENCH_FIREHOSE_IMPORT_WORKERS (2), BENCH_FIREHOSE_SUSTAIN_SECONDS (30), BENCH_FIREHOSE_SUSTAIN_WORKERS (2),
  * BENCH_FIREHOSE_SUSTAIN_BACKLOG (10000),
- * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla,import,sustained,embedded). JSON goes to bench/results/firehose-<time>.json.
+ * BENCH_FIREHOSE_PARTS (pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee,sentiment,scale). JSON goes to bench/results/firehose-<time>.json.
  * The issue's full sizes (minutes; run on a quiet machine):
- *   BENCH_FIREHOSE_MENTIONS=100000 BENCH_FIREHOSE_SUSTAIN_SECONDS=300 npm run bench -- firehose
+ *   BENCH_FIREHOSE_MENTIONS=100000 BENCH_FIREHOSE_SUSTAIN_SECONDS=300 BENCH_FIREHOSE_KNEE_SECONDS=20 \
+ *   BENCH_FIREHOSE_EMBEDDED_MENTIONS=100000 BENCH_SCALE_SIZES=10000,100000,1000000 npm run bench -- firehose
  * Profile a stage: BENCH_FIREHOSE_PROFILE=1 runs the worker processes with --cpu-prof (profiles in bench/results/).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -48,7 +56,7 @@ import {
   stopWorker,
   untilDrained,
 } from './firehose-harness.ts';
-import { watchSaturation, saturationTable, type Saturation } from './firehose-saturation.ts';
+import { watchSaturation, saturationTable, projection, type Saturation } from './firehose-saturation.ts';
 
 const N = Number(process.env.BENCH_FIREHOSE_MENTIONS ?? 20_000);
 const WORKERS = (process.env.BENCH_FIREHOSE_WORKERS ?? '1,2,4').split(',').map(Number);
@@ -56,7 +64,7 @@ const OFFERED = Number(process.env.BENCH_FIREHOSE_OFFERED ?? 2000);
 const OFFERED_SECONDS = Number(process.env.BENCH_FIREHOSE_OFFERED_SECONDS ?? 10);
 const SLA_CASES = (process.env.BENCH_FIREHOSE_SLA_CASES ?? '578,20000').split(',').map(Number);
 const MAX_BACKLOG = Number(process.env.BENCH_FIREHOSE_MAX_BACKLOG ?? 2000);
-const DEFAULT_PARTS = 'pipeline,e2e,paced,backpressure,sla,import,sustained,embedded';
+const DEFAULT_PARTS = 'pipeline,e2e,paced,backpressure,sla,import,sustained,embedded,knee,sentiment,scale';
 const PARTS = new Set((process.env.BENCH_FIREHOSE_PARTS ?? DEFAULT_PARTS).split(','));
 
 /** 1. The pipeline alone: the inbox is filled and queued first, then one in-process worker drains it. */
@@ -213,6 +221,8 @@ export async function run(): Promise<Record<string, unknown>> {
       '\n### What saturates (CPU cores used from /proc, Redis INFO commandstats deltas, pg_stat_activity every 200 ms; PostgreSQL and Redis are shared with other work here)\n',
     );
     console.log(saturationTable(e2e.map((r) => ({ shape: String(r.shape), saturation: r.saturation as Saturation }))));
+    const widest = e2e.find((r) => String(r.shape).startsWith(`POST, ${Math.max(...WORKERS)} worker`));
+    if (widest) console.log(`\n${projection(widest.saturation as Saturation)}`);
   }
   const sla = [];
   if (PARTS.has('sla')) for (const n of SLA_CASES) sla.push(await slaSort(n));
@@ -231,6 +241,9 @@ export async function run(): Promise<Record<string, unknown>> {
     import: () => import('./firehose-import.ts'),
     sustained: () => import('./firehose-sustained.ts'),
     embedded: () => import('./firehose-embedded.ts'),
+    knee: () => import('./firehose-knee.ts'),
+    sentiment: () => import('./firehose-sentiment.ts'),
+    scale: () => import('./firehose-scale.ts'),
   };
   for (const [part, module] of Object.entries(more)) if (PARTS.has(part)) result[part] = await (await module()).run();
   mkdirSync(RESULTS, { recursive: true });

@@ -42,7 +42,7 @@ interface Row {
 
 type Classifier = (text: string) => SentimentLabel | Promise<SentimentLabel>;
 
-interface System {
+export interface System {
   name: string;
   classify: Classifier;
   /** A library, as opposed to one of earshot's own models: the margin is taken over these. */
@@ -53,7 +53,7 @@ const SHIPPED = 'earshot (shipped model)';
 const byScore = (score: number, threshold = 0): SentimentLabel =>
   score > threshold ? 'positive' : score < -threshold ? 'negative' : 'neutral';
 
-async function peers(): Promise<System[]> {
+export async function peers(): Promise<System[]> {
   const vader = require('vader-sentiment') as {
     SentimentIntensityAnalyzer: { polarity_scores(t: string): { compound: number } };
   };
