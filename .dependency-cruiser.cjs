@@ -39,7 +39,7 @@ const MAY_IMPORT = {
   clusters: CORE,
   crisis: CORE,
   replies: CORE,
-  pipeline: [...CORE, 'config.ts'],
+  pipeline: [...CORE, 'config.ts', 'support'],
   outreach: [...CORE, 'clusters'],
   kb: [...CORE, 'clusters'],
   demo: [...CORE, ...FEATURES],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** earshot's command line: every command is a module in commands/ that registers itself here. */
 import { Command } from 'commander';
-import { loadConfig } from './config.ts';
+import { showsStacks } from './commands/shared.ts';
 import { register as start } from './commands/start.ts';
 import { register as worker } from './commands/worker.ts';
 import { register as admin } from './commands/admin.ts';
@@ -56,13 +56,4 @@ try {
   const detail = showsStacks() ? `${error.stack ?? ''}\n` : '';
   // Exit once the line is out: a pipe would otherwise lose it.
   process.stderr.write(`earshot: ${error.message}\n${detail}`, () => process.exit(1));
-}
-
-/** LOG_LEVEL=debug or trace; false when the configuration itself is bad (its own message said why). */
-function showsStacks(): boolean {
-  try {
-    return ['debug', 'trace'].includes(loadConfig().logLevel);
-  } catch {
-    return false;
-  }
 }

@@ -18,7 +18,7 @@ import {
   type SendReply,
   type SourceName,
 } from './types.ts';
-import type { ChannelMetrics } from './metrics.ts';
+import type { ChannelMetrics } from '../metrics.ts';
 import { createXReadClient, createXWriteClient } from './twitter/client.ts';
 import { pollTimeline, pollMentions, searchTimeline } from './twitter/poller.ts';
 import { startStream, syncRules, type StreamHandle } from './twitter/stream.ts';

@@ -18,6 +18,15 @@ export function configOrExit(): Config {
   }
 }
 
+/** LOG_LEVEL=debug or trace: a failing command prints its stack. False when the configuration itself is bad. */
+export function showsStacks(): boolean {
+  try {
+    return ['debug', 'trace'].includes(loadConfig().logLevel);
+  } catch {
+    return false;
+  }
+}
+
 /** Services log JSON to stdout (pretty on a terminal); data commands keep stdout for their output. */
 export function loggerFor(config: Config, stream: 'stdout' | 'stderr' = 'stdout'): Logger {
   return createLogger({ level: config.logLevel, format: config.logFormat, fd: stream === 'stdout' ? 1 : 2 });

@@ -7,7 +7,7 @@
 import type { Db } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
 import { ReplyError, type SendReply } from '../channels/types.ts';
-import type { ChannelMetrics } from '../channels/metrics.ts';
+import type { ChannelMetrics } from '../metrics.ts';
 import { claimReply, finishReply, getReply, releaseReply } from '../storage/replies.ts';
 
 export interface SendDeps {
