@@ -8,16 +8,16 @@
 /** Below the features: pure layers, storage, and the adapters every feature may use. */
 const CORE = [
   'domain',
+  'log.ts',
+  'csv.ts',
   'analysis',
   'triage',
   'storage',
+  'metrics.ts',
   'channels',
   'queue',
   'live',
   'ingest',
-  'log.ts',
-  'metrics.ts',
-  'csv.ts',
 ];
 /** What the service does; each may use CORE, and only the features its line names. */
 const FEATURES = ['support', 'alerts', 'clusters', 'outreach', 'crisis', 'kb', 'replies', 'pipeline'];
@@ -25,11 +25,11 @@ const FEATURES = ['support', 'alerts', 'clusters', 'outreach', 'crisis', 'kb', '
 const MAY_IMPORT = {
   domain: [],
   'log.ts': [],
-  'metrics.ts': [],
   'csv.ts': [],
   analysis: ['domain'],
   triage: ['domain', 'analysis'],
   storage: ['domain', 'analysis', 'triage', 'log.ts'],
+  'metrics.ts': [],
   channels: ['domain', 'log.ts', 'metrics.ts'],
   queue: ['domain', 'storage', 'log.ts', 'metrics.ts'],
   live: ['domain', 'storage', 'log.ts'],
@@ -39,7 +39,7 @@ const MAY_IMPORT = {
   clusters: CORE,
   crisis: CORE,
   replies: CORE,
-  pipeline: [...CORE, 'config.ts', 'support'],
+  pipeline: [...CORE, 'support', 'config.ts'],
   outreach: [...CORE, 'clusters'],
   kb: [...CORE, 'clusters'],
   demo: [...CORE, ...FEATURES],
@@ -47,8 +47,26 @@ const MAY_IMPORT = {
   'config.ts': ['*/config.ts'],
   'runtime.ts': [...CORE, ...FEATURES, 'http', 'config.ts'],
   commands: [...CORE, ...FEATURES, 'demo', 'config.ts', 'runtime.ts'],
-  'cli.ts': ['commands'],
+  'cli.ts': ['commands', 'config.ts'],
 };
+
+// The map itself has no loop: otherwise two folders could import each other with both lines obeyed.
+// ('*/config.ts' stands for the folders that have one.)
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+const targetsOf = (entry) =>
+  entry === '*/config.ts'
+    ? Object.keys(MAY_IMPORT).filter((f) => existsSync(join(__dirname, 'src', f, 'config.ts')))
+    : [entry];
+const state = {};
+const visit = (entry, path) => {
+  if (state[entry] === 'open') throw new Error(`the layer map loops: ${[...path, entry].join(' → ')}`);
+  if (state[entry] === 'done') return;
+  state[entry] = 'open';
+  for (const next of (MAY_IMPORT[entry] ?? []).flatMap(targetsOf)) visit(next, [...path, entry]);
+  state[entry] = 'done';
+};
+Object.keys(MAY_IMPORT).forEach((entry) => visit(entry, []));
 
 const pathOf = (entry) =>
   entry === '*/config.ts'
