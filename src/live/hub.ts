@@ -60,7 +60,7 @@ export class LiveHub {
   /** Events after `afterId` the role may see (a reconnect's Last-Event-ID), oldest first. */
   async replay(role: Role, afterId: number): Promise<LiveEvent[]> {
     const { rows } = await this.db.query<{
-      id: string;
+      id: number;
       topic: string;
       at: Date;
       roles: string[];
@@ -70,7 +70,7 @@ export class LiveHub {
       [afterId, role],
     );
     return rows.map((r) => ({
-      id: Number(r.id),
+      id: r.id,
       topic: r.topic,
       at: r.at.toISOString(),
       roles: r.roles,
@@ -80,8 +80,8 @@ export class LiveHub {
 
   /** The newest event id now (a fresh stream starts after it). */
   async latestId(): Promise<number> {
-    const { rows } = await this.db.query<{ id: string | null }>('SELECT max(id) AS id FROM live_events');
-    return Number(rows[0]?.id ?? 0);
+    const { rows } = await this.db.query<{ id: number | null }>('SELECT max(id) AS id FROM live_events');
+    return rows[0]?.id ?? 0;
   }
 
   private async start(): Promise<void> {
@@ -121,7 +121,7 @@ export class LiveHub {
       do {
         this.again = false;
         const { rows } = await this.db.query<{
-          id: string;
+          id: number;
           topic: string;
           at: Date;
           roles: string[];
@@ -131,7 +131,7 @@ export class LiveHub {
         ]);
         for (const r of rows) {
           const e: LiveEvent = {
-            id: Number(r.id),
+            id: r.id,
             topic: r.topic,
             at: r.at.toISOString(),
             roles: r.roles,
