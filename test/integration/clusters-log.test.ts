@@ -60,9 +60,11 @@ async function expectStoreMatches(db: Db, e: Clusterer): Promise<void> {
   const drift = await db.query<{ id: string }>(
     `SELECT c.id FROM clusters c
        LEFT JOIN LATERAL (SELECT count(*)::int AS n, min(created_at) AS lo, max(created_at) AS hi FROM mentions m WHERE m.cluster_id = c.id) a ON true
-       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(day, n), '{}') AS d FROM (SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
-                            FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) d ON true
-       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(source, n), '{}') AS s FROM (SELECT source, count(*) AS n FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) s ON true
+       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(day, n), '{}') AS d
+                            FROM (SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
+                                    FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) d ON true
+       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(source, n), '{}') AS s
+                            FROM (SELECT source, count(*) AS n FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) s ON true
       WHERE c.size <> a.n OR c.daily <> d.d OR c.channels <> s.s OR c.first_seen IS DISTINCT FROM a.lo OR c.last_seen IS DISTINCT FROM a.hi`,
   );
   expect(drift.rows).toEqual([]);

@@ -107,7 +107,8 @@ describe('earshot import customers', () => {
       attributes: Record<string, string>;
       handles: string[];
     }>(
-      "SELECT name, attributes, ARRAY(SELECT handle FROM customer_handles h WHERE h.customer_ref = c.id ORDER BY handle) AS handles FROM customers c WHERE customer_id = 'C-14'",
+      `SELECT name, attributes, ARRAY(SELECT handle FROM customer_handles h WHERE h.customer_ref = c.id ORDER BY handle) AS handles
+         FROM customers c WHERE customer_id = 'C-14'`,
     );
     expect(q).toEqual([
       { name: 'Quoted "Q"', attributes: { plan: 'enterprise', spend: '9,000' }, handles: ['q1', 'q2'] },
