@@ -20,6 +20,7 @@ import { gsdmm } from './baselines/gsdmm.ts';
 import { tfidfKmeans } from './baselines/tfidf-kmeans.ts';
 import { airlineSplit } from './airline.ts';
 import { clusterBatch } from './sweep.ts';
+import { mdRow } from './format.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -112,7 +113,8 @@ export function splitTable(rows: Row[]): string[] {
   const a = cells(tune);
   const b = cells(heldOut);
   return [
-    `AMI / ARI / purity / coverage, unclustered items as one group. Tuning half ${tune.length} complaints (the sweep looked at it), held-out half ${heldOut.length} (never tuned on); split by a hash of the tweet id.`,
+    `AMI / ARI / purity / coverage, unclustered items as one group. Tuning half ${tune.length} complaints ` +
+      `(the sweep looked at it), held-out half ${heldOut.length} (never tuned on); split by a hash of the tweet id.`,
     '',
     '| method | tuning half | held-out half |',
     '|---|---|---|',
@@ -139,7 +141,8 @@ function scoredOtherWays(truth: string[], predicted: Array<string | null>): stri
   );
   return (
     `earshot scored two other ways: unclustered items as one group NMI ${f(asOneGroup.nmi)}, AMI ${f(asOneGroup.ami)}; ` +
-    `clustered items only (${((100 * kept.length) / truth.length).toFixed(0)}% of them) NMI ${f(clusteredOnly.nmi)}, AMI ${f(clusteredOnly.ami)}, ARI ${f(clusteredOnly.ari)}.`
+    `clustered items only (${((100 * kept.length) / truth.length).toFixed(0)}% of them) ` +
+    `NMI ${f(clusteredOnly.nmi)}, AMI ${f(clusteredOnly.ami)}, ARI ${f(clusteredOnly.ari)}.`
   );
 }
 
@@ -151,7 +154,15 @@ function scoredOtherWays(truth: string[], predicted: Array<string | null>): stri
  */
 export function costCurve(sizes: number[], window = 2000, windows = 10): string[] {
   const out = [
-    `| mentions stored | median CPU µs per add (${windows} windows of ${window} adds) | fastest window | slowest window | similarity computations per add | live clusters (seeds included) | heap MB |`,
+    mdRow([
+      'mentions stored',
+      `median CPU µs per add (${windows} windows of ${window} adds)`,
+      'fastest window',
+      'slowest window',
+      'similarity computations per add',
+      'live clusters (seeds included)',
+      'heap MB',
+    ]),
     '|---|---|---|---|---|---|---|',
   ];
   const clusterer = createClusterer();
@@ -182,7 +193,15 @@ export function costCurve(sizes: number[], window = 2000, windows = 10): string[
     const heap = (process.memoryUsage().heapUsed / 1e6).toFixed(0);
     const f = (x: number): string => x.toFixed(1);
     out.push(
-      `| ${size.toLocaleString('en-US')} | ${f(median)} | ${f(times[0] as number)} | ${f(times[times.length - 1] as number)} | ${f(perAdd)} | ${live} | ${heap} |`,
+      mdRow([
+        size.toLocaleString('en-US'),
+        f(median),
+        f(times[0] as number),
+        f(times[times.length - 1] as number),
+        f(perAdd),
+        live,
+        heap,
+      ]),
     );
   }
   return out;

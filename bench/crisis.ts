@@ -186,7 +186,10 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   console.log('\n## Crisis detection: tuning worlds vs the frozen adversarial generator\n');
   console.log(
-    `Tuning: seeds ${TUNING_SEEDS.join(', ')}, 4 brands (40–5,000 mentions/day) × 14 days. Adversarial: seeds ${ADVERSARIAL_SEEDS.join(', ')}, 4 brands (25–9,000/day) × 21 days, slow burns, shifts at constant volume, viral/launch/news bursts. Delay in minutes from onset; FA = false alarms per brand-week.\n`,
+    `Tuning: seeds ${TUNING_SEEDS.join(', ')}, 4 brands (40–5,000 mentions/day) × 14 days. ` +
+      `Adversarial: seeds ${ADVERSARIAL_SEEDS.join(', ')}, 4 brands (25–9,000/day) × 21 days, slow burns, ` +
+      'shifts at constant volume, viral/launch/news bursts. ' +
+      'Delay in minutes from onset; FA = false alarms per brand-week.\n',
   );
   console.log(
     table(

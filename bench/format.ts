@@ -10,6 +10,9 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   ].join('\n');
 }
 
+/** One markdown table row, cells as given (no padding): `| a | b |`. */
+export const mdRow = (cells: readonly (string | number)[]): string => `| ${cells.join(' | ')} |`;
+
 export function formatNumber(n: number): string {
   if (Number.isInteger(n)) return n.toLocaleString('en-US');
   return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n < 1 ? 3 : 1);

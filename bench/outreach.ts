@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config.ts';
 import { generateWorld, type WorldOptions } from '../src/demo/world.ts';
 import { FROZEN_SEEDS, TUNING_SEEDS, generateHardWorld } from './worlds/hard-world.ts';
 import { FIGURES_HEADER, figuresRow, scoreWorlds } from './worlds/score.ts';
+import { mdRow } from './format.ts';
 
 const WORLDS: Array<Partial<WorldOptions>> = [
   { seed: 101, customers: 20_000, causes: 3 },
@@ -29,7 +30,9 @@ export async function run(): Promise<void> {
   const lines = [
     '## Outreach on generated worlds',
     '',
-    "Precision@K: the at-risk list of the cluster sharing most complainants with the cause, top K, against affected customers who did not complain (K = their number). Pair rank: position of the planted conjunction in that cluster's profile.",
+    'Precision@K: the at-risk list of the cluster sharing most complainants with the cause, top K, ' +
+      'against affected customers who did not complain (K = their number). ' +
+      "Pair rank: position of the planted conjunction in that cluster's profile.",
     '',
     '| world | cause (planted conjunction) | affected | complained | K | precision@K | pair rank | top profile item | report ms |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -45,20 +48,32 @@ export async function run(): Promise<void> {
       isActionable: (m) => model.classify(m.text).label === 'negative',
     });
     const ms = performance.now() - t;
-    const name = `seed ${opts.seed}, ${(opts.customers ?? 0).toLocaleString('en-US')} customers, rate ${opts.complaintRate ?? 0.08}, ${world.mentions.length} mentions`;
+    const customers = (opts.customers ?? 0).toLocaleString('en-US');
+    const name = `seed ${opts.seed}, ${customers} customers, rate ${opts.complaintRate ?? 0.08}, ${world.mentions.length} mentions`;
     scoreWorld(world, report).forEach((s, i) => {
       const cause = world.truth.causes[i]!;
       all.push(s.precisionAtK);
       causes++;
       if (s.pairRank === 1) ranked1++;
       lines.push(
-        `| ${name} | ${s.conjunction} | ${cause.affected.length} | ${cause.complained.length} | ${s.k} | ${s.precisionAtK.toFixed(3)} | ${s.pairRank ?? '—'} | ${s.topProfile ?? '—'} | ${ms.toFixed(0)} |`,
+        mdRow([
+          name,
+          s.conjunction,
+          cause.affected.length,
+          cause.complained.length,
+          s.k,
+          s.precisionAtK.toFixed(3),
+          s.pairRank ?? '—',
+          s.topProfile ?? '—',
+          ms.toFixed(0),
+        ]),
       );
     });
   }
   lines.push(
     '',
-    `Mean precision@K ${(all.reduce((a, b) => a + b, 0) / all.length).toFixed(3)}, minimum ${Math.min(...all).toFixed(3)}; planted pair ranked first for ${ranked1} of ${causes} causes.`,
+    `Mean precision@K ${(all.reduce((a, b) => a + b, 0) / all.length).toFixed(3)}, minimum ${Math.min(...all).toFixed(3)}; ` +
+      `planted pair ranked first for ${ranked1} of ${causes} causes.`,
   );
   console.log(`${lines.join('\n')}\n`);
   console.log(`${hardWorlds().join('\n')}\n`);
@@ -75,7 +90,9 @@ export function hardWorlds(): string[] {
   return [
     '## Outreach on adversarial worlds (two- and three-value causes, near misses, confusers, retweets, replays, 2k–50k customers)',
     '',
-    "Rule recovery: the planted conjunction among the top three profile rows of the cause's best cluster. False alarms: clusters listing ≥ 50 at-risk customers, fewer than half of them affected by any cause. Best-cluster share: the share of a cause's complainants in the cluster holding most of them.",
+    "Rule recovery: the planted conjunction among the top three profile rows of the cause's best cluster. " +
+      'False alarms: clusters listing ≥ 50 at-risk customers, fewer than half of them affected by any cause. ' +
+      "Best-cluster share: the share of a cause's complainants in the cluster holding most of them.",
     '',
     ...FIGURES_HEADER,
     figuresRow(`hard, tuning seeds ${TUNING_SEEDS[0]}–${TUNING_SEEDS[TUNING_SEEDS.length - 1]}`, tuned),

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- name …]`: prints every benchmark's figures as markdown tables. Speed is measured
- * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline, crisis, poison, firehose, stages (per-stage CPU of the firehose), and sweep (only when named).
+ * here, never asserted in tests. Names: sentiment, cluster, cluster-stage, outreach, embedded-db, pipeline,
+ * crisis, poison, firehose, stages (per-stage CPU of the firehose), and sweep (only when named).
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   sentiment: () => import('./sentiment.ts'),

@@ -207,7 +207,8 @@ function table(title: string, results: Result[], note?: string): { text: string;
     const margin = earshot.macroF1 - bestPeer.macroF1;
     lines.push(
       '',
-      `Shipped model vs best peer (${bestPeer.system}): macro-F1 ${margin >= 0 ? '+' : ''}${margin.toFixed(3)} (goal ≥ +0.080: ${margin >= 0.08 ? 'met' : 'NOT met'}).`,
+      `Shipped model vs best peer (${bestPeer.system}): macro-F1 ${margin >= 0 ? '+' : ''}${margin.toFixed(3)} ` +
+        `(goal ≥ +0.080: ${margin >= 0.08 ? 'met' : 'NOT met'}).`,
     );
   }
   if (note) lines.push('', note);
@@ -309,7 +310,8 @@ export async function run(): Promise<void> {
       'tuned on, then trained on',
       tune,
       `The build chose its settings on these rows and the shipped model was then trained on them, so its row here flatters it. ` +
-        `The by-year validation model (trained on 2013–2016 train/dev only, same settings) scored macro-F1 ${provenance.figures.validationOnTune.macroF1.toFixed(3)} here (models/sentiment-en.json).`,
+        'The by-year validation model (trained on 2013–2016 train/dev only, same settings) scored ' +
+        `macro-F1 ${provenance.figures.validationOnTune.macroF1.toFixed(3)} here (models/sentiment-en.json).`,
     );
     await addSet(
       'semeval frozen 10 % (never trained or tuned on)',
@@ -352,7 +354,8 @@ export async function run(): Promise<void> {
       'airline-dev held-out 20 %',
       'no',
       split.test,
-      `\`earshot train\` on the ${split.train.length} airline-dev rows whose FNV-1a(id) mod 100 ≥ 20: ${warmSeconds.toFixed(1)} s on top of the shipped model, ` +
+      `\`earshot train\` on the ${split.train.length} airline-dev rows whose FNV-1a(id) mod 100 ≥ 20: ` +
+        `${warmSeconds.toFixed(1)} s on top of the shipped model, ` +
         `${scratchSeconds.toFixed(1)} s from scratch; neither saw the ${split.test.length} held-out rows.\n\n` +
         `5-fold cross-validation of \`earshot train\` on all of airline-dev (fold = FNV-1a(id) mod 5), macro-F1: ` +
         `on top of the shipped model ${cvWarm.map((s) => s.toFixed(3)).join(', ')}, mean ${mean(cvWarm).toFixed(3)}; ` +

@@ -75,7 +75,8 @@ export async function run(): Promise<void> {
     return f.precisionAtK + f.ruleRecovery + f.bestShare - f.falseAlarms / 10;
   });
   console.log(
-    `## Outreach sweep on the tuning hard worlds (seeds ${TUNING_SEEDS[0]}–${TUNING_SEEDS[TUNING_SEEDS.length - 1]}): precision@K + rule recovery + best share − false alarms / 10\n`,
+    `## Outreach sweep on the tuning hard worlds (seeds ${TUNING_SEEDS[0]}–${TUNING_SEEDS[TUNING_SEEDS.length - 1]}): ` +
+      'precision@K + rule recovery + best share − false alarms / 10\n',
   );
   console.log('| options | score |\n|---|---|');
   for (const r of results.slice(0, 5)) console.log(`| ${JSON.stringify(r.options)} | ${r.score.toFixed(3)} |`);

@@ -148,7 +148,8 @@ for (const candidate of candidates) {
   const tuned = f1With(logits, tune, offsets).macroF1;
   tried.push({ candidate, tuneMacroF1: round(plain), tuneMacroF1WithOffsets: round(tuned), offsets });
   log(
-    `candidate ${JSON.stringify(candidate)}: tune macro-F1 ${plain.toFixed(3)}, with offsets ${JSON.stringify(offsets)} ${tuned.toFixed(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    `candidate ${JSON.stringify(candidate)}: tune macro-F1 ${plain.toFixed(3)}, ` +
+      `with offsets ${JSON.stringify(offsets)} ${tuned.toFixed(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );
   if (!chosen || tuned > chosen.f1) chosen = { candidate, model, offsets, f1: tuned };
 }
@@ -170,7 +171,8 @@ const shipped = decodeShippedModel(file);
 const frozenFloat = f1With(logitsOf(final, frozen), frozen, [0, 0, 0]);
 const frozenShipped = f1With(logitsOf(shipped, frozen), frozen, [0, 0, 0]);
 log(
-  `frozen: validation model ${validationFrozen.macroF1.toFixed(3)}, shipped (float) ${frozenFloat.macroF1.toFixed(3)}, shipped (int8) ${frozenShipped.macroF1.toFixed(3)}`,
+  `frozen: validation model ${validationFrozen.macroF1.toFixed(3)}, ` +
+    `shipped (float) ${frozenFloat.macroF1.toFixed(3)}, shipped (int8) ${frozenShipped.macroF1.toFixed(3)}`,
 );
 
 const count = (data: Row[]) =>
@@ -192,7 +194,8 @@ const provenance = {
   },
   seed,
   trainer:
-    'multinomial logistic regression, SGD with AdaGrad steps, classes weighted by inverse frequency; class offsets on the bias tuned for macro-F1 on the tune split',
+    'multinomial logistic regression, SGD with AdaGrad steps, classes weighted by inverse frequency; ' +
+    'class offsets on the bias tuned for macro-F1 on the tune split',
   chosen: { ...chosen.candidate, offsets: chosen.offsets },
   tried,
   quantisation: 'int8 per class, step = 99.99th percentile of |w| / 127',

@@ -8,6 +8,7 @@ import { falseAlarms, scoreWorld } from '../../src/demo/evaluate.ts';
 import { defaultSentimentModel } from '../../src/analysis/sentiment/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { World } from '../../src/demo/world.ts';
+import { mdRow } from '../format.ts';
 
 export interface WorldFigures {
   worlds: number;
@@ -69,7 +70,17 @@ export function scoreWorlds(worlds: Iterable<World>, options: Partial<OutreachOp
 
 export function figuresRow(name: string, f: WorldFigures): string {
   const x = (v: number): string => v.toFixed(3);
-  return `| ${name} | ${f.worlds} | ${f.causes} | ${x(f.precisionAtK)} | ${x(f.ruleRecovery)} | ${x(f.ruleRecovery3)} | ${f.falseAlarms} | ${x(f.bestShare)} | ${f.clustersPerWorld.toFixed(1)} |`;
+  return mdRow([
+    name,
+    f.worlds,
+    f.causes,
+    x(f.precisionAtK),
+    x(f.ruleRecovery),
+    x(f.ruleRecovery3),
+    f.falseAlarms,
+    x(f.bestShare),
+    f.clustersPerWorld.toFixed(1),
+  ]);
 }
 
 export const FIGURES_HEADER = [

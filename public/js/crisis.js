@@ -6,6 +6,8 @@ import { h, clear, notice, fmtTime, relTime, badge } from './dom.js';
 import { get, post } from './api.js';
 
 const CRISIS_KINDS = new Set(['volume_spike', 'sentiment_shift']);
+/** "drill volume spike at 14:05": one crisis alert marked on the chart, in the summary line. */
+const markText = (a) => `${a.drill ? 'drill ' : ''}${a.kind.replace('_', ' ')} at ${fmtTime(a.created_at)}`;
 let source = null;
 
 export function renderCrisis(chartBox, alertBox) {
@@ -53,7 +55,7 @@ async function loadSeries(box, alerts) {
     `Last 24 hours in 10-minute steps: ${total} mentions, ${negative} negative.`,
     peak && peak.negative > 0 ? ` Most negative step: ${peak.negative} at ${fmtTime(peak.t)}.` : '',
     marks.length
-      ? ` ${marks.length} crisis alert${marks.length > 1 ? 's' : ''} marked: ${marks.map((a) => `${a.drill ? 'drill ' : ''}${a.kind.replace('_', ' ')} at ${fmtTime(a.created_at)}`).join('; ')}.`
+      ? ` ${marks.length} crisis alert${marks.length > 1 ? 's' : ''} marked: ${marks.map(markText).join('; ')}.`
       : ' No crisis alert in this period.',
   );
   const plotBox = h('div', {

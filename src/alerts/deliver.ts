@@ -35,10 +35,10 @@ export async function deliverDue(
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<{
-        id: string;
+        id: number;
         attempts: number;
         alert: AlertMessage;
-        d_id: string;
+        d_id: number;
         d_kind: Destination['kind'];
         target: string;
         secret: string | null;
@@ -58,8 +58,8 @@ export async function deliverDue(
       const attempt = row.attempts + 1;
       try {
         await sendAlert(
-          { id: Number(row.d_id), kind: row.d_kind, target: row.target, secret: row.secret },
-          { ...row.alert, id: Number(row.alert.id) },
+          { id: row.d_id, kind: row.d_kind, target: row.target, secret: row.secret },
+          { ...row.alert, id: row.alert.id },
           cfg,
         );
         await client.query(
@@ -81,7 +81,7 @@ export async function deliverDue(
           ],
         );
         log.warn(
-          { delivery: Number(row.id), attempt, dead, error: message },
+          { delivery: row.id, attempt, dead, error: message },
           dead ? 'alert delivery dead' : 'alert delivery failed; will retry',
         );
         if (dead) out.dead++;

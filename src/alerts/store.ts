@@ -18,7 +18,7 @@ export interface DestinationView {
 }
 
 interface Row {
-  id: string;
+  id: number;
   name: string;
   kind: Destination['kind'];
   target: string;
@@ -32,7 +32,7 @@ interface Row {
 }
 
 const view = (r: Row): DestinationView => ({
-  id: Number(r.id),
+  id: r.id,
   name: r.name,
   kind: r.kind,
   target: r.target,
@@ -75,7 +75,7 @@ export async function listDestinations(db: Queryable): Promise<DestinationView[]
 
 export async function getDestination(db: Queryable, id: number): Promise<(Destination & DestinationView) | null> {
   const r = (await db.query<Row>('SELECT * FROM alert_destinations WHERE id = $1', [id])).rows[0];
-  return r ? { ...view(r), id: Number(r.id), secret: r.secret } : null;
+  return r ? { ...view(r), id: r.id, secret: r.secret } : null;
 }
 
 export async function updateDestination(
@@ -114,18 +114,18 @@ export interface DeliveryView {
 
 export async function deliveriesOf(db: Queryable, alertId: number): Promise<DeliveryView[]> {
   const { rows } = await db.query<{
-    id: string;
-    alert_id: string;
-    destination_id: string;
+    id: number;
+    alert_id: number;
+    destination_id: number;
     status: DeliveryView['status'];
     attempts: number;
     last_error: string | null;
     sent_at: Date | null;
   }>('SELECT * FROM alert_deliveries WHERE alert_id = $1 ORDER BY id', [alertId]);
   return rows.map((r) => ({
-    id: Number(r.id),
-    alert_id: Number(r.alert_id),
-    destination_id: Number(r.destination_id),
+    id: r.id,
+    alert_id: r.alert_id,
+    destination_id: r.destination_id,
     status: r.status,
     attempts: r.attempts,
     last_error: r.last_error,

@@ -17,7 +17,7 @@ export class ClusterError extends Error {
 }
 
 async function live(tx: Queryable, id: number): Promise<void> {
-  const { rows } = await tx.query<{ merged_into: string | null }>(
+  const { rows } = await tx.query<{ merged_into: number | null }>(
     'SELECT merged_into FROM clusters WHERE id = $1 FOR UPDATE',
     [id],
   );
@@ -45,17 +45,17 @@ export async function splitCluster(
 ): Promise<number> {
   await lockClusters(tx);
   await live(tx, id);
-  const own = await tx.query<{ id: string }>(
+  const own = await tx.query<{ id: number }>(
     'SELECT id FROM mentions WHERE cluster_id = $1 AND id = ANY($2::bigint[])',
     [id, mentionIds],
   );
   if (own.rows.length !== new Set(mentionIds).size)
     throw new ClusterError(400, `body.mention_ids must all be mentions of cluster ${id}`);
-  const { rows } = await tx.query<{ id: string; label: string[] }>(
+  const { rows } = await tx.query<{ id: number; label: string[] }>(
     `INSERT INTO clusters (name, label, status) SELECT $2, label, 'new' FROM clusters WHERE id = $1 RETURNING id`,
     [id, name],
   );
-  const created = Number(rows[0]!.id);
+  const created = rows[0]!.id;
   await moveMentions(tx, mentionIds, created, { pin: true });
   for (const c of [id, created]) {
     await refreshCluster(tx, c);

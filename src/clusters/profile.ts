@@ -61,13 +61,13 @@ export async function complainantIds(db: Queryable, clusterId: number): Promise<
 /** complainantIds of several clusters in one query (clusters without any are absent). */
 export async function complainantsOf(db: Queryable, clusterIds: readonly number[]): Promise<Map<number, string[]>> {
   if (clusterIds.length === 0) return new Map();
-  const { rows } = await db.query<{ cluster_id: string; ids: string[] }>(
+  const { rows } = await db.query<{ cluster_id: number; ids: string[] }>(
     `SELECT m.cluster_id, array_agg(DISTINCT c.customer_id) AS ids
        FROM mentions m JOIN authors a ON a.id = m.author_id JOIN customers c ON c.id = a.customer_ref
       WHERE m.cluster_id = ANY($1::bigint[]) GROUP BY m.cluster_id`,
     [clusterIds],
   );
-  return new Map(rows.map((r) => [Number(r.cluster_id), r.ids]));
+  return new Map(rows.map((r) => [r.cluster_id, r.ids]));
 }
 
 /** The profile of a cluster whose complainants are known (see clusterProfile). */

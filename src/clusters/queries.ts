@@ -39,7 +39,7 @@ const SUMMARY_SQL = `
     FROM clusters c`;
 
 interface SummaryRow {
-  id: string;
+  id: number;
   name: string | null;
   label: string[];
   status: ClusterStatus;
@@ -56,7 +56,7 @@ function toSummary(r: SummaryRow): ClusterSummaryView {
   const recent = Number(r.recent);
   const before = r.size - recent;
   return {
-    id: Number(r.id),
+    id: r.id,
     name: r.name,
     label: r.label,
     status: r.status,
@@ -93,12 +93,12 @@ export async function clusterDetail(db: Queryable, id: number, atRiskLimit: numb
   ]);
   const r = rows[0];
   if (!r) return null;
-  const reps = await db.query<{ id: string; text: string; source: string; handle: string; created_at: Date }>(
+  const reps = await db.query<{ id: number; text: string; source: string; handle: string; created_at: Date }>(
     `SELECT m.id, m.text, m.source, a.handle, m.created_at FROM mentions m JOIN authors a ON a.id = m.author_id
       WHERE m.cluster_id = $1 ORDER BY (m.id = ANY($2::bigint[])) DESC, m.created_at LIMIT 5`,
     [id, r.representatives],
   );
-  const cases = await db.query<{ id: string; status: string; priority: string; subject: string; opened_at: Date }>(
+  const cases = await db.query<{ id: number; status: string; priority: string; subject: string; opened_at: Date }>(
     'SELECT id, status, priority, subject, opened_at FROM cases WHERE cluster_id = $1 ORDER BY opened_at DESC LIMIT 100',
     [id],
   );
@@ -114,14 +114,14 @@ export async function clusterDetail(db: Queryable, id: number, atRiskLimit: numb
       .map(([day, count]) => ({ day, count })),
     channels: r.channels,
     representatives: reps.rows.map((m) => ({
-      id: Number(m.id),
+      id: m.id,
       text: m.text,
       source: m.source,
       author: m.handle,
       created_at: m.created_at.toISOString(),
     })),
     cases: cases.rows.map((c) => ({
-      id: Number(c.id),
+      id: c.id,
       status: c.status,
       priority: c.priority,
       subject: c.subject,

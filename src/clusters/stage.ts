@@ -82,25 +82,28 @@ export interface EngineHead {
 }
 
 export async function readEngineHead(q: Queryable): Promise<EngineHead> {
-  const { rows } = await q.query<{ version: string; seq: string; checkpoint_seq: string; checkpoint_version: string }>(
+  const { rows } = await q.query<{ version: number; seq: number; checkpoint_seq: number; checkpoint_version: number }>(
     'SELECT version, seq, checkpoint_seq, checkpoint_version FROM cluster_engine WHERE id = 1',
   );
   const r = rows[0];
   return r
     ? {
-        version: Number(r.version),
-        seq: Number(r.seq),
-        checkpointSeq: Number(r.checkpoint_seq),
-        checkpointVersion: Number(r.checkpoint_version),
+        version: r.version,
+        seq: r.seq,
+        checkpointSeq: r.checkpoint_seq,
+        checkpointVersion: r.checkpoint_version,
       }
     : { version: 0, seq: 0, checkpointSeq: 0, checkpointVersion: 0 };
 }
 
 interface Pending {
-  id: string;
+  id: number;
   text: string;
   created_at: Date;
 }
+
+/** The engine keys its items by text (its checkpoints store them so): a mention id becomes a string here. */
+const engineItem = (m: Pending) => ({ id: String(m.id), text: m.text, createdAt: m.created_at.toISOString() });
 
 const REPLAY_CHUNK = 5_000;
 
@@ -108,14 +111,14 @@ const REPLAY_CHUNK = 5_000;
 async function replay(q: Queryable, e: Clusterer, after: number, to: number): Promise<string | null> {
   let last: string | null = null;
   for (let from = after; from < to;) {
-    const { rows } = await q.query<Pending & { cluster_seq: string }>(
+    const { rows } = await q.query<Pending & { cluster_seq: number }>(
       `SELECT id, text, created_at, cluster_seq FROM mentions WHERE cluster_seq > $1 AND cluster_seq <= $2 ORDER BY cluster_seq LIMIT $3`,
       [from, to, REPLAY_CHUNK],
     );
     if (rows.length === 0) break;
-    for (const m of rows) e.add({ id: m.id, text: m.text, createdAt: m.created_at.toISOString() });
-    from = Number(rows[rows.length - 1]!.cluster_seq);
-    last = rows[rows.length - 1]!.id;
+    for (const m of rows) e.add(engineItem(m));
+    from = rows[rows.length - 1]!.cluster_seq;
+    last = String(rows[rows.length - 1]!.id);
   }
   return last;
 }
@@ -138,8 +141,8 @@ export async function loadEngine(
 
 async function idAtSeq(q: Queryable, seq: number): Promise<string | null> {
   if (seq === 0) return null;
-  const { rows } = await q.query<{ id: string }>('SELECT id FROM mentions WHERE cluster_seq = $1', [seq]);
-  return rows[0]?.id ?? null;
+  const { rows } = await q.query<{ id: number }>('SELECT id FROM mentions WHERE cluster_seq = $1', [seq]);
+  return rows[0] ? String(rows[0].id) : null;
 }
 
 export function createClusterStage(options: Partial<StageOptions> = {}): ClusterStage {
@@ -181,8 +184,9 @@ export function createClusterStage(options: Partial<StageOptions> = {}): Cluster
       );
       if (pending.rows.length === 0) return false;
       merges = [];
-      for (const m of pending.rows) e.add({ id: m.id, text: m.text, createdAt: m.created_at.toISOString() });
-      const ids = pending.rows.map((m) => m.id);
+      const items = pending.rows.map(engineItem);
+      for (const item of items) e.add(item);
+      const ids = items.map((item) => item.id);
       const nextSeq = seq + ids.length;
       await tx.query(
         `UPDATE mentions m SET clustered_at = now(), cluster_seq = $2::bigint + v.n
@@ -281,7 +285,7 @@ async function writeRun(
       size: c.size,
       reps: c.representativeIds.map(Number),
     }));
-    const up = await tx.query<{ id: string; engine_key: string; merged_into: string | null; inserted: boolean }>(
+    const up = await tx.query<{ id: number; engine_key: string; merged_into: number | null; inserted: boolean }>(
       `INSERT INTO clusters (engine_key, label, engine_size, representatives)
        SELECT key, label, size, reps FROM jsonb_to_recordset($1::jsonb) AS x(key text, label jsonb, size integer, reps jsonb)
        ON CONFLICT (engine_key) DO UPDATE SET label = EXCLUDED.label, engine_size = EXCLUDED.engine_size,
@@ -290,7 +294,7 @@ async function writeRun(
       [JSON.stringify(rows)],
     );
     for (const r of up.rows) {
-      const to = r.merged_into ? await resolveCluster(tx, Number(r.id)) : Number(r.id);
+      const to = r.merged_into ? await resolveCluster(tx, r.id) : r.id;
       target.set(r.engine_key, to);
       touched.add(to);
       if (r.inserted) fresh.push(r.engine_key);
@@ -304,11 +308,11 @@ async function writeRun(
   }
 
   if (gone.size > 0) {
-    const had = await tx.query<{ id: string; engine_key: string }>(
+    const had = await tx.query<{ id: number; engine_key: string }>(
       'SELECT id, engine_key FROM clusters WHERE engine_key = ANY($1::text[])',
       [[...gone.keys()]],
     );
-    const rowOf = new Map(had.rows.map((r) => [r.engine_key, Number(r.id)]));
+    const rowOf = new Map(had.rows.map((r) => [r.engine_key, r.id]));
     for (const [k, g] of gone) {
       const to = g.into ? target.get(g.into) : undefined;
       if (to === undefined) continue;
@@ -339,7 +343,7 @@ async function writeRun(
   }
   if (mine.length > 0) {
     // The clusters' counts grow by what joined them, rather than a recount of all their mentions.
-    const left = await tx.query<{ was: string }>(
+    const left = await tx.query<{ was: number }>(
       `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS v(id, cluster)),
             m AS (UPDATE mentions m SET cluster_id = v.cluster FROM v, mentions old
                    WHERE m.id = v.id AND old.id = v.id AND m.cluster_id IS DISTINCT FROM v.cluster AND NOT m.cluster_pinned
@@ -360,7 +364,7 @@ async function writeRun(
       [mine, to],
     );
     // A mention that already sat in another cluster (not expected for new ones): recount that one.
-    for (const r of left.rows) full.add(Number(r.was));
+    for (const r of left.rows) full.add(r.was);
     for (const t of to) touched.add(t);
   }
   for (const id of full) {

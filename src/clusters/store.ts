@@ -16,7 +16,7 @@ export async function lockClusters(tx: Queryable): Promise<void> {
 export async function resolveCluster(tx: Queryable, id: number): Promise<number> {
   let at = id;
   for (let hops = 0; hops < 50; hops++) {
-    const { rows } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM clusters WHERE id = $1', [
+    const { rows } = await tx.query<{ merged_into: number | null }>('SELECT merged_into FROM clusters WHERE id = $1', [
       at,
     ]);
     const next = rows[0]?.merged_into;
@@ -34,7 +34,7 @@ export async function moveMentions(
   opts: { pin?: boolean } = {},
 ): Promise<number[]> {
   if (mentionIds.length === 0) return [];
-  const { rows } = await tx.query<{ old: string | null }>(
+  const { rows } = await tx.query<{ old: number | null }>(
     `WITH old AS (SELECT id, cluster_id FROM mentions
                    WHERE id = ANY($1::bigint[]) AND cluster_id IS DISTINCT FROM $2 ${opts.pin ? '' : 'AND NOT cluster_pinned'}
                    FOR UPDATE)
@@ -47,7 +47,7 @@ export async function moveMentions(
        AND c.cluster_id IS DISTINCT FROM $2`,
     [mentionIds, to],
   );
-  return [...new Set(rows.flatMap((r) => (r.old ? [Number(r.old)] : [])))];
+  return [...new Set(rows.flatMap((r) => (r.old ? [r.old] : [])))];
 }
 
 /** Recomputes size, first/last seen, per-day counts and channels from the cluster's mentions. */
@@ -66,10 +66,10 @@ export async function refreshCluster(tx: Queryable, id: number): Promise<void> {
 
 /** Merges `from` into `into`: members move, `from` keeps a pointer so the engine's later members follow. */
 export async function mergeInto(tx: Queryable, into: number, from: number): Promise<void> {
-  const { rows } = await tx.query<{ id: string }>('SELECT id FROM mentions WHERE cluster_id = $1', [from]);
+  const { rows } = await tx.query<{ id: number }>('SELECT id FROM mentions WHERE cluster_id = $1', [from]);
   await moveMentions(
     tx,
-    rows.map((r) => Number(r.id)),
+    rows.map((r) => r.id),
     into,
     { pin: true },
   );

@@ -77,14 +77,14 @@ export async function refreshProfile(
     p.complainants.length,
   ]);
   if (!key || !opts.autoMerge) return id;
-  const { rows } = await tx.query<{ id: string; size: number; status: string }>(
+  const { rows } = await tx.query<{ id: number; size: number; status: string }>(
     // Only the engine's own clusters: a cluster product split off by hand stays apart.
     `SELECT id, size, status FROM clusters WHERE profile_key = $1 AND engine_key IS NOT NULL AND merged_into IS NULL AND size > 0 ORDER BY size DESC, id`,
     [key],
   );
   const fresh = rows.filter((r) => r.status === 'new');
-  if (fresh.length < 2 || !fresh.some((r) => Number(r.id) === id)) return id;
-  const [into, ...rest] = fresh.map((r) => Number(r.id)) as [number, ...number[]];
+  if (fresh.length < 2 || !fresh.some((r) => r.id === id)) return id;
+  const [into, ...rest] = fresh.map((r) => r.id) as [number, ...number[]];
   for (const from of rest) await mergeInto(tx, into, from);
   await refreshCluster(tx, into);
   return into;
@@ -109,7 +109,7 @@ async function markComplainedAnyway(tx: Queryable, ids: readonly number[]): Prom
 async function growthAlerts(tx: Queryable, ids: readonly number[], g: GrowthOptions): Promise<number> {
   if (ids.length === 0) return 0;
   const { rows } = await tx.query<{
-    id: string;
+    id: number;
     size: number;
     recent: string;
     label: string[];
@@ -120,7 +120,7 @@ async function growthAlerts(tx: Queryable, ids: readonly number[], g: GrowthOpti
        FROM clusters c WHERE c.id = ANY($1::bigint[]) AND c.merged_into IS NULL AND c.status <> 'dismissed' AND c.size >= $3`,
     [ids, g.windowHours, g.minSize],
   );
-  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
   let alerts = 0;
   for (const id of ids) {
     const c = byId.get(id);

@@ -22,9 +22,9 @@ export interface AlertView {
 }
 
 interface AlertRow {
-  id: string;
+  id: number;
   kind: string;
-  cluster_id: string | null;
+  cluster_id: number | null;
   severity: number;
   message: string;
   data: Record<string, unknown>;
@@ -40,9 +40,9 @@ interface AlertRow {
 
 function toView(a: AlertRow): AlertView {
   return {
-    id: Number(a.id),
+    id: a.id,
     kind: a.kind,
-    cluster_id: a.cluster_id ? Number(a.cluster_id) : null,
+    cluster_id: a.cluster_id,
     severity: a.severity,
     message: a.message,
     data: a.data,
@@ -105,11 +105,11 @@ export async function insertAlert(
     clusterId?: number | null;
   },
 ): Promise<number> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     'INSERT INTO alerts (kind, cluster_id, severity, message, data, scope, drill) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
     [a.kind, a.clusterId ?? null, a.severity, a.message, a.data, a.scope, a.drill],
   );
-  return Number(rows[0]!.id);
+  return rows[0]!.id;
 }
 
 /** A crisis that grew: severity up, the new evidence merged in. */

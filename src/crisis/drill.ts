@@ -74,7 +74,7 @@ export async function removeDrills(db: Db): Promise<DrillRemoval> {
   return withTransaction(db, async (tx) => {
     const alerts = await tx.query('DELETE FROM alerts WHERE drill');
     await tx.query('DELETE FROM mention_series WHERE drill');
-    const { rows: cases } = await tx.query<{ case_id: string }>(
+    const { rows: cases } = await tx.query<{ case_id: number }>(
       `SELECT DISTINCT case_id FROM mentions m WHERE drill AND case_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM mentions o WHERE o.case_id = m.case_id AND NOT o.drill)`,
     );

@@ -46,7 +46,7 @@ export async function runCrisisDetection(db: Db, now: Date = new Date()): Promis
     if (!lock[0]?.ok) return { opened: [], updated: [], ended: [], skipped: 'locked' };
     const nowMs = now.getTime();
     const longest = DEFAULT_THRESHOLDS.windows[DEFAULT_THRESHOLDS.windows.length - 1]!;
-    const { rows } = await tx.query<{ state: StoredState; alert_id: string | null }>(
+    const { rows } = await tx.query<{ state: StoredState; alert_id: number | null }>(
       'SELECT state, alert_id FROM crisis_state WHERE series = $1 FOR UPDATE',
       [SERIES_KEY],
     );
@@ -56,7 +56,7 @@ export async function runCrisisDetection(db: Db, now: Date = new Date()): Promis
       learnedUpTo: null,
       ingestedUpTo: null,
     };
-    let alertId = rows[0]?.alert_id ? Number(rows[0].alert_id) : null;
+    let alertId = rows[0]?.alert_id ?? null;
     // Recount the hours late mentions can still change, and every minute that mentions ingested since
     // the last run landed in (an import or a backfill of older posts); the first run counts two weeks.
     const ingestedSince = state.ingestedUpTo ? new Date(state.ingestedUpTo) : null;
@@ -181,12 +181,12 @@ const STOP = new Set([
 /** The evidence an alert carries: top terms, representative mentions, the accounts with most reach, clusters. */
 async function gatherEvidence(db: Queryable, from: Date, to: Date): Promise<Record<string, unknown>> {
   const { rows } = await db.query<{
-    id: string;
+    id: number;
     text: string;
     source: string;
     handle: string;
     followers: number | null;
-    cluster_id: string | null;
+    cluster_id: number | null;
     created_at: Date;
   }>(
     `SELECT m.id, m.text, m.source, a.handle, a.followers, m.cluster_id, m.created_at FROM mentions m JOIN authors a ON a.id = m.author_id
@@ -197,10 +197,10 @@ async function gatherEvidence(db: Queryable, from: Date, to: Date): Promise<Reco
   for (const r of rows)
     for (const w of new Set(r.text.toLowerCase().match(/[a-z][a-z0-9'-]{2,}/g) ?? []))
       if (!STOP.has(w)) terms.set(w, (terms.get(w) ?? 0) + 1);
-  const clusters = new Map<string, number>();
+  const clusters = new Map<number, number>();
   for (const r of rows) if (r.cluster_id) clusters.set(r.cluster_id, (clusters.get(r.cluster_id) ?? 0) + 1);
   const item = (r: (typeof rows)[number]) => ({
-    id: Number(r.id),
+    id: r.id,
     text: r.text,
     source: r.source,
     author: r.handle,
@@ -217,8 +217,6 @@ async function gatherEvidence(db: Queryable, from: Date, to: Date): Promise<Reco
       .sort((a, b) => (b.followers ?? 0) - (a.followers ?? 0))
       .slice(0, 3)
       .map(item),
-    cluster_id: [...clusters].sort((a, b) => b[1] - a[1])[0]?.[0]
-      ? Number([...clusters].sort((a, b) => b[1] - a[1])[0]![0])
-      : null,
+    cluster_id: [...clusters].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null,
   };
 }

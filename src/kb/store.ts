@@ -17,7 +17,7 @@ export interface PublishedCluster {
   representatives: number[];
 }
 
-const COLUMNS = `id::int AS id, name, label, status, solution, size, first_seen, last_seen, published_at,
+const COLUMNS = `id, name, label, status, solution, size, first_seen, last_seen, published_at,
   greatest(published_at, coalesce(solution_updated_at, published_at)) AS updated_at, representatives`;
 
 export async function publishedClusters(db: Queryable): Promise<PublishedCluster[]> {
@@ -95,7 +95,7 @@ export class PublishError extends Error {
 
 /** Publishing needs a solution text; a merged-away cluster cannot be published (its target can). */
 export async function publishCluster(db: Queryable, id: number): Promise<Date> {
-  const { rows } = await db.query<{ solution: string | null; merged_into: string | null; published_at: Date | null }>(
+  const { rows } = await db.query<{ solution: string | null; merged_into: number | null; published_at: Date | null }>(
     'SELECT solution, merged_into, published_at FROM clusters WHERE id = $1 FOR UPDATE',
     [id],
   );
@@ -129,7 +129,7 @@ export async function unpublishCluster(db: Queryable, id: number): Promise<void>
 /** Is the case's cluster published? Its page id, for suggested replies. */
 export async function publishedClusterOfCase(db: Queryable, caseId: number): Promise<number | null> {
   const { rows } = await db.query<{ id: number }>(
-    `SELECT cl.id::int AS id FROM cases c JOIN clusters cl ON cl.id = c.cluster_id
+    `SELECT cl.id FROM cases c JOIN clusters cl ON cl.id = c.cluster_id
       WHERE c.id = $1 AND cl.published_at IS NOT NULL AND cl.merged_into IS NULL AND cl.solution IS NOT NULL`,
     [caseId],
   );

@@ -77,7 +77,7 @@ export async function createSurvey(deps: SurveyDeps, caseId: number, actor: stri
   const expires = new Date(now.getTime() + deps.config.surveyDays * 86_400_000);
   const email = await addressOf(deps.db, caseId);
   const { rows } = await deps.db.query<{ id: number }>(
-    'INSERT INTO surveys (case_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id::int AS id',
+    'INSERT INTO surveys (case_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id',
     [caseId, email, now, expires],
   );
   const id = rows[0]!.id;
@@ -115,7 +115,7 @@ export interface SurveyView {
 
 export async function getSurvey(db: Queryable, id: number): Promise<SurveyView | null> {
   const { rows } = await db.query<{ id: number; case_id: number; answered: boolean }>(
-    'SELECT id::int AS id, case_id::int AS case_id, answered_at IS NOT NULL AS answered FROM surveys WHERE id = $1',
+    'SELECT id, case_id, answered_at IS NOT NULL AS answered FROM surveys WHERE id = $1',
     [id],
   );
   return rows[0] ?? null;

@@ -31,6 +31,10 @@ export function visibleTo(role: Role, e: Pick<LiveEvent, 'roles'>): boolean {
 
 const REPLAY_LIMIT = 1000;
 
+type EventRow = Omit<LiveEvent, 'at'> & { at: Date };
+const SELECT_EVENTS = 'SELECT id, topic, at, roles, data FROM live_events';
+const toEvent = (r: EventRow): LiveEvent => ({ ...r, at: r.at.toISOString() });
+
 export class LiveHub {
   private readonly subscribers = new Set<Subscriber>();
   private lastId: number | null = null;
@@ -59,29 +63,17 @@ export class LiveHub {
 
   /** Events after `afterId` the role may see (a reconnect's Last-Event-ID), oldest first. */
   async replay(role: Role, afterId: number): Promise<LiveEvent[]> {
-    const { rows } = await this.db.query<{
-      id: string;
-      topic: string;
-      at: Date;
-      roles: string[];
-      data: Record<string, unknown>;
-    }>(
-      `SELECT id, topic, at, roles, data FROM live_events WHERE id > $1 AND ($2 = 'admin' OR $2 = ANY(roles)) ORDER BY id LIMIT ${REPLAY_LIMIT}`,
+    const { rows } = await this.db.query<EventRow>(
+      `${SELECT_EVENTS} WHERE id > $1 AND ($2 = 'admin' OR $2 = ANY(roles)) ORDER BY id LIMIT ${REPLAY_LIMIT}`,
       [afterId, role],
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      topic: r.topic,
-      at: r.at.toISOString(),
-      roles: r.roles,
-      data: r.data,
-    }));
+    return rows.map(toEvent);
   }
 
   /** The newest event id now (a fresh stream starts after it). */
   async latestId(): Promise<number> {
-    const { rows } = await this.db.query<{ id: string | null }>('SELECT max(id) AS id FROM live_events');
-    return Number(rows[0]?.id ?? 0);
+    const { rows } = await this.db.query<{ id: number | null }>('SELECT max(id) AS id FROM live_events');
+    return rows[0]?.id ?? 0;
   }
 
   private async start(): Promise<void> {
@@ -120,23 +112,10 @@ export class LiveHub {
     this.fetching = (async () => {
       do {
         this.again = false;
-        const { rows } = await this.db.query<{
-          id: string;
-          topic: string;
-          at: Date;
-          roles: string[];
-          data: Record<string, unknown>;
-        }>('SELECT id, topic, at, roles, data FROM live_events WHERE id > $1 ORDER BY id LIMIT 500', [
+        const { rows } = await this.db.query<EventRow>(`${SELECT_EVENTS} WHERE id > $1 ORDER BY id LIMIT 500`, [
           this.lastId ?? 0,
         ]);
-        for (const r of rows) {
-          const e: LiveEvent = {
-            id: Number(r.id),
-            topic: r.topic,
-            at: r.at.toISOString(),
-            roles: r.roles,
-            data: r.data,
-          };
+        for (const e of rows.map(toEvent)) {
           this.lastId = e.id;
           for (const s of this.subscribers) if (visibleTo(s.role, e)) s.listener(e);
         }

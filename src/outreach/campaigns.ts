@@ -76,7 +76,7 @@ export async function createCampaign(
   if (c.rows[0].status === 'dismissed') throw new OutreachError(409, `cluster ${clusterId} is dismissed`);
   const profile = await clusterProfile(tx, clusterId, input.limit ?? Infinity);
   const dmByX = input.channel === 'dm' && opts.xDm === true;
-  const { rows } = await tx.query<{ id: string }>(
+  const { rows } = await tx.query<{ id: number }>(
     `INSERT INTO outreach_campaigns (cluster_id, name, channel, delivery, template, fixed_template, status, note, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8) RETURNING id`,
     [
@@ -90,7 +90,7 @@ export async function createCampaign(
       actor,
     ],
   );
-  const campaignId = Number(rows[0]!.id);
+  const campaignId = rows[0]!.id;
   const ids = profile.at_risk.map((a) => a.customer_id);
   const recipients = await recipientsById(tx, ids);
   let added = 0;
@@ -128,11 +128,11 @@ export async function sendCampaign(
         WHERE o.campaign_id = $1 AND o.status = 'queued' AND o.delivery IS NULL`,
       [campaignId],
     );
-    const queued = await tx.query<{ id: string }>(
+    const queued = await tx.query<{ id: number }>(
       `SELECT id FROM outreach WHERE campaign_id = $1 AND status = 'queued' AND delivery = 'dm' ORDER BY id`,
       [campaignId],
     );
-    dm = queued.rows.map((r) => Number(r.id));
+    dm = queued.rows.map((r) => r.id);
     const r = await tx.query(
       `UPDATE outreach SET status = 'contacted', error = $2, updated_at = now() WHERE campaign_id = $1 AND status = 'queued' AND delivery = 'export'`,
       [campaignId, NO_HANDLE],
@@ -168,7 +168,7 @@ export async function sendCampaign(
  * 'outreach-send' job the dispatcher queues); everyone else finds it in the fixed export.
  */
 export async function notifyFixed(tx: Queryable, clusterId: number): Promise<number> {
-  const latest = await tx.query<{ id: string; fixed_template: string | null }>(
+  const latest = await tx.query<{ id: number; fixed_template: string | null }>(
     'SELECT id, fixed_template FROM outreach_campaigns WHERE cluster_id = $1 ORDER BY (fixed_template IS NULL), id DESC LIMIT 1',
     [clusterId],
   );
@@ -185,7 +185,7 @@ export async function notifyFixed(tx: Queryable, clusterId: number): Promise<num
   ]);
   const dmState = byDm.rows.length > 0 ? 'queued' : null;
   const due = await tx.query<{
-    id: string;
+    id: number;
     customer_id: string;
     name: string | null;
     email: string | null;
@@ -217,8 +217,8 @@ export async function setOutreachStatus(
 export async function getCampaign(db: Queryable, id: number): Promise<Campaign | null> {
   const { rows } = await db.query<
     Omit<Campaign, 'id' | 'cluster_id' | 'counts' | 'created_at' | 'sent_at'> & {
-      id: string;
-      cluster_id: string;
+      id: number;
+      cluster_id: number;
       created_at: Date;
       sent_at: Date | null;
     }
@@ -235,8 +235,8 @@ export async function getCampaign(db: Queryable, id: number): Promise<Campaign |
   );
   return {
     ...r,
-    id: Number(r.id),
-    cluster_id: Number(r.cluster_id),
+    id: r.id,
+    cluster_id: r.cluster_id,
     created_at: r.created_at.toISOString(),
     sent_at: r.sent_at?.toISOString() ?? null,
     counts: Object.fromEntries(counts.rows.map((c) => [c.status, Number(c.n)])),
@@ -244,12 +244,12 @@ export async function getCampaign(db: Queryable, id: number): Promise<Campaign |
 }
 
 export async function listCampaigns(db: Queryable, clusterId?: number): Promise<Campaign[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `SELECT id FROM outreach_campaigns ${clusterId ? 'WHERE cluster_id = $1' : ''} ORDER BY id DESC LIMIT 200`,
     clusterId ? [clusterId] : [],
   );
   const out: Campaign[] = [];
-  for (const r of rows) out.push((await getCampaign(db, Number(r.id)))!);
+  for (const r of rows) out.push((await getCampaign(db, r.id))!);
   return out;
 }
 
@@ -281,7 +281,7 @@ export async function campaignRows(
   db: Queryable,
   where: { campaignId?: number; clusterId?: number },
 ): Promise<OutreachRow[]> {
-  const { rows } = await db.query<OutreachRow & { id: string }>(
+  const { rows } = await db.query<OutreachRow & { id: number }>(
     `SELECT o.id, c.customer_id, c.name, c.email, o.kind, o.status, o.score, o.reason, o.message, o.fixed_message,
             o.delivery, o.platform_id, o.error, o.dry_run, o.fixed_state, o.fixed_platform_id, o.fixed_error
        FROM outreach o JOIN customers c ON c.id = o.customer_ref
@@ -289,13 +289,13 @@ export async function campaignRows(
       ORDER BY o.score DESC NULLS LAST, o.id`,
     [where.campaignId ?? null, where.clusterId ?? null],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return rows.map((r) => ({ ...r, id: r.id }));
 }
 
 async function recipientsById(tx: Queryable, ids: string[]): Promise<Map<string, Recipient & { ref: number }>> {
-  const { rows } = await tx.query<Recipient & { id: string }>(
+  const { rows } = await tx.query<Recipient & { id: number }>(
     'SELECT id, customer_id, name, email, attributes FROM customers WHERE customer_id = ANY($1::text[])',
     [ids],
   );
-  return new Map(rows.map((r) => [r.customer_id, { ...r, ref: Number(r.id) }]));
+  return new Map(rows.map((r) => [r.customer_id, { ...r, ref: r.id }]));
 }

@@ -25,7 +25,7 @@ export const X_HANDLE_SQL = `(SELECT h.handle FROM customer_handles h WHERE h.cu
                   ORDER BY (h.source = 'twitter') DESC, h.handle LIMIT 1)`;
 
 interface Claimed {
-  id: string;
+  id: number;
   text: string | null;
   handle: string | null;
 }
@@ -117,12 +117,12 @@ export async function sendOutreach(
 
 /** Ids whose DM is waiting for a job: first messages of a sent campaign, and closed-loop messages. */
 export async function dueDms(db: Queryable, limit = 1000): Promise<Array<{ id: number; phase: Phase }>> {
-  const { rows } = await db.query<{ id: string; phase: Phase }>(
+  const { rows } = await db.query<{ id: number; phase: Phase }>(
     `SELECT id, CASE WHEN status = 'queued' THEN 'contact' ELSE 'fixed' END AS phase FROM outreach
       WHERE (status = 'queued' AND delivery = 'dm') OR fixed_state = 'queued' ORDER BY id LIMIT $1`,
     [limit],
   );
-  return rows.map((r) => ({ id: Number(r.id), phase: r.phase }));
+  return rows.map((r) => ({ id: r.id, phase: r.phase }));
 }
 
 /**

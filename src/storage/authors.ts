@@ -24,7 +24,7 @@ export async function upsertAuthors(
     unique.set(key, seen ? { ...a, name: a.name ?? seen.name, followers: a.followers ?? seen.followers } : a);
   }
   const list = [...unique.values()];
-  const { rows } = await db.query<AuthorRow & { id: string; customer_ref: string | null }>(
+  const { rows } = await db.query<AuthorRow & { id: number; customer_ref: number | null }>(
     `INSERT INTO authors (source, handle, name, followers, customer_ref, link_origin)
      SELECT a.source, a.handle, a.name, a.followers, h.customer_ref, CASE WHEN h.customer_ref IS NULL THEN NULL ELSE 'handle' END
      FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS a(source, handle, name, followers)
@@ -41,20 +41,15 @@ export async function upsertAuthors(
      RETURNING id, source, handle, customer_ref`,
     [list.map((a) => a.source), list.map((a) => a.handle), list.map((a) => a.name), list.map((a) => a.followers)],
   );
-  return new Map(
-    rows.map((r) => [
-      sourceKey(r.source, r.handle),
-      { ...r, id: Number(r.id), customer_ref: r.customer_ref === null ? null : Number(r.customer_ref) },
-    ]),
-  );
+  return new Map(rows.map((r) => [sourceKey(r.source, r.handle), { ...r, id: r.id, customer_ref: r.customer_ref }]));
 }
 
 /** Attribute maps of the given customers, for triage (customer value raises priority). */
 export async function customerAttributes(db: Queryable, refs: number[]): Promise<Map<number, Record<string, string>>> {
   if (refs.length === 0) return new Map();
-  const { rows } = await db.query<{ id: string; attributes: Record<string, string> }>(
+  const { rows } = await db.query<{ id: number; attributes: Record<string, string> }>(
     'SELECT id, attributes FROM customers WHERE id = ANY($1::bigint[])',
     [refs],
   );
-  return new Map(rows.map((r) => [Number(r.id), r.attributes]));
+  return new Map(rows.map((r) => [r.id, r.attributes]));
 }

@@ -44,13 +44,13 @@ export async function openCasesByAuthor(
   authors: { source: string; authorId: number }[],
 ): Promise<Map<string, number>> {
   if (authors.length === 0) return new Map();
-  const { rows } = await db.query<{ id: string; source: string; author_id: string }>(
+  const { rows } = await db.query<{ id: number; source: string; author_id: number }>(
     `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id FROM cases c
      ${JOIN_AUTHORS}
      WHERE c.status <> 'resolved' ORDER BY c.source, c.author_id, c.id DESC`,
     [authors.map((a) => a.source), authors.map((a) => a.authorId)],
   );
-  return new Map(rows.map((r) => [authorKey(r.source, Number(r.author_id)), Number(r.id)]));
+  return new Map(rows.map((r) => [authorKey(r.source, r.author_id), r.id]));
 }
 
 export interface NewCase {
@@ -80,7 +80,7 @@ export async function createCases(
 ): Promise<number[]> {
   if (cases.length === 0) return [];
   const col = <K extends keyof NewCase>(k: K) => cases.map((c) => c[k]);
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `INSERT INTO cases (priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at)
      SELECT priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::timestamptz[])
@@ -99,7 +99,7 @@ export async function createCases(
       col('openedAt'),
     ],
   );
-  const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  const ids = rows.map((r) => r.id).sort((a, b) => a - b);
   const opened = ids.map((id, i) => ({
     caseId: id,
     actor,
@@ -163,9 +163,9 @@ export interface CaseFilter {
 }
 
 const CASE_SELECT = `
-  SELECT c.id::int AS id, c.status, c.priority, c.category, c.queue, c.assignee, c.source, c.subject, c.mention_count,
+  SELECT c.id, c.status, c.priority, c.category, c.queue, c.assignee, c.source, c.subject, c.mention_count,
     json_build_object('handle', a.handle, 'name', a.name, 'followers', a.followers, 'customer_id', cu.customer_id) AS author,
-    c.cluster_id::int AS cluster_id, c.opened_at, c.updated_at, c.first_response_at, c.resolved_at
+    c.cluster_id, c.opened_at, c.updated_at, c.first_response_at, c.resolved_at
   FROM cases c JOIN authors a ON a.id = c.author_id LEFT JOIN customers cu ON cu.id = c.customer_ref`;
 
 /** The inbox's filters, the same for the newest-first and the SLA order. */
@@ -200,9 +200,7 @@ export async function getCase(db: Queryable, id: number): Promise<CaseDetail | n
   if (!row) return null;
   const [mentions, events] = await Promise.all([
     db.query<MentionRow>(`${MENTION_SELECT} WHERE m.case_id = $1 ORDER BY m.created_at, m.id`, [id]),
-    db.query<CaseEvent>('SELECT id::int AS id, at, actor, kind, data FROM case_events WHERE case_id = $1 ORDER BY id', [
-      id,
-    ]),
+    db.query<CaseEvent>('SELECT id, at, actor, kind, data FROM case_events WHERE case_id = $1 ORDER BY id', [id]),
   ]);
   return { ...row, mentions: mentions.rows, events: events.rows };
 }
@@ -213,7 +211,7 @@ export async function openCasesByConversation(
   threads: { source: string; conversation: string }[],
 ): Promise<Map<string, number>> {
   if (threads.length === 0) return new Map();
-  const { rows } = await db.query<{ id: string; source: string; conversation: string }>(
+  const { rows } = await db.query<{ id: number; source: string; conversation: string }>(
     `SELECT DISTINCT ON (t.source, t.conversation) c.id, t.source, t.conversation
      FROM unnest($1::text[], $2::text[]) AS t(source, conversation)
      JOIN cases c ON c.source = t.source AND c.status <> 'resolved'
@@ -222,7 +220,7 @@ export async function openCasesByConversation(
      ORDER BY t.source, t.conversation, c.id DESC`,
     [threads.map((t) => t.source), threads.map((t) => t.conversation)],
   );
-  return new Map(rows.map((r) => [threadKey(r.source, r.conversation), Number(r.id)]));
+  return new Map(rows.map((r) => [threadKey(r.source, r.conversation), r.id]));
 }
 
 /** Each author's most recently resolved case (merged cases excluded), for reopening. */
@@ -231,16 +229,14 @@ export async function resolvedCasesByAuthor(
   authors: { source: string; authorId: number }[],
 ): Promise<Map<string, { caseId: number; resolvedAt: Date }>> {
   if (authors.length === 0) return new Map();
-  const { rows } = await db.query<{ id: string; source: string; author_id: string; resolved_at: Date }>(
+  const { rows } = await db.query<{ id: number; source: string; author_id: number; resolved_at: Date }>(
     `SELECT DISTINCT ON (c.source, c.author_id) c.id, c.source, c.author_id, c.resolved_at FROM cases c
      ${JOIN_AUTHORS}
      WHERE c.status = 'resolved' AND c.resolved_at IS NOT NULL AND c.merged_into IS NULL
      ORDER BY c.source, c.author_id, c.resolved_at DESC`,
     [authors.map((a) => a.source), authors.map((a) => a.authorId)],
   );
-  return new Map(
-    rows.map((r) => [authorKey(r.source, Number(r.author_id)), { caseId: Number(r.id), resolvedAt: r.resolved_at }]),
-  );
+  return new Map(rows.map((r) => [authorKey(r.source, r.author_id), { caseId: r.id, resolvedAt: r.resolved_at }]));
 }
 
 /**

@@ -53,7 +53,7 @@ export async function addCorrection(
   }
   const { rows } = await db.query<Correction>(
     `INSERT INTO corrections (mention_id, kind, before, after, note, actor) VALUES ($1, $2, $3, $4, $5, $6)
-     RETURNING id::int AS id, mention_id::int AS mention_id, kind, before, after, note, actor, created_at`,
+     RETURNING id, mention_id, kind, before, after, note, actor, created_at`,
     [mentionId, c.kind, before, after, c.note ?? null, actor],
   );
   return rows[0] as Correction;
@@ -86,7 +86,7 @@ export async function labelledCorrections(
      ), per AS (
        SELECT mention_id, jsonb_object_agg(field, after) AS k FROM latest GROUP BY mention_id
      )
-     SELECT m.id::int AS mention_id, m.source, m.text,
+     SELECT m.id AS mention_id, m.source, m.text,
        coalesce(p.k ->> 'sentiment', m.sentiment) AS label,
        coalesce((p.k ->> 'actionable')::boolean, m.actionable) AS actionable,
        coalesce(p.k ->> 'category', m.category) AS category,

@@ -32,7 +32,7 @@ export async function upsertCustomers(db: Queryable, input: CustomerInput[]): Pr
   const byId = new Map(input.map((c) => [c.customer_id, c]));
   const list = [...byId.values()];
   if (list.length === 0) return { inserted: 0, updated: 0, authorsLinked: 0 };
-  const { rows } = await db.query<{ id: string; customer_id: string; inserted: boolean }>(
+  const { rows } = await db.query<{ id: number; customer_id: string; inserted: boolean }>(
     `INSERT INTO customers (customer_id, name, email, attributes, churned_at)
      SELECT x.customer_id, x.name, x.email, coalesce(x.attributes, '{}'), x.churned_at
        FROM jsonb_to_recordset($1::jsonb)
@@ -59,7 +59,7 @@ export async function upsertCustomers(db: Queryable, input: CustomerInput[]): Pr
       ),
     ],
   );
-  const refOf = new Map(rows.map((r) => [r.customer_id, Number(r.id)]));
+  const refOf = new Map(rows.map((r) => [r.customer_id, r.id]));
   const handles = new Map<string, { customer_ref: number; source: string; handle: string }>();
   for (const c of list) {
     for (const h of c.handles ?? []) {
@@ -83,7 +83,7 @@ export async function upsertCustomers(db: Queryable, input: CustomerInput[]): Pr
 
 /** Links authors nobody has linked yet to these customers, by handle then by email; their cases follow. */
 async function linkWaitingAuthors(db: Queryable, customerRefs: number[]): Promise<number> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `WITH candidates AS (
        SELECT DISTINCT ON (a.id) a.id, m.customer_ref, m.origin FROM authors a
        JOIN (
@@ -98,7 +98,7 @@ async function linkWaitingAuthors(db: Queryable, customerRefs: number[]): Promis
      FROM candidates c WHERE a.id = c.id RETURNING a.id`,
     [customerRefs],
   );
-  const ids = rows.map((r) => Number(r.id));
+  const ids = rows.map((r) => r.id);
   await casesFollow(db, ids);
   return ids.length;
 }
@@ -120,14 +120,14 @@ async function casesFollow(db: Queryable, authorIds: number[]): Promise<void> {
 export async function linkAuthorsByEmail(db: Queryable, authors: Map<string, AuthorRow>): Promise<void> {
   const waiting = [...authors.values()].filter((a) => a.customer_ref === null && a.handle.includes('@'));
   if (waiting.length === 0) return;
-  const { rows } = await db.query<{ id: string; customer_ref: string }>(
+  const { rows } = await db.query<{ id: number; customer_ref: number }>(
     `UPDATE authors a SET customer_ref = c.id, link_origin = 'email', updated_at = now()
      FROM (SELECT DISTINCT ON (lower(email)) id, lower(email) AS email FROM customers WHERE email IS NOT NULL ORDER BY lower(email), id) c
      WHERE a.id = ANY($1::bigint[]) AND a.customer_ref IS NULL AND c.email = lower(a.handle)
      RETURNING a.id, a.customer_ref`,
     [waiting.map((a) => a.id)],
   );
-  const refOf = new Map(rows.map((r) => [Number(r.id), Number(r.customer_ref)]));
+  const refOf = new Map(rows.map((r) => [r.id, r.customer_ref]));
   for (const a of authors.values()) {
     const ref = refOf.get(a.id);
     if (ref !== undefined) a.customer_ref = ref;
@@ -136,8 +136,8 @@ export async function linkAuthorsByEmail(db: Queryable, authors: Map<string, Aut
 }
 
 export async function customerRefOf(db: Queryable, customerId: string): Promise<number | null> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM customers WHERE customer_id = $1', [customerId]);
-  return rows[0] ? Number(rows[0].id) : null;
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM customers WHERE customer_id = $1', [customerId]);
+  return rows[0]?.id ?? null;
 }
 
 /** Links a case's author to a customer by hand; every case of the author follows. */
@@ -147,7 +147,7 @@ export async function linkCaseAuthor(
   customerRef: number,
   actor: string,
 ): Promise<{ authorId: number } | null> {
-  const { rows } = await db.query<{ author_id: string; previous: string | null }>(
+  const { rows } = await db.query<{ author_id: number; previous: number | null }>(
     'SELECT a.id AS author_id, a.customer_ref AS previous FROM cases c JOIN authors a ON a.id = c.author_id WHERE c.id = $1 FOR UPDATE OF a',
     [caseId],
   );
@@ -157,7 +157,7 @@ export async function linkCaseAuthor(
     row.author_id,
     customerRef,
   ]);
-  await casesFollow(db, [Number(row.author_id)]);
+  await casesFollow(db, [row.author_id]);
   await appendEvents(db, [
     {
       caseId,
@@ -165,12 +165,12 @@ export async function linkCaseAuthor(
       kind: 'customer_linked',
       data: {
         customer_ref: customerRef,
-        previous: row.previous === null ? null : Number(row.previous),
+        previous: row.previous,
         origin: 'manual',
       },
     },
   ]);
-  return { authorId: Number(row.author_id) };
+  return { authorId: row.author_id };
 }
 
 export interface CustomerSummary {
@@ -185,7 +185,7 @@ export interface CustomerSummary {
 }
 
 const CUSTOMER_SELECT = `
-  SELECT c.id::int AS id, c.customer_id, c.name, c.email, c.attributes, c.created_at, c.updated_at,
+  SELECT c.id, c.customer_id, c.name, c.email, c.attributes, c.created_at, c.updated_at,
     coalesce((SELECT json_agg(json_build_object('source', h.source, 'handle', h.handle) ORDER BY h.source, h.handle)
               FROM customer_handles h WHERE h.customer_ref = c.id), '[]') AS handles
   FROM customers c`;
@@ -242,20 +242,20 @@ export async function getCustomerView(db: Queryable, customerId: string): Promis
   if (!customer) return null;
   const [authors, cases, mentions, outreach] = await Promise.all([
     db.query<CustomerView['authors'][number]>(
-      'SELECT id::int AS id, source, handle, name, link_origin FROM authors WHERE customer_ref = $1 ORDER BY id',
+      'SELECT id, source, handle, name, link_origin FROM authors WHERE customer_ref = $1 ORDER BY id',
       [customer.id],
     ),
     db.query<CustomerView['cases'][number]>(
-      'SELECT id::int AS id, status, priority, category, source, subject, opened_at, resolved_at FROM cases WHERE customer_ref = $1 ORDER BY id DESC LIMIT 500',
+      'SELECT id, status, priority, category, source, subject, opened_at, resolved_at FROM cases WHERE customer_ref = $1 ORDER BY id DESC LIMIT 500',
       [customer.id],
     ),
     db.query<CustomerView['mentions'][number]>(
-      `SELECT m.id::int AS id, m.source, m.external_id, m.text, m.created_at, m.sentiment, m.case_id::int AS case_id
+      `SELECT m.id, m.source, m.external_id, m.text, m.created_at, m.sentiment, m.case_id
        FROM mentions m JOIN authors a ON a.id = m.author_id WHERE a.customer_ref = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT 500`,
       [customer.id],
     ),
     db.query<CustomerView['outreach'][number]>(
-      'SELECT id::int AS id, cluster_id::int AS cluster_id, kind, status, score, reason, updated_at FROM outreach WHERE customer_ref = $1 ORDER BY id DESC',
+      'SELECT id, cluster_id, kind, status, score, reason, updated_at FROM outreach WHERE customer_ref = $1 ORDER BY id DESC',
       [customer.id],
     ),
   ]);

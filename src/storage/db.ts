@@ -20,6 +20,24 @@ export interface DbOptions {
   connectTimeoutMs?: number;
 }
 
+/** A bigint as a JavaScript number: exact up to 2^53 − 1 (the most an id may be, see http/ids.ts); beyond, the query fails. */
+function bigintToNumber(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} is beyond 2^53 - 1 and cannot be read exactly`);
+  return n;
+}
+
+/**
+ * The one place bigint is converted (src/storage/README.md): ids and counts arrive as numbers, so no SQL
+ * casts an id to int and no code wraps one in Number(). numeric (sum of bigint, avg) stays a string.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 && format !== 'binary'
+      ? bigintToNumber
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 export function createDb({
   url,
   schema = 'public',
@@ -36,6 +54,7 @@ export function createDb({
     query_timeout: queryTimeoutMs,
     keepAlive: true,
     options: `-c search_path=${schema} -c statement_timeout=${queryTimeoutMs}`,
+    types,
   });
   // pg attaches the whole client (connection parameters included) to these errors: log code and message only.
   const brief = (err: Error) => ({ code: (err as { code?: string }).code, error: err.message });

@@ -31,7 +31,7 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
     }
   }
   if (unique.length === 0) return { accepted: [], duplicates };
-  const { rows } = await db.query<{ id: string; source: string; external_id: string }>(
+  const { rows } = await db.query<{ id: number; source: string; external_id: string }>(
     // enqueued_at is stamped here, before the job exists: stamping it after enqueueing would lock
     // rows a fast worker is already trying to read.
     `INSERT INTO inbox (source, external_id, payload, enqueued_at)
@@ -46,7 +46,7 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
       duplicates.push({ source: m.source, external_id: m.external_id });
   }
   return {
-    accepted: rows.map((r) => ({ id: Number(r.id), source: r.source, external_id: r.external_id })),
+    accepted: rows.map((r) => ({ id: r.id, source: r.source, external_id: r.external_id })),
     duplicates,
   };
 }
@@ -57,12 +57,12 @@ export async function insertDeliveries(db: Queryable, mentions: MentionInput[]):
  * processed, instead of completing without doing its work.
  */
 export async function loadPending(db: Queryable, ids: number[]): Promise<InboxRow[]> {
-  const { rows } = await db.query<InboxRow & { id: string }>(
+  const { rows } = await db.query<InboxRow & { id: number }>(
     `SELECT id, source, external_id, payload, received_at FROM inbox
      WHERE id = ANY($1::bigint[]) AND processed_at IS NULL AND dead_at IS NULL ORDER BY id FOR UPDATE`,
     [ids],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return rows.map((r) => ({ ...r, id: r.id }));
 }
 
 export async function markProcessed(db: Queryable, ids: number[]): Promise<void> {
@@ -87,14 +87,14 @@ export async function markFailed(
   maxAttempts = Infinity,
 ): Promise<number[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<{ id: string; dead: boolean }>(
+  const { rows } = await db.query<{ id: number; dead: boolean }>(
     `UPDATE inbox SET attempts = attempts + 1, last_error = $2,
        dead_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE dead_at END
      WHERE id = ANY($1::bigint[]) AND processed_at IS NULL
      RETURNING id, dead_at IS NOT NULL AS dead`,
     [ids, error.slice(0, 2000), Number.isFinite(maxAttempts) ? maxAttempts : 2_147_483_647],
   );
-  return rows.filter((r) => r.dead).map((r) => Number(r.id));
+  return rows.filter((r) => r.dead).map((r) => r.id);
 }
 
 export interface DeadLetter {
@@ -108,12 +108,12 @@ export interface DeadLetter {
 }
 
 export async function listDead(db: Queryable, limit = 100): Promise<DeadLetter[]> {
-  const { rows } = await db.query<DeadLetter & { id: string }>(
+  const { rows } = await db.query<DeadLetter & { id: number }>(
     `SELECT id, source, external_id, attempts, last_error, received_at, dead_at FROM inbox
      WHERE dead_at IS NOT NULL AND processed_at IS NULL ORDER BY id LIMIT $1`,
     [limit],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return rows.map((r) => ({ ...r, id: r.id }));
 }
 
 export async function deadCount(db: Queryable): Promise<number> {
@@ -125,13 +125,13 @@ export async function deadCount(db: Queryable): Promise<number> {
 
 /** Puts dead letters back in line with a fresh count of attempts (all of them when `ids` is null); returns their ids. */
 export async function reviveDead(db: Queryable, ids: number[] | null): Promise<number[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `UPDATE inbox SET dead_at = NULL, attempts = 0, enqueued_at = now()
      WHERE dead_at IS NOT NULL AND processed_at IS NULL AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
      RETURNING id`,
     [ids],
   );
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 export async function pendingCount(db: Queryable): Promise<number> {
@@ -155,7 +155,7 @@ export async function pendingCountUpTo(db: Queryable, cap: number): Promise<numb
  * received) by stamping them enqueued now; SKIP LOCKED lets several sweepers run at once. Ids ascending.
  */
 export async function claimUnprocessed(db: Queryable, olderThanMs: number, limit: number): Promise<number[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `UPDATE inbox SET enqueued_at = now() WHERE id IN (
        SELECT id FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL
          AND coalesce(enqueued_at, received_at) < now() - make_interval(secs => $1::double precision / 1000)
@@ -163,5 +163,5 @@ export async function claimUnprocessed(db: Queryable, olderThanMs: number, limit
      RETURNING id`,
     [olderThanMs, limit],
   );
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }

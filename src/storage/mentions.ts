@@ -55,25 +55,20 @@ export async function knownFingerprints(
   fingerprints: string[],
 ): Promise<Map<string, { mentionId: number; caseId: number | null }>> {
   if (fingerprints.length === 0) return new Map();
-  const { rows } = await db.query<{ fingerprint: string; id: string; case_id: string | null }>(
+  const { rows } = await db.query<{ fingerprint: string; id: number; case_id: number | null }>(
     `SELECT DISTINCT ON (fingerprint) fingerprint, id, case_id FROM mentions
      WHERE fingerprint = ANY($1::text[]) AND created_at > now() - interval '7 days' AND duplicate_of IS NULL
      ORDER BY fingerprint, id`,
     [fingerprints],
   );
-  return new Map(
-    rows.map((r) => [
-      r.fingerprint,
-      { mentionId: Number(r.id), caseId: r.case_id === null ? null : Number(r.case_id) },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.fingerprint, { mentionId: r.id, caseId: r.case_id }]));
 }
 
 /** Inserts in batch order and returns the new ids in that order (null where the mention existed). */
 export async function insertMentions(db: Queryable, ms: NewMention[]): Promise<(number | null)[]> {
   if (ms.length === 0) return [];
   const col = <K extends keyof NewMention>(k: K) => ms.map((m) => m[k]);
-  const { rows } = await db.query<{ id: string; external_id: string; source: string }>(
+  const { rows } = await db.query<{ id: number; external_id: string; source: string }>(
     `INSERT INTO mentions (inbox_id, source, external_id, author_id, text, url, in_reply_to, conversation_id, created_at,
        is_retweet, fingerprint, duplicate_of, sentiment, sentiment_score, actionable, category, priority, queue, ignored,
        reasons, rules, case_id)
@@ -107,7 +102,7 @@ export async function insertMentions(db: Queryable, ms: NewMention[]): Promise<(
       col('caseId'),
     ],
   );
-  const ids = new Map(rows.map((r) => [sourceKey(r.source, r.external_id), Number(r.id)]));
+  const ids = new Map(rows.map((r) => [sourceKey(r.source, r.external_id), r.id]));
   return ms.map((m) => ids.get(sourceKey(m.source, m.externalId)) ?? null);
 }
 
@@ -133,11 +128,11 @@ export interface MentionFilter {
 }
 
 export const MENTION_SELECT = `
-  SELECT m.id::int AS id, m.source, m.external_id, m.text, m.url, m.in_reply_to, m.created_at,
+  SELECT m.id, m.source, m.external_id, m.text, m.url, m.in_reply_to, m.created_at,
     json_build_object('handle', a.handle, 'name', a.name, 'followers', a.followers, 'customer_id', c.customer_id) AS author,
     CASE WHEN m.sentiment IS NULL THEN NULL ELSE json_build_object('label', m.sentiment, 'score', m.sentiment_score) END AS sentiment,
-    m.actionable, m.category, m.priority, m.ignored, m.is_retweet, m.duplicate_of::int AS duplicate_of, m.reasons, m.rules,
-    m.case_id::int AS case_id, m.cluster_id::int AS cluster_id
+    m.actionable, m.category, m.priority, m.ignored, m.is_retweet, m.duplicate_of, m.reasons, m.rules,
+    m.case_id, m.cluster_id
   FROM mentions m JOIN authors a ON a.id = m.author_id LEFT JOIN customers c ON c.id = a.customer_ref`;
 
 export async function listMentions(db: Queryable, f: MentionFilter): Promise<Page<MentionRow>> {

@@ -26,7 +26,7 @@ export interface ReplyRow {
   sent_at: string | null;
 }
 
-const SELECT = `SELECT r.id::int AS id, r.case_id::int AS case_id, r.mention_id::int AS mention_id, r.source, r.in_reply_to,
+const SELECT = `SELECT r.id, r.case_id, r.mention_id, r.source, r.in_reply_to,
   m.conversation_id, r.text, r.idempotency_key, r.status, r.platform_id, r.error, r.attempts, r.created_by, r.created_at, r.sent_at
   FROM replies r LEFT JOIN mentions m ON m.id = r.mention_id`;
 
@@ -42,17 +42,17 @@ export async function replyTargetOf(
   caseId: number,
   externalId?: string,
 ): Promise<{ found: boolean; mention: ReplyMention | null }> {
-  const c = await db.query<{ author_id: string }>('SELECT author_id FROM cases WHERE id = $1', [caseId]);
+  const c = await db.query<{ author_id: number }>('SELECT author_id FROM cases WHERE id = $1', [caseId]);
   const kase = c.rows[0];
   if (!kase) return { found: false, mention: null };
-  const { rows } = await db.query<{ id: string; source: string; external_id: string }>(
+  const { rows } = await db.query<{ id: number; source: string; external_id: string }>(
     externalId
       ? 'SELECT id, source, external_id FROM mentions WHERE case_id = $1 AND external_id = $2 LIMIT 1'
       : 'SELECT id, source, external_id FROM mentions WHERE case_id = $1 AND author_id = $2 AND removed_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1',
     [caseId, externalId ?? kase.author_id],
   );
   const r = rows[0];
-  return { found: true, mention: r ? { id: Number(r.id), source: r.source, external_id: r.external_id } : null };
+  return { found: true, mention: r ? { id: r.id, source: r.source, external_id: r.external_id } : null };
 }
 
 export interface NewReply {
@@ -65,13 +65,13 @@ export interface NewReply {
 
 /** Inserts, or returns the reply that already holds this idempotency key (`created: false`). */
 export async function createReply(db: Queryable, r: NewReply): Promise<{ reply: ReplyRow; created: boolean }> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `INSERT INTO replies (case_id, mention_id, source, in_reply_to, text, idempotency_key, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
     [r.caseId, r.mention.id, r.mention.source, r.mention.external_id, r.text, r.idempotencyKey, r.createdBy],
   );
   const created = rows.length === 1;
-  const existing = created ? await getReply(db, Number(rows[0]!.id)) : await getReplyByKey(db, r.idempotencyKey);
+  const existing = created ? await getReply(db, rows[0]!.id) : await getReplyByKey(db, r.idempotencyKey);
   if (!existing) throw new Error('reply vanished after insert');
   return { reply: existing, created };
 }
@@ -93,7 +93,7 @@ export async function listReplies(db: Queryable, caseId: number): Promise<ReplyR
 
 /** pending → sending, atomically; null when another run already claimed (or finished) it. */
 export async function claimReply(db: Queryable, id: number): Promise<ReplyRow | null> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `UPDATE replies SET status = 'sending', attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING id`,
     [id],
   );
@@ -158,7 +158,7 @@ export async function finishReply(
 
 /** failed → pending for a retry by hand; null when the reply is not in a retryable state. */
 export async function resetForRetry(db: Queryable, id: number): Promise<ReplyRow | null> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: number }>(
     `UPDATE replies SET status = 'pending' WHERE id = $1 AND status = 'failed' RETURNING id`,
     [id],
   );

@@ -37,7 +37,7 @@ export async function createSession(
 /** The session's user, if the session is live and the user enabled. */
 export async function findSession(db: Queryable, id: string): Promise<SessionUser | null> {
   const { rows } = await db.query<{
-    user_id: string;
+    user_id: number;
     email: string;
     role: UserRole;
     team: string | null;
@@ -49,7 +49,7 @@ export async function findSession(db: Queryable, id: string): Promise<SessionUse
     [hashToken(id)],
   );
   const r = rows[0];
-  return r ? { userId: Number(r.user_id), email: r.email, role: r.role, team: r.team, csrfToken: r.csrf_token } : null;
+  return r ? { userId: r.user_id, email: r.email, role: r.role, team: r.team, csrfToken: r.csrf_token } : null;
 }
 
 export async function deleteSession(db: Queryable, id: string): Promise<void> {

@@ -32,7 +32,7 @@ export async function findToken(
   db: Queryable,
   token: string,
 ): Promise<{ id: number; name: string; role: Role; userId: number | null } | null> {
-  const { rows } = await db.query<{ id: string; name: string; role: Role; user_id: string | null }>(
+  const { rows } = await db.query<{ id: number; name: string; role: Role; user_id: number | null }>(
     `UPDATE api_tokens t SET last_used_at = now()
      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id AND u.disabled_at IS NOT NULL)
@@ -40,7 +40,5 @@ export async function findToken(
     [hashToken(token)],
   );
   const r = rows[0];
-  return r
-    ? { id: Number(r.id), name: r.name, role: r.role, userId: r.user_id === null ? null : Number(r.user_id) }
-    : null;
+  return r ? { id: r.id, name: r.name, role: r.role, userId: r.user_id } : null;
 }

@@ -4,7 +4,7 @@ import type { SentimentLabel } from '../domain/mention.ts';
 import type { Queryable } from './db.ts';
 
 interface Row {
-  id: string;
+  id: number;
   text: string;
   source: string;
   handle: string;
@@ -27,7 +27,7 @@ export async function latestTriageSamples(db: Queryable, limit: number): Promise
     [limit],
   );
   return rows.map((r) => ({
-    mentionId: Number(r.id),
+    mentionId: r.id,
     input: {
       text: r.text,
       source: r.source,

@@ -16,7 +16,7 @@ export interface User {
   disabled_at: string | null;
 }
 
-const USER_SELECT = 'SELECT id::int AS id, email, name, role, team, created_at, disabled_at FROM users';
+const USER_SELECT = 'SELECT id, email, name, role, team, created_at, disabled_at FROM users';
 
 export class UserExistsError extends Error {
   readonly statusCode = 409;
@@ -29,7 +29,7 @@ export async function createUser(
   const hash = await hashPassword(u.password);
   const { rows } = await db.query<User>(
     `INSERT INTO users (email, name, role, team, password_hash) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (email) DO NOTHING RETURNING id::int AS id, email, name, role, team, created_at, disabled_at`,
+     ON CONFLICT (email) DO NOTHING RETURNING id, email, name, role, team, created_at, disabled_at`,
     [normaliseEmail(u.email), u.name ?? null, u.role, u.team ?? null, hash],
   );
   const row = rows[0];
@@ -52,7 +52,7 @@ export async function updateUser(
     `UPDATE users SET role = coalesce($2, role), team = CASE WHEN $3 THEN $4 ELSE team END, name = CASE WHEN $5 THEN $6 ELSE name END,
        disabled_at = CASE WHEN $7::boolean IS NULL THEN disabled_at WHEN $7 THEN coalesce(disabled_at, now()) ELSE NULL END,
        password_hash = coalesce($8, password_hash)
-     WHERE id = $1 RETURNING id::int AS id, email, name, role, team, created_at, disabled_at`,
+     WHERE id = $1 RETURNING id, email, name, role, team, created_at, disabled_at`,
     [
       id,
       patch.role ?? null,
@@ -78,7 +78,7 @@ export async function updateUser(
 /** The user when the password is right and the user is enabled; null otherwise (never says which). */
 export async function checkLogin(db: Queryable, email: string, password: string): Promise<User | null> {
   const { rows } = await db.query<User & { password_hash: string | null }>(
-    'SELECT id::int AS id, email, name, role, team, created_at, disabled_at, password_hash FROM users WHERE email = $1',
+    'SELECT id, email, name, role, team, created_at, disabled_at, password_hash FROM users WHERE email = $1',
     [normaliseEmail(email)],
   );
   const row = rows[0];
@@ -104,7 +104,7 @@ export interface TokenInfo {
 
 export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
   const { rows } = await db.query<TokenInfo>(
-    'SELECT id::int AS id, name, role, user_id::int AS user_id, created_at, last_used_at, revoked_at, expires_at FROM api_tokens ORDER BY id',
+    'SELECT id, name, role, user_id, created_at, last_used_at, revoked_at, expires_at FROM api_tokens ORDER BY id',
   );
   return rows;
 }
@@ -118,6 +118,6 @@ export async function revokeToken(db: Queryable, id: number): Promise<boolean> {
 
 /** The id of the user with this e-mail address (any case), or null. */
 export async function userIdByEmail(db: Queryable, email: string): Promise<number | null> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM users WHERE lower(email) = lower($1)', [email]);
-  return rows[0] ? Number(rows[0].id) : null;
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM users WHERE lower(email) = lower($1)', [email]);
+  return rows[0]?.id ?? null;
 }

@@ -43,8 +43,8 @@ interface Extra {
 async function extras(db: Queryable, ids: number[]): Promise<Map<number, Extra>> {
   if (ids.length === 0) return new Map();
   const { rows } = await db.query<Extra>(
-    `SELECT id::int AS id, priority, opened_at, first_response_at, resolved_at, tags, merged_into::int AS merged_into, reopen_count, escalated_at
-     FROM cases WHERE id = ANY($1::int[])`,
+    `SELECT id, priority, opened_at, first_response_at, resolved_at, tags, merged_into, reopen_count, escalated_at
+     FROM cases WHERE id = ANY($1::bigint[])`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, r]));
@@ -115,7 +115,7 @@ export async function supportDetail(
                  ELSE json_build_object('customer_id', cu.customer_id, 'name', cu.name, 'attributes', cu.attributes,
                                         'link_origin', a.link_origin) END AS customer,
        cl.solution, a.handle, a.name AS author_name,
-       CASE WHEN cl.published_at IS NOT NULL AND cl.merged_into IS NULL AND cl.solution IS NOT NULL THEN cl.id::int END AS kb_page
+       CASE WHEN cl.published_at IS NOT NULL AND cl.merged_into IS NULL AND cl.solution IS NOT NULL THEN cl.id END AS kb_page
      FROM cases c JOIN authors a ON a.id = c.author_id LEFT JOIN customers cu ON cu.id = c.customer_ref LEFT JOIN clusters cl ON cl.id = c.cluster_id
      WHERE c.id = $1`,
     [detail.id],

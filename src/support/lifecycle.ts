@@ -28,7 +28,7 @@ interface Locked {
 
 async function lock(db: Queryable, id: number): Promise<Locked> {
   const { rows } = await db.query<Locked>(
-    'SELECT id::int AS id, status, assignee, queue, tags, merged_into::int AS merged_into FROM cases WHERE id = $1 FOR UPDATE',
+    'SELECT id, status, assignee, queue, tags, merged_into FROM cases WHERE id = $1 FOR UPDATE',
     [id],
   );
   const row = rows[0];
@@ -160,11 +160,11 @@ export async function mergeCases(db: Queryable, id: number, into: number, actor:
     throw new CaseActionError(409, `case ${id} was already merged into case ${from.merged_into}`);
   if (target.merged_into !== null)
     throw new CaseActionError(409, `case ${into} was merged into case ${target.merged_into}: merge into that one`);
-  const { rows } = await db.query<{ id: string }>('UPDATE mentions SET case_id = $2 WHERE case_id = $1 RETURNING id', [
+  const { rows } = await db.query<{ id: number }>('UPDATE mentions SET case_id = $2 WHERE case_id = $1 RETURNING id', [
     id,
     into,
   ]);
-  const moved = rows.map((r) => Number(r.id)).sort((x, y) => x - y);
+  const moved = rows.map((r) => r.id).sort((x, y) => x - y);
   await db.query(
     `UPDATE cases SET mention_count = mention_count + $3, tags = ARRAY(SELECT DISTINCT unnest(tags || $4::text[]) ORDER BY 1), updated_at = $5,
        opened_at = least(opened_at, (SELECT opened_at FROM cases WHERE id = $1)) WHERE id = $2`,
@@ -188,26 +188,26 @@ export async function splitCase(
 ): Promise<number> {
   const c = await lock(db, id);
   if (c.merged_into !== null) throw new CaseActionError(409, `case ${id} was merged into case ${c.merged_into}`);
-  const { rows } = await db.query<{ id: string; author_id: string; text: string; created_at: Date }>(
+  const { rows } = await db.query<{ id: number; author_id: number; text: string; created_at: Date }>(
     'SELECT id, author_id, text, created_at FROM mentions WHERE case_id = $1 ORDER BY created_at, id',
     [id],
   );
   const wanted = new Set(mentionIds);
-  const moving = rows.filter((r) => wanted.has(Number(r.id)));
+  const moving = rows.filter((r) => wanted.has(r.id));
   if (moving.length !== wanted.size) throw new CaseActionError(400, `mention_ids must all belong to case ${id}`);
   if (moving.length === rows.length)
     throw new CaseActionError(400, 'a split must leave at least one mention on the case');
   const head = moving[0];
   if (!head) throw new CaseActionError(400, 'mention_ids is empty');
-  const created = await db.query<{ id: string }>(
+  const created = await db.query<{ id: number }>(
     `INSERT INTO cases (status, priority, category, queue, source, author_id, customer_ref, conversation_key, subject,
                         mention_count, cluster_id, opened_at, updated_at, tags)
      SELECT 'new', c.priority, c.category, c.queue, c.source, $2, a.customer_ref, NULL, left($3, 140), $4, c.cluster_id, $5, $6, c.tags
      FROM cases c, authors a WHERE c.id = $1 AND a.id = $2 RETURNING id`,
     [id, head.author_id, head.text, moving.length, head.created_at, at],
   );
-  const newId = Number(created.rows[0]?.id);
-  const ids = moving.map((m) => Number(m.id));
+  const newId = created.rows[0]!.id;
+  const ids = moving.map((m) => m.id);
   await db.query('UPDATE mentions SET case_id = $2 WHERE id = ANY($1::bigint[])', [ids, newId]);
   await db.query('UPDATE cases SET mention_count = mention_count - $2, updated_at = $3 WHERE id = $1', [
     id,

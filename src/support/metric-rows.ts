@@ -10,9 +10,9 @@ import type { ComplainantRow } from './retention.ts';
  */
 export async function metricCases(db: Queryable, from: Date, to: Date): Promise<MetricCase[]> {
   const { rows } = await db.query<Omit<MetricCase, 'replies'> & { replies: string }>(
-    `SELECT c.id::int AS id, c.priority, c.assignee, coalesce(u.team, c.queue) AS team, c.opened_at, c.first_response_at, c.resolved_at, c.reopen_count,
+    `SELECT c.id, c.priority, c.assignee, coalesce(u.team, c.queue) AS team, c.opened_at, c.first_response_at, c.resolved_at, c.reopen_count,
        (SELECT count(*) FROM replies r WHERE r.case_id = c.id AND r.status IN ('sent', 'dry_run')) AS replies,
-       c.category, c.cluster_id::int AS cluster_id,
+       c.category, c.cluster_id,
        (SELECT s.rating FROM surveys s WHERE s.case_id = c.id AND s.answered_at IS NOT NULL ORDER BY s.answered_at DESC LIMIT 1) AS csat
      FROM cases c LEFT JOIN users u ON u.email = lower(c.assignee)
      WHERE c.merged_into IS NULL AND c.opened_at < $2 AND (c.resolved_at IS NULL OR c.resolved_at >= $1)`,
@@ -31,7 +31,7 @@ export async function complainantRows(db: Queryable, from: Date, to: Date): Prom
        SELECT customer_ref, min(opened_at) AS first_opened, bool_or(first_response_at IS NOT NULL AND first_response_at < $2) AS answered,
               bool_or(first_response_at IS NOT NULL AND first_response_at < $2 AND first_response_breached_at IS NULL) AS within_sla
          FROM cases WHERE customer_ref IS NOT NULL AND merged_into IS NULL AND opened_at >= $1 AND opened_at < $2 GROUP BY customer_ref)
-     SELECT c.customer_ref::int AS customer_ref, cu.churned_at, c.answered, c.within_sla AS answered_within_sla,
+     SELECT c.customer_ref, cu.churned_at, c.answered, c.within_sla AS answered_within_sla,
             EXISTS (SELECT 1 FROM outreach o WHERE o.customer_ref = c.customer_ref AND o.status IN ('contacted', 'replied', 'complained', 'fixed_notified')
                       AND coalesce(o.sent_at, o.updated_at) < c.first_opened) AS proactive_before
        FROM c JOIN customers cu ON cu.id = c.customer_ref`,

@@ -47,7 +47,7 @@ export async function slaCheckOnce(
     );
     if (!got[0]?.ok) return outcome;
     const { rows } = await tx.query<OpenCase>(
-      `SELECT c.id::int AS id, c.priority, c.opened_at, c.first_response_at, c.resolved_at, c.escalated_at,
+      `SELECT c.id, c.priority, c.opened_at, c.first_response_at, c.resolved_at, c.escalated_at,
          c.first_response_breached_at, c.resolution_breached_at,
          coalesce(lower(cu.attributes ->> $1) = ANY($2::text[]), false) AS premium
        FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_ref

@@ -87,7 +87,7 @@ export async function refreshSlaDue(db: Queryable, policy: SlaPolicy): Promise<n
   let total = 0;
   let afterId = 0;
   for (;;) {
-    const { rows } = await db.query<ClockInputs & { id: string; version: string }>(
+    const { rows } = await db.query<ClockInputs & { id: number; version: string }>(
       `SELECT id, xmin::text AS version, priority, opened_at, first_response_at, resolved_at FROM cases
        WHERE sla_policy IS NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`,
       [afterId],
@@ -111,7 +111,7 @@ export async function refreshSlaDue(db: Queryable, policy: SlaPolicy): Promise<n
       ],
     );
     total += rows.length;
-    afterId = Number(rows[rows.length - 1]?.id ?? afterId);
+    afterId = rows[rows.length - 1]?.id ?? afterId;
     if (rows.length < BATCH) break;
   }
   seen.add(key);

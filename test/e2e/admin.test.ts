@@ -256,7 +256,13 @@ describe('dashboard v2 in a browser', { timeout: 300_000 }, () => {
     await rules.getByText(/Not valid: 90-ignore\.yaml:\d+/).waitFor();
     expect(await rules.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
 
-    const changed = `${original.trimEnd()}\n  - id: zebra-cases-are-noise\n    description: test rule\n    when: { any: [zebra-print] }\n    then: { ignore: true }\n`;
+    const rule = [
+      '  - id: zebra-cases-are-noise',
+      '    description: test rule',
+      '    when: { any: [zebra-print] }',
+      '    then: { ignore: true }',
+    ];
+    const changed = `${original.trimEnd()}\n${rule.join('\n')}\n`;
     await editor.fill(changed);
     await rules.getByRole('button', { name: 'Validate and preview' }).click();
     const preview = rules.getByTestId('rules-preview');

@@ -31,14 +31,28 @@ export interface FakeAlerts extends FakeServer {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+const USER = '06807031914929345698';
+/** Alerts links go through Google's redirector, the target percent-encoded in `url`. */
+const wrapped = (url: string) =>
+  `https://www.google.com/url?rct=j&sa=t&url=${encodeURIComponent(url)}&ct=ga&cd=CAIyGjA&usg=AOvVaw0fake`;
+
 export function atom(alertId: string, entries: FakeEntry[]): string {
   const items = entries
     .map(
       (e) =>
-        `<entry><id>${e.id}</id><title type="html">${esc(e.title)}</title><link href="${esc(`https://www.google.com/url?rct=j&sa=t&url=${encodeURIComponent(e.url)}&ct=ga&cd=CAIyGjA&usg=AOvVaw0fake`)}"/><published>${e.published}</published><updated>${e.published}</updated><content type="html">${esc(e.snippet)}</content><author><name/></author></entry>`,
+        `<entry><id>${e.id}</id><title type="html">${esc(e.title)}</title>` +
+        `<link href="${esc(wrapped(e.url))}"/>` +
+        `<published>${e.published}</published><updated>${e.published}</updated>` +
+        `<content type="html">${esc(e.snippet)}</content><author><name/></author></entry>`,
     )
     .join('');
-  return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing"><id>tag:google.com,2005:reader/user/06807031914929345698/state/com.google/alerts/${alertId}</id><title>Google Alert - lumio</title><link href="https://www.google.com/alerts/feeds/06807031914929345698/${alertId}" rel="self"/><updated>${entries[0]?.published ?? new Date().toISOString()}</updated>${items}</feed>`;
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing">' +
+    `<id>tag:google.com,2005:reader/user/${USER}/state/com.google/alerts/${alertId}</id><title>Google Alert - lumio</title>` +
+    `<link href="https://www.google.com/alerts/feeds/${USER}/${alertId}" rel="self"/>` +
+    `<updated>${entries[0]?.published ?? new Date().toISOString()}</updated>${items}</feed>`
+  );
 }
 
 export async function startFakeAlerts(): Promise<FakeAlerts> {

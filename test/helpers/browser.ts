@@ -25,7 +25,9 @@ const ARGS = [
 export function requireChromium(): void {
   if (existsSync(CHROMIUM)) return;
   throw new Error(
-    `no Chromium at ${CHROMIUM}: the dashboard tests drive a real browser. Install it with \`apt-get install chromium\` (Debian/Ubuntu; \`apt-get install -y chromium\` in CI scripts), or point EARSHOT_CHROMIUM at one.${process.env.CI ? ' CI must install it before the tests run.' : ''}`,
+    `no Chromium at ${CHROMIUM}: the dashboard tests drive a real browser. ` +
+      'Install it with `apt-get install chromium` (Debian/Ubuntu; `apt-get install -y chromium` in CI scripts), ' +
+      `or point EARSHOT_CHROMIUM at one.${process.env.CI ? ' CI must install it before the tests run.' : ''}`,
   );
 }
 

@@ -280,7 +280,8 @@ describe('Facebook webhooks', () => {
     expect(await count(`SELECT count(*) AS n FROM mention_changes WHERE source = 'facebook'`)).toBe(2);
     const rows = (
       await rt.db.query<{ external_id: string; text: string; edited: boolean; removed: boolean }>(
-        `SELECT external_id, text, edited_at IS NOT NULL AS edited, removed_at IS NOT NULL AS removed FROM mentions WHERE external_id IN ('7000001_8000001', '7000001_8000002') ORDER BY external_id`,
+        `SELECT external_id, text, edited_at IS NOT NULL AS edited, removed_at IS NOT NULL AS removed FROM mentions
+          WHERE external_id IN ('7000001_8000001', '7000001_8000002') ORDER BY external_id`,
       )
     ).rows;
     expect(rows).toEqual([

@@ -100,7 +100,8 @@ describe('Google Alerts feeds', () => {
   it('refuses DOCTYPE/ENTITY feeds and links that are not http(s), and keeps polling the other feed', async () => {
     feeds.override(
       '2222222222222222222',
-      `<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY lol "lol">]><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><title>&lol;</title></entry></feed>`,
+      '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY lol "lol">]>' +
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><title>&lol;</title></entry></feed>',
     );
     const r = await rt.channels.poll('google-alerts', keyB());
     expect(r).toMatchObject({ status: 'failed' });

@@ -37,8 +37,9 @@ async function feed(db: Db, n: number): Promise<void> {
 
 /** Every stored mention's cluster row is the one the engine gives it (through merge pointers). */
 async function expectStoreMatches(db: Db, e: Clusterer): Promise<void> {
+  // The engine keys mentions by text: ids are compared as text here.
   const clusters = await db.query<{ id: string; engine_key: string | null; merged_into: string | null }>(
-    'SELECT id, engine_key, merged_into FROM clusters',
+    'SELECT id::text AS id, engine_key, merged_into::text AS merged_into FROM clusters',
   );
   const byKey = new Map(clusters.rows.flatMap((c) => (c.engine_key ? [[c.engine_key, c.id] as const] : [])));
   const next = new Map(clusters.rows.map((c) => [c.id, c.merged_into]));
@@ -48,7 +49,7 @@ async function expectStoreMatches(db: Db, e: Clusterer): Promise<void> {
     return at;
   };
   const { rows } = await db.query<{ id: string; cluster_id: string | null }>(
-    'SELECT id, cluster_id FROM mentions WHERE clustered_at IS NOT NULL ORDER BY id',
+    'SELECT id::text AS id, cluster_id::text AS cluster_id FROM mentions WHERE clustered_at IS NOT NULL ORDER BY id',
   );
   const wrong = rows.filter((m) => {
     const k = e.clusterOf(m.id);
@@ -59,19 +60,21 @@ async function expectStoreMatches(db: Db, e: Clusterer): Promise<void> {
   const drift = await db.query<{ id: string }>(
     `SELECT c.id FROM clusters c
        LEFT JOIN LATERAL (SELECT count(*)::int AS n, min(created_at) AS lo, max(created_at) AS hi FROM mentions m WHERE m.cluster_id = c.id) a ON true
-       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(day, n), '{}') AS d FROM (SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
-                            FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) d ON true
-       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(source, n), '{}') AS s FROM (SELECT source, count(*) AS n FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) s ON true
+       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(day, n), '{}') AS d
+                            FROM (SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
+                                    FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) d ON true
+       LEFT JOIN LATERAL (SELECT COALESCE(jsonb_object_agg(source, n), '{}') AS s
+                            FROM (SELECT source, count(*) AS n FROM mentions m WHERE m.cluster_id = c.id GROUP BY 1) x) s ON true
       WHERE c.size <> a.n OR c.daily <> d.d OR c.channels <> s.s OR c.first_seen IS DISTINCT FROM a.lo OR c.last_seen IS DISTINCT FROM a.hi`,
   );
   expect(drift.rows).toEqual([]);
 }
 
 async function expectPlacedOnce(db: Db, n: number): Promise<void> {
-  const { rows } = await db.query<{ placed: string; seqs: string; top: string }>(
+  const { rows } = await db.query<{ placed: number; seqs: number; top: number }>(
     'SELECT count(*) AS placed, count(DISTINCT cluster_seq) AS seqs, max(cluster_seq) AS top FROM mentions WHERE clustered_at IS NOT NULL',
   );
-  expect(rows[0]).toEqual({ placed: String(n), seqs: String(n), top: String(n) });
+  expect(rows[0]).toEqual({ placed: n, seqs: n, top: n });
   expect((await readEngineHead(db)).seq).toBe(n);
 }
 
@@ -120,7 +123,7 @@ describe('the cluster stage placement log', () => {
 
     // Determinism: one engine fed every mention in placement order, never restored, agrees too.
     const all = await t.db.query<{ id: string; text: string; created_at: Date }>(
-      'SELECT id, text, created_at FROM mentions ORDER BY cluster_seq',
+      'SELECT id::text AS id, text, created_at FROM mentions ORDER BY cluster_seq',
     );
     const straight = createClusterer({ mergeEvery: 200 });
     for (const m of all.rows) straight.add({ id: m.id, text: m.text, createdAt: m.created_at.toISOString() });

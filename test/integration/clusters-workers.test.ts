@@ -53,7 +53,8 @@ async function snapshot(): Promise<{ version: number; mentions: number; ids: Set
 const candidates = async (): Promise<string[]> =>
   (
     await rt.db.query<{ id: string }>(
-      `SELECT id FROM mentions WHERE sentiment = 'negative' AND actionable AND duplicate_of IS NULL ORDER BY id`,
+      // As text: the engine keys mentions by text.
+      `SELECT id::text AS id FROM mentions WHERE sentiment = 'negative' AND actionable AND duplicate_of IS NULL ORDER BY id`,
     )
   ).rows.map((r) => r.id);
 

@@ -102,7 +102,9 @@ describe('the public knowledge base', { timeout: 60_000 }, () => {
     });
     expect([early.statusCode, early.json().message]).toEqual([409, expect.stringContaining('no solution text')]);
     expect((await get(`/kb/issues/${clusterId}`)).statusCode).toBe(404);
-    const solution = `Unplug the ${RARE} if you have one, hold the power button for 10 seconds, then update to firmware 4.2 <b>now</b>.\n\nFirmware 4.2 fixes the loop for good.`;
+    const solution =
+      `Unplug the ${RARE} if you have one, hold the power button for 10 seconds, then update to firmware 4.2 <b>now</b>.` +
+      '\n\nFirmware 4.2 fixes the loop for good.';
     expect(
       (
         await app.inject({

@@ -77,7 +77,9 @@ describe('cases from the website', { timeout: 120_000 }, () => {
       customer_id: string | null;
       case_id: string | null;
     }>(
-      `SELECT m.source, a.handle, cu.customer_id, m.case_id FROM mentions m JOIN authors a ON a.id = m.author_id LEFT JOIN customers cu ON cu.id = a.customer_ref WHERE m.external_id = $1`,
+      `SELECT m.source, a.handle, cu.customer_id, m.case_id
+         FROM mentions m JOIN authors a ON a.id = m.author_id LEFT JOIN customers cu ON cu.id = a.customer_ref
+        WHERE m.external_id = $1`,
       [reference],
     );
     expect(rows[0]).toMatchObject({ source: 'web', handle: 'web.customer@example.com', customer_id: 'W1' });

@@ -107,7 +107,8 @@ describe('earshot import customers', () => {
       attributes: Record<string, string>;
       handles: string[];
     }>(
-      "SELECT name, attributes, ARRAY(SELECT handle FROM customer_handles h WHERE h.customer_ref = c.id ORDER BY handle) AS handles FROM customers c WHERE customer_id = 'C-14'",
+      `SELECT name, attributes, ARRAY(SELECT handle FROM customer_handles h WHERE h.customer_ref = c.id ORDER BY handle) AS handles
+         FROM customers c WHERE customer_id = 'C-14'`,
     );
     expect(q).toEqual([
       { name: 'Quoted "Q"', attributes: { plan: 'enterprise', spend: '9,000' }, handles: ['q1', 'q2'] },
@@ -120,10 +121,10 @@ describe('earshot import customers', () => {
     const { code, out } = await run(['import', 'customers', csv]);
     expect(code, out).toBe(0);
     expect(out).toContain('2 rows: 1 customers added, 1 updated, 0 rejected');
-    const { rows } = await database.db.query<{ n: string; attributes: Record<string, string>; name: string }>(
+    const { rows } = await database.db.query<{ n: number; attributes: Record<string, string>; name: string }>(
       "SELECT (SELECT count(*) FROM customers) AS n, attributes, name FROM customers WHERE customer_id = 'C-10'",
     );
-    expect(rows[0]).toEqual({ n: '4', attributes: { plan: 'platinum', spend: '1200' }, name: 'Turner, Frank' });
+    expect(rows[0]).toEqual({ n: 4, attributes: { plan: 'platinum', spend: '1200' }, name: 'Turner, Frank' });
   });
 
   it('stops on a header without customer_id, saying so', async () => {

@@ -53,7 +53,8 @@ describe('CSV exports neutralise formulas', () => {
         )
       ).rows[0]?.id;
       await db.query(
-        `INSERT INTO outreach (campaign_id, cluster_id, customer_ref, kind, status, message, delivery) VALUES ($1, $2, $3, 'at_risk', 'contacted', $4, 'export')`,
+        `INSERT INTO outreach (campaign_id, cluster_id, customer_ref, kind, status, message, delivery)
+         VALUES ($1, $2, $3, 'at_risk', 'contacted', $4, 'export')`,
         [campaign, cluster, customer, payload],
       );
     }
@@ -87,7 +88,8 @@ describe('CSV exports neutralise formulas', () => {
     ).rows[0]?.id;
     await db.query(
       `INSERT INTO cases (status, priority, category, assignee, source, author_id, subject, opened_at, resolved_at, first_response_at)
-       VALUES ('resolved', 'normal', 'billing', 'formula-team@example.com', 'twitter', $1, 'x', now() - interval '2 hours', now() - interval '1 hour', now() - interval '90 minutes')`,
+       VALUES ('resolved', 'normal', 'billing', 'formula-team@example.com', 'twitter', $1, 'x',
+               now() - interval '2 hours', now() - interval '1 hour', now() - interval '90 minutes')`,
       [author],
     );
     const res = await server.api('/api/metrics/support?group_by=team&format=csv');

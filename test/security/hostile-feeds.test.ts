@@ -10,15 +10,23 @@ import { rssTroughs } from '../helpers/attack.ts';
 import { startFakeAlerts, type FakeAlerts } from '../fakes/alerts.ts';
 
 const FEED_HEAD =
-  '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><id>tag:google.com,2005:reader/user/1/state/com.google/alerts/9</id><title>x</title>';
+  '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">' +
+  '<id>tag:google.com,2005:reader/user/1/state/com.google/alerts/9</id><title>x</title>';
 const entry = (body: string) =>
-  `<entry><id>tag:google.com,2013:googlealerts/feed:1</id><title type="html">${body}</title><link href="https://example.com/a"/><published>2026-01-01T00:00:00Z</published></entry>`;
+  `<entry><id>tag:google.com,2013:googlealerts/feed:1</id><title type="html">${body}</title>` +
+  '<link href="https://example.com/a"/><published>2026-01-01T00:00:00Z</published></entry>';
+
+/** Entities lol1 … lol9, each ten references to the one before it. */
+const LAUGHS = Array.from(
+  { length: 9 },
+  (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`,
+).join('');
 
 /** Alert id → [hostile body, what /ready must say about it]. */
 const HOSTILE: Record<string, [string, RegExp]> = {
   // Billion laughs: ten levels of ten references.
   '3000000000000000001': [
-    `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]>${FEED_HEAD}${entry('&lol9;')}</feed>`,
+    `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${LAUGHS}]>${FEED_HEAD}${entry('&lol9;')}</feed>`,
     /DOCTYPE or ENTITY: refused/,
   ],
   // External entity (XXE) reaching for a local file.

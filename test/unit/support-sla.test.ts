@@ -87,7 +87,12 @@ describe('SLA policy file', () => {
   });
 
   it('names every mistake', () => {
-    const bad = `calendar: { time_zone: Nowhere/Land, hours: { start: "25:00", end: "17:00" } }\ntargets: { urgent: { first_response: soon, resolution: 4h }, asap: {} }\nnear_breach: 2\n`;
+    const bad = [
+      'calendar: { time_zone: Nowhere/Land, hours: { start: "25:00", end: "17:00" } }',
+      'targets: { urgent: { first_response: soon, resolution: 4h }, asap: {} }',
+      'near_breach: 2',
+      '',
+    ].join('\n');
     expect(() => parseSlaPolicy(bad, 'sla.yaml')).toThrow(SlaConfigError);
     try {
       parseSlaPolicy(bad, 'sla.yaml');
