@@ -5,7 +5,7 @@
  *     shared with other work on this machine, so their figures are upper bounds for this run);
  *   - Redis round trips: `INFO commandstats` deltas (calls per processed mention, top commands);
  *   - PostgreSQL waits: pg_stat_activity sampled every 200 ms (sessions waiting on a heavyweight Lock,
- *     on an LWLock, on IO) and pg_locks' ungranted requests.
+ *     on an LWLock, on IO) and pg_locks' ungranted requests — only this run's sessions (application_name).
  * Then one line: which resource ran out first and what a user does next.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -100,7 +100,13 @@ export interface Watch {
 }
 
 /** Starts sampling; `workerPids` are the `earshot worker` processes, the API is this process. */
-export async function watchSaturation(db: Queryable, workerPids: number[], redisUrl: string | null): Promise<Watch> {
+export async function watchSaturation(
+  db: Queryable,
+  workerPids: number[],
+  redisUrl: string | null,
+  /** Only sessions with this application_name (the harness sets PGAPPNAME to the run's schema). */
+  appName: string | null = process.env.PGAPPNAME ?? null,
+): Promise<Watch> {
   const redis = redisUrl ? new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
   await redis?.connect();
   const t0 = performance.now();
@@ -124,9 +130,15 @@ export async function watchSaturation(db: Queryable, workerPids: number[], redis
     Promise.all([
       db.query<{ type: string | null; event: string | null; n: string }>(
         `SELECT wait_event_type AS type, wait_event AS event, count(*) AS n FROM pg_stat_activity
-         WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1, 2`,
+         WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+           AND ($1::text IS NULL OR application_name = $1) GROUP BY 1, 2`,
+        [appName],
       ),
-      db.query<{ n: string }>('SELECT count(*) AS n FROM pg_locks WHERE NOT granted'),
+      db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+         WHERE NOT l.granted AND ($1::text IS NULL OR a.application_name = $1)`,
+        [appName],
+      ),
     ])
       .then(([activity, locks]) => {
         samples++;
