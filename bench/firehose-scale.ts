@@ -84,7 +84,8 @@ async function fill(db: Db, size: number): Promise<number> {
   const { rows: a } = await db.query<{ min: string }>('SELECT min(id) AS min FROM authors');
   const { rows: c } = await db.query<{ ids: string[] }>('SELECT array_agg(id ORDER BY id) AS ids FROM clusters');
   const clusterIds = c[0]?.ids ?? [];
-  // Cases over nine months: half resolved, the rest spread over the open statuses; a tenth tied to a cluster.
+  // Cases over nine months: half resolved, the rest spread over the open statuses; a tenth tied to a
+  // cluster; a quarter assigned to five agents, one in 5,000 to a new agent (a "mine" list that is short).
   await db.query(
     `INSERT INTO cases (status, priority, category, queue, assignee, source, author_id, subject, mention_count,
                         cluster_id, opened_at, updated_at, first_response_at, resolved_at)
@@ -97,7 +98,7 @@ async function fill(db: Db, size: number): Promise<number> {
                           (ARRAY['low','normal','normal','high','urgent'])[1 + (g * 7) % 5] AS priority,
                           (ARRAY['billing','delivery','bug','account','question'])[1 + (g * 3) % 5] AS category,
                           (ARRAY['support','billing','tech'])[1 + g % 3] AS queue,
-                          CASE WHEN g % 4 = 1 THEN 'agent' || (g % 20) END AS assignee,
+                          CASE WHEN g % 5000 = 2 THEN 'agent-new' WHEN g % 4 = 1 THEN 'agent' || (g % 20) END AS assignee,
                           now() - (g::double precision / $3) * interval '270 days' AS opened) s`,
     [a[0]?.min, authors, cases, clusterIds],
   );
@@ -183,6 +184,7 @@ async function reads(e: Env, plans: string[]): Promise<Read[]> {
       ['GET /api/cases?priority=urgent', '/api/cases?priority=urgent&limit=100'],
       ['GET /api/cases?queue=billing&status=assigned', '/api/cases?queue=billing&status=assigned&limit=100'],
       ['GET /api/cases?assignee=agent5', '/api/cases?assignee=agent5&limit=100'],
+      ['GET /api/cases?assignee=agent-new (a few cases)', '/api/cases?assignee=agent-new&limit=100'],
       ['GET /api/cases?category=delivery&sort=sla', '/api/cases?category=delivery&sort=sla&limit=100'],
       ['GET /api/stats/volume (7 days by hour)', `/api/stats/volume?from=${week}&bucket=hour`],
       ['GET /api/stats/volume (90 days by day)', `/api/stats/volume?from=${quarter}&bucket=day`],
