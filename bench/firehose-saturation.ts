@@ -213,7 +213,7 @@ export function verdict(s: Omit<Saturation, 'verdict'>): string {
   const used = s.cores.api + s.cores.workers + s.cores.postgres + s.cores.redis;
   const node = s.cores.api + s.cores.workers;
   if (s.pgLockWaits >= 0.5)
-    return `PostgreSQL locks (${s.pgLockWaits.toFixed(1)} sessions waiting on a lock on average): more workers only queue on the same rows; partition the mentions table by month and keep the case writes short`;
+    return `PostgreSQL locks (${s.pgLockWaits.toFixed(1)} sessions waiting on a lock on average; top waits ${s.pgTopWaits}): more workers only queue on the same rows; shorten the transactions that hold them (the queue's own rows, with the PostgreSQL queue), partition the mentions table by month`;
   if (used >= 0.85 * s.machineCores && node >= s.cores.postgres)
     return `CPU, in earshot's processes (${node.toFixed(1)} of ${s.machineCores} cores; PostgreSQL ${s.cores.postgres.toFixed(1)}): run more \`earshot worker\` processes on more machines against the same PostgreSQL and Redis`;
   if (used >= 0.85 * s.machineCores)
@@ -239,6 +239,7 @@ export function saturationTable(runs: { shape: string; saturation: Saturation }[
       'machine busy',
       'Redis calls/mention (top)',
       'PG active / Lock / LWLock / IO waits',
+      'top PG waits (sessions)',
       'what saturates first → next step',
     ],
     runs.map(({ shape, saturation: s }) => [
@@ -250,6 +251,7 @@ export function saturationTable(runs: { shape: string; saturation: Saturation }[
       s.machineBusy.toFixed(2),
       s.redisCallsPerMention === null ? '—' : `${s.redisCallsPerMention.toFixed(2)} (${s.redisTop})`,
       `${s.pgActive.toFixed(1)} / ${s.pgLockWaits.toFixed(2)} / ${s.pgLwlockWaits.toFixed(2)} / ${s.pgIoWaits.toFixed(2)}`,
+      s.pgTopWaits || '—',
       s.verdict,
     ]),
   );
