@@ -88,6 +88,8 @@ export interface Saturation {
   /** Mean sessions of this database, per sample, by what they wait on. */
   pgActive: number;
   pgLockWaits: number;
+  /** Of which on an advisory lock: only the cluster stage blocks on one (src/clusters/store.ts). */
+  pgAdvisoryWaits: number;
   pgLwlockWaits: number;
   pgIoWaits: number;
   pgUngranted: number;
@@ -189,6 +191,7 @@ export async function watchSaturation(
           .join(', '),
         pgActive: per(active),
         pgLockWaits: per(lock),
+        pgAdvisoryWaits: per(waits.get('Lock:advisory') ?? 0),
         pgLwlockWaits: per(lwlock),
         pgIoWaits: per(io),
         pgUngranted: per(ungranted),
@@ -212,6 +215,8 @@ export async function watchSaturation(
 export function verdict(s: Omit<Saturation, 'verdict'>): string {
   const used = s.cores.api + s.cores.workers + s.cores.postgres + s.cores.redis;
   const node = s.cores.api + s.cores.workers;
+  if (s.pgLockWaits >= 0.5 && s.pgAdvisoryWaits >= s.pgLockWaits / 2)
+    return `the cluster stage's single-writer lock (${s.pgAdvisoryWaits.toFixed(1)} sessions waiting on its advisory lock on average): cluster jobs in the other workers wait on it, each holding a worker slot and a connection — more workers make it worse; a stage that skips (try-lock) when another process is placing would free them`;
   if (s.pgLockWaits >= 0.5)
     return `PostgreSQL locks (${s.pgLockWaits.toFixed(1)} sessions waiting on a lock on average; top waits ${s.pgTopWaits}): more workers only queue on the same rows; shorten the transactions that hold them (the queue's own rows, with the PostgreSQL queue), partition the mentions table by month`;
   if (used >= 0.85 * s.machineCores && node >= s.cores.postgres)
