@@ -28,6 +28,7 @@ export async function run(): Promise<Record<string, unknown>> {
     LOG_LEVEL: 'silent',
     PORT: '0',
   });
+  process.env.PGAPPNAME = 'earshot-bench-embedded'; // this run's sessions, for the saturation sampler
   const started = performance.now();
   const rt = await openRuntime(config, createLogger({ level: 'silent' }));
   const startMs = performance.now() - started;

@@ -59,8 +59,11 @@ export async function environment(extra: Record<string, string> = {}): Promise<E
     EARSHOT_WORKER_CONCURRENCY: '4',
     LOG_LEVEL: 'silent',
     PORT: '0',
+    // pg reads PGAPPNAME: this run's sessions are told apart in pg_stat_activity (bench/firehose-saturation.ts).
+    PGAPPNAME: schema,
     ...extra,
   };
+  process.env.PGAPPNAME = schema;
   const config = loadConfig(env);
   const rt = await openRuntime(config, createLogger({ level: 'silent' }));
   return { schema, env, config, rt };

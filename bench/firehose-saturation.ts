@@ -5,7 +5,7 @@
  *     shared with other work on this machine, so their figures are upper bounds for this run);
  *   - Redis round trips: `INFO commandstats` deltas (calls per processed mention, top commands);
  *   - PostgreSQL waits: pg_stat_activity sampled every 200 ms (sessions waiting on a heavyweight Lock,
- *     on an LWLock, on IO) and pg_locks' ungranted requests.
+ *     on an LWLock, on IO) and pg_locks' ungranted requests — only this run's sessions (application_name).
  * Then one line: which resource ran out first and what a user does next.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -88,6 +88,8 @@ export interface Saturation {
   /** Mean sessions of this database, per sample, by what they wait on. */
   pgActive: number;
   pgLockWaits: number;
+  /** Of which on an advisory lock: only the cluster stage blocks on one (src/clusters/store.ts). */
+  pgAdvisoryWaits: number;
   pgLwlockWaits: number;
   pgIoWaits: number;
   pgUngranted: number;
@@ -100,7 +102,13 @@ export interface Watch {
 }
 
 /** Starts sampling; `workerPids` are the `earshot worker` processes, the API is this process. */
-export async function watchSaturation(db: Queryable, workerPids: number[], redisUrl: string | null): Promise<Watch> {
+export async function watchSaturation(
+  db: Queryable,
+  workerPids: number[],
+  redisUrl: string | null,
+  /** Only sessions with this application_name (the harness sets PGAPPNAME to the run's schema). */
+  appName: string | null = process.env.PGAPPNAME ?? null,
+): Promise<Watch> {
   const redis = redisUrl ? new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
   await redis?.connect();
   const t0 = performance.now();
@@ -124,9 +132,15 @@ export async function watchSaturation(db: Queryable, workerPids: number[], redis
     Promise.all([
       db.query<{ type: string | null; event: string | null; n: string }>(
         `SELECT wait_event_type AS type, wait_event AS event, count(*) AS n FROM pg_stat_activity
-         WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1, 2`,
+         WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+           AND ($1::text IS NULL OR application_name = $1) GROUP BY 1, 2`,
+        [appName],
       ),
-      db.query<{ n: string }>('SELECT count(*) AS n FROM pg_locks WHERE NOT granted'),
+      db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+         WHERE NOT l.granted AND ($1::text IS NULL OR a.application_name = $1)`,
+        [appName],
+      ),
     ])
       .then(([activity, locks]) => {
         samples++;
@@ -177,6 +191,7 @@ export async function watchSaturation(db: Queryable, workerPids: number[], redis
           .join(', '),
         pgActive: per(active),
         pgLockWaits: per(lock),
+        pgAdvisoryWaits: per(waits.get('Lock:advisory') ?? 0),
         pgLwlockWaits: per(lwlock),
         pgIoWaits: per(io),
         pgUngranted: per(ungranted),
@@ -200,8 +215,10 @@ export async function watchSaturation(db: Queryable, workerPids: number[], redis
 export function verdict(s: Omit<Saturation, 'verdict'>): string {
   const used = s.cores.api + s.cores.workers + s.cores.postgres + s.cores.redis;
   const node = s.cores.api + s.cores.workers;
+  if (s.pgLockWaits >= 0.5 && s.pgAdvisoryWaits >= s.pgLockWaits / 2)
+    return `the cluster stage's single-writer lock (${s.pgAdvisoryWaits.toFixed(1)} sessions waiting on its advisory lock on average): cluster jobs in the other workers wait on it, each holding a worker slot and a connection — more workers make it worse; a stage that skips (try-lock) when another process is placing would free them`;
   if (s.pgLockWaits >= 0.5)
-    return `PostgreSQL locks (${s.pgLockWaits.toFixed(1)} sessions waiting on a lock on average): more workers only queue on the same rows; partition the mentions table by month and keep the case writes short`;
+    return `PostgreSQL locks (${s.pgLockWaits.toFixed(1)} sessions waiting on a lock on average; top waits ${s.pgTopWaits}): more workers only queue on the same rows; shorten the transactions that hold them (the queue's own rows, with the PostgreSQL queue), partition the mentions table by month`;
   if (used >= 0.85 * s.machineCores && node >= s.cores.postgres)
     return `CPU, in earshot's processes (${node.toFixed(1)} of ${s.machineCores} cores; PostgreSQL ${s.cores.postgres.toFixed(1)}): run more \`earshot worker\` processes on more machines against the same PostgreSQL and Redis`;
   if (used >= 0.85 * s.machineCores)
@@ -227,6 +244,7 @@ export function saturationTable(runs: { shape: string; saturation: Saturation }[
       'machine busy',
       'Redis calls/mention (top)',
       'PG active / Lock / LWLock / IO waits',
+      'top PG waits (sessions)',
       'what saturates first → next step',
     ],
     runs.map(({ shape, saturation: s }) => [
@@ -238,6 +256,7 @@ export function saturationTable(runs: { shape: string; saturation: Saturation }[
       s.machineBusy.toFixed(2),
       s.redisCallsPerMention === null ? '—' : `${s.redisCallsPerMention.toFixed(2)} (${s.redisTop})`,
       `${s.pgActive.toFixed(1)} / ${s.pgLockWaits.toFixed(2)} / ${s.pgLwlockWaits.toFixed(2)} / ${s.pgIoWaits.toFixed(2)}`,
+      s.pgTopWaits || '—',
       s.verdict,
     ]),
   );
