@@ -143,6 +143,22 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
   // This process's copy of the clustering engine; the advisory lock and the versioned snapshot keep
   // every process's copy in step (src/clusters/stage.ts).
   const clusterStage = createClusterStage();
+  /**
+   * Clustering has its own job (one writer), queued after the commit; a lost enqueue is caught up by the
+   * 'cluster-catch-up' schedule. The stage takes every unplaced mention whatever the payload, so one job
+   * per CLUSTER_COALESCE_MS window (the queue drops a repeated job id) does the work of all the batches
+   * committed within it. The job is held back to the window's end, so it starts after every one of
+   * those commits and none of their mentions waits for the catch-up schedule.
+   */
+  async function queueClusterRun(ids: readonly number[]): Promise<void> {
+    const now = Date.now();
+    const windowEnd = (Math.floor(now / CLUSTER_COALESCE_MS) + 1) * CLUSTER_COALESCE_MS;
+    await rt.queue
+      .add('cluster-mentions', { mentionIds: ids.slice(0, 1000) }, `cluster-${windowEnd}`, windowEnd - now)
+      .catch((err: unknown) =>
+        rt.log.warn({ err }, 'cluster job not queued; the catch-up schedule will place these mentions'),
+      );
+  }
   return rt.queue.startWorker(
     {
       'process-inbox': async ({ inboxIds }) => {
@@ -166,25 +182,15 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         rt.metrics.casesOpened.inc(outcome.casesOpened);
         rt.metrics.rejected.inc(outcome.rejected.length);
         for (const r of outcome.rejected) rt.log.warn({ inboxId: r.inboxId, error: r.error }, 'inbox row rejected');
-        // After the commit: clustering has its own job (one writer), and a lost enqueue is caught up by
-        // the 'cluster-catch-up' schedule. The stage takes every unplaced mention whatever the payload, so one job per
-        // CLUSTER_COALESCE_MS window (the queue drops a repeated job id) does the work of all the
-        // batches committed within it. The job is held back to the window's end, so it starts after
-        // every one of those commits and none of their mentions waits for the catch-up schedule.
+        // After the commit, so the cluster run sees these mentions.
         const ids = outcome.mentionIds ?? [];
-        if (ids.length > 0) {
-          const now = Date.now();
-          const windowEnd = (Math.floor(now / CLUSTER_COALESCE_MS) + 1) * CLUSTER_COALESCE_MS;
-          await rt.queue
-            .add('cluster-mentions', { mentionIds: ids.slice(0, 1000) }, `cluster-${windowEnd}`, windowEnd - now)
-            .catch((err: unknown) =>
-              rt.log.warn({ err }, 'cluster job not queued; the catch-up schedule will place these mentions'),
-            );
-        }
+        if (ids.length > 0) await queueClusterRun(ids);
         return { ...outcome, mentionIds: undefined, failed: outcome.failed.length };
       },
       'cluster-mentions': async () => {
         const r = await clusterStage.run(rt.db);
+        // The run holding the lock may have read its batch before our mentions committed: run again after it.
+        if (r.busy) await queueClusterRun([]);
         if (r.alerts > 0) rt.log.warn({ alerts: r.alerts, clusters: r.touched }, 'fast-growing clusters raised alerts');
         return { placed: r.placed, clusters: r.touched.length, alerts: r.alerts, version: r.version };
       },

@@ -31,7 +31,7 @@ import {
   type ClustererOptions,
   type ClustererState,
 } from '../analysis/cluster/index.ts';
-import { lockClusters, moveMentions, refreshCluster, resolveCluster } from './store.ts';
+import { moveMentions, tryLockClusters, refreshCluster, resolveCluster } from './store.ts';
 import { afterGrowth, type GrowthOptions } from './upkeep.ts';
 
 export interface StageOptions {
@@ -50,6 +50,8 @@ export interface StageOutcome {
   touched: number[];
   alerts: number;
   version: number;
+  /** Another run held the lock, so this one placed nothing: queue another run for after it. */
+  busy: boolean;
 }
 
 const DEFAULTS: StageOptions = {
@@ -174,7 +176,10 @@ export function createClusterStage(options: Partial<StageOptions> = {}): Cluster
 
   async function once(db: Db, total: StageOutcome): Promise<boolean> {
     return withTransaction(db, async (tx) => {
-      await lockClusters(tx);
+      if (!(await tryLockClusters(tx))) {
+        total.busy = true;
+        return false;
+      }
       const { e, head } = await load(tx);
       const pending = await tx.query<Pending>(
         `SELECT id, text, created_at FROM mentions
@@ -230,7 +235,7 @@ export function createClusterStage(options: Partial<StageOptions> = {}): Cluster
       return engine;
     },
     async run(db) {
-      const total: StageOutcome = { placed: 0, touched: [], alerts: 0, version };
+      const total: StageOutcome = { placed: 0, touched: [], alerts: 0, version, busy: false };
       try {
         while (await once(db, total));
       } catch (err) {

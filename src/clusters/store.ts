@@ -4,12 +4,24 @@
  */
 import type { Queryable } from '../storage/db.ts';
 
+const CLUSTERS_LOCK_KEY = "hashtext(current_schema() || '/earshot-clusters')";
+
 /**
  * One writer at a time for everything that moves mentions between clusters: the engine's stage in
  * any worker process and the API's merge/split. Per schema, so tests sharing a server do not collide.
  */
 export async function lockClusters(tx: Queryable): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/earshot-clusters'))");
+  await tx.query(`SELECT pg_advisory_xact_lock(${CLUSTERS_LOCK_KEY})`);
+}
+
+/**
+ * The same lock without waiting: false when another run holds it. The pipeline's cluster jobs use it,
+ * so with several workers they do not each hold a worker slot and a connection waiting for the one run
+ * that is placing everything anyway (4 workers spent 2-7 sessions waiting here).
+ */
+export async function tryLockClusters(tx: Queryable): Promise<boolean> {
+  const { rows } = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${CLUSTERS_LOCK_KEY}) AS ok`);
+  return rows[0]?.ok === true;
 }
 
 /** Follows merged_into pointers to the cluster that now holds the members. */

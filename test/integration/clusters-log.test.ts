@@ -10,6 +10,7 @@ import { createClusterStage, loadEngine, readEngineHead, type ClusterStage } fro
 import { createClusterer, type Clusterer } from '../../src/analysis/cluster/index.ts';
 import { mentionStream, type WorldMention } from '../../src/demo/world.ts';
 import type { Db } from '../../src/storage/db.ts';
+import { lockClusters } from '../../src/clusters/store.ts';
 
 let t: TestDatabase;
 let stream: Generator<WorldMention>;
@@ -131,6 +132,23 @@ describe('the cluster stage placement log', () => {
     expect(lastId).toBe(all.rows.at(-1)!.id);
     expect(engine.clusters().length).toBeGreaterThan(3);
   }, 60_000);
+
+  it('a run that finds another holding the lock places nothing and says busy; the next run places all', async () => {
+    await feed(t.db, 30);
+    const holder = await t.db.connect();
+    try {
+      await holder.query('BEGIN');
+      await lockClusters(holder);
+      const blocked = await createClusterStage().run(t.db);
+      expect(blocked).toMatchObject({ placed: 0, busy: true });
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    const after = await createClusterStage().run(t.db);
+    expect(after).toMatchObject({ placed: 30, busy: false });
+    await expectPlacedOnce(t.db, 30);
+  });
 
   it('writes checkpoints geometrically, not every run', async () => {
     const stage = createClusterStage({ batch: 100, checkpointMin: 100, checkpointRatio: 0.25 });
