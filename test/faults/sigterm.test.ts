@@ -70,5 +70,5 @@ describe('SIGTERM (graceful shutdown)', () => {
     } finally {
       await database.drop();
     }
-  });
+  }, 300_000); // a slow machine makes it slower, never wrong
 });
