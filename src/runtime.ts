@@ -84,6 +84,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     await embedded?.stop();
     throw err;
   }
+  const metrics = createMetrics({ health: () => listSourceStates(db), readToday: () => usageToday(db) });
   const queue = createJobQueue({
     name: config.queueName,
     redisUrl: config.redisUrl,
@@ -91,9 +92,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     pgSchema: config.databaseSchema === 'public' ? 'bullmq' : `${config.databaseSchema}_bullmq`,
     commandTimeoutMs: config.redisCommandTimeoutMs,
     lockMs: config.jobLockMs,
+    log,
+    connectionErrors: metrics.queueConnectionErrors,
   });
   log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
-  const metrics = createMetrics({ health: () => listSourceStates(db), readToday: () => usageToday(db) });
   const channels = openChannels(config, db, queue, log, metrics);
   return {
     config,

@@ -9,7 +9,9 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { SlaPolicy } from '../support/sla.ts';
 import { isConnectionError } from '../storage/db.ts';
-import { registerAuth, HttpError } from './auth.ts';
+import { registerAuth } from './auth.ts';
+import { statusOf, reasonOf } from './errors.ts';
+import { isAppError, type AppError } from '../domain/errors.ts';
 import { registerIdChecks } from './ids.ts';
 import { staffOnlyWhenExposed } from './exposure.ts';
 import healthRoutes from './routes/health.ts';
@@ -99,7 +101,14 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (isAppError(err)) {
+      // A refusal the code meant: its message is written for the caller, whatever the status.
+      const status = statusOf(err);
+      if (status >= 500) req.log.warn({ code: err.code, error: err.message }, 'request refused');
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.code(status).send({ error: reasonOf(status), message: err.message, ...err.details });
+    }
     if (err.validation) {
       const first = err.validation[0];
       const field = `${err.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
@@ -142,7 +151,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
       );
       return reply.code(400).send({ error: 'Bad Request', message: `a value cannot be stored: ${err.message}` });
     }
-    const status = err instanceof HttpError ? err.statusCode : (err.statusCode ?? 500);
+    const status = statusOf(err);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       return reply.code(status).send({
@@ -150,7 +159,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
         message: 'earshot failed to handle this request; the error is in its log',
       });
     }
-    return reply.code(status).send({ error: httpReason(status), message: err.message });
+    return reply.code(status).send({ error: reasonOf(status), message: err.message });
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -208,19 +217,4 @@ function trustProxyOption(
 function sqlStateClass(err: unknown): string | null {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : null;
-}
-
-function httpReason(status: number): string {
-  return (
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      409: 'Conflict',
-      413: 'Payload Too Large',
-      415: 'Unsupported Media Type',
-      429: 'Too Many Requests',
-    }[status] ?? 'Error'
-  );
 }

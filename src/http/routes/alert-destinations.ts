@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 import {
@@ -62,13 +62,13 @@ const Delivery = Type.Object({
 function checkTarget(kind: 'slack' | 'webhook' | 'email', target: string, cfg: AlertsConfig): void {
   if (kind === 'email') {
     if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(target))
-      throw new HttpError(400, 'body.target must be an e-mail address');
+      throw new AppError('invalid', 'body.target must be an e-mail address');
     return;
   }
   try {
     checkDestinationUrl(target, cfg);
   } catch (err) {
-    throw new HttpError(400, `body.target refused: ${(err as Error).message}`);
+    throw new AppError('invalid', `body.target refused: ${(err as Error).message}`);
   }
 }
 
@@ -126,7 +126,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
     },
     async (req) => {
       const current = await getDestination(deps.db, req.params.id);
-      if (!current) throw new HttpError(404, `no alert destination ${req.params.id}`);
+      if (!current) throw new AppError('not_found', `no alert destination ${req.params.id}`);
       if (req.body.target) checkTarget(current.kind, req.body.target, cfg);
       return (await updateDestination(deps.db, req.params.id, req.body))!;
     },
@@ -145,7 +145,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
     },
     async (req) => {
       if (!(await deleteDestination(deps.db, req.params.id)))
-        throw new HttpError(404, `no alert destination ${req.params.id}`);
+        throw new AppError('not_found', `no alert destination ${req.params.id}`);
       return { ok: true };
     },
   );
@@ -167,7 +167,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
     },
     async (req) => {
       const d = await getDestination(deps.db, req.params.id);
-      if (!d) throw new HttpError(404, `no alert destination ${req.params.id}`);
+      if (!d) throw new AppError('not_found', `no alert destination ${req.params.id}`);
       try {
         await sendAlert(
           d,

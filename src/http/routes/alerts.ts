@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { ackAlert, getAlert, listAlerts, resolveAlert } from '../../crisis/alerts.ts';
 import { removeDrills } from '../../crisis/drill.ts';
@@ -67,7 +67,7 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => {
       const alert = await getAlert(deps.db, req.params.id);
-      if (!alert) throw new HttpError(404, `no alert ${req.params.id}`);
+      if (!alert) throw new AppError('not_found', `no alert ${req.params.id}`);
       return alert;
     },
   );
@@ -85,7 +85,7 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => {
       if (!(await ackAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown')))
-        throw new HttpError(404, `no alert ${req.params.id}`);
+        throw new AppError('not_found', `no alert ${req.params.id}`);
       return { ok: true };
     },
   );
@@ -103,7 +103,7 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => {
       if (!(await resolveAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown')))
-        throw new HttpError(404, `no alert ${req.params.id}`);
+        throw new AppError('not_found', `no alert ${req.params.id}`);
       return { ok: true };
     },
   );

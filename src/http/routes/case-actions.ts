@@ -13,7 +13,7 @@ import { siteOf } from './kb.ts';
 import { createMailer } from '../../kb/mail.ts';
 import { createSurvey } from '../../kb/survey.ts';
 import { supportDetail } from '../../support/case-view.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 
@@ -154,10 +154,10 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     async (req) => {
       const linked = await inTx(async (tx) => {
         const ref = await customerRefOf(tx, req.body.customer_id);
-        if (ref === null) throw new HttpError(404, `no customer ${req.body.customer_id}`);
+        if (ref === null) throw new AppError('not_found', `no customer ${req.body.customer_id}`);
         return linkCaseAuthor(tx, req.params.id, ref, actor(req));
       });
-      if (!linked) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!linked) throw new AppError('not_found', `no case ${req.params.id}`);
       return { ok: true, case_id: req.params.id, author_id: linked.authorId, customer_id: req.body.customer_id };
     },
   );
@@ -182,7 +182,7 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
-      if (!found) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!found) throw new AppError('not_found', `no case ${req.params.id}`);
       const detail = await supportDetail(
         deps.db,
         found,

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { getCase, listCases } from '../../storage/cases.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { Case, CaseDetail, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { supportContext } from '../../support/context.ts';
 import { siteOf } from './kb.ts';
@@ -59,7 +59,7 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
     },
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
-      if (!found) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!found) throw new AppError('not_found', `no case ${req.params.id}`);
       return supportDetail(
         deps.db,
         found,

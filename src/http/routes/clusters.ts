@@ -4,11 +4,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PoolClient } from 'pg';
 import type { AppDeps } from '../app.ts';
 import { withTransaction } from '../../storage/db.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { CLUSTER_STATUSES, clusterDetail, listClusters } from '../../clusters/queries.ts';
-import { ClusterError, mergeClusters, renameCluster, setSolution, splitCluster } from '../../clusters/actions.ts';
-import { OutreachError } from '../../outreach/campaigns.ts';
+import { mergeClusters, renameCluster, setSolution, splitCluster } from '../../clusters/actions.ts';
 import { setClusterStatus } from '../../outreach/closed-loop.ts';
 import { IdParam } from '../ids.ts';
 
@@ -122,14 +121,7 @@ const action = (summary: string, body: TSchema) =>
   doc(summary, { params: Params, body, response: { 200: Done, ...errorResponses, 404: ErrorBody, 409: ErrorBody } });
 
 export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const inTx = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
-    try {
-      return await withTransaction(deps.db, work);
-    } catch (err) {
-      if (err instanceof ClusterError || err instanceof OutreachError) throw new HttpError(err.statusCode, err.message);
-      throw err;
-    }
-  };
+  const inTx = <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => withTransaction(deps.db, work);
   const actor = (req: FastifyRequest) => req.principal?.name ?? 'unknown';
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
@@ -166,7 +158,7 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
     async (req) => {
       const d = await clusterDetail(deps.db, req.params.id, req.query.at_risk_limit);
-      if (!d) throw new HttpError(404, `no cluster ${req.params.id}`);
+      if (!d) throw new AppError('not_found', `no cluster ${req.params.id}`);
       return d;
     },
   );

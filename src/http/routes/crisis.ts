@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
 import { seriesBetween } from '../../crisis/series.ts';
 import { prMetrics } from '../../crisis/alerts.ts';
@@ -44,7 +44,7 @@ export default async function crisisRoutes(app: FastifyInstance, deps: AppDeps):
       const to = req.query.to ? new Date(req.query.to) : (deps.now?.() ?? new Date());
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 24 * 3_600_000);
       if (to.getTime() - from.getTime() > 31 * 24 * 3_600_000 || from >= to)
-        throw new HttpError(400, 'from must be before to, at most 31 days apart');
+        throw new AppError('invalid', 'from must be before to, at most 31 days apart');
       return {
         step: req.query.step,
         points: await seriesBetween(deps.db, from, to, req.query.step, req.query.channel ?? null),

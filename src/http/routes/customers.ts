@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { getCustomerView, listCustomers, upsertCustomers } from '../../storage/customers.ts';
 import { loadRules } from '../../triage/index.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -157,7 +157,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
     },
     async (req) => {
       const view = await getCustomerView(deps.db, req.params.customer_id);
-      if (!view) throw new HttpError(404, `no customer ${req.params.customer_id}`);
+      if (!view) throw new AppError('not_found', `no customer ${req.params.customer_id}`);
       const keys = await valueKeys(deps.config.rulesDir);
       return {
         ...view,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { statusOf } from '../errors.ts';
 import { IdParam } from '../ids.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { allPages, onePage, searchPages } from '../../kb/pages.ts';
@@ -21,7 +21,7 @@ import {
   renderSitemap,
   type Site,
 } from '../../kb/render.ts';
-import { publishCluster, unpublishCluster, PublishError } from '../../kb/store.ts';
+import { publishCluster, unpublishCluster } from '../../kb/store.ts';
 import { withTransaction } from '../../storage/db.ts';
 
 export const CACHE_CONTROL = 'public, max-age=0, must-revalidate';
@@ -63,8 +63,8 @@ export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Pro
   await app.register(async (scope) => {
     publicHeaders(scope, KB_CSP);
     // A 404/410 from here is a page too, not the API's JSON.
-    scope.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-      const status = err.validation ? 400 : (err.statusCode ?? 500);
+    scope.setErrorHandler((err: Error & { validation?: unknown }, req, reply) => {
+      const status = err.validation ? 400 : statusOf(err);
       if (status >= 500) req.log.error({ err }, 'knowledge base page failed');
       return reply
         .code(status)
@@ -132,15 +132,10 @@ export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Pro
   });
 
   const publishing = async (req: FastifyRequest<{ Params: Static<typeof IssueParams> }>, publish: boolean) => {
-    try {
-      await withTransaction(deps.db, async (tx) => {
-        if (publish) await publishCluster(tx, req.params.id);
-        else await unpublishCluster(tx, req.params.id);
-      });
-    } catch (err) {
-      if (err instanceof PublishError) throw new HttpError(err.statusCode, err.message);
-      throw err;
-    }
+    await withTransaction(deps.db, async (tx) => {
+      if (publish) await publishCluster(tx, req.params.id);
+      else await unpublishCluster(tx, req.params.id);
+    });
     req.log.info(
       { cluster: req.params.id, published: publish, by: req.principal?.name },
       publish ? 'cluster published' : 'cluster unpublished',

@@ -8,6 +8,7 @@ import { backlogGate } from '../../ingest/backlog.ts';
 import { listMentions } from '../../storage/mentions.ts';
 import { Mention, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
+import { AppError } from '../../domain/errors.ts';
 
 const IngestBody = Type.Object(
   { mentions: Type.Array(IncomingMention, { minItems: 1, maxItems: 1000 }) },
@@ -87,25 +88,23 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
     },
     async (req, reply) => {
       const verdict = await backlog.check();
-      if (verdict.full) {
-        return reply
-          .code(429)
-          .header('retry-after', String(verdict.retryAfterSeconds))
-          .send({
-            error: 'Too Many Requests',
-            message: `more than ${deps.config.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After`,
-          });
-      }
+      if (verdict.full)
+        throw new AppError(
+          'too_many',
+          `more than ${deps.config.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After`,
+          { retryAfterSeconds: verdict.retryAfterSeconds },
+        );
       const result = await ingest(deps, req.body.mentions);
       if (result.accepted.length + result.duplicates.length === 0 && result.rejected.length > 0) {
         const first = result.rejected[0]!;
         const field = `body.mentions.${first.index}${first.path.replace(/\//g, '.')}`;
-        return reply.code(400).send({
-          error: 'Bad Request',
-          message: `no mention is valid; the first: ${field} ${first.reason.slice(first.path.length + 1)}`,
-          field,
-          rejected: result.rejected,
-        });
+        throw new AppError(
+          'invalid',
+          `no mention is valid; the first: ${field} ${first.reason.slice(first.path.length + 1)}`,
+          {
+            details: { field, rejected: result.rejected },
+          },
+        );
       }
       return reply
         .code(202)

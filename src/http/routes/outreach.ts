@@ -4,11 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { PoolClient } from 'pg';
 import type { AppDeps } from '../app.ts';
 import { withTransaction } from '../../storage/db.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import {
   OUTREACH_STATUSES,
-  OutreachError,
   campaignRows,
   createCampaign,
   getCampaign,
@@ -104,14 +103,7 @@ const doc = (summary: string, extra: Record<string, unknown>) => ({
 });
 
 export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const inTx = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
-    try {
-      return await withTransaction(deps.db, work);
-    } catch (err) {
-      if (err instanceof OutreachError) throw new HttpError(err.statusCode, err.message);
-      throw err;
-    }
-  };
+  const inTx = <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => withTransaction(deps.db, work);
 
   app.post<{ Params: P; Body: Static<typeof CreateBody> }>(
     '/api/clusters/:id/campaigns',
@@ -168,7 +160,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
     async (req) => {
       const c = await getCampaign(deps.db, req.params.id);
-      if (!c) throw new HttpError(404, `no campaign ${req.params.id}`);
+      if (!c) throw new AppError('not_found', `no campaign ${req.params.id}`);
       return { ...c, customers: await campaignRows(deps.db, { campaignId: c.id }) };
     },
   );
@@ -228,11 +220,11 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
       let subject = 'An update from us';
       if (campaignId) {
         const c = await getCampaign(deps.db, campaignId);
-        if (!c) throw new HttpError(404, `no campaign ${campaignId}`);
+        if (!c) throw new AppError('not_found', `no campaign ${campaignId}`);
         subject = c.name;
         clusterId ??= c.cluster_id;
       }
-      if (!clusterId) throw new HttpError(400, 'querystring needs campaign_id or cluster_id');
+      if (!clusterId) throw new AppError('invalid', 'querystring needs campaign_id or cluster_id');
       // The fixed message goes to everyone in the cluster's loop, whichever campaign (if any) reached them.
       const rows = await campaignRows(deps.db, phase === 'fixed' ? { clusterId } : { campaignId, clusterId });
       const lines = exportLines(rows, phase, phase === 'fixed' ? `Fixed: ${subject}` : subject);
@@ -255,7 +247,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
     async (req) => {
       if (!(await inTx((tx) => setOutreachStatus(tx, req.params.id, req.body.status))))
-        throw new HttpError(404, `no outreach row ${req.params.id}`);
+        throw new AppError('not_found', `no outreach row ${req.params.id}`);
       return { ok: true };
     },
   );

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { createMailer } from '../../kb/mail.ts';
 import { LIMITS, submitPublicCase, type PublicCaseDeps, type PublicCaseOutcome } from '../../kb/public-cases.ts';
@@ -58,8 +58,8 @@ export default async function publicCaseRoutes(app: FastifyInstance, deps: AppDe
     },
     async (req, reply) => {
       const o = await submitPublicCase(pdeps, { ...req.body, ip: req.ip });
-      if (o.kind === 'invalid') throw new HttpError(400, o.message);
-      if (o.kind === 'rate_limited') return tooMany(reply, o).send({ error: 'Too Many Requests', message: o.message });
+      if (o.kind === 'invalid') throw new AppError('invalid', o.message);
+      if (o.kind === 'rate_limited') throw new AppError('too_many', o.message, { retryAfterSeconds: o.retryAfter });
       return reply.code(202).send({ ok: true, reference: o.reference, confirmation: o.confirmation });
     },
   );

@@ -11,7 +11,7 @@ import type { AppDeps } from '../app.ts';
 import { listRuleFiles, loadRules, previewRules, ruleSetOf, RulesError } from '../../triage/index.ts';
 import { latestTriageSamples } from '../../storage/triage-samples.ts';
 import { slaFileOf } from '../../support/sla.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
 
 const ADMIN = { roles: [] as const };
@@ -88,15 +88,13 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
     return ruleSetOf(files);
   }
 
-  const invalid = (err: unknown) => {
-    if (!(err instanceof RulesError)) throw err;
+  /** A RulesError becomes the 422 naming file and line; any other error goes on as it is. */
+  const refusal = (err: unknown): unknown => {
+    if (!(err instanceof RulesError)) return err;
     // Messages name the file as the admin knows it, not by its path on the server.
-    return {
-      error: 'Unprocessable Entity',
-      message: err.message.replaceAll(`${dir}/`, ''),
-      file: err.file.slice(dir.length + 1),
-      line: err.line,
-    };
+    return new AppError('unprocessable', err.message.replaceAll(`${dir}/`, ''), {
+      details: { file: err.file.slice(dir.length + 1), line: err.line },
+    });
   };
 
   app.get(
@@ -127,12 +125,12 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
         response: { 200: Preview, 422: Invalid, ...errorResponses },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       let candidate;
       try {
         candidate = await candidateSet(req.body.name, req.body.source);
       } catch (err) {
-        return reply.code(422).send(invalid(err));
+        throw refusal(err);
       }
       const current = await loadRules(dir);
       return previewRules(await latestTriageSamples(deps.db, PREVIEW_SIZE), current, candidate);
@@ -150,11 +148,11 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
         response: { 200: RuleFile, 422: Invalid, ...errorResponses },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       try {
         await candidateSet(req.params.name, req.body.source);
       } catch (err) {
-        return reply.code(422).send(invalid(err));
+        throw refusal(err);
       }
       const target = join(dir, req.params.name);
       const temp = `${target}.${process.pid}.tmp`;
@@ -162,8 +160,8 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
         await writeFile(temp, req.body.source, 'utf8');
         await rename(temp, target);
       } catch (err) {
-        throw new HttpError(
-          409,
+        throw new AppError(
+          'conflict',
           `could not write ${req.params.name} in the rules folder (${(err as NodeJS.ErrnoException).code ?? 'error'}): check that the earshot process may write to ${dir}`,
         );
       }

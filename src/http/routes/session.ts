@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { checkLogin } from '../../storage/users.ts';
 import { createSession, deleteSession, findSession } from '../../storage/sessions.ts';
-import { HttpError, CSRF_HEADER } from '../auth.ts';
+import { CSRF_HEADER } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { readSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { normaliseEmail } from '../../domain/email.ts';
@@ -56,10 +57,10 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
       const retryAfterS = await countLoginAttempt(deps.db, keys);
       if (retryAfterS > 0) {
         reply.header('retry-after', String(retryAfterS));
-        throw new HttpError(429, `too many login attempts: try again in ${retryAfterS} s`);
+        throw new AppError('too_many', `too many login attempts: try again in ${retryAfterS} s`);
       }
       const user = await checkLogin(deps.db, req.body.email, req.body.password);
-      if (!user) throw new HttpError(401, 'wrong e-mail or password');
+      if (!user) throw new AppError('unauthorized', 'wrong e-mail or password');
       await loginSucceeded(deps.db, keys);
       const s = await createSession(deps.db, user.id, ttlMs);
       setSessionCookie(req, reply, cookieMode, s.id, Math.floor(ttlMs / 1000));
@@ -85,7 +86,7 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
     },
     async (req) => {
       const p = req.principal;
-      if (!p) throw new HttpError(401, 'not logged in');
+      if (!p) throw new AppError('unauthorized', 'not logged in');
       const id = p.via === 'session' ? readSessionCookie(req, cookieMode) : null;
       const s = id ? await findSession(deps.db, id) : null;
       return {

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { mentionVolume } from '../../storage/stats.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
 
 const Query = Type.Object({
@@ -53,9 +53,12 @@ export default async function statsRoutes(app: FastifyInstance, deps: AppDeps): 
       const bucket = req.query.bucket ?? 'hour';
       const to = req.query.to ? new Date(req.query.to) : now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 24 * SPAN_MS[bucket]);
-      if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
+      if (!(to > from)) throw new AppError('invalid', '"to" must be after "from"');
       if ((to.getTime() - from.getTime()) / SPAN_MS[bucket] > MAX_BUCKETS)
-        throw new HttpError(400, `at most ${MAX_BUCKETS} ${bucket}s per request: narrow the range or use bucket=day`);
+        throw new AppError(
+          'invalid',
+          `at most ${MAX_BUCKETS} ${bucket}s per request: narrow the range or use bucket=day`,
+        );
       return {
         from: from.toISOString(),
         to: to.toISOString(),

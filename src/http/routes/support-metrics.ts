@@ -8,7 +8,7 @@ import { businessMsBetween } from '../../support/business-hours.ts';
 import { summarize } from '../../support/metrics.ts';
 import { supportMetrics, metricsCsv } from '../../support/metrics.ts';
 import { supportContext } from '../../support/context.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
 
 /** What a support lead expects to see first: the last 30 days. */
@@ -53,9 +53,9 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
     async (req, reply) => {
       const to = req.query.to ? new Date(req.query.to) : support.now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * 86_400_000);
-      if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
+      if (!(to > from)) throw new AppError('invalid', '"to" must be after "from"');
       if (to.getTime() - from.getTime() > 400 * 86_400_000)
-        throw new HttpError(400, 'the range may span at most 400 days');
+        throw new AppError('invalid', 'the range may span at most 400 days');
       const cases = await metricCases(deps.db, from, to);
       const m = supportMetrics(cases, {
         from,

@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 import { createMailer } from '../../kb/mail.ts';
@@ -124,7 +124,7 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
       },
     },
     async (req) => {
-      if (!(await caseExists(deps.db, req.params.id))) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!(await caseExists(deps.db, req.params.id))) throw new AppError('not_found', `no case ${req.params.id}`);
       const s = await createSurvey(
         { db: deps.db, log: deps.log, config: deps.config.public, mailer, base: siteOf(deps, req).base, now },
         req.params.id,

@@ -7,7 +7,7 @@ import { createToken, hashToken, ROLES, type Role } from '../../storage/tokens.t
 import { parseDuration, DURATION_HELP } from '../../domain/duration.ts';
 import { readSessionCookie } from '../session-cookie.ts';
 import { generatePassword, passwordProblem } from '../../domain/password.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 
@@ -103,7 +103,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
       const generated = req.body.password === undefined ? generatePassword() : undefined;
       const password = req.body.password ?? (generated as string);
       const problem = passwordProblem(password);
-      if (problem) throw new HttpError(400, problem);
+      if (problem) throw new AppError('invalid', problem);
       const user = await createUser(deps.db, { ...req.body, password });
       return reply.code(201).send({ user, ...(generated ? { password: generated } : {}) });
     },
@@ -123,7 +123,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     async (req) => {
       if (req.body.password !== undefined) {
         const problem = passwordProblem(req.body.password);
-        if (problem) throw new HttpError(400, problem);
+        if (problem) throw new AppError('invalid', problem);
       }
       // An admin changing their own password keeps the session they did it from.
       const own =
@@ -131,7 +131,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
           ? readSessionCookie(req, deps.config.support.cookieSecure)
           : null;
       const user = await updateUser(deps.db, req.params.id, req.body, own ? hashToken(own) : undefined);
-      if (!user) throw new HttpError(404, `no user ${req.params.id}`);
+      if (!user) throw new AppError('not_found', `no user ${req.params.id}`);
       return user;
     },
   );
@@ -149,7 +149,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     async (req) => {
       const password = generatePassword();
       const user = await updateUser(deps.db, req.params.id, { password });
-      if (!user) throw new HttpError(404, `no user ${req.params.id}`);
+      if (!user) throw new AppError('not_found', `no user ${req.params.id}`);
       return { user, password };
     },
   );
@@ -185,7 +185,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
       let expiresAt: Date | null = null;
       if (req.body.expires_in !== undefined) {
         const ms = parseDuration(req.body.expires_in);
-        if (ms === null) throw new HttpError(400, `body.expires_in must be ${DURATION_HELP}`);
+        if (ms === null) throw new AppError('invalid', `body.expires_in must be ${DURATION_HELP}`);
         expiresAt = new Date(Date.now() + ms);
       }
       const token = await createToken(
@@ -210,7 +210,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
       },
     },
     async (req, reply) => {
-      if (!(await revokeToken(deps.db, req.params.id))) throw new HttpError(404, `no token ${req.params.id}`);
+      if (!(await revokeToken(deps.db, req.params.id))) throw new AppError('not_found', `no token ${req.params.id}`);
       return reply.code(204).send();
     },
   );
