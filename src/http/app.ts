@@ -93,14 +93,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
       routeTable.push({ method, url: r.url, roles: (r.config as { roles?: readonly string[] } | undefined)?.roles });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'earshot API', version: '0.1.0', description: 'Social listening that turns support proactive.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
+  // Before any plugin (swagger's /docs too), so every route answers its errors through it.
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (isAppError(err)) {
       // A refusal the code meant: its message is written for the caller, whatever the status.
@@ -161,6 +154,14 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     }
     return reply.code(status).send({ error: reasonOf(status), message: err.message });
   });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'earshot API', version: '0.1.0', description: 'Social listening that turns support proactive.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({
