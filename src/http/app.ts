@@ -14,6 +14,9 @@ import { statusOf, reasonOf } from './errors.ts';
 import { isAppError, type AppError } from '../domain/errors.ts';
 import { registerIdChecks } from './ids.ts';
 import { staffOnlyWhenExposed } from './exposure.ts';
+import { supportContext } from '../support/context.ts';
+import { slaFileOf } from '../support/sla.ts';
+import { xUserContextConfigured } from '../channels/twitter/client.ts';
 import healthRoutes from './routes/health.ts';
 import mentionRoutes from './routes/mentions.ts';
 import caseRoutes from './routes/cases.ts';
@@ -73,9 +76,7 @@ declare module 'fastify' {
   }
 }
 
-export type Plugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
-
-export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
@@ -171,39 +172,62 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     });
   });
 
-  registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
+  const { db, queue, log, config, metrics } = deps;
+  registerAuth(app, db, config.adminToken, config.support.cookieSecure);
   registerIdChecks(app);
+  // Each route plugin gets only what it uses (never the whole config and its secrets).
+  const now = deps.now ?? (() => new Date());
+  const support = supportContext(deps.slaPolicy, config.rulesDir, now);
+  const cookieMode = config.support.cookieSecure;
+  const publicConfig = config.public;
+  const site = { publicUrl: publicConfig.publicUrl, siteName: publicConfig.siteName };
+  const ingest = { db, queue, log, metrics };
+  const { sourceHealth, workerHealth } = deps;
+  const health = {
+    db,
+    queue,
+    metrics,
+    sourceHealth,
+    workerHealth,
+    host: config.host,
+    adminToken: config.adminToken,
+    cookieMode,
+  };
+  const databaseUrl = deps.databaseUrl ?? config.databaseUrl ?? '';
+  const live = { db, log, databaseUrl, databaseSchema: config.databaseSchema, pollMs: config.livePollMs };
+  const x = config.channels.x;
+  const { appSecret, verifyToken } = config.channels.facebook;
+  const outreach = { db, queue, dryRun: config.dryRun, xDm: xUserContextConfigured(x) };
+  const costPerHour = config.support.agentCostPerHour;
+  const webhooks = metrics.channels.webhooks;
+  const rules = { db, rulesDir: config.rulesDir, slaFile: slaFileOf(config), slaPolicy: deps.slaPolicy };
   // One route plugin a line: the order does not matter, and a new feature adds its own line.
-  const plugins: Plugin[] = [
-    healthRoutes,
-    mentionRoutes,
-    caseRoutes,
-    caseActionRoutes,
-    customerRoutes,
-    userRoutes,
-    sessionRoutes,
-    supportMetricsRoutes,
-    correctionRoutes,
-    twitterWebhook,
-    facebookWebhook,
-    sourceRoutes,
-    replyRoutes,
-    statsRoutes,
-    dashboardRoutes,
-    clusterRoutes,
-    alertRoutes,
-    eventRoutes,
-    alertDestinationRoutes,
-    crisisRoutes,
-    outreachRoutes,
-    kbRoutes,
-    publicCaseRoutes,
-    surveyRoutes,
-    ruleRoutes,
-    inboxRoutes,
-    ...extraRoutes,
-  ];
-  for (const plugin of plugins) await plugin(app, deps);
+  await app.register(healthRoutes, health);
+  await app.register(mentionRoutes, { ...ingest, maxBacklog: config.maxBacklog });
+  await app.register(caseRoutes, { db, support, site });
+  await app.register(caseActionRoutes, { db, log, support, publicConfig });
+  await app.register(customerRoutes, { db, rulesDir: config.rulesDir });
+  await app.register(userRoutes, { db, cookieMode });
+  await app.register(sessionRoutes, { db, cookieMode, sessionHours: config.support.sessionHours });
+  await app.register(supportMetricsRoutes, { db, support, agentCostPerHour: costPerHour });
+  await app.register(correctionRoutes, { db });
+  await app.register(twitterWebhook, { ingest, webhooks, consumerSecret: x.consumerSecret });
+  await app.register(facebookWebhook, { ingest, webhooks, appSecret, verifyToken });
+  await app.register(sourceRoutes, { db, channels: config.channels });
+  await app.register(replyRoutes, { db, queue, log });
+  await app.register(statsRoutes, { db, now });
+  await app.register(dashboardRoutes);
+  await app.register(clusterRoutes, { db });
+  await app.register(alertRoutes, { db });
+  await app.register(eventRoutes, live);
+  await app.register(alertDestinationRoutes, { db, alerts: config.alerts });
+  await app.register(crisisRoutes, { db, now });
+  await app.register(outreachRoutes, outreach);
+  await app.register(kbRoutes, { db, site, minGroup: publicConfig.kbMinGroup });
+  await app.register(publicCaseRoutes, { ...ingest, publicConfig });
+  await app.register(surveyRoutes, { db, log, now, publicConfig });
+  await app.register(ruleRoutes, rules);
+  await app.register(inboxRoutes, ingest);
   return app;
 }
 

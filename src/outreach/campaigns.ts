@@ -19,6 +19,7 @@ export const OUTREACH_STATUSES = [
   'fixed_notified',
   'failed',
 ] as const;
+export type OutreachStatus = (typeof OUTREACH_STATUSES)[number];
 /** 'x_dm': sent through the X adapter by the 'outreach-send' job; 'export': the download is the deliverable. */
 export type CampaignDelivery = 'x_dm' | 'export';
 
@@ -251,7 +252,7 @@ export interface OutreachRow {
   name: string | null;
   email: string | null;
   kind: string;
-  status: string;
+  status: OutreachStatus;
   score: number | null;
   reason: string | null;
   message: string | null;

@@ -1,7 +1,5 @@
 /** Where alerts are delivered (admin only): Slack webhook, signed webhook, e-mail; a test send each. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
@@ -16,6 +14,8 @@ import {
 import { checkDestinationUrl } from '../../alerts/guard.ts';
 import { sendAlert } from '../../alerts/send.ts';
 import type { AlertsConfig } from '../../alerts/config.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const ADMIN = { roles: [] as const };
 const Kind = Type.Union([Type.Literal('slack'), Type.Literal('webhook'), Type.Literal('email')]);
@@ -72,8 +72,16 @@ function checkTarget(kind: 'slack' | 'webhook' | 'email', target: string, cfg: A
   }
 }
 
-export default async function alertDestinationRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const cfg = deps.config.alerts;
+export interface AlertDestinationRoutesOptions {
+  db: Db;
+  alerts: AlertsConfig;
+}
+
+export default async function alertDestinationRoutes(
+  app: RouteApp,
+  deps: AlertDestinationRoutesOptions,
+): Promise<void> {
+  const cfg = deps.alerts;
   const tags = ['alerts'];
   const security = [{ bearer: [] }];
   app.get(
@@ -91,7 +99,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       items: await listDestinations(deps.db),
     }),
   );
-  app.post<{ Body: Static<typeof Create> }>(
+  app.post(
     '/api/alert-destinations',
     {
       config: ADMIN,
@@ -111,7 +119,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       return reply.code(201).send(await createDestination(deps.db, req.body, req.principal?.name ?? 'unknown'));
     },
   );
-  app.patch<{ Params: Static<typeof Params>; Body: Static<typeof Patch> }>(
+  app.patch(
     '/api/alert-destinations/:id',
     {
       config: ADMIN,
@@ -131,7 +139,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       return (await updateDestination(deps.db, req.params.id, req.body))!;
     },
   );
-  app.delete<{ Params: Static<typeof Params> }>(
+  app.delete(
     '/api/alert-destinations/:id',
     {
       config: ADMIN,
@@ -149,7 +157,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       return { ok: true };
     },
   );
-  app.post<{ Params: Static<typeof Params> }>(
+  app.post(
     '/api/alert-destinations/:id/test',
     {
       config: ADMIN,
@@ -190,7 +198,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       }
     },
   );
-  app.get<{ Params: Static<typeof Params> }>(
+  app.get(
     '/api/alerts/:id/deliveries',
     {
       config: { roles: ['pr', 'product'] as const },

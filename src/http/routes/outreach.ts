@@ -1,8 +1,6 @@
 /** Outreach campaigns from a cluster's at-risk list, their per-customer statuses and their exports. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { PoolClient } from 'pg';
-import type { AppDeps } from '../app.ts';
 import { withTransaction } from '../../storage/db.ts';
 import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
@@ -17,12 +15,13 @@ import {
 } from '../../outreach/campaigns.ts';
 import { exportLines, toCsv, toJsonl } from '../../outreach/export.ts';
 import { enqueueDms } from '../../outreach/send.ts';
-import { xUserContextConfigured } from '../../channels/twitter/client.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { JobQueue } from '../../queue/backend.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Params = Type.Object({ id: IdParam });
-type P = Static<typeof Params>;
 const Channel = Type.Union([Type.Literal('email'), Type.Literal('dm'), Type.Literal('csv')], {
   description:
     'email: JSONL/CSV export of to/subject/body; dm: X direct message to customers with an X handle (others in the export) when X user-context credentials are configured, else delivered as export (the campaign note says so); csv: for the CRM',
@@ -95,17 +94,25 @@ const StatusBody = Type.Object(
 
 const READ = { roles: ['product', 'agent', 'pr'] as const };
 const WRITE = { roles: ['product'] as const };
-const doc = (summary: string, extra: Record<string, unknown>) => ({
+const doc = <E extends object>(summary: string, extra: E) => ({
   tags: ['outreach'],
   summary,
   security: [{ bearer: [] }],
   ...extra,
 });
 
-export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export interface OutreachRoutesOptions {
+  db: Db;
+  queue: JobQueue;
+  dryRun: boolean;
+  /** X user-context credentials are set, so campaigns can go out as DMs. */
+  xDm: boolean;
+}
+
+export default async function outreachRoutes(app: RouteApp, deps: OutreachRoutesOptions): Promise<void> {
   const inTx = <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => withTransaction(deps.db, work);
 
-  app.post<{ Params: P; Body: Static<typeof CreateBody> }>(
+  app.post(
     '/api/clusters/:id/campaigns',
     {
       config: WRITE,
@@ -126,14 +133,14 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     async (req, reply) => {
       const r = await inTx((tx) =>
         createCampaign(tx, req.params.id, req.body, req.principal?.name ?? 'unknown', {
-          xDm: xUserContextConfigured(deps.config.channels.x),
+          xDm: deps.xDm,
         }),
       );
       return reply.code(201).send(r);
     },
   );
 
-  app.get<{ Querystring: { cluster_id?: number } }>(
+  app.get(
     '/api/outreach/campaigns',
     {
       config: READ,
@@ -145,7 +152,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     async (req) => ({ items: await listCampaigns(deps.db, req.query.cluster_id) }),
   );
 
-  app.get<{ Params: P }>(
+  app.get(
     '/api/outreach/campaigns/:id',
     {
       config: READ,
@@ -165,7 +172,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
   );
 
-  app.post<{ Params: P }>(
+  app.post(
     '/api/outreach/campaigns/:id/send',
     {
       config: WRITE,
@@ -186,7 +193,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
       ),
     },
     async (req) => {
-      const r = await inTx((tx) => sendCampaign(tx, req.params.id, deps.config.dryRun));
+      const r = await inTx((tx) => sendCampaign(tx, req.params.id, deps.dryRun));
       // After the commit, so a job never sees a row its transaction has not written yet; a lost enqueue
       // is caught up by the 'outreach-dispatch' schedule.
       await enqueueDms(
@@ -202,7 +209,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
   );
 
-  app.get<{ Querystring: Static<typeof ExportQuery> }>(
+  app.get(
     '/api/outreach/export',
     {
       config: WRITE,
@@ -235,7 +242,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof StatusBody> }>(
+  app.post(
     '/api/outreach/:id/status',
     {
       config: WRITE,

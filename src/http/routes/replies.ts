@@ -1,12 +1,11 @@
 /** Replies from a case, out through the channel the customer spoke on. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { AppError, type ErrorCode } from '../../domain/errors.ts';
-import { requestReply, enqueueSend } from '../../replies/request.ts';
+import { requestReply, enqueueSend, type ReplyDeps } from '../../replies/request.ts';
 import { getReply, listReplies, resetForRetry } from '../../storage/replies.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
   Type.Union([t, Type.Null()]);
@@ -49,8 +48,10 @@ const REFUSAL = {
   conflict: 'conflict',
 } as const satisfies Record<string, ErrorCode>;
 
-export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ReplyBody>; Headers: Static<typeof Headers> }>(
+export type ReplyRoutesOptions = ReplyDeps;
+
+export default async function replyRoutes(app: RouteApp, deps: ReplyRoutesOptions): Promise<void> {
+  app.post(
     '/api/cases/:id/replies',
     {
       config: { roles: ['agent'] },
@@ -80,7 +81,7 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     },
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/cases/:id/replies',
     {
       config: { roles: ['agent', 'pr', 'product'] },
@@ -95,7 +96,7 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req) => listReplies(deps.db, req.params.id),
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/replies/:id',
     {
       config: { roles: ['agent', 'pr', 'product'] },
@@ -114,7 +115,7 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     },
   );
 
-  app.post<{ Params: Static<typeof IdParams> }>(
+  app.post(
     '/api/replies/:id/retry',
     {
       config: { roles: ['agent'] },

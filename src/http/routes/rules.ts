@@ -5,14 +5,14 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { listRuleFiles, loadRules, previewRules, ruleSetOf, RulesError } from '../../triage/index.ts';
 import { latestTriageSamples } from '../../storage/triage-samples.ts';
-import { slaFileOf } from '../../support/sla.ts';
+import type { SlaPolicy } from '../../support/sla.ts';
 import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const ADMIN = { roles: [] as const };
 const PREVIEW_SIZE = 500;
@@ -73,8 +73,16 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
-export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const dir = deps.config.rulesDir;
+export interface RuleRoutesOptions {
+  db: Db;
+  rulesDir: string;
+  /** The SLA policy file (EARSHOT_SLA_FILE or rules/sla/sla.yaml) and the policy read from it at start. */
+  slaFile: string;
+  slaPolicy: SlaPolicy;
+}
+
+export default async function ruleRoutes(app: RouteApp, deps: RuleRoutesOptions): Promise<void> {
+  const dir = deps.rulesDir;
 
   /** The rule set with one file replaced by the candidate text; a RulesError says file:line. */
   async function candidateSet(name: string, source: string) {
@@ -113,7 +121,7 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
     }),
   );
 
-  app.post<{ Body: Static<typeof Candidate> }>(
+  app.post(
     '/api/rules/preview',
     {
       config: ADMIN,
@@ -137,7 +145,7 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
     },
   );
 
-  app.put<{ Params: Static<typeof Name>; Body: Static<typeof Source> }>(
+  app.put(
     '/api/rules/:name',
     {
       config: ADMIN,
@@ -180,7 +188,7 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
       },
     },
     async () => {
-      const file = slaFileOf(deps.config);
+      const file = deps.slaFile;
       const policy = deps.slaPolicy;
       const c = policy.calendar;
       return {

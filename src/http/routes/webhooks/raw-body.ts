@@ -26,7 +26,7 @@ export function rawJsonBody(scope: FastifyInstance): void {
 }
 
 /** A POST without a body (no content type, nothing sent) has no Buffer: it is verified as empty bytes, so it gets 401, never 500. */
-export function bodyBytes(body: Buffer | undefined): Buffer {
+export function bodyBytes(body: unknown): Buffer {
   return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
 }
 
