@@ -90,6 +90,12 @@ export function createMetrics(channelReaders: ChannelReaders) {
       labelNames: ['state'],
       registers,
     }),
+    queueConnectionErrors: new Counter({
+      name: 'earshot_queue_connection_errors_total',
+      help: 'Connection errors of the queue clients (Redis or PostgreSQL unreachable), by client',
+      labelNames: ['client'],
+      registers,
+    }),
     /** Set by the worker watchdog (src/queue/watchdog.ts). */
     workersStalled: new Gauge({
       name: 'earshot_workers_stalled',

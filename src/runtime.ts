@@ -17,7 +17,7 @@ import { processIsolated } from './pipeline/isolate.ts';
 import { startSlaChecker } from './support/sla-check.ts';
 import { loadSlaPolicy, slaFileOf, type SlaPolicy } from './support/sla.ts';
 import { createModels, type LiveModels } from './pipeline/models.ts';
-import { buildApp, type Plugin } from './http/app.ts';
+import { buildApp } from './http/app.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ingest } from './ingest/ingest.ts';
 import { createChannels, type Channels } from './channels/service.ts';
@@ -84,6 +84,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     await embedded?.stop();
     throw err;
   }
+  const metrics = createMetrics({ health: () => listSourceStates(db), readToday: () => usageToday(db) });
   const queue = createJobQueue({
     name: config.queueName,
     redisUrl: config.redisUrl,
@@ -91,9 +92,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     pgSchema: config.databaseSchema === 'public' ? 'bullmq' : `${config.databaseSchema}_bullmq`,
     commandTimeoutMs: config.redisCommandTimeoutMs,
     lockMs: config.jobLockMs,
+    log,
+    connectionErrors: metrics.queueConnectionErrors,
   });
   log.info({ queue: queue.kind, database: config.databaseUrl ? 'external' : 'embedded' }, 'storage and queue ready');
-  const metrics = createMetrics({ health: () => listSourceStates(db), readToday: () => usageToday(db) });
   const channels = openChannels(config, db, queue, log, metrics);
   return {
     config,
@@ -243,7 +245,6 @@ export interface Service {
 export interface ServiceParts {
   api: boolean;
   worker: boolean;
-  extraRoutes?: Plugin[];
 }
 
 /**
@@ -287,10 +288,7 @@ export async function startService(rt: Runtime, parts: ServiceParts): Promise<Se
     ? startWatchdog(rt.queue, rt.config.watchdogStallMs, rt.log, rt.metrics.workersStalled)
     : undefined;
   if (parts.api) {
-    app = await buildApp(
-      { ...rt, sourceHealth: () => rt.channels.health(), workerHealth: watchdog?.state },
-      parts.extraRoutes,
-    );
+    app = await buildApp({ ...rt, sourceHealth: () => rt.channels.health(), workerHealth: watchdog?.state });
     url = await app.listen({ port: rt.config.port, host: rt.config.host });
     rt.log.info({ url, docs: `${url}/docs` }, 'earshot is listening');
   }

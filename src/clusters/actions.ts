@@ -6,30 +6,23 @@ import type { Queryable } from '../storage/db.ts';
 import { lockClusters, mergeInto, moveMentions, refreshCluster } from './store.ts';
 import { refreshProfile } from './upkeep.ts';
 import type { ClusterStatus } from './queries.ts';
-
-export class ClusterError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { AppError } from '../domain/errors.ts';
 
 async function live(tx: Queryable, id: number): Promise<void> {
   const { rows } = await tx.query<{ merged_into: number | null }>(
     'SELECT merged_into FROM clusters WHERE id = $1 FOR UPDATE',
     [id],
   );
-  if (!rows[0]) throw new ClusterError(404, `no cluster ${id}`);
-  if (rows[0].merged_into) throw new ClusterError(409, `cluster ${id} was merged into cluster ${rows[0].merged_into}`);
+  if (!rows[0]) throw new AppError('not_found', `no cluster ${id}`);
+  if (rows[0].merged_into)
+    throw new AppError('conflict', `cluster ${id} was merged into cluster ${rows[0].merged_into}`);
 }
 
 export async function mergeClusters(tx: Queryable, into: number, from: readonly number[]): Promise<void> {
   await lockClusters(tx);
   await live(tx, into);
   for (const f of from) {
-    if (f === into) throw new ClusterError(400, 'body.from cannot contain the cluster itself');
+    if (f === into) throw new AppError('invalid', 'body.from cannot contain the cluster itself');
     await live(tx, f);
     await mergeInto(tx, into, f);
   }
@@ -50,7 +43,7 @@ export async function splitCluster(
     [id, mentionIds],
   );
   if (own.rows.length !== new Set(mentionIds).size)
-    throw new ClusterError(400, `body.mention_ids must all be mentions of cluster ${id}`);
+    throw new AppError('invalid', `body.mention_ids must all be mentions of cluster ${id}`);
   const { rows } = await tx.query<{ id: number; label: string[] }>(
     `INSERT INTO clusters (name, label, status) SELECT $2, label, 'new' FROM clusters WHERE id = $1 RETURNING id`,
     [id, name],

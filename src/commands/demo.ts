@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { openRuntime, startService } from '../runtime.ts';
-import { createUser, userIdByEmail, USER_ROLES, UserExistsError, updateUser, type UserRole } from '../storage/users.ts';
+import { createUser, userIdByEmail, USER_ROLES, updateUser, type UserRole } from '../storage/users.ts';
 import { generatePassword } from '../domain/password.ts';
 import { DEFAULT_WORLD, generateWorld, WORLD_PAGE_ID } from '../demo/world.ts';
 import { backlog, importWorldCustomers, ingestWorld, waitUntilDrained } from '../demo/load.ts';
@@ -13,6 +13,7 @@ import { demoSummary, formatSummary } from '../demo/summary.ts';
 import { crisisBurst, endingNow } from '../demo/crisis.ts';
 import { runCrisisDetection } from '../crisis/job.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, onShutdown } from './shared.ts';
+import { isAppError } from '../domain/errors.ts';
 
 const int =
   (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -139,7 +140,7 @@ async function demoUsers(
     try {
       await createUser(db, { email, role, name: `Demo ${role}`, password });
     } catch (err) {
-      if (!(err instanceof UserExistsError)) throw err;
+      if (!isAppError(err, 'conflict')) throw err;
       const existing = await userIdByEmail(db, email);
       if (existing) await updateUser(db, existing, { password, role });
     }

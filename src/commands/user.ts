@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { openRuntime } from '../runtime.ts';
-import { createUser, listUsers, USER_ROLES, UserExistsError, type UserRole } from '../storage/users.ts';
+import { createUser, listUsers, USER_ROLES, type UserRole } from '../storage/users.ts';
 import { generatePassword, passwordProblem } from '../domain/password.ts';
 import { CONFIG_HELP, configOrExit, loggerFor, fail } from './shared.ts';
+import { isAppError } from '../domain/errors.ts';
 
 /** Asks on a terminal without echoing; null when stdin is not a terminal. */
 async function promptPassword(): Promise<string | null> {
@@ -72,7 +73,7 @@ export function register(program: Command): void {
             `created ${u.role} ${u.email} (id ${u.id})${generated ? `\npassword: ${password}\n(shown only now)` : ''}\n`,
           );
         } catch (err) {
-          if (err instanceof UserExistsError) fail(err.message, 1);
+          if (isAppError(err, 'conflict')) fail(err.message, 1);
           throw err;
         } finally {
           await runtime.close();

@@ -9,9 +9,14 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { SlaPolicy } from '../support/sla.ts';
 import { isConnectionError } from '../storage/db.ts';
-import { registerAuth, HttpError } from './auth.ts';
+import { registerAuth } from './auth.ts';
+import { statusOf, reasonOf } from './errors.ts';
+import { isAppError, type AppError } from '../domain/errors.ts';
 import { registerIdChecks } from './ids.ts';
 import { staffOnlyWhenExposed } from './exposure.ts';
+import { supportContext } from '../support/context.ts';
+import { slaFileOf } from '../support/sla.ts';
+import { xUserContextConfigured } from '../channels/twitter/client.ts';
 import healthRoutes from './routes/health.ts';
 import mentionRoutes from './routes/mentions.ts';
 import caseRoutes from './routes/cases.ts';
@@ -71,9 +76,7 @@ declare module 'fastify' {
   }
 }
 
-export type Plugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
-
-export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
@@ -91,15 +94,15 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
       routeTable.push({ method, url: r.url, roles: (r.config as { roles?: readonly string[] } | undefined)?.roles });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'earshot API', version: '0.1.0', description: 'Social listening that turns support proactive.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.setErrorHandler((err: FastifyError, req, reply) => {
+  // Before any plugin (swagger's /docs too), so every route answers its errors through it.
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (isAppError(err)) {
+      // A refusal the code meant: its message is written for the caller, whatever the status.
+      const status = statusOf(err);
+      if (status >= 500) req.log.warn({ code: err.code, error: err.message }, 'request refused');
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.code(status).send({ error: reasonOf(status), message: err.message, ...err.details });
+    }
     if (err.validation) {
       const first = err.validation[0];
       const field = `${err.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
@@ -142,7 +145,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
       );
       return reply.code(400).send({ error: 'Bad Request', message: `a value cannot be stored: ${err.message}` });
     }
-    const status = err instanceof HttpError ? err.statusCode : (err.statusCode ?? 500);
+    const status = statusOf(err);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       return reply.code(status).send({
@@ -150,8 +153,16 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
         message: 'earshot failed to handle this request; the error is in its log',
       });
     }
-    return reply.code(status).send({ error: httpReason(status), message: err.message });
+    return reply.code(status).send({ error: reasonOf(status), message: err.message });
   });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'earshot API', version: '0.1.0', description: 'Social listening that turns support proactive.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({
@@ -161,39 +172,62 @@ export async function buildApp(deps: AppDeps, extraRoutes: Plugin[] = []): Promi
     });
   });
 
-  registerAuth(app, deps.db, deps.config.adminToken, deps.config.support.cookieSecure);
+  const { db, queue, log, config, metrics } = deps;
+  registerAuth(app, db, config.adminToken, config.support.cookieSecure);
   registerIdChecks(app);
+  // Each route plugin gets only what it uses (never the whole config and its secrets).
+  const now = deps.now ?? (() => new Date());
+  const support = supportContext(deps.slaPolicy, config.rulesDir, now);
+  const cookieMode = config.support.cookieSecure;
+  const publicConfig = config.public;
+  const site = { publicUrl: publicConfig.publicUrl, siteName: publicConfig.siteName };
+  const ingest = { db, queue, log, metrics };
+  const { sourceHealth, workerHealth } = deps;
+  const health = {
+    db,
+    queue,
+    metrics,
+    sourceHealth,
+    workerHealth,
+    host: config.host,
+    adminToken: config.adminToken,
+    cookieMode,
+  };
+  const databaseUrl = deps.databaseUrl ?? config.databaseUrl ?? '';
+  const live = { db, log, databaseUrl, databaseSchema: config.databaseSchema, pollMs: config.livePollMs };
+  const x = config.channels.x;
+  const { appSecret, verifyToken } = config.channels.facebook;
+  const outreach = { db, queue, dryRun: config.dryRun, xDm: xUserContextConfigured(x) };
+  const costPerHour = config.support.agentCostPerHour;
+  const webhooks = metrics.channels.webhooks;
+  const rules = { db, rulesDir: config.rulesDir, slaFile: slaFileOf(config), slaPolicy: deps.slaPolicy };
   // One route plugin a line: the order does not matter, and a new feature adds its own line.
-  const plugins: Plugin[] = [
-    healthRoutes,
-    mentionRoutes,
-    caseRoutes,
-    caseActionRoutes,
-    customerRoutes,
-    userRoutes,
-    sessionRoutes,
-    supportMetricsRoutes,
-    correctionRoutes,
-    twitterWebhook,
-    facebookWebhook,
-    sourceRoutes,
-    replyRoutes,
-    statsRoutes,
-    dashboardRoutes,
-    clusterRoutes,
-    alertRoutes,
-    eventRoutes,
-    alertDestinationRoutes,
-    crisisRoutes,
-    outreachRoutes,
-    kbRoutes,
-    publicCaseRoutes,
-    surveyRoutes,
-    ruleRoutes,
-    inboxRoutes,
-    ...extraRoutes,
-  ];
-  for (const plugin of plugins) await plugin(app, deps);
+  await app.register(healthRoutes, health);
+  await app.register(mentionRoutes, { ...ingest, maxBacklog: config.maxBacklog });
+  await app.register(caseRoutes, { db, support, site });
+  await app.register(caseActionRoutes, { db, log, support, publicConfig });
+  await app.register(customerRoutes, { db, rulesDir: config.rulesDir });
+  await app.register(userRoutes, { db, cookieMode });
+  await app.register(sessionRoutes, { db, cookieMode, sessionHours: config.support.sessionHours });
+  await app.register(supportMetricsRoutes, { db, support, agentCostPerHour: costPerHour });
+  await app.register(correctionRoutes, { db });
+  await app.register(twitterWebhook, { ingest, webhooks, consumerSecret: x.consumerSecret });
+  await app.register(facebookWebhook, { ingest, webhooks, appSecret, verifyToken });
+  await app.register(sourceRoutes, { db, channels: config.channels });
+  await app.register(replyRoutes, { db, queue, log });
+  await app.register(statsRoutes, { db, now });
+  await app.register(dashboardRoutes);
+  await app.register(clusterRoutes, { db });
+  await app.register(alertRoutes, { db });
+  await app.register(eventRoutes, live);
+  await app.register(alertDestinationRoutes, { db, alerts: config.alerts });
+  await app.register(crisisRoutes, { db, now });
+  await app.register(outreachRoutes, outreach);
+  await app.register(kbRoutes, { db, site, minGroup: publicConfig.kbMinGroup });
+  await app.register(publicCaseRoutes, { ...ingest, publicConfig });
+  await app.register(surveyRoutes, { db, log, now, publicConfig });
+  await app.register(ruleRoutes, rules);
+  await app.register(inboxRoutes, ingest);
   return app;
 }
 
@@ -208,19 +242,4 @@ function trustProxyOption(
 function sqlStateClass(err: unknown): string | null {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : null;
-}
-
-function httpReason(status: number): string {
-  return (
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      409: 'Conflict',
-      413: 'Payload Too Large',
-      415: 'Unsupported Media Type',
-      429: 'Too Many Requests',
-    }[status] ?? 'Error'
-  );
 }

@@ -9,6 +9,7 @@ import { findToken, type Role } from '../storage/tokens.ts';
 import { findSession } from '../storage/sessions.ts';
 import type { SupportConfig } from '../support/config.ts';
 import { readSessionCookie } from './session-cookie.ts';
+import { AppError } from '../domain/errors.ts';
 
 export interface Principal {
   name: string;
@@ -33,15 +34,6 @@ declare module 'fastify' {
   }
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export function registerAuth(
@@ -56,13 +48,13 @@ export function registerAuth(
     if (!roles) return;
     const principal = await authenticate(req, db, adminToken, cookieMode);
     if (!principal)
-      throw new HttpError(
-        401,
+      throw new AppError(
+        'unauthorized',
         'missing or invalid API token: send "Authorization: Bearer <token>" (make one with `earshot token create`)',
       );
     if (principal.role !== 'admin' && !roles.includes(principal.role)) {
-      throw new HttpError(
-        403,
+      throw new AppError(
+        'forbidden',
         `role "${principal.role}" may not ${req.method} ${req.routeOptions.url}; it needs one of: ${[...roles, 'admin'].join(', ')}`,
       );
     }
@@ -104,8 +96,8 @@ async function sessionPrincipal(
   if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
     const sent = req.headers[CSRF_HEADER];
     if (typeof sent !== 'string' || !timingSafeEqual(digest(sent), digest(session.csrfToken))) {
-      throw new HttpError(
-        403,
+      throw new AppError(
+        'forbidden',
         `missing or wrong ${CSRF_HEADER} header: send the csrf_token from POST /api/session (or GET /api/session) with every change`,
       );
     }

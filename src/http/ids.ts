@@ -6,7 +6,7 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler, RouteOptions } from 'fastify';
-import { HttpError } from './auth.ts';
+import { AppError } from '../domain/errors.ts';
 
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
 
@@ -29,7 +29,7 @@ function digitsOnly(part: 'params' | 'querystring', keys: string[]): preValidati
       const raw = values?.[key];
       for (const v of raw === undefined ? [] : [raw].flat()) {
         if (typeof v === 'string' && !DIGITS.test(v))
-          throw new HttpError(400, `${part}.${key} must be a whole number written in digits (at most ${MAX_ID})`);
+          throw new AppError('invalid', `${part}.${key} must be a whole number written in digits (at most ${MAX_ID})`);
       }
     }
   };

@@ -6,6 +6,9 @@ export const ErrorBody = Type.Object(
   { $id: 'Error' },
 );
 
+/** A timestamp: storage hands over a Date or an ISO string, and the serializer writes ISO 8601 either way. */
+export const Timestamp = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }));
+
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ description: 'The `next` of the previous page' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),

@@ -5,6 +5,7 @@
 import { sortIncoming, type Sorted } from '../domain/incoming-mention.ts';
 import type { Db } from '../storage/db.ts';
 import { insertDeliveries, type DeliveryResult } from '../storage/inbox.ts';
+import { recordChanges, type ChangeInput } from '../storage/mention-changes.ts';
 import type { JobQueue } from '../queue/backend.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -52,6 +53,27 @@ export async function ingest(deps: IngestDeps, mentions: readonly unknown[]): Pr
     'inbox',
   );
   return { ...result, rejected, queued };
+}
+
+/** What one platform delivery (a webhook POST) carries: new mentions, and edits or removals of earlier ones. */
+export interface Delivery {
+  mentions: readonly unknown[];
+  changes?: readonly ChangeInput[];
+}
+
+export interface DeliveryCounts {
+  accepted: number;
+  duplicates: number;
+  /** Edits and removals not seen before. */
+  changes: number;
+}
+
+/** A delivery through the same gate: its mentions are ingested, then its changes recorded against theirs. */
+export async function ingestDelivery(deps: IngestDeps, delivery: Delivery): Promise<DeliveryCounts> {
+  // An event with nothing in it (a like, a follow) touches no storage.
+  const result = delivery.mentions.length > 0 ? await ingest(deps, delivery.mentions) : null;
+  const changes = delivery.changes?.length ? await recordChanges(deps.db, [...delivery.changes]) : 0;
+  return { accepted: result?.accepted.length ?? 0, duplicates: result?.duplicates.length ?? 0, changes };
 }
 
 /** Enqueues inbox ids in batches; returns false (and logs) rather than throwing when the queue is away. */

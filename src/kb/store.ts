@@ -2,6 +2,7 @@
 import type { Queryable } from '../storage/db.ts';
 import type { ClusterStatus } from '../clusters/queries.ts';
 import type { Redactions } from './anonymise.ts';
+import { AppError } from '../domain/errors.ts';
 
 export interface PublishedCluster {
   id: number;
@@ -84,15 +85,6 @@ export async function rareValues(db: Queryable, k: number): Promise<string[]> {
   return rows.map((r) => r.value);
 }
 
-export class PublishError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Publishing needs a solution text; a merged-away cluster cannot be published (its target can). */
 export async function publishCluster(db: Queryable, id: number): Promise<Date> {
   const { rows } = await db.query<{ solution: string | null; merged_into: number | null; published_at: Date | null }>(
@@ -100,12 +92,12 @@ export async function publishCluster(db: Queryable, id: number): Promise<Date> {
     [id],
   );
   const r = rows[0];
-  if (!r) throw new PublishError(404, `no cluster ${id}`);
+  if (!r) throw new AppError('not_found', `no cluster ${id}`);
   if (r.merged_into)
-    throw new PublishError(409, `cluster ${id} was merged into cluster ${r.merged_into}: publish that one`);
+    throw new AppError('conflict', `cluster ${id} was merged into cluster ${r.merged_into}: publish that one`);
   if (!r.solution?.trim())
-    throw new PublishError(
-      409,
+    throw new AppError(
+      'conflict',
       `cluster ${id} has no solution text: set one with POST /api/clusters/${id}/solution first`,
     );
   if (r.published_at) return r.published_at;
@@ -123,7 +115,7 @@ export async function unpublishCluster(db: Queryable, id: number): Promise<void>
       WHERE id = $1`,
     [id],
   );
-  if ((r.rowCount ?? 0) === 0) throw new PublishError(404, `no cluster ${id}`);
+  if ((r.rowCount ?? 0) === 0) throw new AppError('not_found', `no cluster ${id}`);
 }
 
 /** Is the case's cluster published? Its page id, for suggested replies. */

@@ -7,6 +7,7 @@ import type { Queryable } from '../storage/db.ts';
 import { clusterProfile } from '../clusters/profile.ts';
 import { DEFAULT_FIXED_TEMPLATE, fillTemplate, templateVars, type Recipient } from './template.ts';
 import { X_HANDLE_SQL } from './send.ts';
+import { AppError } from '../domain/errors.ts';
 
 export type OutreachChannel = 'email' | 'dm' | 'csv';
 export const OUTREACH_STATUSES = [
@@ -18,6 +19,7 @@ export const OUTREACH_STATUSES = [
   'fixed_notified',
   'failed',
 ] as const;
+export type OutreachStatus = (typeof OUTREACH_STATUSES)[number];
 /** 'x_dm': sent through the X adapter by the 'outreach-send' job; 'export': the download is the deliverable. */
 export type CampaignDelivery = 'x_dm' | 'export';
 
@@ -46,15 +48,6 @@ export interface Campaign {
   counts: Record<string, number>;
 }
 
-export class OutreachError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Without X user-context credentials there is no DM path: the campaign is delivered as an export, and says so. */
 const DM_NOTE =
   'direct messages are not available: X direct messages need X_CONSUMER_KEY/SECRET and X_ACCESS_TOKEN/SECRET ' +
@@ -72,8 +65,8 @@ export async function createCampaign(
   const c = await tx.query<{ status: string }>('SELECT status FROM clusters WHERE id = $1 AND merged_into IS NULL', [
     clusterId,
   ]);
-  if (!c.rows[0]) throw new OutreachError(404, `no cluster ${clusterId} (or it was merged into another)`);
-  if (c.rows[0].status === 'dismissed') throw new OutreachError(409, `cluster ${clusterId} is dismissed`);
+  if (!c.rows[0]) throw new AppError('not_found', `no cluster ${clusterId} (or it was merged into another)`);
+  if (c.rows[0].status === 'dismissed') throw new AppError('conflict', `cluster ${clusterId} is dismissed`);
   const profile = await clusterProfile(tx, clusterId, input.limit ?? Infinity);
   const dmByX = input.channel === 'dm' && opts.xDm === true;
   const { rows } = await tx.query<{ id: number }>(
@@ -119,7 +112,7 @@ export async function sendCampaign(
   dryRun: boolean,
 ): Promise<{ contacted: number; dm: number[]; campaign: Campaign }> {
   const campaign = await getCampaign(tx, campaignId);
-  if (!campaign) throw new OutreachError(404, `no campaign ${campaignId}`);
+  if (!campaign) throw new AppError('not_found', `no campaign ${campaignId}`);
   let dm: number[] = [];
   const notes = [campaign.note];
   if (campaign.delivery === 'x_dm') {
@@ -259,7 +252,7 @@ export interface OutreachRow {
   name: string | null;
   email: string | null;
   kind: string;
-  status: string;
+  status: OutreachStatus;
   score: number | null;
   reason: string | null;
   message: string | null;

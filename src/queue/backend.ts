@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { JOBS, RETENTION, type JobName, type JobPayload } from './catalogue.ts';
 import { isConnectionError } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
+import { queueErrorListener, type ConnectionErrorCounter } from './errors.ts';
 
 export interface QueueSettings {
   name: string;
@@ -20,6 +21,9 @@ export interface QueueSettings {
   commandTimeoutMs?: number;
   /** BullMQ lock duration; a dead worker's jobs are found stalled and re-run after about this long. */
   lockMs?: number;
+  /** Where the clients' errors go (connection errors rate-limited, see errors.ts). */
+  log: Logger;
+  connectionErrors: ConnectionErrorCounter;
 }
 
 export type Handlers = { [N in JobName]: (payload: JobPayload<N>, job: Job) => Promise<unknown> };
@@ -52,12 +56,13 @@ function redisQueue(settings: QueueSettings, url: string): JobQueue {
     maxRetriesPerRequest: 1,
     commandTimeout: settings.commandTimeoutMs ?? 5_000,
   });
-  producer.on('error', () => {});
+  producer.on('error', queueErrorListener(settings.log, settings.connectionErrors, 'redis-producer'));
   const queue = new Queue(settings.name, { connection: producer, defaultJobOptions: RETENTION });
-  queue.on('error', () => {});
+  queue.on('error', queueErrorListener(settings.log, settings.connectionErrors, 'queue'));
+  const onWorkerConnectionError = queueErrorListener(settings.log, settings.connectionErrors, 'redis-worker');
   const workerConnection = (): ConnectionOptions => {
     const c = new Redis(url, { maxRetriesPerRequest: null });
-    c.on('error', () => {});
+    c.on('error', onWorkerConnectionError);
     return c;
   };
   return wrap(
@@ -71,13 +76,14 @@ function redisQueue(settings: QueueSettings, url: string): JobQueue {
     async () => {
       if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
     },
+    settings.connectionErrors,
   );
 }
 
 function postgresQueue(settings: QueueSettings): JobQueue {
   const connection = { connectionString: settings.databaseUrl, schema: settings.pgSchema, migrate: true, max: 4 };
   const queue = new Queue(settings.name, { connection, defaultJobOptions: RETENTION }, createPostgresBackend);
-  queue.on('error', () => {});
+  queue.on('error', queueErrorListener(settings.log, settings.connectionErrors, 'queue'));
   return wrap(
     'postgres',
     queue as unknown as Queue,
@@ -92,6 +98,7 @@ function postgresQueue(settings: QueueSettings): JobQueue {
     async () => {
       await queue.getJobCounts('waiting');
     },
+    settings.connectionErrors,
   );
 }
 
@@ -116,6 +123,7 @@ function wrap(
   makeWorker: (processor: Processor, concurrency: number) => Worker,
   closeExtra: () => Promise<void>,
   ping: () => Promise<void>,
+  connectionErrors: ConnectionErrorCounter,
 ): JobQueue {
   const workers: Worker[] = [];
   return {
@@ -168,7 +176,7 @@ function wrap(
         }
       };
       worker = makeWorker(processor, concurrency);
-      worker.on('error', (err) => log.warn({ err }, 'queue worker error'));
+      worker.on('error', queueErrorListener(log, connectionErrors, 'worker'));
       worker.on('failed', (job, err) =>
         log.error({ err, job: job?.id, name: job?.name, attempts: job?.attemptsMade }, 'job failed'),
       );

@@ -1,5 +1,6 @@
 /** Agents' corrections of triage, kept next to what triage said, and exported for `earshot train`. */
 import type { Queryable } from './db.ts';
+import { AppError } from '../domain/errors.ts';
 
 export const CORRECTION_KINDS = ['not_actionable', 'actionable', 'category', 'sentiment'] as const;
 export type CorrectionKind = (typeof CORRECTION_KINDS)[number];
@@ -16,15 +17,6 @@ export interface Correction {
   created_at: string;
 }
 
-export class CorrectionError extends Error {
-  constructor(
-    readonly statusCode: 400 | 404,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Records a correction; `value` is the right category or sentiment for those kinds. */
 export async function addCorrection(
   db: Queryable,
@@ -38,13 +30,13 @@ export async function addCorrection(
     sentiment: string | null;
   }>('SELECT actionable, category, sentiment FROM mentions WHERE id = $1', [mentionId]);
   const m = found[0];
-  if (!m) throw new CorrectionError(404, `no mention ${mentionId}`);
+  if (!m) throw new AppError('not_found', `no mention ${mentionId}`);
   let before: string | null;
   let after: string | null;
   if (c.kind === 'category' || c.kind === 'sentiment') {
-    if (!c.value) throw new CorrectionError(400, `a ${c.kind} correction needs "value": the right ${c.kind}`);
+    if (!c.value) throw new AppError('invalid', `a ${c.kind} correction needs "value": the right ${c.kind}`);
     if (c.kind === 'sentiment' && !(SENTIMENTS as readonly string[]).includes(c.value))
-      throw new CorrectionError(400, `value must be one of ${SENTIMENTS.join(', ')}`);
+      throw new AppError('invalid', `value must be one of ${SENTIMENTS.join(', ')}`);
     before = c.kind === 'category' ? m.category : m.sentiment;
     after = c.value;
   } else {

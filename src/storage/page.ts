@@ -1,4 +1,6 @@
 /** Keyset pagination over descending ids, with an opaque cursor so clients never build one. */
+import { AppError } from '../domain/errors.ts';
+
 export interface Page<T> {
   items: T[];
   next: string | null;
@@ -8,11 +10,6 @@ export function encodeCursor(id: number): string {
   return Buffer.from(`id:${id}`).toString('base64url');
 }
 
-/** A cursor this API did not make; statusCode lets the HTTP layer answer 400. */
-export class CursorError extends Error {
-  readonly statusCode = 400;
-}
-
 /** Returns the id to continue below. */
 export function decodeCursor(cursor: string | undefined): number | null {
   if (!cursor) return null;
@@ -20,7 +17,7 @@ export function decodeCursor(cursor: string | undefined): number | null {
   const id = m ? Number(m[1]) : NaN;
   // Beyond 2^53 a number is no longer the id it names (and a bigint overflow would be a 500).
   if (!Number.isSafeInteger(id))
-    throw new CursorError('cursor is not one this API returned: pass the `next` of the previous page');
+    throw new AppError('invalid', 'cursor is not one this API returned: pass the `next` of the previous page');
   return id;
 }
 

@@ -2,6 +2,7 @@
 import type { Queryable } from './db.ts';
 import { hashPassword, verifyPassword } from '../domain/password.ts';
 import { normaliseEmail } from '../domain/email.ts';
+import { AppError } from '../domain/errors.ts';
 
 export const USER_ROLES = ['agent', 'pr', 'product', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -18,10 +19,6 @@ export interface User {
 
 const USER_SELECT = 'SELECT id, email, name, role, team, created_at, disabled_at FROM users';
 
-export class UserExistsError extends Error {
-  readonly statusCode = 409;
-}
-
 export async function createUser(
   db: Queryable,
   u: { email: string; name?: string | null; role: UserRole; team?: string | null; password: string },
@@ -33,7 +30,7 @@ export async function createUser(
     [normaliseEmail(u.email), u.name ?? null, u.role, u.team ?? null, hash],
   );
   const row = rows[0];
-  if (!row) throw new UserExistsError(`a user with e-mail ${u.email} already exists`);
+  if (!row) throw new AppError('conflict', `a user with e-mail ${u.email} already exists`);
   return row;
 }
 

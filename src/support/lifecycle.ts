@@ -6,16 +6,7 @@
 import type { Queryable } from '../storage/db.ts';
 import { appendEvents } from '../storage/cases.ts';
 import { transitionProblem, type CaseStatus } from './status.ts';
-
-/** An action that cannot be done; statusCode lets the HTTP layer answer with it. */
-export class CaseActionError extends Error {
-  constructor(
-    readonly statusCode: 404 | 409 | 400,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { AppError } from '../domain/errors.ts';
 
 interface Locked {
   id: number;
@@ -32,7 +23,7 @@ async function lock(db: Queryable, id: number): Promise<Locked> {
     [id],
   );
   const row = rows[0];
-  if (!row) throw new CaseActionError(404, `no case ${id}`);
+  if (!row) throw new AppError('not_found', `no case ${id}`);
   return row;
 }
 
@@ -49,7 +40,7 @@ export async function assignCase(
   at: Date,
 ): Promise<void> {
   const c = await lock(db, id);
-  if (c.status === 'resolved') throw new CaseActionError(409, `case ${id} is resolved: reopen it before assigning`);
+  if (c.status === 'resolved') throw new AppError('conflict', `case ${id} is resolved: reopen it before assigning`);
   const assignee = to.assignee === undefined ? c.assignee : to.assignee;
   const queue = to.queue === undefined ? c.queue : to.queue;
   const status =
@@ -79,7 +70,7 @@ export async function setStatus(
 ): Promise<void> {
   const c = await lock(db, id);
   const problem = statusProblem(c, to);
-  if (problem) throw new CaseActionError(409, problem);
+  if (problem) throw new AppError('conflict', problem);
   await writeStatus(db, c, to, actor, at, reason);
 }
 
@@ -150,16 +141,16 @@ export async function changeTags(
 
 /** Moves every mention of `id` into `into`; `id` is closed as merged, and both keep the history. */
 export async function mergeCases(db: Queryable, id: number, into: number, actor: string, at: Date): Promise<void> {
-  if (id === into) throw new CaseActionError(400, 'a case cannot be merged into itself');
+  if (id === into) throw new AppError('invalid', 'a case cannot be merged into itself');
   // Lock in id order so two opposite merges cannot deadlock.
   const [first, second] = id < into ? [id, into] : [into, id];
   const a = await lock(db, first);
   const b = await lock(db, second);
   const [from, target] = id < into ? [a, b] : [b, a];
   if (from.merged_into !== null)
-    throw new CaseActionError(409, `case ${id} was already merged into case ${from.merged_into}`);
+    throw new AppError('conflict', `case ${id} was already merged into case ${from.merged_into}`);
   if (target.merged_into !== null)
-    throw new CaseActionError(409, `case ${into} was merged into case ${target.merged_into}: merge into that one`);
+    throw new AppError('conflict', `case ${into} was merged into case ${target.merged_into}: merge into that one`);
   const { rows } = await db.query<{ id: number }>('UPDATE mentions SET case_id = $2 WHERE case_id = $1 RETURNING id', [
     id,
     into,
@@ -187,18 +178,18 @@ export async function splitCase(
   at: Date,
 ): Promise<number> {
   const c = await lock(db, id);
-  if (c.merged_into !== null) throw new CaseActionError(409, `case ${id} was merged into case ${c.merged_into}`);
+  if (c.merged_into !== null) throw new AppError('conflict', `case ${id} was merged into case ${c.merged_into}`);
   const { rows } = await db.query<{ id: number; author_id: number; text: string; created_at: Date }>(
     'SELECT id, author_id, text, created_at FROM mentions WHERE case_id = $1 ORDER BY created_at, id',
     [id],
   );
   const wanted = new Set(mentionIds);
   const moving = rows.filter((r) => wanted.has(r.id));
-  if (moving.length !== wanted.size) throw new CaseActionError(400, `mention_ids must all belong to case ${id}`);
+  if (moving.length !== wanted.size) throw new AppError('invalid', `mention_ids must all belong to case ${id}`);
   if (moving.length === rows.length)
-    throw new CaseActionError(400, 'a split must leave at least one mention on the case');
+    throw new AppError('invalid', 'a split must leave at least one mention on the case');
   const head = moving[0];
-  if (!head) throw new CaseActionError(400, 'mention_ids is empty');
+  if (!head) throw new AppError('invalid', 'mention_ids is empty');
   const created = await db.query<{ id: number }>(
     `INSERT INTO cases (status, priority, category, queue, source, author_id, customer_ref, conversation_key, subject,
                         mention_count, cluster_id, opened_at, updated_at, tags)

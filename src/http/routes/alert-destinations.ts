@@ -1,8 +1,6 @@
 /** Where alerts are delivered (admin only): Slack webhook, signed webhook, e-mail; a test send each. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 import {
@@ -16,6 +14,8 @@ import {
 import { checkDestinationUrl } from '../../alerts/guard.ts';
 import { sendAlert } from '../../alerts/send.ts';
 import type { AlertsConfig } from '../../alerts/config.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const ADMIN = { roles: [] as const };
 const Kind = Type.Union([Type.Literal('slack'), Type.Literal('webhook'), Type.Literal('email')]);
@@ -62,18 +62,26 @@ const Delivery = Type.Object({
 function checkTarget(kind: 'slack' | 'webhook' | 'email', target: string, cfg: AlertsConfig): void {
   if (kind === 'email') {
     if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(target))
-      throw new HttpError(400, 'body.target must be an e-mail address');
+      throw new AppError('invalid', 'body.target must be an e-mail address');
     return;
   }
   try {
     checkDestinationUrl(target, cfg);
   } catch (err) {
-    throw new HttpError(400, `body.target refused: ${(err as Error).message}`);
+    throw new AppError('invalid', `body.target refused: ${(err as Error).message}`);
   }
 }
 
-export default async function alertDestinationRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const cfg = deps.config.alerts;
+export interface AlertDestinationRoutesOptions {
+  db: Db;
+  alerts: AlertsConfig;
+}
+
+export default async function alertDestinationRoutes(
+  app: RouteApp,
+  deps: AlertDestinationRoutesOptions,
+): Promise<void> {
+  const cfg = deps.alerts;
   const tags = ['alerts'];
   const security = [{ bearer: [] }];
   app.get(
@@ -91,7 +99,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       items: await listDestinations(deps.db),
     }),
   );
-  app.post<{ Body: Static<typeof Create> }>(
+  app.post(
     '/api/alert-destinations',
     {
       config: ADMIN,
@@ -111,7 +119,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       return reply.code(201).send(await createDestination(deps.db, req.body, req.principal?.name ?? 'unknown'));
     },
   );
-  app.patch<{ Params: Static<typeof Params>; Body: Static<typeof Patch> }>(
+  app.patch(
     '/api/alert-destinations/:id',
     {
       config: ADMIN,
@@ -126,12 +134,12 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
     },
     async (req) => {
       const current = await getDestination(deps.db, req.params.id);
-      if (!current) throw new HttpError(404, `no alert destination ${req.params.id}`);
+      if (!current) throw new AppError('not_found', `no alert destination ${req.params.id}`);
       if (req.body.target) checkTarget(current.kind, req.body.target, cfg);
       return (await updateDestination(deps.db, req.params.id, req.body))!;
     },
   );
-  app.delete<{ Params: Static<typeof Params> }>(
+  app.delete(
     '/api/alert-destinations/:id',
     {
       config: ADMIN,
@@ -145,11 +153,11 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
     },
     async (req) => {
       if (!(await deleteDestination(deps.db, req.params.id)))
-        throw new HttpError(404, `no alert destination ${req.params.id}`);
+        throw new AppError('not_found', `no alert destination ${req.params.id}`);
       return { ok: true };
     },
   );
-  app.post<{ Params: Static<typeof Params> }>(
+  app.post(
     '/api/alert-destinations/:id/test',
     {
       config: ADMIN,
@@ -167,7 +175,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
     },
     async (req) => {
       const d = await getDestination(deps.db, req.params.id);
-      if (!d) throw new HttpError(404, `no alert destination ${req.params.id}`);
+      if (!d) throw new AppError('not_found', `no alert destination ${req.params.id}`);
       try {
         await sendAlert(
           d,
@@ -190,7 +198,7 @@ export default async function alertDestinationRoutes(app: FastifyInstance, deps:
       }
     },
   );
-  app.get<{ Params: Static<typeof Params> }>(
+  app.get(
     '/api/alerts/:id/deliveries',
     {
       config: { roles: ['pr', 'product'] as const },

@@ -1,12 +1,12 @@
 /** Alerts (crises, fast-growing clusters): list, one with its evidence, acknowledge, resolve; drills removed. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { ackAlert, getAlert, listAlerts, resolveAlert } from '../../crisis/alerts.ts';
 import { removeDrills } from '../../crisis/drill.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const When = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 export const Alert = Type.Object({
@@ -38,8 +38,12 @@ const Params = Type.Object({ id: IdParam });
 const ROLES = { roles: ['pr', 'product'] as const };
 const Ok = Type.Object({ ok: Type.Boolean() });
 
-export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get<{ Querystring: Static<typeof Query> }>(
+export interface AlertRoutesOptions {
+  db: Db;
+}
+
+export default async function alertRoutes(app: RouteApp, deps: AlertRoutesOptions): Promise<void> {
+  app.get(
     '/api/alerts',
     {
       config: ROLES,
@@ -53,7 +57,7 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => ({ items: await listAlerts(deps.db, req.query) }),
   );
-  app.get<{ Params: Static<typeof Params> }>(
+  app.get(
     '/api/alerts/:id',
     {
       config: ROLES,
@@ -67,11 +71,11 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => {
       const alert = await getAlert(deps.db, req.params.id);
-      if (!alert) throw new HttpError(404, `no alert ${req.params.id}`);
+      if (!alert) throw new AppError('not_found', `no alert ${req.params.id}`);
       return alert;
     },
   );
-  app.post<{ Params: Static<typeof Params> }>(
+  app.post(
     '/api/alerts/:id/ack',
     {
       config: ROLES,
@@ -85,11 +89,11 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => {
       if (!(await ackAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown')))
-        throw new HttpError(404, `no alert ${req.params.id}`);
+        throw new AppError('not_found', `no alert ${req.params.id}`);
       return { ok: true };
     },
   );
-  app.post<{ Params: Static<typeof Params> }>(
+  app.post(
     '/api/alerts/:id/resolve',
     {
       config: ROLES,
@@ -103,7 +107,7 @@ export default async function alertRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => {
       if (!(await resolveAlert(deps.db, req.params.id, req.principal?.name ?? 'unknown')))
-        throw new HttpError(404, `no alert ${req.params.id}`);
+        throw new AppError('not_found', `no alert ${req.params.id}`);
       return { ok: true };
     },
   );

@@ -1,34 +1,36 @@
 /** Agents' work on a case: assign, status, notes, tags, merge, split, link a customer, suggested replies. */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { PoolClient } from 'pg';
-import type { AppDeps } from '../app.ts';
 import { withTransaction } from '../../storage/db.ts';
 import { getCase } from '../../storage/cases.ts';
 import { customerRefOf, linkCaseAuthor } from '../../storage/customers.ts';
 import { assignCase, setStatus, addNote, changeTags, mergeCases, splitCase } from '../../support/lifecycle.ts';
 import { STATUSES } from '../../support/status.ts';
-import { supportContext } from '../../support/context.ts';
 import { siteOf } from './kb.ts';
 import { createMailer } from '../../kb/mail.ts';
 import { createSurvey } from '../../kb/survey.ts';
 import { supportDetail } from '../../support/case-view.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { Logger } from '../../log.ts';
+import type { PublicConfig } from '../../kb/config.ts';
+import type { SupportContext } from '../../support/context.ts';
 
 const Params = Type.Object({ id: IdParam });
-type P = Static<typeof Params>;
 const Done = Type.Object({ ok: Type.Boolean(), case_id: Type.Integer() }, { additionalProperties: true });
 const Short = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
-const schema = (summary: string, body: TSchema, response: TSchema = Done) => ({
+const schema = <B extends TSchema>(summary: string, body: B) => ({
   tags: ['cases'],
   summary,
   security: [{ bearer: [] }],
   params: Params,
   body,
-  response: { 200: response, ...errorResponses, 404: ErrorBody, 409: ErrorBody },
+  response: { 200: Done, ...errorResponses, 404: ErrorBody, 409: ErrorBody },
 });
 
 const Assign = Type.Object(
@@ -63,14 +65,22 @@ const LinkBody = Type.Object({ customer_id: Short(200) }, { additionalProperties
 
 const AGENT = { roles: ['agent'] as const };
 
-export default async function caseActionRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const support = supportContext(deps.slaPolicy, deps.config.rulesDir, deps.now);
+export interface CaseActionRoutesOptions {
+  db: Db;
+  log: Logger;
+  support: SupportContext;
+  /** For satisfaction surveys sent on resolution. */
+  publicConfig: PublicConfig;
+}
+
+export default async function caseActionRoutes(app: RouteApp, deps: CaseActionRoutesOptions): Promise<void> {
+  const support = deps.support;
   const actor = (req: FastifyRequest) => req.principal?.name ?? 'unknown';
   const inTx = <T>(work: (tx: PoolClient) => Promise<T>) => withTransaction(deps.db, work);
-  const mailer = deps.config.public.csatSurvey ? createMailer(deps.config.public) : null;
+  const mailer = deps.publicConfig.csatSurvey ? createMailer(deps.publicConfig) : null;
   app.addHook('onClose', async () => mailer?.close());
 
-  app.post<{ Params: P; Body: Static<typeof Assign> }>(
+  app.post(
     '/api/cases/:id/assign',
     { config: AGENT, schema: schema('Assign to a person or a team queue', Assign) },
     async (req) => {
@@ -79,21 +89,21 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof StatusBody> }>(
+  app.post(
     '/api/cases/:id/status',
     { config: AGENT, schema: schema('Change status: new → assigned → waiting → resolved → reopened', StatusBody) },
     async (req) => {
       await inTx((tx) => setStatus(tx, req.params.id, req.body.status, actor(req), support.now(), req.body.reason));
-      if (req.body.status === 'resolved' && deps.config.public.csatSurvey) {
+      if (req.body.status === 'resolved' && deps.publicConfig.csatSurvey) {
         // After the commit: a survey that cannot be made or mailed never undoes the resolution.
         try {
           await createSurvey(
             {
               db: deps.db,
               log: deps.log,
-              config: deps.config.public,
+              config: deps.publicConfig,
               mailer,
-              base: siteOf(deps, req).base,
+              base: siteOf(deps.publicConfig, req).base,
               now: support.now,
             },
             req.params.id,
@@ -107,7 +117,7 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof NoteBody> }>(
+  app.post(
     '/api/cases/:id/notes',
     { config: AGENT, schema: schema('Add an internal note (never sent)', NoteBody) },
     async (req) => {
@@ -116,18 +126,14 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof TagsBody> }>(
-    '/api/cases/:id/tags',
-    { config: AGENT, schema: schema('Add and remove tags', TagsBody) },
-    async (req) => {
-      const tags = await inTx((tx) =>
-        changeTags(tx, req.params.id, req.body.add ?? [], req.body.remove ?? [], actor(req), support.now()),
-      );
-      return { ok: true, case_id: req.params.id, tags };
-    },
-  );
+  app.post('/api/cases/:id/tags', { config: AGENT, schema: schema('Add and remove tags', TagsBody) }, async (req) => {
+    const tags = await inTx((tx) =>
+      changeTags(tx, req.params.id, req.body.add ?? [], req.body.remove ?? [], actor(req), support.now()),
+    );
+    return { ok: true, case_id: req.params.id, tags };
+  });
 
-  app.post<{ Params: P; Body: Static<typeof MergeBody> }>(
+  app.post(
     '/api/cases/:id/merge',
     {
       config: AGENT,
@@ -139,7 +145,7 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof SplitBody> }>(
+  app.post(
     '/api/cases/:id/split',
     { config: AGENT, schema: schema('Move some mentions into a new case', SplitBody) },
     async (req) => {
@@ -148,21 +154,21 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof LinkBody> }>(
+  app.post(
     '/api/cases/:id/link-customer',
     { config: AGENT, schema: schema("Link the case's author to a customer by hand; all their cases follow", LinkBody) },
     async (req) => {
       const linked = await inTx(async (tx) => {
         const ref = await customerRefOf(tx, req.body.customer_id);
-        if (ref === null) throw new HttpError(404, `no customer ${req.body.customer_id}`);
+        if (ref === null) throw new AppError('not_found', `no customer ${req.body.customer_id}`);
         return linkCaseAuthor(tx, req.params.id, ref, actor(req));
       });
-      if (!linked) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!linked) throw new AppError('not_found', `no case ${req.params.id}`);
       return { ok: true, case_id: req.params.id, author_id: linked.authorId, customer_id: req.body.customer_id };
     },
   );
 
-  app.get<{ Params: P }>(
+  app.get(
     '/api/cases/:id/suggested-replies',
     {
       config: { roles: ['agent', 'pr'] },
@@ -182,7 +188,7 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
     },
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
-      if (!found) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!found) throw new AppError('not_found', `no case ${req.params.id}`);
       const detail = await supportDetail(
         deps.db,
         found,
@@ -190,7 +196,7 @@ export default async function caseActionRoutes(app: FastifyInstance, deps: AppDe
         support.templates(),
         support.now(),
         req.principal?.name ?? null,
-        siteOf(deps, req).base,
+        siteOf(deps.publicConfig, req).base,
       );
       return { items: detail.suggested_replies };
     },

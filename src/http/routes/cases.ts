@@ -1,13 +1,13 @@
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { getCase, listCases } from '../../storage/cases.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { Case, CaseDetail, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
-import { supportContext } from '../../support/context.ts';
-import { siteOf } from './kb.ts';
+import { siteOf, type SiteConfig } from './kb.ts';
 import { listBySla, supportDetail, withSupportFields } from '../../support/case-view.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { SupportContext } from '../../support/context.ts';
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -24,9 +24,15 @@ const ListQuery = Type.Object({
   ),
 });
 
-export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const support = supportContext(deps.slaPolicy, deps.config.rulesDir, deps.now);
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+export interface CaseRoutesOptions {
+  db: Db;
+  support: SupportContext;
+  site: SiteConfig;
+}
+
+export default async function caseRoutes(app: RouteApp, deps: CaseRoutesOptions): Promise<void> {
+  const support = deps.support;
+  app.get(
     '/api/cases',
     {
       config: { roles: ['agent', 'pr', 'product'] },
@@ -45,7 +51,7 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/cases/:id',
     {
       config: { roles: ['agent', 'pr', 'product'] },
@@ -59,7 +65,7 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
     },
     async (req) => {
       const found = await getCase(deps.db, req.params.id);
-      if (!found) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!found) throw new AppError('not_found', `no case ${req.params.id}`);
       return supportDetail(
         deps.db,
         found,
@@ -67,7 +73,7 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDeps): P
         support.templates(),
         support.now(),
         req.principal?.name ?? null,
-        siteOf(deps, req).base,
+        siteOf(deps.site, req).base,
       );
     },
   );

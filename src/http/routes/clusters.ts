@@ -1,20 +1,19 @@
 /** Root-cause clusters: list, detail (profile, at-risk customers), and product's actions on them. */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { PoolClient } from 'pg';
-import type { AppDeps } from '../app.ts';
 import { withTransaction } from '../../storage/db.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { CLUSTER_STATUSES, clusterDetail, listClusters } from '../../clusters/queries.ts';
-import { ClusterError, mergeClusters, renameCluster, setSolution, splitCluster } from '../../clusters/actions.ts';
-import { OutreachError } from '../../outreach/campaigns.ts';
+import { mergeClusters, renameCluster, setSolution, splitCluster } from '../../clusters/actions.ts';
 import { setClusterStatus } from '../../outreach/closed-loop.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Params = Type.Object({ id: IdParam });
-type P = Static<typeof Params>;
 const Status = Type.Union(CLUSTER_STATUSES.map((s) => Type.Literal(s)));
 
 export const ClusterSummary = Type.Object({
@@ -112,27 +111,24 @@ const Done = Type.Object({
 
 const READ = { roles: ['product', 'pr', 'agent'] as const };
 const WRITE = { roles: ['product'] as const };
-const doc = (summary: string, extra: Record<string, unknown>) => ({
+const doc = <E extends object>(summary: string, extra: E) => ({
   tags: ['clusters'],
   summary,
   security: [{ bearer: [] }],
   ...extra,
 });
-const action = (summary: string, body: TSchema) =>
+const action = <B extends TSchema>(summary: string, body: B) =>
   doc(summary, { params: Params, body, response: { 200: Done, ...errorResponses, 404: ErrorBody, 409: ErrorBody } });
 
-export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const inTx = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
-    try {
-      return await withTransaction(deps.db, work);
-    } catch (err) {
-      if (err instanceof ClusterError || err instanceof OutreachError) throw new HttpError(err.statusCode, err.message);
-      throw err;
-    }
-  };
+export interface ClusterRoutesOptions {
+  db: Db;
+}
+
+export default async function clusterRoutes(app: RouteApp, deps: ClusterRoutesOptions): Promise<void> {
+  const inTx = <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => withTransaction(deps.db, work);
   const actor = (req: FastifyRequest) => req.principal?.name ?? 'unknown';
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get(
     '/api/clusters',
     {
       config: READ,
@@ -151,7 +147,7 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     }),
   );
 
-  app.get<{ Params: P; Querystring: Static<typeof DetailQuery> }>(
+  app.get(
     '/api/clusters/:id',
     {
       config: READ,
@@ -166,12 +162,12 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
     async (req) => {
       const d = await clusterDetail(deps.db, req.params.id, req.query.at_risk_limit);
-      if (!d) throw new HttpError(404, `no cluster ${req.params.id}`);
+      if (!d) throw new AppError('not_found', `no cluster ${req.params.id}`);
       return d;
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof MergeBody> }>(
+  app.post(
     '/api/clusters/:id/merge',
     { config: WRITE, schema: action('Merge other clusters into this one', MergeBody) },
     async (req) => {
@@ -180,7 +176,7 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof SplitBody> }>(
+  app.post(
     '/api/clusters/:id/split',
     { config: WRITE, schema: action('Move some of its mentions to a new cluster (they stay there)', SplitBody) },
     async (req) => {
@@ -189,7 +185,7 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof RenameBody> }>(
+  app.post(
     '/api/clusters/:id/rename',
     { config: WRITE, schema: action('Give the cluster a name', RenameBody) },
     async (req) => {
@@ -198,7 +194,7 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof StatusBody> }>(
+  app.post(
     '/api/clusters/:id/status',
     {
       config: WRITE,
@@ -217,7 +213,7 @@ export default async function clusterRoutes(app: FastifyInstance, deps: AppDeps)
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof SolutionBody> }>(
+  app.post(
     '/api/clusters/:id/solution',
     {
       config: WRITE,

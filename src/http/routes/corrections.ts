@@ -1,7 +1,5 @@
 /** Agents' corrections of triage, and their export as labelled JSON Lines for `earshot train`. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import {
   addCorrection,
   labelledCorrections,
@@ -10,6 +8,8 @@ import {
 } from '../../storage/corrections.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const Body = Type.Object(
   {
@@ -40,8 +40,12 @@ const ExportQuery = Type.Object({
   since: Type.Optional(Type.String({ format: 'date-time' })),
 });
 
-export default async function correctionRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.post<{ Params: { id: number }; Body: Static<typeof Body> }>(
+export interface CorrectionRoutesOptions {
+  db: Db;
+}
+
+export default async function correctionRoutes(app: RouteApp, deps: CorrectionRoutesOptions): Promise<void> {
+  app.post(
     '/api/mentions/:id/corrections',
     {
       config: { roles: ['agent'] },
@@ -58,7 +62,7 @@ export default async function correctionRoutes(app: FastifyInstance, deps: AppDe
       reply.code(201).send(await addCorrection(deps.db, req.params.id, req.body, req.principal?.name ?? 'unknown')),
   );
 
-  app.get<{ Querystring: Static<typeof ExportQuery> }>(
+  app.get(
     '/api/corrections/export',
     {
       config: { roles: ['pr', 'product'] },

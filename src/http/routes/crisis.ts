@@ -1,11 +1,11 @@
 /** The PR view's numbers: the mention series (for the chart) and PR reporting. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
 import { seriesBetween } from '../../crisis/series.ts';
 import { prMetrics } from '../../crisis/alerts.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const ROLES = { roles: ['pr', 'product'] as const };
 const SeriesQuery = Type.Object({
@@ -27,8 +27,13 @@ const MetricsQuery = Type.Object({
 });
 const Minutes = Type.Union([Type.Number(), Type.Null()]);
 
-export default async function crisisRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get<{ Querystring: Static<typeof SeriesQuery> }>(
+export interface CrisisRoutesOptions {
+  db: Db;
+  now: () => Date;
+}
+
+export default async function crisisRoutes(app: RouteApp, deps: CrisisRoutesOptions): Promise<void> {
+  app.get(
     '/api/series',
     {
       config: ROLES,
@@ -41,17 +46,17 @@ export default async function crisisRoutes(app: FastifyInstance, deps: AppDeps):
       },
     },
     async (req) => {
-      const to = req.query.to ? new Date(req.query.to) : (deps.now?.() ?? new Date());
+      const to = req.query.to ? new Date(req.query.to) : deps.now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 24 * 3_600_000);
       if (to.getTime() - from.getTime() > 31 * 24 * 3_600_000 || from >= to)
-        throw new HttpError(400, 'from must be before to, at most 31 days apart');
+        throw new AppError('invalid', 'from must be before to, at most 31 days apart');
       return {
         step: req.query.step,
         points: await seriesBetween(deps.db, from, to, req.query.step, req.query.channel ?? null),
       };
     },
   );
-  app.get<{ Querystring: Static<typeof MetricsQuery> }>(
+  app.get(
     '/api/metrics/pr',
     {
       config: ROLES,
@@ -76,7 +81,7 @@ export default async function crisisRoutes(app: FastifyInstance, deps: AppDeps):
       },
     },
     async (req) => {
-      const to = req.query.to ? new Date(req.query.to) : (deps.now?.() ?? new Date());
+      const to = req.query.to ? new Date(req.query.to) : deps.now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 30 * 24 * 3_600_000);
       return prMetrics(deps.db, from, to);
     },

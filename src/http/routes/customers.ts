@@ -1,11 +1,11 @@
 /** Customers (the CRM side): list, view with everything about them, upsert one or many. */
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
 import { getCustomerView, listCustomers, upsertCustomers } from '../../storage/customers.ts';
 import { loadRules } from '../../triage/index.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Handle = Type.Object(
@@ -126,12 +126,18 @@ async function valueKeys(rulesDir: string): Promise<Set<string>> {
   }
 }
 
-export default async function customerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export interface CustomerRoutesOptions {
+  db: Db;
+  /** Where customer-value keys are configured. */
+  rulesDir: string;
+}
+
+export default async function customerRoutes(app: RouteApp, deps: CustomerRoutesOptions): Promise<void> {
   const Q = Type.Object({
     ...PageQuery,
     q: Type.Optional(Type.String({ maxLength: 200, description: 'customer_id, name or e-mail contains' })),
   });
-  app.get<{ Querystring: Static<typeof Q> }>(
+  app.get(
     '/api/customers',
     {
       config: READ,
@@ -145,7 +151,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
   );
 
   const P = Type.Object({ customer_id: CustomerId });
-  app.get<{ Params: Static<typeof P> }>(
+  app.get(
     '/api/customers/:customer_id',
     {
       config: READ,
@@ -157,8 +163,8 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
     },
     async (req) => {
       const view = await getCustomerView(deps.db, req.params.customer_id);
-      if (!view) throw new HttpError(404, `no customer ${req.params.customer_id}`);
-      const keys = await valueKeys(deps.config.rulesDir);
+      if (!view) throw new AppError('not_found', `no customer ${req.params.customer_id}`);
+      const keys = await valueKeys(deps.rulesDir);
       return {
         ...view,
         value_attributes: Object.fromEntries(Object.entries(view.attributes).filter(([k]) => keys.has(k))),
@@ -166,7 +172,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
     },
   );
 
-  app.put<{ Params: Static<typeof P>; Body: Static<typeof CustomerBody> }>(
+  app.put(
     '/api/customers/:customer_id',
     {
       config: WRITE,
@@ -183,7 +189,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
     },
   );
 
-  app.post<{ Body: Static<typeof BulkBody> }>(
+  app.post(
     '/api/customers/bulk',
     {
       config: WRITE,

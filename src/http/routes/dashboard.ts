@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import type { RouteApp } from '../route-app.ts';
 
 /** public/ at the package root, from src/http/routes (tsx) and dist/http/routes (built) alike. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../../public/', import.meta.url));
@@ -29,7 +28,7 @@ export const DASHBOARD_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-export default async function dashboardRoutes(app: FastifyInstance, _deps: AppDeps): Promise<void> {
+export default async function dashboardRoutes(app: RouteApp): Promise<void> {
   // An encapsulated scope, so the CSP hook applies to the dashboard's responses only (not /docs, whose UI needs inline script).
   await app.register(async (scope) => {
     scope.addHook('onSend', async (_req, reply, payload) => {

@@ -5,23 +5,26 @@
  * 15 seconds keeps proxies from closing an idle stream.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
 import { errorResponses } from '../schemas.ts';
 import { LiveHub, type LiveEvent } from '../../live/hub.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { Logger } from '../../log.ts';
 
 const HEARTBEAT_MS = 15_000;
 
-export default async function eventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export interface EventRoutesOptions {
+  db: Db;
+  log: Logger;
+  /** The database in use, for LISTEN. */
+  databaseUrl: string;
+  databaseSchema: string;
+  pollMs: number;
+}
+
+export default async function eventRoutes(app: RouteApp, deps: EventRoutesOptions): Promise<void> {
   let hub: LiveHub | null = null;
-  const getHub = () =>
-    (hub ??= new LiveHub(
-      deps.db,
-      deps.databaseUrl ?? deps.config.databaseUrl ?? '',
-      deps.config.databaseSchema,
-      deps.log,
-      deps.config.livePollMs,
-    ));
+  const getHub = () => (hub ??= new LiveHub(deps.db, deps.databaseUrl, deps.databaseSchema, deps.log, deps.pollMs));
   const open = new Set<() => void>();
   // Streams never end by themselves: end them before the server closes, or close would wait forever.
   app.addHook('preClose', async () => {

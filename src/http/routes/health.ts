@@ -1,10 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import type { FastifyRequest } from 'fastify';
 import { pendingCount, deadCount } from '../../storage/inbox.ts';
 import { ping } from '../../storage/db.ts';
 import { authenticate } from '../auth.ts';
 import { isLoopbackHost } from '../exposure.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { Metrics } from '../../metrics.ts';
+import type { JobQueue } from '../../queue/backend.ts';
+import type { SupportConfig } from '../../support/config.ts';
 
 const Check = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
 
@@ -32,14 +36,26 @@ function withoutDetails(state: string): string {
   return /^[a-z]+/.exec(state)?.[0] ?? 'unknown';
 }
 
-export default async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export interface HealthRoutesOptions {
+  db: Db;
+  queue: JobQueue;
+  /** Served at /metrics; the inbox and queue gauges are set at each scrape. */
+  metrics: Metrics;
+  /** Each polled source's state ('ok' or 'failing: …'), for /ready. */
+  sourceHealth: () => Promise<Record<string, string>>;
+  /** The worker watchdog's verdict; absent where none runs. */
+  workerHealth?: () => string;
+  host: string;
+  adminToken: string | null;
+  cookieMode: SupportConfig['cookieSecure'];
+}
+
+export default async function healthRoutes(app: RouteApp, deps: HealthRoutesOptions): Promise<void> {
   // Why a check fails (hosts, ports, upstream errors) is for staff unless only this machine can ask.
-  const exposed = !isLoopbackHost(deps.config.host);
+  const exposed = !isLoopbackHost(deps.host);
   const mayReadDetails = async (req: FastifyRequest) => {
     if (!exposed) return true;
-    const p = await authenticate(req, deps.db, deps.config.adminToken, deps.config.support.cookieSecure).catch(
-      () => null,
-    );
+    const p = await authenticate(req, deps.db, deps.adminToken, deps.cookieMode).catch(() => null);
     return p !== null && p.role !== 'ingest';
   };
   app.get(

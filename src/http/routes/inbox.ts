@@ -1,10 +1,10 @@
 /** GET /api/inbox/dead and POST /api/inbox/dead/retry: the dead letters of the inbox, for admins. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { deadCount, listDead } from '../../storage/inbox.ts';
 import { retryDead } from '../../ingest/dead-letters.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, Timestamp } from '../schemas.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { IngestDeps } from '../../ingest/ingest.ts';
 
 const DeadLetter = Type.Object({
   id: Type.Integer({ description: 'Inbox id' }),
@@ -12,8 +12,8 @@ const DeadLetter = Type.Object({
   external_id: Type.String(),
   attempts: Type.Integer(),
   last_error: Type.Union([Type.String(), Type.Null()]),
-  received_at: Type.String({ format: 'date-time' }),
-  dead_at: Type.String({ format: 'date-time' }),
+  received_at: Timestamp,
+  dead_at: Timestamp,
 });
 
 const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) });
@@ -36,8 +36,11 @@ const RetryBody = Type.Union(
 );
 const RetryReply = Type.Object({ retried: Type.Array(Type.Integer()), queued: Type.Boolean() });
 
-export default async function inboxRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+/** Retrying dead letters enqueues them again. */
+export type InboxRoutesOptions = IngestDeps;
+
+export default async function inboxRoutes(app: RouteApp, deps: InboxRoutesOptions): Promise<void> {
+  app.get(
     '/api/inbox/dead',
     {
       config: { roles: [] },
@@ -52,7 +55,7 @@ export default async function inboxRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req) => ({ total: await deadCount(deps.db), items: await listDead(deps.db, req.query.limit) }),
   );
 
-  app.post<{ Body: Static<typeof RetryBody> }>(
+  app.post(
     '/api/inbox/dead/retry',
     {
       config: { roles: [] },

@@ -4,10 +4,9 @@
  * and cheap when nothing changed (304). Product publishes and unpublishes through the API.
  */
 import { createHash } from 'node:crypto';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { statusOf } from '../errors.ts';
 import { IdParam } from '../ids.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { allPages, onePage, searchPages } from '../../kb/pages.ts';
@@ -21,13 +20,19 @@ import {
   renderSitemap,
   type Site,
 } from '../../kb/render.ts';
-import { publishCluster, unpublishCluster, PublishError } from '../../kb/store.ts';
+import { publishCluster, unpublishCluster } from '../../kb/store.ts';
 import { withTransaction } from '../../storage/db.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { PublicConfig } from '../../kb/config.ts';
 
 export const CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 
-export function siteOf(deps: AppDeps, req: FastifyRequest): Site {
-  return { base: deps.config.public.publicUrl ?? `${req.protocol}://${req.host}`, name: deps.config.public.siteName };
+/** What the public pages need to name and link the site. */
+export type SiteConfig = Pick<PublicConfig, 'publicUrl' | 'siteName'>;
+
+export function siteOf(site: SiteConfig, req: FastifyRequest): Site {
+  return { base: site.publicUrl ?? `${req.protocol}://${req.host}`, name: site.siteName };
 }
 
 /** Sends with a strong ETag of the body; answers 304 when the client already has it. */
@@ -58,68 +63,67 @@ const PublishDone = Type.Object({
   url: Type.Union([Type.String(), Type.Null()]),
 });
 
-export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const k = deps.config.public.kbMinGroup;
-  await app.register(async (scope) => {
+export interface KbRoutesOptions {
+  db: Db;
+  site: SiteConfig;
+  /** Fewest complainants a published page must have (k-anonymity). */
+  minGroup: number;
+}
+
+export default async function kbRoutes(app: RouteApp, deps: KbRoutesOptions): Promise<void> {
+  const k = deps.minGroup;
+  await app.register(async (scope: RouteApp) => {
     publicHeaders(scope, KB_CSP);
     // A 404/410 from here is a page too, not the API's JSON.
-    scope.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-      const status = err.validation ? 400 : (err.statusCode ?? 500);
+    scope.setErrorHandler((err: Error & { validation?: unknown }, req, reply) => {
+      const status = err.validation ? 400 : statusOf(err);
       if (status >= 500) req.log.error({ err }, 'knowledge base page failed');
       return reply
         .code(status)
         .type('text/html; charset=utf-8')
         .send(
           renderMessage(
-            siteOf(deps, req),
+            siteOf(deps.site, req),
             status >= 500 ? 'Something went wrong' : 'Not found',
             status >= 500 ? 'Please try again in a moment.' : err.message,
           ),
         );
     });
 
-    scope.get<{ Querystring: Static<typeof SearchQuery> }>(
-      '/kb',
-      { schema: { ...hide, querystring: SearchQuery } },
-      async (req, reply) => {
-        const q = (req.query.q ?? '').trim();
-        const pages = await allPages(deps.db, k);
-        return sendCached(
-          req,
-          reply,
-          renderIndex(q ? searchPages(pages, q) : pages, siteOf(deps, req), q),
-          'text/html; charset=utf-8',
-        );
-      },
-    );
+    scope.get('/kb', { schema: { ...hide, querystring: SearchQuery } }, async (req, reply) => {
+      const q = (req.query.q ?? '').trim();
+      const pages = await allPages(deps.db, k);
+      return sendCached(
+        req,
+        reply,
+        renderIndex(q ? searchPages(pages, q) : pages, siteOf(deps.site, req), q),
+        'text/html; charset=utf-8',
+      );
+    });
 
-    scope.get<{ Params: Static<typeof IssueParams> }>(
-      '/kb/issues/:id',
-      { schema: { ...hide, params: IssueParams } },
-      async (req, reply) => {
-        const page = await onePage(deps.db, req.params.id, k);
-        const site = siteOf(deps, req);
-        if (page === 'gone')
-          return reply
-            .code(410)
-            .header('cache-control', 'no-store')
-            .type('text/html; charset=utf-8')
-            .send(renderMessage(site, 'This issue is no longer listed', 'The page was withdrawn.'));
-        if (!page)
-          return reply
-            .code(404)
-            .header('cache-control', 'no-store')
-            .type('text/html; charset=utf-8')
-            .send(renderMessage(site, 'Not found', 'There is no such known issue.'));
-        return sendCached(req, reply, renderIssue(page, site), 'text/html; charset=utf-8');
-      },
-    );
+    scope.get('/kb/issues/:id', { schema: { ...hide, params: IssueParams } }, async (req, reply) => {
+      const page = await onePage(deps.db, req.params.id, k);
+      const site = siteOf(deps.site, req);
+      if (page === 'gone')
+        return reply
+          .code(410)
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(renderMessage(site, 'This issue is no longer listed', 'The page was withdrawn.'));
+      if (!page)
+        return reply
+          .code(404)
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(renderMessage(site, 'Not found', 'There is no such known issue.'));
+      return sendCached(req, reply, renderIssue(page, site), 'text/html; charset=utf-8');
+    });
 
     scope.get('/kb/sitemap.xml', { schema: hide }, async (req, reply) =>
       sendCached(
         req,
         reply,
-        renderSitemap(await allPages(deps.db, k), siteOf(deps, req)),
+        renderSitemap(await allPages(deps.db, k), siteOf(deps.site, req)),
         'application/xml; charset=utf-8',
       ),
     );
@@ -127,28 +131,23 @@ export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Pro
       sendCached(req, reply, CSS, 'text/css; charset=utf-8'),
     );
     scope.get('/robots.txt', { schema: hide }, async (req, reply) =>
-      sendCached(req, reply, renderRobots(siteOf(deps, req)), 'text/plain; charset=utf-8'),
+      sendCached(req, reply, renderRobots(siteOf(deps.site, req)), 'text/plain; charset=utf-8'),
     );
   });
 
-  const publishing = async (req: FastifyRequest<{ Params: Static<typeof IssueParams> }>, publish: boolean) => {
-    try {
-      await withTransaction(deps.db, async (tx) => {
-        if (publish) await publishCluster(tx, req.params.id);
-        else await unpublishCluster(tx, req.params.id);
-      });
-    } catch (err) {
-      if (err instanceof PublishError) throw new HttpError(err.statusCode, err.message);
-      throw err;
-    }
+  const publishing = async (req: FastifyRequest, id: number, publish: boolean) => {
+    await withTransaction(deps.db, async (tx) => {
+      if (publish) await publishCluster(tx, id);
+      else await unpublishCluster(tx, id);
+    });
     req.log.info(
-      { cluster: req.params.id, published: publish, by: req.principal?.name },
+      { cluster: id, published: publish, by: req.principal?.name },
       publish ? 'cluster published' : 'cluster unpublished',
     );
     return {
       ok: true,
-      cluster_id: req.params.id,
-      url: publish ? `${siteOf(deps, req).base}/kb/issues/${req.params.id}` : null,
+      cluster_id: id,
+      url: publish ? `${siteOf(deps.site, req).base}/kb/issues/${id}` : null,
     };
   };
   const doc = (summary: string) => ({
@@ -158,17 +157,17 @@ export default async function kbRoutes(app: FastifyInstance, deps: AppDeps): Pro
     params: IssueParams,
     response: { 200: PublishDone, ...errorResponses, 404: ErrorBody, 409: ErrorBody },
   });
-  app.post<{ Params: Static<typeof IssueParams> }>(
+  app.post(
     '/api/clusters/:id/publish',
     {
       config: { roles: ['product'] },
       schema: doc('Put the cluster on the public knowledge base (/kb/issues/:id); it needs a solution text'),
     },
-    (req) => publishing(req, true),
+    (req) => publishing(req, req.params.id, true),
   );
-  app.post<{ Params: Static<typeof IssueParams> }>(
+  app.post(
     '/api/clusters/:id/unpublish',
     { config: { roles: ['product'] }, schema: doc('Take the cluster’s page down at once (it answers 410 Gone)') },
-    (req) => publishing(req, false),
+    (req) => publishing(req, req.params.id, false),
   );
 }

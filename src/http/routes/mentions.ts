@@ -1,13 +1,13 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { IncomingMention } from '../../domain/incoming-mention.ts';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { ingest } from '../../ingest/ingest.ts';
+import { ingest, type IngestDeps } from '../../ingest/ingest.ts';
 import { backlogGate } from '../../ingest/backlog.ts';
 import { listMentions } from '../../storage/mentions.ts';
 import { Mention, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { RouteApp } from '../route-app.ts';
 
 const IngestBody = Type.Object(
   { mentions: Type.Array(IncomingMention, { minItems: 1, maxItems: 1000 }) },
@@ -65,9 +65,13 @@ const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Text contains' })),
 });
 
-export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const backlog = backlogGate(deps.db, deps.config.maxBacklog);
-  app.post<{ Body: Static<typeof IngestBody> }>(
+export interface MentionRoutesOptions extends IngestDeps {
+  maxBacklog: number;
+}
+
+export default async function mentionRoutes(app: RouteApp, deps: MentionRoutesOptions): Promise<void> {
+  const backlog = backlogGate(deps.db, deps.maxBacklog);
+  app.post(
     '/api/mentions',
     {
       config: { roles: ['ingest'] },
@@ -87,25 +91,23 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
     },
     async (req, reply) => {
       const verdict = await backlog.check();
-      if (verdict.full) {
-        return reply
-          .code(429)
-          .header('retry-after', String(verdict.retryAfterSeconds))
-          .send({
-            error: 'Too Many Requests',
-            message: `more than ${deps.config.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After`,
-          });
-      }
+      if (verdict.full)
+        throw new AppError(
+          'too_many',
+          `more than ${deps.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After`,
+          { retryAfterSeconds: verdict.retryAfterSeconds },
+        );
       const result = await ingest(deps, req.body.mentions);
       if (result.accepted.length + result.duplicates.length === 0 && result.rejected.length > 0) {
         const first = result.rejected[0]!;
         const field = `body.mentions.${first.index}${first.path.replace(/\//g, '.')}`;
-        return reply.code(400).send({
-          error: 'Bad Request',
-          message: `no mention is valid; the first: ${field} ${first.reason.slice(first.path.length + 1)}`,
-          field,
-          rejected: result.rejected,
-        });
+        throw new AppError(
+          'invalid',
+          `no mention is valid; the first: ${field} ${first.reason.slice(first.path.length + 1)}`,
+          {
+            details: { field, rejected: result.rejected },
+          },
+        );
       }
       return reply
         .code(202)
@@ -113,7 +115,7 @@ export default async function mentionRoutes(app: FastifyInstance, deps: AppDeps)
     },
   );
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get(
     '/api/mentions',
     {
       config: { roles: ['agent', 'pr', 'product'] },

@@ -1,14 +1,11 @@
 /** Outreach campaigns from a cluster's at-risk list, their per-customer statuses and their exports. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { PoolClient } from 'pg';
-import type { AppDeps } from '../app.ts';
 import { withTransaction } from '../../storage/db.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import {
   OUTREACH_STATUSES,
-  OutreachError,
   campaignRows,
   createCampaign,
   getCampaign,
@@ -18,12 +15,13 @@ import {
 } from '../../outreach/campaigns.ts';
 import { exportLines, toCsv, toJsonl } from '../../outreach/export.ts';
 import { enqueueDms } from '../../outreach/send.ts';
-import { xUserContextConfigured } from '../../channels/twitter/client.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { JobQueue } from '../../queue/backend.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Params = Type.Object({ id: IdParam });
-type P = Static<typeof Params>;
 const Channel = Type.Union([Type.Literal('email'), Type.Literal('dm'), Type.Literal('csv')], {
   description:
     'email: JSONL/CSV export of to/subject/body; dm: X direct message to customers with an X handle (others in the export) when X user-context credentials are configured, else delivered as export (the campaign note says so); csv: for the CRM',
@@ -96,24 +94,25 @@ const StatusBody = Type.Object(
 
 const READ = { roles: ['product', 'agent', 'pr'] as const };
 const WRITE = { roles: ['product'] as const };
-const doc = (summary: string, extra: Record<string, unknown>) => ({
+const doc = <E extends object>(summary: string, extra: E) => ({
   tags: ['outreach'],
   summary,
   security: [{ bearer: [] }],
   ...extra,
 });
 
-export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const inTx = async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
-    try {
-      return await withTransaction(deps.db, work);
-    } catch (err) {
-      if (err instanceof OutreachError) throw new HttpError(err.statusCode, err.message);
-      throw err;
-    }
-  };
+export interface OutreachRoutesOptions {
+  db: Db;
+  queue: JobQueue;
+  dryRun: boolean;
+  /** X user-context credentials are set, so campaigns can go out as DMs. */
+  xDm: boolean;
+}
 
-  app.post<{ Params: P; Body: Static<typeof CreateBody> }>(
+export default async function outreachRoutes(app: RouteApp, deps: OutreachRoutesOptions): Promise<void> {
+  const inTx = <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => withTransaction(deps.db, work);
+
+  app.post(
     '/api/clusters/:id/campaigns',
     {
       config: WRITE,
@@ -134,14 +133,14 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     async (req, reply) => {
       const r = await inTx((tx) =>
         createCampaign(tx, req.params.id, req.body, req.principal?.name ?? 'unknown', {
-          xDm: xUserContextConfigured(deps.config.channels.x),
+          xDm: deps.xDm,
         }),
       );
       return reply.code(201).send(r);
     },
   );
 
-  app.get<{ Querystring: { cluster_id?: number } }>(
+  app.get(
     '/api/outreach/campaigns',
     {
       config: READ,
@@ -153,7 +152,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     async (req) => ({ items: await listCampaigns(deps.db, req.query.cluster_id) }),
   );
 
-  app.get<{ Params: P }>(
+  app.get(
     '/api/outreach/campaigns/:id',
     {
       config: READ,
@@ -168,12 +167,12 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
     async (req) => {
       const c = await getCampaign(deps.db, req.params.id);
-      if (!c) throw new HttpError(404, `no campaign ${req.params.id}`);
+      if (!c) throw new AppError('not_found', `no campaign ${req.params.id}`);
       return { ...c, customers: await campaignRows(deps.db, { campaignId: c.id }) };
     },
   );
 
-  app.post<{ Params: P }>(
+  app.post(
     '/api/outreach/campaigns/:id/send',
     {
       config: WRITE,
@@ -194,7 +193,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
       ),
     },
     async (req) => {
-      const r = await inTx((tx) => sendCampaign(tx, req.params.id, deps.config.dryRun));
+      const r = await inTx((tx) => sendCampaign(tx, req.params.id, deps.dryRun));
       // After the commit, so a job never sees a row its transaction has not written yet; a lost enqueue
       // is caught up by the 'outreach-dispatch' schedule.
       await enqueueDms(
@@ -210,7 +209,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
   );
 
-  app.get<{ Querystring: Static<typeof ExportQuery> }>(
+  app.get(
     '/api/outreach/export',
     {
       config: WRITE,
@@ -228,11 +227,11 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
       let subject = 'An update from us';
       if (campaignId) {
         const c = await getCampaign(deps.db, campaignId);
-        if (!c) throw new HttpError(404, `no campaign ${campaignId}`);
+        if (!c) throw new AppError('not_found', `no campaign ${campaignId}`);
         subject = c.name;
         clusterId ??= c.cluster_id;
       }
-      if (!clusterId) throw new HttpError(400, 'querystring needs campaign_id or cluster_id');
+      if (!clusterId) throw new AppError('invalid', 'querystring needs campaign_id or cluster_id');
       // The fixed message goes to everyone in the cluster's loop, whichever campaign (if any) reached them.
       const rows = await campaignRows(deps.db, phase === 'fixed' ? { clusterId } : { campaignId, clusterId });
       const lines = exportLines(rows, phase, phase === 'fixed' ? `Fixed: ${subject}` : subject);
@@ -243,7 +242,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof StatusBody> }>(
+  app.post(
     '/api/outreach/:id/status',
     {
       config: WRITE,
@@ -255,7 +254,7 @@ export default async function outreachRoutes(app: FastifyInstance, deps: AppDeps
     },
     async (req) => {
       if (!(await inTx((tx) => setOutreachStatus(tx, req.params.id, req.body.status))))
-        throw new HttpError(404, `no outreach row ${req.params.id}`);
+        throw new AppError('not_found', `no outreach row ${req.params.id}`);
       return { ok: true };
     },
   );

@@ -1,12 +1,11 @@
 /** Replies from a case, out through the channel the customer spoke on. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
-import { requestReply, enqueueSend } from '../../replies/request.ts';
+import { Type } from '@sinclair/typebox';
+import { AppError, type ErrorCode } from '../../domain/errors.ts';
+import { requestReply, enqueueSend, type ReplyDeps } from '../../replies/request.ts';
 import { getReply, listReplies, resetForRetry } from '../../storage/replies.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
   Type.Union([t, Type.Null()]);
@@ -42,10 +41,17 @@ const ReplyBody = Type.Object(
 const IdParams = Type.Object({ id: IdParam });
 const Headers = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) });
 
-const STATUS = { not_found: 404, no_target: 422, not_replyable: 422, conflict: 409 } as const;
+const REFUSAL = {
+  not_found: 'not_found',
+  no_target: 'unprocessable',
+  not_replyable: 'unprocessable',
+  conflict: 'conflict',
+} as const satisfies Record<string, ErrorCode>;
 
-export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ReplyBody>; Headers: Static<typeof Headers> }>(
+export type ReplyRoutesOptions = ReplyDeps;
+
+export default async function replyRoutes(app: RouteApp, deps: ReplyRoutesOptions): Promise<void> {
+  app.post(
     '/api/cases/:id/replies',
     {
       config: { roles: ['agent'] },
@@ -71,11 +77,11 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
       });
       if (outcome.kind === 'created' || outcome.kind === 'existing')
         return reply.code(outcome.kind === 'created' ? 202 : 200).send(outcome.reply);
-      throw new HttpError(STATUS[outcome.kind], outcome.message);
+      throw new AppError(REFUSAL[outcome.kind], outcome.message);
     },
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/cases/:id/replies',
     {
       config: { roles: ['agent', 'pr', 'product'] },
@@ -90,7 +96,7 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req) => listReplies(deps.db, req.params.id),
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/replies/:id',
     {
       config: { roles: ['agent', 'pr', 'product'] },
@@ -104,12 +110,12 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req) => {
       const found = await getReply(deps.db, req.params.id);
-      if (!found) throw new HttpError(404, `no reply ${req.params.id}`);
+      if (!found) throw new AppError('not_found', `no reply ${req.params.id}`);
       return found;
     },
   );
 
-  app.post<{ Params: Static<typeof IdParams> }>(
+  app.post(
     '/api/replies/:id/retry',
     {
       config: { roles: ['agent'] },
@@ -123,7 +129,7 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req, reply) => {
       const current = await getReply(deps.db, req.params.id);
-      if (!current) throw new HttpError(404, `no reply ${req.params.id}`);
+      if (!current) throw new AppError('not_found', `no reply ${req.params.id}`);
       const ready =
         current.status === 'failed'
           ? await resetForRetry(deps.db, current.id)
@@ -131,12 +137,12 @@ export default async function replyRoutes(app: FastifyInstance, deps: AppDeps): 
             ? current
             : null;
       if (!ready)
-        throw new HttpError(
-          409,
+        throw new AppError(
+          'conflict',
           `reply ${current.id} is ${current.status}; only failed or pending replies can be retried`,
         );
       if (!(await enqueueSend(deps, ready)))
-        throw new HttpError(503, 'the queue is unreachable; the reply stays pending, try again shortly');
+        throw new AppError('unavailable', 'the queue is unreachable; the reply stays pending, try again shortly');
       return reply.code(202).send(ready);
     },
   );

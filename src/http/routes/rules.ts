@@ -5,14 +5,14 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { listRuleFiles, loadRules, previewRules, ruleSetOf, RulesError } from '../../triage/index.ts';
 import { latestTriageSamples } from '../../storage/triage-samples.ts';
-import { slaFileOf } from '../../support/sla.ts';
-import { HttpError } from '../auth.ts';
+import type { SlaPolicy } from '../../support/sla.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const ADMIN = { roles: [] as const };
 const PREVIEW_SIZE = 500;
@@ -73,8 +73,16 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
-export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const dir = deps.config.rulesDir;
+export interface RuleRoutesOptions {
+  db: Db;
+  rulesDir: string;
+  /** The SLA policy file (EARSHOT_SLA_FILE or rules/sla/sla.yaml) and the policy read from it at start. */
+  slaFile: string;
+  slaPolicy: SlaPolicy;
+}
+
+export default async function ruleRoutes(app: RouteApp, deps: RuleRoutesOptions): Promise<void> {
+  const dir = deps.rulesDir;
 
   /** The rule set with one file replaced by the candidate text; a RulesError says file:line. */
   async function candidateSet(name: string, source: string) {
@@ -88,15 +96,13 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
     return ruleSetOf(files);
   }
 
-  const invalid = (err: unknown) => {
-    if (!(err instanceof RulesError)) throw err;
+  /** A RulesError becomes the 422 naming file and line; any other error goes on as it is. */
+  const refusal = (err: unknown): unknown => {
+    if (!(err instanceof RulesError)) return err;
     // Messages name the file as the admin knows it, not by its path on the server.
-    return {
-      error: 'Unprocessable Entity',
-      message: err.message.replaceAll(`${dir}/`, ''),
-      file: err.file.slice(dir.length + 1),
-      line: err.line,
-    };
+    return new AppError('unprocessable', err.message.replaceAll(`${dir}/`, ''), {
+      details: { file: err.file.slice(dir.length + 1), line: err.line },
+    });
   };
 
   app.get(
@@ -115,7 +121,7 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
     }),
   );
 
-  app.post<{ Body: Static<typeof Candidate> }>(
+  app.post(
     '/api/rules/preview',
     {
       config: ADMIN,
@@ -127,19 +133,19 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
         response: { 200: Preview, 422: Invalid, ...errorResponses },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       let candidate;
       try {
         candidate = await candidateSet(req.body.name, req.body.source);
       } catch (err) {
-        return reply.code(422).send(invalid(err));
+        throw refusal(err);
       }
       const current = await loadRules(dir);
       return previewRules(await latestTriageSamples(deps.db, PREVIEW_SIZE), current, candidate);
     },
   );
 
-  app.put<{ Params: Static<typeof Name>; Body: Static<typeof Source> }>(
+  app.put(
     '/api/rules/:name',
     {
       config: ADMIN,
@@ -150,11 +156,11 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
         response: { 200: RuleFile, 422: Invalid, ...errorResponses },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       try {
         await candidateSet(req.params.name, req.body.source);
       } catch (err) {
-        return reply.code(422).send(invalid(err));
+        throw refusal(err);
       }
       const target = join(dir, req.params.name);
       const temp = `${target}.${process.pid}.tmp`;
@@ -162,8 +168,8 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
         await writeFile(temp, req.body.source, 'utf8');
         await rename(temp, target);
       } catch (err) {
-        throw new HttpError(
-          409,
+        throw new AppError(
+          'conflict',
           `could not write ${req.params.name} in the rules folder (${(err as NodeJS.ErrnoException).code ?? 'error'}): check that the earshot process may write to ${dir}`,
         );
       }
@@ -182,7 +188,7 @@ export default async function ruleRoutes(app: FastifyInstance, deps: AppDeps): P
       },
     },
     async () => {
-      const file = slaFileOf(deps.config);
+      const file = deps.slaFile;
       const policy = deps.slaPolicy;
       const c = policy.calendar;
       return {

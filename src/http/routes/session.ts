@@ -5,16 +5,18 @@
  * account+address, per account and per address (src/storage/login-throttle.ts), counted before the
  * password is checked.
  */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { checkLogin } from '../../storage/users.ts';
 import { createSession, deleteSession, findSession } from '../../storage/sessions.ts';
-import { HttpError, CSRF_HEADER } from '../auth.ts';
+import { CSRF_HEADER } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { readSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { countLoginAttempt, loginSucceeded, pruneLoginThrottle, throttleKeys } from '../../storage/login-throttle.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { SupportConfig } from '../../support/config.ts';
 
 const Login = Type.Object(
   { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
@@ -32,12 +34,18 @@ const SessionInfo = Type.Object({
   expires_at: Type.Optional(Type.String({ format: 'date-time' })),
 });
 
-export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const ttlMs = deps.config.support.sessionHours * 3_600_000;
-  const cookieMode = deps.config.support.cookieSecure;
+export interface SessionRoutesOptions {
+  db: Db;
+  cookieMode: SupportConfig['cookieSecure'];
+  sessionHours: number;
+}
+
+export default async function sessionRoutes(app: RouteApp, deps: SessionRoutesOptions): Promise<void> {
+  const ttlMs = deps.sessionHours * 3_600_000;
+  const cookieMode = deps.cookieMode;
   let logins = 0;
 
-  app.post<{ Body: Static<typeof Login> }>(
+  app.post(
     '/api/session',
     {
       schema: {
@@ -56,10 +64,10 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
       const retryAfterS = await countLoginAttempt(deps.db, keys);
       if (retryAfterS > 0) {
         reply.header('retry-after', String(retryAfterS));
-        throw new HttpError(429, `too many login attempts: try again in ${retryAfterS} s`);
+        throw new AppError('too_many', `too many login attempts: try again in ${retryAfterS} s`);
       }
       const user = await checkLogin(deps.db, req.body.email, req.body.password);
-      if (!user) throw new HttpError(401, 'wrong e-mail or password');
+      if (!user) throw new AppError('unauthorized', 'wrong e-mail or password');
       await loginSucceeded(deps.db, keys);
       const s = await createSession(deps.db, user.id, ttlMs);
       setSessionCookie(req, reply, cookieMode, s.id, Math.floor(ttlMs / 1000));
@@ -85,7 +93,7 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
     },
     async (req) => {
       const p = req.principal;
-      if (!p) throw new HttpError(401, 'not logged in');
+      if (!p) throw new AppError('unauthorized', 'not logged in');
       const id = p.via === 'session' ? readSessionCookie(req, cookieMode) : null;
       const s = id ? await findSession(deps.db, id) : null;
       return {
@@ -110,7 +118,7 @@ export default async function sessionRoutes(app: FastifyInstance, deps: AppDeps)
       const id = readSessionCookie(req, cookieMode);
       if (id) await deleteSession(deps.db, id);
       setSessionCookie(req, reply, cookieMode, '', 0);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,11 +1,12 @@
 /** GET /api/sources: every configured source, its health and pause, and what reading cost per day. */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
 import { describeTargets } from '../../channels/service.ts';
 import { listSourceStates } from '../../storage/cursors.ts';
 import { listUsage, usageToday } from '../../storage/usage.ts';
 import { errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { ChannelsConfig } from '../../channels/config.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -39,7 +40,12 @@ const SourcesReply = Type.Object({
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
 
-export default async function sourceRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export interface SourceRoutesOptions {
+  db: Db;
+  channels: ChannelsConfig;
+}
+
+export default async function sourceRoutes(app: RouteApp, deps: SourceRoutesOptions): Promise<void> {
   app.get(
     '/api/sources',
     {
@@ -53,7 +59,7 @@ export default async function sourceRoutes(app: FastifyInstance, deps: AppDeps):
     },
     async () => {
       const states = new Map((await listSourceStates(deps.db)).map((s) => [`${s.source}/${s.key}`, s]));
-      const sources = describeTargets(deps.config.channels).map((t) => {
+      const sources = describeTargets(deps.channels).map((t) => {
         const s = states.get(`${t.source}/${t.key}`);
         return {
           source: t.source,
@@ -78,7 +84,7 @@ export default async function sourceRoutes(app: FastifyInstance, deps: AppDeps):
         sources,
         read_today: await usageToday(deps.db),
         usage,
-        x_plan: { read_this_month: readThisMonth, monthly_cap: deps.config.channels.x.monthlyReadCap },
+        x_plan: { read_this_month: readThisMonth, monthly_cap: deps.channels.x.monthlyReadCap },
       };
     },
   );

@@ -1,10 +1,10 @@
 /** GET /api/stats/volume: mention volume and sentiment over time, for the PR view's charts. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { mentionVolume } from '../../storage/stats.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
 
 const Query = Type.Object({
   from: Type.Optional(
@@ -35,9 +35,14 @@ const SPAN_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 /** Enough for a month by the hour or a year and a bit by the day; keeps the answer small. */
 const MAX_BUCKETS = 800;
 
-export default async function statsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const now = deps.now ?? (() => new Date());
-  app.get<{ Querystring: Static<typeof Query> }>(
+export interface StatsRoutesOptions {
+  db: Db;
+  now: () => Date;
+}
+
+export default async function statsRoutes(app: RouteApp, deps: StatsRoutesOptions): Promise<void> {
+  const now = deps.now;
+  app.get(
     '/api/stats/volume',
     {
       config: { roles: ['agent', 'pr', 'product'] },
@@ -53,9 +58,12 @@ export default async function statsRoutes(app: FastifyInstance, deps: AppDeps): 
       const bucket = req.query.bucket ?? 'hour';
       const to = req.query.to ? new Date(req.query.to) : now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 24 * SPAN_MS[bucket]);
-      if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
+      if (!(to > from)) throw new AppError('invalid', '"to" must be after "from"');
       if ((to.getTime() - from.getTime()) / SPAN_MS[bucket] > MAX_BUCKETS)
-        throw new HttpError(400, `at most ${MAX_BUCKETS} ${bucket}s per request: narrow the range or use bucket=day`);
+        throw new AppError(
+          'invalid',
+          `at most ${MAX_BUCKETS} ${bucket}s per request: narrow the range or use bucket=day`,
+        );
       return {
         from: from.toISOString(),
         to: to.toISOString(),

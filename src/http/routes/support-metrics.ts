@@ -1,15 +1,15 @@
 /** GET /api/metrics/support: the support lead's numbers over a date range, as JSON or CSV. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { complainantRows, handledCases, metricCases } from '../../support/metric-rows.ts';
 import { retention, timeToProductivity, type HandledCase } from '../../support/retention.ts';
 import { businessMsBetween } from '../../support/business-hours.ts';
 import { summarize } from '../../support/metrics.ts';
 import { supportMetrics, metricsCsv } from '../../support/metrics.ts';
-import { supportContext } from '../../support/context.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { SupportContext } from '../../support/context.ts';
 
 /** What a support lead expects to see first: the last 30 days. */
 const DEFAULT_RANGE_DAYS = 30;
@@ -33,9 +33,15 @@ const Query = Type.Object({
   ),
 });
 
-export default async function supportMetricsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const support = supportContext(deps.slaPolicy, deps.config.rulesDir, deps.now);
-  app.get<{ Querystring: Static<typeof Query> }>(
+export interface SupportMetricsRoutesOptions {
+  db: Db;
+  support: SupportContext;
+  agentCostPerHour: number;
+}
+
+export default async function supportMetricsRoutes(app: RouteApp, deps: SupportMetricsRoutesOptions): Promise<void> {
+  const support = deps.support;
+  app.get(
     '/api/metrics/support',
     {
       config: { roles: ['agent', 'pr'] },
@@ -53,16 +59,16 @@ export default async function supportMetricsRoutes(app: FastifyInstance, deps: A
     async (req, reply) => {
       const to = req.query.to ? new Date(req.query.to) : support.now();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * 86_400_000);
-      if (!(to > from)) throw new HttpError(400, '"to" must be after "from"');
+      if (!(to > from)) throw new AppError('invalid', '"to" must be after "from"');
       if (to.getTime() - from.getTime() > 400 * 86_400_000)
-        throw new HttpError(400, 'the range may span at most 400 days');
+        throw new AppError('invalid', 'the range may span at most 400 days');
       const cases = await metricCases(deps.db, from, to);
       const m = supportMetrics(cases, {
         from,
         to,
         groupBy: req.query.group_by ?? null,
         policy: support.policy,
-        costPerHour: deps.config.support.agentCostPerHour,
+        costPerHour: deps.agentCostPerHour,
         ...(req.query.agent_hours === undefined ? {} : { agentHours: req.query.agent_hours }),
       });
       // Retention of complainants and new agents' ramp: whole-range figures, in the JSON only.

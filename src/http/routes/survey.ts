@@ -2,10 +2,9 @@
  * The satisfaction survey: GET/POST /survey/:token, public pages reached from the e-mailed link (the
  * signed token is the authorisation), and POST /api/cases/:id/survey for an agent to make a link by hand.
  */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { HttpError } from '../auth.ts';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
 import { createMailer } from '../../kb/mail.ts';
@@ -13,6 +12,11 @@ import { KB_CSP, renderMessage, renderSurvey } from '../../kb/render.ts';
 import { answerSurvey, createSurvey, getSurvey, signingKey, verifySurvey } from '../../kb/survey.ts';
 import { caseExists } from '../../storage/cases.ts';
 import { publicHeaders, siteOf } from './kb.ts';
+import type { RouteApp } from '../route-app.ts';
+import { acceptForms, formFields } from '../form.ts';
+import type { Db } from '../../storage/db.ts';
+import type { Logger } from '../../log.ts';
+import type { PublicConfig } from '../../kb/config.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 const CaseParams = Type.Object({ id: IdParam });
@@ -23,25 +27,26 @@ const Created = Type.Object({
   emailed: Type.Boolean(),
 });
 
-export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const mailer = createMailer(deps.config.public);
-  app.addHook('onClose', async () => mailer?.close());
-  const now = () => deps.now?.() ?? new Date();
+export interface SurveyRoutesOptions {
+  db: Db;
+  log: Logger;
+  now: () => Date;
+  publicConfig: PublicConfig;
+}
 
-  await app.register(async (scope) => {
+export default async function surveyRoutes(app: RouteApp, deps: SurveyRoutesOptions): Promise<void> {
+  const mailer = createMailer(deps.publicConfig);
+  app.addHook('onClose', async () => mailer?.close());
+  const now = deps.now;
+
+  await app.register(async (scope: RouteApp) => {
     publicHeaders(scope, KB_CSP);
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 8 * 1024 },
-      (_req, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(String(body))));
-      },
-    );
+    acceptForms(scope, 8 * 1024);
     const page = (reply: FastifyReply, status: number, html: string) =>
       reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
     /** The survey behind a token, or the page that says why there is none. */
     const open = async (token: string, reply: FastifyReply, site: ReturnType<typeof siteOf>) => {
-      const check = verifySurvey(await signingKey(deps.db, deps.config.public.secret), token, now());
+      const check = verifySurvey(await signingKey(deps.db, deps.publicConfig.secret), token, now());
       if (!check.ok) {
         page(
           reply,
@@ -64,31 +69,27 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
       return survey;
     };
 
-    scope.get<{ Params: Static<typeof TokenParams> }>(
-      '/survey/:token',
-      { schema: { hide: true, params: TokenParams } },
-      async (req, reply) => {
-        const site = siteOf(deps, req);
-        const survey = await open(req.params.token, reply, site);
-        if (!survey) return reply;
-        if (survey.answered)
-          return page(
-            reply,
-            409,
-            renderMessage(site, 'Already answered', 'This survey has already been answered. Thank you!'),
-          );
-        return page(reply, 200, renderSurvey(site, req.params.token));
-      },
-    );
+    scope.get('/survey/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
+      const site = siteOf(deps.publicConfig, req);
+      const survey = await open(req.params.token, reply, site);
+      if (!survey) return reply;
+      if (survey.answered)
+        return page(
+          reply,
+          409,
+          renderMessage(site, 'Already answered', 'This survey has already been answered. Thank you!'),
+        );
+      return page(reply, 200, renderSurvey(site, req.params.token));
+    });
 
-    scope.post<{ Params: Static<typeof TokenParams>; Body: Record<string, unknown> }>(
+    scope.post(
       '/survey/:token',
       { schema: { hide: true, params: TokenParams }, bodyLimit: 8 * 1024 },
       async (req, reply) => {
-        const site = siteOf(deps, req);
+        const site = siteOf(deps.publicConfig, req);
         const survey = await open(req.params.token, reply, site);
         if (!survey) return reply;
-        const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
+        const body = formFields(req.body);
         const rating = Number(body.rating);
         if (!Number.isInteger(rating) || rating < 1 || rating > 5)
           return page(reply, 400, renderSurvey(site, req.params.token, 'Please choose a rating from 1 to 5.'));
@@ -110,7 +111,7 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
     );
   });
 
-  app.post<{ Params: Static<typeof CaseParams> }>(
+  app.post(
     '/api/cases/:id/survey',
     {
       config: { roles: ['agent'] },
@@ -124,9 +125,16 @@ export default async function surveyRoutes(app: FastifyInstance, deps: AppDeps):
       },
     },
     async (req) => {
-      if (!(await caseExists(deps.db, req.params.id))) throw new HttpError(404, `no case ${req.params.id}`);
+      if (!(await caseExists(deps.db, req.params.id))) throw new AppError('not_found', `no case ${req.params.id}`);
       const s = await createSurvey(
-        { db: deps.db, log: deps.log, config: deps.config.public, mailer, base: siteOf(deps, req).base, now },
+        {
+          db: deps.db,
+          log: deps.log,
+          config: deps.publicConfig,
+          mailer,
+          base: siteOf(deps.publicConfig, req).base,
+          now,
+        },
         req.params.id,
         req.principal?.name ?? 'unknown',
       );

@@ -1,15 +1,16 @@
 /** Users and API tokens, for admins only (roles: [] admits admin alone). */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import { Type } from '@sinclair/typebox';
 import { createUser, listUsers, updateUser, listTokens, revokeToken, USER_ROLES } from '../../storage/users.ts';
 import { createToken, hashToken, ROLES, type Role } from '../../storage/tokens.ts';
 import { parseDuration, DURATION_HELP } from '../../domain/duration.ts';
 import { readSessionCookie } from '../session-cookie.ts';
 import { generatePassword, passwordProblem } from '../../domain/password.ts';
-import { HttpError } from '../auth.ts';
+import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
+import type { RouteApp } from '../route-app.ts';
+import type { Db } from '../../storage/db.ts';
+import type { SupportConfig } from '../../support/config.ts';
 
 const ADMIN = { roles: [] as const };
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -73,7 +74,12 @@ const NewToken = Type.Object(
 const Id = Type.Object({ id: IdParam });
 const doc = (summary: string) => ({ tags: ['access'], summary, security: [{ bearer: [] }] });
 
-export default async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export interface UserRoutesOptions {
+  db: Db;
+  cookieMode: SupportConfig['cookieSecure'];
+}
+
+export default async function userRoutes(app: RouteApp, deps: UserRoutesOptions): Promise<void> {
   app.get(
     '/api/users',
     {
@@ -85,7 +91,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     }),
   );
 
-  app.post<{ Body: Static<typeof NewUser> }>(
+  app.post(
     '/api/users',
     {
       config: ADMIN,
@@ -103,13 +109,13 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
       const generated = req.body.password === undefined ? generatePassword() : undefined;
       const password = req.body.password ?? (generated as string);
       const problem = passwordProblem(password);
-      if (problem) throw new HttpError(400, problem);
+      if (problem) throw new AppError('invalid', problem);
       const user = await createUser(deps.db, { ...req.body, password });
       return reply.code(201).send({ user, ...(generated ? { password: generated } : {}) });
     },
   );
 
-  app.patch<{ Params: Static<typeof Id>; Body: Static<typeof PatchUser> }>(
+  app.patch(
     '/api/users/:id',
     {
       config: ADMIN,
@@ -123,20 +129,20 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     async (req) => {
       if (req.body.password !== undefined) {
         const problem = passwordProblem(req.body.password);
-        if (problem) throw new HttpError(400, problem);
+        if (problem) throw new AppError('invalid', problem);
       }
       // An admin changing their own password keeps the session they did it from.
       const own =
         req.principal?.via === 'session' && req.principal.userId === req.params.id
-          ? readSessionCookie(req, deps.config.support.cookieSecure)
+          ? readSessionCookie(req, deps.cookieMode)
           : null;
       const user = await updateUser(deps.db, req.params.id, req.body, own ? hashToken(own) : undefined);
-      if (!user) throw new HttpError(404, `no user ${req.params.id}`);
+      if (!user) throw new AppError('not_found', `no user ${req.params.id}`);
       return user;
     },
   );
 
-  app.post<{ Params: Static<typeof Id> }>(
+  app.post(
     '/api/users/:id/reset-password',
     {
       config: ADMIN,
@@ -149,7 +155,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     async (req) => {
       const password = generatePassword();
       const user = await updateUser(deps.db, req.params.id, { password });
-      if (!user) throw new HttpError(404, `no user ${req.params.id}`);
+      if (!user) throw new AppError('not_found', `no user ${req.params.id}`);
       return { user, password };
     },
   );
@@ -168,7 +174,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     }),
   );
 
-  app.post<{ Body: Static<typeof NewToken> }>(
+  app.post(
     '/api/tokens',
     {
       config: ADMIN,
@@ -185,7 +191,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
       let expiresAt: Date | null = null;
       if (req.body.expires_in !== undefined) {
         const ms = parseDuration(req.body.expires_in);
-        if (ms === null) throw new HttpError(400, `body.expires_in must be ${DURATION_HELP}`);
+        if (ms === null) throw new AppError('invalid', `body.expires_in must be ${DURATION_HELP}`);
         expiresAt = new Date(Date.now() + ms);
       }
       const token = await createToken(
@@ -199,7 +205,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
     },
   );
 
-  app.delete<{ Params: Static<typeof Id> }>(
+  app.delete(
     '/api/tokens/:id',
     {
       config: ADMIN,
@@ -210,8 +216,8 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDeps): P
       },
     },
     async (req, reply) => {
-      if (!(await revokeToken(deps.db, req.params.id))) throw new HttpError(404, `no token ${req.params.id}`);
-      return reply.code(204).send();
+      if (!(await revokeToken(deps.db, req.params.id))) throw new AppError('not_found', `no token ${req.params.id}`);
+      return reply.code(204).send(null);
     },
   );
 }
