@@ -10,6 +10,7 @@ import { readChannels, type ChannelsConfig } from './channels/config.ts';
 import { readSupport, type SupportConfig } from './support/config.ts';
 import { readPublic, type PublicConfig } from './kb/config.ts';
 import { readAlerts, type AlertsConfig } from './alerts/config.ts';
+import { boolean, integer } from './env.ts';
 
 export interface Config {
   port: number;
@@ -115,16 +116,8 @@ function isExpectation(v: unknown): v is { expected: string } {
 }
 
 export const parsers = {
-  integer: (min: number, max: number) => (raw: string) => {
-    const n = Number(raw);
-    return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
-  },
-  boolean: (raw: string) => {
-    const v = raw.toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-    if (['0', 'false', 'no', 'off'].includes(v)) return false;
-    return { expected: '1/true/yes/on or 0/false/no/off' };
-  },
+  integer,
+  boolean,
   url: (protocols: string[]) => (raw: string) => {
     try {
       const u = new URL(raw);

@@ -1,5 +1,6 @@
 /** Alert delivery settings (EARSHOT_ALERT_*, EARSHOT_SMTP_URL), read with the rest of the config. */
 import type { SendSettings } from './send.ts';
+import { boolean as bool, integer as int, type EnvReader } from '../env.ts';
 
 export interface AlertsConfig extends SendSettings {
   maxAttempts: number;
@@ -7,22 +8,7 @@ export interface AlertsConfig extends SendSettings {
   retryBaseMs: number;
 }
 
-interface Reader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | { expected: string }, help: string): T;
-}
-
-const bool = (raw: string) =>
-  ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())
-    ? true
-    : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
-      ? false
-      : { expected: '1/true/yes/on or 0/false/no/off' };
-const int = (min: number, max: number) => (raw: string) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
-};
-
-export function readAlerts(r: Reader): AlertsConfig {
+export function readAlerts(r: EnvReader): AlertsConfig {
   return {
     allowPrivate: r.read(
       'EARSHOT_ALERT_ALLOW_PRIVATE',

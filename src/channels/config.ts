@@ -3,6 +3,7 @@
  * in the clients built from it): never in job data, never in logs.
  */
 import { createHash } from 'node:crypto';
+import { boolean as bool, integer as int, type EnvReader, type Expect } from '../env.ts';
 
 export interface XConfig {
   bearerToken: string | null;
@@ -51,23 +52,7 @@ export interface ChannelsConfig {
   failuresBeforeUnhealthy: number;
 }
 
-type Expect = { expected: string };
-/** The part of config.ts's reader this module needs (kept structural so there is no import cycle). */
-export interface EnvReader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect, help: string): T;
-}
-
-const int = (min: number, max: number) => (raw: string) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
-};
 const text = (raw: string) => raw;
-const bool = (raw: string) =>
-  ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())
-    ? true
-    : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
-      ? false
-      : { expected: '1/true/yes/on or 0/false/no/off' };
 const httpUrl = (raw: string) => {
   try {
     const u = new URL(raw);

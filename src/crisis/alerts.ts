@@ -21,39 +21,21 @@ export interface AlertView {
   resolved_by: string | null;
 }
 
-interface AlertRow {
-  id: number;
-  kind: string;
-  cluster_id: number | null;
-  severity: number;
-  message: string;
-  data: Record<string, unknown>;
-  scope: Record<string, unknown>;
-  drill: boolean;
+/** A row as pg gives it: the view's times are still Dates (ids are numbers already, see storage/README). */
+type AlertRow = Omit<AlertView, 'created_at' | 'updated_at' | 'acknowledged_at' | 'resolved_at'> & {
   created_at: Date;
   updated_at: Date;
   acknowledged_at: Date | null;
-  acknowledged_by: string | null;
   resolved_at: Date | null;
-  resolved_by: string | null;
-}
+};
 
 function toView(a: AlertRow): AlertView {
   return {
-    id: a.id,
-    kind: a.kind,
-    cluster_id: a.cluster_id,
-    severity: a.severity,
-    message: a.message,
-    data: a.data,
-    scope: a.scope,
-    drill: a.drill,
+    ...a,
     created_at: a.created_at.toISOString(),
     updated_at: a.updated_at.toISOString(),
     acknowledged_at: a.acknowledged_at?.toISOString() ?? null,
-    acknowledged_by: a.acknowledged_by,
     resolved_at: a.resolved_at?.toISOString() ?? null,
-    resolved_by: a.resolved_by,
   };
 }
 

@@ -1,8 +1,5 @@
 /** Settings of the public side: the knowledge base, the website form, e-mail and surveys. */
-type Expect = { expected: string };
-interface EnvReader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect, help: string): T;
-}
+import { boolean as bool, integer as int, type EnvReader } from '../env.ts';
 
 export interface PublicConfig {
   /** Where the public pages are reached (https://help.example.com); absolute links in replies, e-mails, sitemap. */
@@ -24,10 +21,6 @@ export interface PublicConfig {
   secret: string | null;
 }
 
-const int = (min: number, max: number) => (raw: string) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min && n <= max ? n : { expected: `a whole number from ${min} to ${max}` };
-};
 const url = (protocols: string[]) => (raw: string) => {
   try {
     return protocols.includes(new URL(raw).protocol)
@@ -37,12 +30,6 @@ const url = (protocols: string[]) => (raw: string) => {
     return { expected: `a ${protocols.join(' or ')}// URL` };
   }
 };
-const bool = (raw: string) =>
-  /^(1|true|yes|on)$/i.test(raw)
-    ? true
-    : /^(0|false|no|off)$/i.test(raw)
-      ? false
-      : { expected: '1/true/yes/on or 0/false/no/off' };
 
 export function readPublic(r: EnvReader): PublicConfig {
   return {

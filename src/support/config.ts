@@ -1,10 +1,6 @@
 /** Support settings from the environment; read by config.ts through its reader (no import cycle). */
 import { resolve } from 'node:path';
-
-type Expect = { expected: string };
-interface EnvReader {
-  read<T>(name: string, fallback: T, parse: (raw: string) => T | Expect, help: string): T;
-}
+import type { EnvReader } from '../env.ts';
 
 export interface SupportConfig {
   /** The SLA calendar and targets (default: <rules>/sla/sla.yaml; built-in defaults when absent). */
