@@ -76,7 +76,8 @@ export default async function healthRoutes(app: RouteApp, deps: HealthRoutesOpti
       schema: {
         tags: ['operations'],
         summary:
-          'Database, queue and sources are reachable and healthy; "degraded" (still 200) when the inbox holds dead letters (why a check fails: for staff only when HOST is not loopback)',
+          'Database, queue and sources are reachable and healthy; "degraded" (still 200) when the inbox holds dead ' +
+          'letters (why a check fails: for staff only when HOST is not loopback)',
         response: { 200: Check, 503: Check },
       },
     },

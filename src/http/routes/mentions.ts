@@ -82,7 +82,8 @@ export default async function mentionRoutes(app: RouteApp, deps: MentionRoutesOp
           'Each mention is written to the inbox before this answers; a repeated (source, external_id) is reported as a duplicate and stored once. ' +
           'Each mention is checked on its own: those that break the contract are listed in `rejected` with the reason and the others are stored. ' +
           'The answer is 400 only when none is valid. ' +
-          'While more than EARSHOT_MAX_BACKLOG mentions wait to be processed, the batch is refused with 429 and Retry-After, and nothing of it is stored: send it again later.',
+          'While more than EARSHOT_MAX_BACKLOG mentions wait to be processed, the batch is refused with 429 and ' +
+          'Retry-After, and nothing of it is stored: send it again later.',
         security: [{ bearer: [] }],
         body: IngestBody,
         response: { 202: IngestReply, ...errorResponses, 400: NoneValid, 413: ErrorBody, 429: ErrorBody },
@@ -94,7 +95,8 @@ export default async function mentionRoutes(app: RouteApp, deps: MentionRoutesOp
       if (verdict.full)
         throw new AppError(
           'too_many',
-          `more than ${deps.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); nothing of this batch was stored: send it again after Retry-After`,
+          `more than ${deps.maxBacklog} mentions are waiting to be processed (EARSHOT_MAX_BACKLOG); ` +
+            'nothing of this batch was stored: send it again after Retry-After',
           { retryAfterSeconds: verdict.retryAfterSeconds },
         );
       const result = await ingest(deps, req.body.mentions);

@@ -24,7 +24,9 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 const Params = Type.Object({ id: IdParam });
 const Channel = Type.Union([Type.Literal('email'), Type.Literal('dm'), Type.Literal('csv')], {
   description:
-    'email: JSONL/CSV export of to/subject/body; dm: X direct message to customers with an X handle (others in the export) when X user-context credentials are configured, else delivered as export (the campaign note says so); csv: for the CRM',
+    'email: JSONL/CSV export of to/subject/body; ' +
+    'dm: X direct message to customers with an X handle (others in the export) when X user-context credentials ' +
+    'are configured, else delivered as export (the campaign note says so); csv: for the CRM',
 });
 
 const Campaign = Type.Object({
@@ -177,7 +179,8 @@ export default async function outreachRoutes(app: RouteApp, deps: OutreachRoutes
     {
       config: WRITE,
       schema: doc(
-        'Deliver the queued messages: export campaigns mark them "contacted" for the export; X DM campaigns queue one DM job per customer with an X handle (sending again never sends twice). EARSHOT_DRY_RUN is noted on the campaign',
+        'Deliver the queued messages: export campaigns mark them "contacted" for the export; X DM campaigns queue ' +
+          'one DM job per customer with an X handle (sending again never sends twice). EARSHOT_DRY_RUN is noted on the campaign',
         {
           params: Params,
           response: {

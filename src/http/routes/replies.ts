@@ -59,7 +59,8 @@ export default async function replyRoutes(app: RouteApp, deps: ReplyRoutesOption
         tags: ['replies'],
         summary: 'Reply where the customer spoke (X: threaded post; Facebook: comment)',
         description:
-          'Stored first, then sent by a job. Send `Idempotency-Key` to make a retried request safe; without it, the same text to the same mention is one reply.',
+          'Stored first, then sent by a job. Send `Idempotency-Key` to make a retried request safe; ' +
+          'without it, the same text to the same mention is one reply.',
         security: [{ bearer: [] }],
         params: IdParams,
         body: ReplyBody,

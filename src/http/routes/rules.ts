@@ -170,7 +170,8 @@ export default async function ruleRoutes(app: RouteApp, deps: RuleRoutesOptions)
       } catch (err) {
         throw new AppError(
           'conflict',
-          `could not write ${req.params.name} in the rules folder (${(err as NodeJS.ErrnoException).code ?? 'error'}): check that the earshot process may write to ${dir}`,
+          `could not write ${req.params.name} in the rules folder (${(err as NodeJS.ErrnoException).code ?? 'error'}): ` +
+            `check that the earshot process may write to ${dir}`,
         );
       }
       req.log.info({ file: req.params.name, by: req.principal?.name }, 'rule file saved from the API');

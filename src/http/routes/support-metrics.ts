@@ -48,9 +48,12 @@ export default async function supportMetricsRoutes(app: RouteApp, deps: SupportM
       schema: {
         tags: ['metrics'],
         summary:
-          'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, cost per case, CSAT, retention of complainants, time to productivity',
+          'First response, resolution, SLA breaches, opened/resolved per day, FCR, reopen rate, backlog, ' +
+          'cost per case, CSAT, retention of complainants, time to productivity',
         description:
-          "Clocks count business minutes of the SLA calendar. Per agent (assignee), per team (the assignee's team, else the case queue), per category or per cluster. `csat` gives satisfaction per agent, team, category and cluster whatever the grouping.",
+          'Clocks count business minutes of the SLA calendar. ' +
+          "Per agent (assignee), per team (the assignee's team, else the case queue), per category or per cluster. " +
+          '`csat` gives satisfaction per agent, team, category and cluster whatever the grouping.',
         security: [{ bearer: [] }],
         querystring: Query,
         response: { 200: Type.Any(), ...errorResponses },
