@@ -21,7 +21,8 @@ export const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 export const load = () => loadavg()[0]?.toFixed(1) ?? '?';
 export const PROFILE = process.env.BENCH_FIREHOSE_PROFILE === '1';
 
-const PHRASES = [
+/** Short mention texts the benches cycle through (complaints, praise, a question). */
+export const PHRASES = [
   'my order has not arrived and support is not answering',
   'charged twice this month, I want a refund',
   'the app keeps crashing since the last update',

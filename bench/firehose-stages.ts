@@ -46,6 +46,7 @@ import type { MentionInput } from '../src/domain/mention.ts';
 import type { PipelineStage, StageClock } from '../src/pipeline/stage-clock.ts';
 import { readAirline } from './airline.ts';
 import { table } from './format.ts';
+import { PHRASES } from './firehose-harness.ts';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -79,15 +80,6 @@ const ORDER: Stage[] = [
   'mark processed',
   'commit',
   'cluster',
-];
-
-const PHRASES = [
-  'my order has not arrived and support is not answering',
-  'charged twice this month, I want a refund',
-  'the app keeps crashing since the last update',
-  'love the new design, great job',
-  'how do I change my delivery address?',
-  'worst customer service ever, on hold for an hour',
 ];
 
 function texts(): { name: string; texts: string[] } {

@@ -13,20 +13,12 @@ import { ingest } from '../src/ingest/ingest.ts';
 import { pendingCount } from '../src/storage/inbox.ts';
 import type { MentionInput } from '../src/domain/mention.ts';
 import { table, rate } from './format.ts';
+import { PHRASES } from './firehose-harness.ts';
 
 const N = Number(process.env.BENCH_PIPELINE_MENTIONS ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RULES = fileURLToPath(new URL('../rules/', import.meta.url));
-
-const PHRASES = [
-  'my order has not arrived and support is not answering',
-  'charged twice this month, I want a refund',
-  'the app keeps crashing since the last update',
-  'love the new design, great job',
-  'how do I change my delivery address?',
-  'worst customer service ever, on hold for an hour',
-];
 
 function mentions(n: number): MentionInput[] {
   return Array.from({ length: n }, (_, i) => ({
