@@ -2,7 +2,7 @@
  * The hourly volume rollup (migration 017, src/storage/stats.ts): mentionVolume from the rollup plus
  * the live edge hours equals the plain aggregate over mentions, after inserts, updates of the counted
  * fields (duplicate_of, sentiment, score, created_at), deletes and compaction, for ranges that start
- * and end inside an hour, by hour and by day.
+ * and end inside an hour (with and without mentions beyond the range in that hour), by hour and by day.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -65,6 +65,7 @@ const RANGES: [Date, Date][] = [
   [new Date(now.getTime() - 3 * 24 * H - 1234), now], // starts and ends inside an hour
   [new Date('2026-11-28T00:00:00Z'), new Date('2026-12-02T10:00:00Z')], // whole hours only
   [new Date(now.getTime() - 40 * 60_000), now], // inside one hour: no whole hour
+  [new Date(now.getTime() - 2 * 24 * H), new Date(now.getTime() - 50 * 60_000)], // mentions after the end, same hour
   [new Date(now.getTime() - 10 * 24 * H), new Date(now.getTime() + 2 * H)], // beyond the data on both sides
 ];
 
