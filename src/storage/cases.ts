@@ -63,6 +63,8 @@ export interface NewCase {
   conversationKey: string | null;
   subject: string;
   openedAt: Date;
+  /** Its stored SLA due times (src/support/sla-due.ts), computed by the caller; absent: left stale for a refresh. */
+  sla?: { due: Date | null; near: Date | null; missed: boolean; policy: string };
 }
 
 /** A case event not yet written: callers that write several kinds in one batch append them together. */
@@ -81,10 +83,14 @@ export async function createCases(
   if (cases.length === 0) return [];
   const col = <K extends keyof NewCase>(k: K) => cases.map((c) => c[k]);
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO cases (priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at)
-     SELECT priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::timestamptz[])
-       WITH ORDINALITY AS t(priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at, ord)
+    `INSERT INTO cases (priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at,
+                        sla_due, sla_near, sla_missed, sla_policy)
+     SELECT priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at,
+            sla_due, sla_near, coalesce(sla_missed, false), sla_policy
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::timestamptz[],
+                 $10::timestamptz[], $11::timestamptz[], $12::boolean[], $13::text[])
+       WITH ORDINALITY AS t(priority, category, queue, source, author_id, customer_ref, conversation_key, subject, opened_at,
+                            sla_due, sla_near, sla_missed, sla_policy, ord)
      ORDER BY ord
      RETURNING id`,
     [
@@ -97,6 +103,10 @@ export async function createCases(
       col('conversationKey'),
       col('subject'),
       col('openedAt'),
+      cases.map((c) => c.sla?.due ?? null),
+      cases.map((c) => c.sla?.near ?? null),
+      cases.map((c) => c.sla?.missed ?? null),
+      cases.map((c) => c.sla?.policy ?? null),
     ],
   );
   const ids = rows.map((r) => r.id).sort((a, b) => a - b);

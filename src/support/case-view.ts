@@ -80,7 +80,7 @@ export async function withSupportFields<T extends CaseRow>(
 /**
  * The open queue in SLA order; not paged by cursor (the order changes as time passes), capped at
  * `limit`. Sorted in SQL on the stored due times (src/support/sla-due.ts); the few cases created or
- * changed since the last refresh are computed first, a backlog beyond REQUEST_REFRESH_ROWS is left to
+ * changed since the last refresh are computed first (the pipeline writes new cases with theirs), a backlog beyond REQUEST_REFRESH_ROWS is left to
  * the worker's SLA round (a request never computes 200k cases).
  */
 export async function listBySla(

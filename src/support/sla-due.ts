@@ -66,6 +66,21 @@ export function policyFingerprint(policy: SlaPolicy): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 16);
 }
 
+const fingerprints = new WeakMap<SlaPolicy, string>();
+
+/**
+ * The stored due times of a case being opened (no response, not resolved), with the policy's
+ * fingerprint: written with the case, so the SLA queue needs no refresh for it (about 20 µs a case).
+ */
+export function dueAtOpen(policy: SlaPolicy, priority: string, openedAt: Date): SlaDue & { policy: string } {
+  let fp = fingerprints.get(policy);
+  if (fp === undefined) fingerprints.set(policy, (fp = policyFingerprint(policy)));
+  return {
+    ...slaDueOf(policy, { priority, opened_at: openedAt, first_response_at: null, resolved_at: null }),
+    policy: fp,
+  };
+}
+
 const BATCH = 2000;
 /** Fingerprints already made current in this database/schema by this process (see refreshSlaDue). */
 const checked = new WeakMap<object, Set<string>>();

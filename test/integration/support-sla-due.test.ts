@@ -6,7 +6,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { listBySla } from '../../src/support/case-view.ts';
-import { refreshSlaDue } from '../../src/support/sla-due.ts';
+import { dueAtOpen, refreshSlaDue } from '../../src/support/sla-due.ts';
+import { createCases } from '../../src/storage/cases.ts';
 import { compareBySla, slaState, DEFAULT_POLICY, PRIORITIES, type SlaPolicy } from '../../src/support/sla.ts';
 
 const H = 3_600_000;
@@ -118,6 +119,37 @@ describe('stored SLA due times', () => {
     // Every tier is there, ties included.
     const tiers = new Set((await listBySla(t.db, { limit: 1000 }, DEFAULT_POLICY, now)).items.map((c) => c.sla?.state));
     expect([...tiers]).toEqual(expect.arrayContaining(['breached', 'near_breach', 'ok']));
+  });
+
+  it('writes a new case with its due times, the ones a refresh computes', async () => {
+    const { rows: a } = await t.db.query<{ id: number }>('SELECT min(id) AS id FROM authors');
+    const opened = new Date(now.getTime() - 2 * H);
+    const [id] = await createCases(
+      t.db,
+      [
+        {
+          priority: 'high',
+          category: 'support',
+          queue: null,
+          source: 'twitter',
+          authorId: Number(a[0]?.id),
+          customerRef: null,
+          conversationKey: null,
+          subject: 'written with due times',
+          openedAt: opened,
+          sla: dueAtOpen(DEFAULT_POLICY, 'high', opened),
+        },
+      ],
+      'test',
+    );
+    const stored = async () =>
+      (await t.db.query('SELECT sla_due, sla_near, sla_missed, sla_policy FROM cases WHERE id = $1', [id])).rows[0];
+    const written = await stored();
+    expect(written.sla_policy).not.toBeNull();
+    expect(written.sla_due).not.toBeNull();
+    await t.db.query('UPDATE cases SET sla_policy = NULL WHERE id = $1', [id]);
+    await refreshSlaDue(t.db, DEFAULT_POLICY);
+    expect(await stored()).toEqual(written);
   });
 
   it('orders resolved cases too when asked for them (met after breached)', async () => {
