@@ -168,6 +168,7 @@ export function startPipelineWorker(rt: Runtime, models: LiveModels): Worker {
         // A failing batch is split until its bad rows stand alone; they are counted and, at the limit, set aside.
         const outcome = await processIsolated(rt.db, models, inboxIds, {
           reopenWindowMs: rt.config.support.reopenWindowHours * 3_600_000,
+          slaPolicy: rt.slaPolicy,
           maxAttempts: rt.config.inboxMaxAttempts,
         });
         end();

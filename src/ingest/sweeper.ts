@@ -1,11 +1,13 @@
 /**
  * Re-enqueues inbox rows that were accepted but not processed after a while: the job was lost (a
  * Redis that keeps nothing on disk restarted), or enqueueing failed. Rows are claimed atomically, so
- * several processes may sweep at once without queuing a row twice per round.
+ * several processes may sweep at once without queuing a row twice per round. Each round also folds the
+ * mention volume rollup's delta rows (migration 017) into one row per hour.
  */
 import type { IngestDeps } from './ingest.ts';
 import { enqueue } from './ingest.ts';
 import { claimUnprocessed } from '../storage/inbox.ts';
+import { compactMentionVolume } from '../storage/stats.ts';
 
 export interface SweepOptions {
   olderThanMs: number;
@@ -27,6 +29,8 @@ export function startSweeper(deps: IngestDeps, intervalMs: number, options: Swee
   const round = async () => {
     try {
       while (!stopped && (await sweepOnce(deps, options)) === (options.limit ?? 5000));
+      // The volume rollup's delta rows (one per insert statement and hour) folded into one per hour.
+      if (!stopped) await compactMentionVolume(deps.db);
     } catch (err) {
       deps.log.warn({ err }, 'sweeper round failed; will retry');
     }

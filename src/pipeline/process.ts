@@ -22,6 +22,8 @@ import { normalize, type NormalizedMention } from './normalize.ts';
 import { dedupe } from './dedupe.ts';
 import { planCases, type Classified } from './case.ts';
 import type { StageClock } from './stage-clock.ts';
+import { dueAtOpen } from '../support/sla-due.ts';
+import type { SlaPolicy } from '../support/sla.ts';
 
 export interface ProcessOptions {
   /** A customer posting this soon after their case was resolved reopens it (0: never). */
@@ -30,6 +32,8 @@ export interface ProcessOptions {
   now?: () => Date;
   /** Told at each stage boundary (benches only). */
   clock?: StageClock;
+  /** The SLA policy: new cases are written with their due times (else the SLA queue computes them later). */
+  slaPolicy?: SlaPolicy;
 }
 
 export interface TriageContext {
@@ -156,6 +160,7 @@ export async function processInbox(
         conversationKey: m.conversationId,
         subject: m.text.slice(0, 140),
         openedAt: m.createdAt,
+        sla: opts.slaPolicy ? dueAtOpen(opts.slaPolicy, m.triage.priority, m.createdAt) : undefined,
       })),
       ACTOR,
       events,

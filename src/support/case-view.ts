@@ -5,7 +5,7 @@
 import type { Queryable } from '../storage/db.ts';
 import { listCasesBySla, type CaseDetail, type CaseFilter, type CaseRow } from '../storage/cases.ts';
 import { slaState, type SlaPolicy, type SlaState } from './sla.ts';
-import { refreshSlaDue } from './sla-due.ts';
+import { refreshSlaDue, REQUEST_REFRESH_ROWS } from './sla-due.ts';
 import { suggestReplies, type Suggestion, type Template } from './templates.ts';
 
 export interface SupportFields {
@@ -79,7 +79,9 @@ export async function withSupportFields<T extends CaseRow>(
 
 /**
  * The open queue in SLA order; not paged by cursor (the order changes as time passes), capped at
- * `limit`. Sorted in SQL on the stored due times (src/support/sla-due.ts), refreshed first.
+ * `limit`. Sorted in SQL on the stored due times (src/support/sla-due.ts); the few cases created or
+ * changed since the last refresh are computed first (the pipeline writes new cases with theirs), a backlog beyond REQUEST_REFRESH_ROWS is left to
+ * the worker's SLA round (a request never computes 200k cases).
  */
 export async function listBySla(
   db: Queryable,
@@ -87,7 +89,7 @@ export async function listBySla(
   policy: SlaPolicy,
   now: Date,
 ): Promise<{ items: (CaseRow & Partial<SupportFields>)[]; next: null }> {
-  await refreshSlaDue(db, policy);
+  await refreshSlaDue(db, policy, REQUEST_REFRESH_ROWS);
   const rows = await listCasesBySla(db, { ...f, open: f.status ? undefined : true }, now);
   return { items: await withSupportFields(db, rows, policy, now), next: null };
 }

@@ -9,6 +9,7 @@ import { appendEvents } from '../storage/cases.ts';
 import type { Logger } from '../log.ts';
 import { businessMsBetween } from './business-hours.ts';
 import { slaState, PRIORITIES, type SlaPolicy } from './sla.ts';
+import { refreshSlaDue } from './sla-due.ts';
 
 export interface PremiumRule {
   attribute: string;
@@ -121,6 +122,9 @@ export function startSlaChecker(
   let stopped = false;
   const round = async () => {
     try {
+      // The stored due times of every stale case (new, changed, or under another policy): the SLA
+      // queue's requests compute only a few (src/support/case-view.ts), the backlog is done here.
+      await refreshSlaDue(deps.db, policy());
       const out = await slaCheckOnce(deps.db, policy(), premium, now());
       if (out.escalated.length || out.breached.length)
         deps.log.info({ escalated: out.escalated, breached: out.breached.length }, 'sla check');
@@ -130,6 +134,8 @@ export function startSlaChecker(
     if (!stopped) timer = setTimeout(round, intervalMs);
   };
   timer = setTimeout(round, intervalMs);
+  // A fresh or migrated database's backlog of due times starts now, not a round from now.
+  refreshSlaDue(deps.db, policy()).catch((err: unknown) => deps.log.warn({ err }, 'sla due times: will retry'));
   return () => {
     stopped = true;
     clearTimeout(timer);
