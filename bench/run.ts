@@ -43,3 +43,5 @@ for (const name of chosen.length ? chosen : Object.keys(BENCHES).filter((n) => !
   await (await BENCHES[name]!()).run();
   console.log(`\n_${name}: ${((performance.now() - started) / 1000).toFixed(1)} s_`);
 }
+// Every figure is printed; a client a bench left open (BullMQ keeps a Redis connection after close) must not hold the process.
+process.exit(0);
