@@ -159,6 +159,9 @@ function runPostgres(binDir: string, pgDir: string, port: number, owner: SystemU
     'max_connections=200',
   ];
   const child = spawn(join(binDir, 'bin', 'postgres'), flags, {
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and PostgreSQL
+    // would stop at once under the connections earshot is still closing; earshot stops it last.
+    detached: true,
     ...asUser(owner),
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -64,7 +64,7 @@ async function stopGracefully(child: ReturnType<typeof earshot>): Promise<void> 
 }
 
 describe('earshot start (end to end)', () => {
-  it('runs on the embedded default with nothing else installed, and keeps its data across restarts', async () => {
+  it('runs on the embedded default with nothing else installed, keeps its data across restarts and stops on Ctrl-C', async () => {
     const data = mkdtempSync(join(tmpdir(), 'earshot-e2e-'));
     const port = await freePort();
     const env = { PORT: String(port), EARSHOT_DATA: data, EARSHOT_ADMIN_TOKEN: TOKEN, DATABASE_URL: '', REDIS_URL: '' };
@@ -75,13 +75,19 @@ describe('earshot start (end to end)', () => {
       await stopGracefully(first);
       expect(existsSync(join(data, 'postgres', 'PG_VERSION'))).toBe(true);
 
-      const second = earshot(['start'], env);
+      const second = earshot(['start'], env, undefined, { group: true });
       await waitForReady(`http://127.0.0.1:${port}/ready`, second);
       const cases = await json(
         await fetch(`http://127.0.0.1:${port}/api/cases`, { headers: { authorization: `Bearer ${TOKEN}` } }),
       );
       expect(cases.items).toHaveLength(2);
-      await stopGracefully(second);
+      // Ctrl-C signals the terminal's whole foreground group. The embedded PostgreSQL, in a group of its
+      // own, must not stop under earshot's open connections: that crashed earshot on an unhandled
+      // connection error ("Emitted 'error' event on Client"), in one of two tries here before the fix.
+      process.kill(-second.proc.pid!, 'SIGINT');
+      expect(await second.exited).toBe(0);
+      expect(second.output()).toContain('shutting down');
+      expect(second.output()).not.toContain("Emitted 'error'");
     } finally {
       rmSync(data, { recursive: true, force: true });
     }

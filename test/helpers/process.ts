@@ -12,9 +12,16 @@ export interface Child {
 }
 
 /** `node --import tsx src/cli.ts …`: the current source, no build step. */
-export function earshot(args: string[], env: Record<string, string>, stdin?: string): Child {
+/** `group`: its own process group, so a test can signal the group as a terminal's Ctrl-C does. */
+export function earshot(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+  opts: { group?: boolean } = {},
+): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
+    detached: opts.group ?? false,
     env: { ...process.env, EARSHOT_LOG_FORMAT: 'json', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
