@@ -3,7 +3,9 @@
  * SLA order (breached first, then near breach, then soonest due).
  */
 import type { Queryable } from '../storage/db.ts';
-import { listCasesBySla, type CaseDetail, type CaseFilter, type CaseRow } from '../storage/cases.ts';
+import { getCase, listCasesBySla, type CaseDetail, type CaseFilter, type CaseRow } from '../storage/cases.ts';
+import { AppError } from '../domain/errors.ts';
+import type { SupportContext } from './context.ts';
 import { slaState, type SlaPolicy, type SlaState } from './sla.ts';
 import { refreshSlaDue, REQUEST_REFRESH_ROWS } from './sla-due.ts';
 import { suggestReplies, type Suggestion, type Template } from './templates.ts';
@@ -92,6 +94,19 @@ export async function listBySla(
   await refreshSlaDue(db, policy, REQUEST_REFRESH_ROWS);
   const rows = await listCasesBySla(db, { ...f, open: f.status ? undefined : true }, now);
   return { items: await withSupportFields(db, rows, policy, now), next: null };
+}
+
+/** One case as an agent sees it (thread, history, SLA, suggested replies); not_found when there is none. */
+export async function caseForAgent(
+  db: Queryable,
+  id: number,
+  support: SupportContext,
+  agent: string | null,
+  kbBase: string | null,
+): Promise<CaseDetail & CaseSupportDetail> {
+  const found = await getCase(db, id);
+  if (!found) throw new AppError('not_found', `no case ${id}`);
+  return supportDetail(db, found, support.policy, support.templates(), support.now(), agent, kbBase);
 }
 
 /** `kbBase`: the public site's address, for links to a published cluster's page in suggested replies. */

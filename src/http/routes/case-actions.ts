@@ -3,14 +3,13 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PoolClient } from 'pg';
 import { withTransaction } from '../../storage/db.ts';
-import { getCase } from '../../storage/cases.ts';
 import { customerRefOf, linkCaseAuthor } from '../../storage/customers.ts';
 import { assignCase, setStatus, addNote, changeTags, mergeCases, splitCase } from '../../support/lifecycle.ts';
 import { STATUSES } from '../../support/status.ts';
 import { siteOf } from './kb.ts';
 import { createMailer } from '../../kb/mail.ts';
 import { createSurvey } from '../../kb/survey.ts';
-import { supportDetail } from '../../support/case-view.ts';
+import { caseForAgent } from '../../support/case-view.ts';
 import { AppError } from '../../domain/errors.ts';
 import { errorResponses, ErrorBody } from '../schemas.ts';
 import { IdParam } from '../ids.ts';
@@ -187,14 +186,10 @@ export default async function caseActionRoutes(app: RouteApp, deps: CaseActionRo
       },
     },
     async (req) => {
-      const found = await getCase(deps.db, req.params.id);
-      if (!found) throw new AppError('not_found', `no case ${req.params.id}`);
-      const detail = await supportDetail(
+      const detail = await caseForAgent(
         deps.db,
-        found,
-        support.policy,
-        support.templates(),
-        support.now(),
+        req.params.id,
+        support,
         req.principal?.name ?? null,
         siteOf(deps.publicConfig, req).base,
       );

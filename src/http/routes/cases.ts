@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { getCase, listCases } from '../../storage/cases.ts';
-import { AppError } from '../../domain/errors.ts';
+import { listCases } from '../../storage/cases.ts';
 import { Case, CaseDetail, PageQuery, pageOf, errorResponses, ErrorBody } from '../schemas.ts';
 import { siteOf, type SiteConfig } from './kb.ts';
-import { listBySla, supportDetail, withSupportFields } from '../../support/case-view.ts';
+import { listBySla, caseForAgent, withSupportFields } from '../../support/case-view.ts';
 import { IdParam } from '../ids.ts';
 import type { RouteApp } from '../route-app.ts';
 import type { Db } from '../../storage/db.ts';
@@ -64,17 +63,7 @@ export default async function caseRoutes(app: RouteApp, deps: CaseRoutesOptions)
       },
     },
     async (req) => {
-      const found = await getCase(deps.db, req.params.id);
-      if (!found) throw new AppError('not_found', `no case ${req.params.id}`);
-      return supportDetail(
-        deps.db,
-        found,
-        support.policy,
-        support.templates(),
-        support.now(),
-        req.principal?.name ?? null,
-        siteOf(deps.site, req).base,
-      );
+      return caseForAgent(deps.db, req.params.id, support, req.principal?.name ?? null, siteOf(deps.site, req).base);
     },
   );
 }
